@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef RL_MAIN_H
+#define RL_MAIN_H
+
+/* The module's version string, also shown by modinfo. */
+extern const char rl_version[];
+
+#endif
