@@ -1,0 +1,29 @@
+#!/bin/sh
+# Build raftlog.ko (and raftlog_test.ko where the kernel has KUnit) for one
+# kernel, in a copy of the sources under build/<flavor>/src so builds for
+# different kernels never share objects.
+#
+#   build-modules.sh debug|bench|stock
+#
+# Prints the directory holding the .ko files on its last stdout line.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+flavor=${1:-debug}
+case $flavor in
+debug|bench) kdir=$("$here/scripts/build-kernel.sh" "$flavor") ;;
+stock) kdir=$("$here/scripts/stock-kernel.sh" kdir) ;;
+*) echo "build-modules: unknown flavor $flavor" >&2; exit 2 ;;
+esac
+out=$here/build/$flavor
+mkdir -p "$out/src"
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	--include='/Kbuild' --include='/kernel/***' --include='/uapi/***' \
+	--include='/tests/' --include='/tests/*.h' --include='/tests/kunit/***' \
+	--include='/tests/unit/' --include='/tests/unit/*/' --include='/tests/unit/*/*.[ch]' \
+	--exclude='*' "$here/" "$out/src/" 2>/dev/null || \
+	rsync -a --delete "$here/Kbuild" "$here/kernel" "$here/uapi" "$here/tests" "$out/src/"
+make -s -C "$kdir" M="$out/src" -j"$(nproc)" modules >&2
+mkdir -p "$out/modules"
+rm -f "$out/modules"/*.ko
+cp "$out/src"/*.ko "$out/modules/"
+echo "$out/modules"
