@@ -56,14 +56,16 @@ static inline u32 rl_crc32c(u32 crc, const void *buf, size_t len)
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+#include <linux/types.h>
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
 
 #define rl_malloc(size)		malloc(size)
 #define rl_zalloc(size)		calloc(1, size)
@@ -75,7 +77,11 @@ typedef int64_t s64;
 #ifdef RL_DEBUG
 #define rl_debug(fmt, ...)	fprintf(stderr, "raftlog: " fmt "\n", ##__VA_ARGS__)
 #else
-#define rl_debug(fmt, ...)	do { } while (0)
+#define rl_debug(fmt, ...)						\
+	do {								\
+		if (0)							\
+			fprintf(stderr, fmt, ##__VA_ARGS__);		\
+	} while (0)
 #endif
 #define rl_warn(fmt, ...)	fprintf(stderr, "raftlog: " fmt "\n", ##__VA_ARGS__)
 
@@ -83,8 +89,8 @@ typedef int64_t s64;
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
 #ifndef min
-#define min(a, b)		((a) < (b) ? (a) : (b))
-#define max(a, b)		((a) > (b) ? (a) : (b))
+#define min(a, b)		({ typeof(a) _a = (a); typeof(b) _b = (b); _a < _b ? _a : _b; })
+#define max(a, b)		({ typeof(a) _a = (a); typeof(b) _b = (b); _a > _b ? _a : _b; })
 #endif
 
 /* Standard CRC-32C (Castagnoli), in userspace/lib/crc32c.c. */

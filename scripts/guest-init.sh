@@ -49,9 +49,11 @@ if [ -w $kml ]; then
 	sleep 6
 	echo scan >$kml
 	echo scan >$kml
-	if [ -s $kml ]; then
+	# debugfs files report size 0: copy before testing for content
+	cat $kml >/tmp/kmemleak.txt
+	if [ -s /tmp/kmemleak.txt ]; then
 		echo "raftlog-guest: kmemleak reports:"
-		cat $kml
+		cat /tmp/kmemleak.txt
 		[ "$rc" -eq 0 ] && rc=1
 	fi
 fi

@@ -42,7 +42,7 @@ result=$tmp/result
 
 # panic=-1: reboot at once on panic, which -no-reboot turns into an exit.
 append="console=ttyS0 panic=-1 oops=panic rdinit=/init loglevel=7"
-append="$append kmemleak=on hung_task_panic=1 softlockup_panic=1 nokaslr"
+append="$append kunit.enable=1 kmemleak=on hung_task_panic=1 softlockup_panic=1 nokaslr"
 append="$append rlscript=$script"
 [ -n "$rlargs" ] && append="$append rlargs=$rlargs"
 

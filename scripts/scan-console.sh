@@ -4,7 +4,7 @@
 # soft lockups, RCU stalls.  Prints the offending lines; exit 1 if any.
 #   scan-console.sh LOG
 set -u
-pat='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|unreferenced object|kmemleak reports|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|soft lockup|rcu_sched self-detected|detected stall|general protection fault|Call Trace:'
+pat='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|unreferenced object|suspected memory leak|kmemleak reports|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|soft lockup|rcu_sched self-detected|detected stall|general protection fault|Call Trace:'
 if grep -nE "$pat" "$1" >/dev/null 2>&1; then
 	echo "scan-console: kernel reports in $1:"
 	grep -nE "$pat" "$1" | head -40
