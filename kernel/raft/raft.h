@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Raft core: a deterministic consensus state machine with no I/O, no
+ * clocks, no threads and no locks, modelled on etcd's raft library.  The
+ * caller (kernel/group.c, the simulator, the unit tests) feeds it inputs
+ * (raft_tick, raft_step, raft_propose, ...) and carries out its outputs,
+ * which the core collects into one "ready" batch (raft_ready/raft_advance).
+ *
+ * The caller's loop:
+ *
+ *	while (raft_has_ready(r)) {
+ *		raft_ready(r, &rd);
+ *		if (rd.snapshot)		install it (state machine + storage)
+ *		if (rd.hs_changed)		persist rd.hs
+ *		persist rd.entries		(first truncating the log from
+ *						 rd.entries[0].index on)
+ *		send rd.msgs			(may go before persistence)
+ *		apply rd.committed		(always already durable locally)
+ *		report rd.reads, rd.results
+ *		raft_advance(r, &rd);
+ *		-- later, once rd.hs and rd.entries are durable:
+ *		send rd.msgs_after_persist (copied, see raft_msg_clone)
+ *		raft_persisted(r, last index, last term of rd.entries)
+ *	}
+ *
+ * No other raft_* call may be made between raft_ready() and raft_advance().
+ * Single-threaded: the caller serialises all calls on one struct raft.
+ *
+ * Memory ownership (the one rule everywhere): whatever the caller passes
+ * in is borrowed for the duration of the call and copied by the core if it
+ * is kept; whatever the core hands out (ready batch, messages, entries,
+ * snapshot data) is borrowed by the caller until raft_advance() and must
+ * be copied if it is needed longer.
+ */
+#ifndef RL_RAFT_H
+#define RL_RAFT_H
+
+#include "port.h"
+
+/* Node id 0 means "nobody" (no vote, no leader). */
+#define RAFT_NONE		0ULL
+
+/* Upper bound on voters and on learners in a configuration (each). */
+#define RAFT_MAX_MEMBERS	16
+
+/* Upper bound on an entry payload and a snapshot chunk the core accepts. */
+#define RAFT_MAX_ENTRY_SIZE	(1U << 20)
+
+/*
+ * Compile-time bug switches, used ONLY by the simulator's self-test to
+ * prove that it catches broken safety rules.  Never define them elsewhere.
+ *
+ *   RAFT_BUG_SKIP_UPTODATE_CHECK  grant votes without the log up-to-date
+ *                                 check of RequestVote (Raft 5.4.1).
+ *   RAFT_BUG_COMMIT_OLD_TERM      let the leader advance its commit index by
+ *                                 counting replicas of entries from earlier
+ *                                 terms (Raft 5.4.2, figure 8).
+ */
+
+/* ------------------------------------------------------------------ */
+/* Entries                                                             */
+
+enum raft_entry_type {
+	/* Application data; an empty normal entry is the leader's no-op. */
+	RAFT_ENTRY_NORMAL	= 0,
+	/* A membership change, encoded by raft_conf_change_encode(). */
+	RAFT_ENTRY_CONF_CHANGE	= 1,
+};
+
+/*
+ * One log entry.  data/len is the payload (data may be NULL when len is 0).
+ * Ownership of data follows the rule above: entries passed into the core
+ * (raft_create, raft_step) are copied; entries handed out (ready, messages)
+ * point into memory the core owns and are valid until raft_advance().
+ */
+struct raft_entry {
+	u64 term;
+	u64 index;
+	u8 type;		/* enum raft_entry_type */
+	u32 len;
+	u8 *data;
+};
+
+/* ------------------------------------------------------------------ */
+/* Configuration (membership)                                          */
+
+/* Voters and learners; ids are distinct, non-zero, in no given order. */
+struct raft_conf {
+	u32 n_voters;
+	u32 n_learners;
+	u64 voters[RAFT_MAX_MEMBERS];
+	u64 learners[RAFT_MAX_MEMBERS];
+};
+
+enum raft_conf_change_type {
+	RAFT_CC_ADD_VOTER	= 1,	/* add, or promote a learner */
+	RAFT_CC_ADD_LEARNER	= 2,	/* add as learner (or demote a voter) */
+	RAFT_CC_REMOVE		= 3,	/* remove a voter or a learner */
+};
+
+/* The payload of a RAFT_ENTRY_CONF_CHANGE entry: version, type, node id. */
+#define RAFT_CONF_CHANGE_SIZE	10
+
+void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type,
+			     u64 node);
+/* Returns 0 or -EINVAL when the payload is not a valid conf change. */
+int raft_conf_change_decode(const u8 *buf, u32 len, u8 *type, u64 *node);
+
+/* ------------------------------------------------------------------ */
+/* Snapshots                                                           */
+
+struct raft_snapshot_meta {
+	u64 index;		/* last index covered by the snapshot */
+	u64 term;		/* term of that entry */
+	struct raft_conf conf;	/* configuration as of index */
+};
+
+/* A whole snapshot: metadata and the caller's opaque state blob. */
+struct raft_snapshot {
+	struct raft_snapshot_meta meta;
+	u64 len;
+	u8 *data;
+};
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+
+enum raft_msg_type {
+	RAFT_MSG_VOTE = 1,		/* term, index+log_term = last entry */
+	RAFT_MSG_VOTE_RESP,		/* reject */
+	RAFT_MSG_PREVOTE,		/* term = the term it would campaign in */
+	RAFT_MSG_PREVOTE_RESP,
+	RAFT_MSG_APPEND,		/* index+log_term = prev entry, entries,
+					 * commit */
+	RAFT_MSG_APPEND_RESP,		/* index = last matching index or,
+					 * on reject, the rejected prev index;
+					 * reject_hint + hint_term */
+	RAFT_MSG_HEARTBEAT,		/* commit, context = read-index seq */
+	RAFT_MSG_HEARTBEAT_RESP,	/* context echoed */
+	RAFT_MSG_SNAPSHOT,		/* snap meta + one chunk */
+	RAFT_MSG_SNAPSHOT_RESP,		/* index = snap index; snap_offset =
+					 * next expected offset; reject */
+	RAFT_MSG_TIMEOUT_NOW,		/* campaign now (leader transfer) */
+	RAFT_MSG_PROPOSE,		/* follower -> leader: one entry,
+					 * context = proposal id */
+	RAFT_MSG_PROPOSE_RESP,		/* context = id; index+log_term where
+					 * appended, or error */
+	RAFT_MSG_READ_INDEX,		/* context = caller's read ctx */
+	RAFT_MSG_READ_INDEX_RESP,	/* context, index, or error */
+	RAFT_MSG_TYPE_MAX = RAFT_MSG_READ_INDEX_RESP,
+};
+
+/* context of a VOTE sent because of TIMEOUT_NOW: bypasses leader lease. */
+#define RAFT_CONTEXT_TRANSFER	1ULL
+
+/*
+ * One Raft message.  Fixed-width fields only, so the wire codec encodes it
+ * field by field; unused fields are zero.  The codec must bound n_entries,
+ * entry lengths, snap_len and the conf counts before handing a decoded
+ * message to raft_step() (the core checks them again).
+ */
+struct raft_msg {
+	u8 type;		/* enum raft_msg_type */
+	u8 reject;		/* responses: 1 = rejected */
+	u8 snap_done;		/* SNAPSHOT: this is the last chunk */
+	s32 error;		/* PROPOSE_RESP/READ_INDEX_RESP: 0 or -errno */
+	u64 from;
+	u64 to;
+	u64 term;
+	u64 log_term;
+	u64 index;
+	u64 commit;
+	u64 reject_hint;	/* APPEND_RESP reject: conflict index hint */
+	u64 hint_term;		/* APPEND_RESP reject: term at reject_hint */
+	u64 context;		/* read-index ctx / proposal id / flags */
+	u32 n_entries;
+	struct raft_entry *entries;
+	struct raft_snapshot_meta snap;	/* SNAPSHOT(_RESP) */
+	u64 snap_offset;	/* SNAPSHOT: offset of this chunk */
+	u32 snap_len;		/* SNAPSHOT: bytes in this chunk */
+	u8 *snap_data;
+};
+
+/* Deep copy of a message (entries and chunk); release with raft_msg_free. */
+int raft_msg_clone(struct raft_msg *dst, const struct raft_msg *src);
+void raft_msg_free(struct raft_msg *m);
+const char *raft_msg_type_name(u8 type);
+
+/* ------------------------------------------------------------------ */
+/* Node                                                                */
+
+struct raft_config {
+	u64 id;				/* this node, non-zero */
+	u32 election_tick;		/* base election timeout, in ticks */
+	u32 heartbeat_tick;		/* < election_tick */
+	u8 pre_vote;			/* run a pre-vote before campaigning */
+	u8 check_quorum;		/* leader steps down without a quorum;
+					 * followers honour the leader lease */
+	u32 max_inflight_msgs;		/* per-peer APPEND window (>= 1) */
+	u64 max_size_per_msg;		/* bytes of entries per APPEND, and
+					 * snapshot chunk size (0 = 1 MiB) */
+	u32 max_entries_per_msg;	/* entries per APPEND (0 = 64) */
+	u64 max_uncommitted_size;	/* bytes proposed but not committed
+					 * (0 = unlimited) */
+	/*
+	 * Seeded random source: the randomized election timeout is
+	 * election_tick + rand(cookie) % election_tick.  Required.
+	 */
+	u32 (*rand)(void *cookie);
+	void *rand_cookie;
+};
+
+struct raft_hard_state {
+	u64 term;
+	u64 vote;
+	u64 commit;
+};
+
+/*
+ * The durable state the node restarts from.  For a fresh cluster member,
+ * everything is zero except snap.conf, the initial configuration (voters
+ * and learners); a node joining an existing cluster starts with an empty
+ * configuration and learns it from the leader.
+ */
+struct raft_boot {
+	struct raft_hard_state hs;
+	struct raft_snapshot_meta snap;	/* the latest snapshot (or index 0) */
+	const u8 *snap_data;		/* its blob (copied), may be NULL */
+	u64 snap_len;
+	const struct raft_entry *entries; /* durable log after snap.index, */
+	u64 n_entries;			  /* consecutive; copied */
+};
+
+enum raft_role {
+	RAFT_FOLLOWER = 0,
+	RAFT_PRE_CANDIDATE,
+	RAFT_CANDIDATE,
+	RAFT_LEADER,
+};
+
+struct raft_soft_state {
+	u64 lead;
+	u64 term;
+	u8 role;		/* enum raft_role */
+};
+
+/* A ReadIndex answer: once applied >= index, reads may be served. */
+struct raft_read_state {
+	u64 ctx;
+	u64 index;
+	s32 err;		/* 0, or -EAGAIN (lost leadership, no leader) */
+};
+
+/*
+ * The outcome of a proposal (raft_propose / raft_propose_conf_change):
+ *   err 0          committed at index/term (and handed out for applying
+ *                  in the same or an earlier ready)
+ *   -EAGAIN        definitely not appended (no leader, leader refused)
+ *   -ENOBUFS       definitely not appended (leader's uncommitted budget)
+ *   -EBUSY         definitely not appended (leadership transfer running,
+ *                  or a conf change already pending)
+ *   -ECANCELED     appended at index/term but overwritten: it will never
+ *                  commit (leadership lost)
+ *   -ETIMEDOUT     outcome unknown: a forwarded proposal got no answer
+ *                  from the leader within an election timeout, or its
+ *                  slot was compacted away before this node could check
+ */
+struct raft_proposal_result {
+	u64 id;
+	u64 index;
+	u64 term;
+	s32 err;
+};
+
+struct raft_ready {
+	struct raft_soft_state ss;
+	u8 ss_changed;
+	struct raft_hard_state hs;
+	u8 hs_changed;
+	/* Install before persisting entries; NULL when none. */
+	const struct raft_snapshot *snapshot;
+	/*
+	 * Entries to append.  The durable log must first drop every entry
+	 * at index >= entries[0].index (a conflict overwrites a suffix).
+	 */
+	struct raft_entry *entries;
+	u64 n_entries;
+	/* Messages that may be sent now. */
+	struct raft_msg *msgs;
+	u32 n_msgs;
+	/* Messages to send only once hs, snapshot and entries are durable. */
+	struct raft_msg *msgs_after_persist;
+	u32 n_msgs_after_persist;
+	/* Committed, locally durable entries to apply, in order. */
+	struct raft_entry *committed;
+	u64 n_committed;
+	struct raft_read_state *reads;
+	u32 n_reads;
+	struct raft_proposal_result *results;
+	u32 n_results;
+};
+
+struct raft;
+
+/* Returns the node, or NULL with *err set (-EINVAL, -ENOMEM). */
+struct raft *raft_create(const struct raft_config *cfg,
+			 const struct raft_boot *boot, int *err);
+void raft_destroy(struct raft *r);
+
+/* One logical clock tick. */
+void raft_tick(struct raft *r);
+
+/*
+ * Feed one received message (borrowed).  Returns 0, or -EINVAL when the
+ * message is malformed (it is then ignored), -ENOMEM.
+ */
+int raft_step(struct raft *r, const struct raft_msg *m);
+
+/*
+ * Propose an entry; the result arrives as a raft_proposal_result with this
+ * id.  Returns 0 if the proposal was taken (appended here, or forwarded to
+ * the leader), or a definite error: -EAGAIN (no leader known), -ENOBUFS,
+ * -EBUSY (leader transfer in progress), -EINVAL (too large), -ENOMEM.
+ */
+int raft_propose(struct raft *r, const void *data, u32 len, u64 id);
+
+/*
+ * Propose a single-server membership change (leader only).  Returns 0, or
+ * -EAGAIN (not leader), -EBUSY (another change not yet committed, or
+ * transfer), -EINVAL (it would leave no voter, exceed RAFT_MAX_MEMBERS,
+ * or change nothing), -ENOMEM.  The change takes effect on every node as
+ * soon as the entry is appended to its log.
+ */
+int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id);
+
+/*
+ * Linearizable read barrier: a raft_read_state with this ctx arrives once
+ * the leader confirmed its leadership with a heartbeat round; reads may be
+ * served once applied >= its index.  Works on followers (asks the leader).
+ * Returns 0, -EAGAIN (no leader known), -ENOMEM.
+ */
+int raft_read_index(struct raft *r, u64 ctx);
+
+/*
+ * Hand leadership to voter `to` (leader only): it is brought up to date,
+ * then told to campaign at once.  Returns 0, -EAGAIN (not leader),
+ * -EINVAL (not a voter, or self).  Abandoned after an election timeout.
+ */
+int raft_transfer_leader(struct raft *r, u64 to);
+
+/*
+ * The caller took a snapshot of its state machine at `index` (<= applied):
+ * the core keeps a copy of the blob to send to lagging followers and drops
+ * its log up to index.  Returns 0, -EINVAL (index beyond applied or older
+ * than the current snapshot), -ENOMEM.
+ */
+int raft_compact(struct raft *r, u64 index, const void *data, u64 len);
+
+/* Entries up to index (of term `term`) are durable in the local log. */
+void raft_persisted(struct raft *r, u64 index, u64 term);
+
+/* The ready's snapshot at index/term is durably installed. */
+void raft_snapshot_installed(struct raft *r, u64 index, u64 term);
+
+int raft_has_ready(struct raft *r);
+/* Fills rd; returns 0 or -ENOMEM (then nothing was taken out). */
+int raft_ready(struct raft *r, struct raft_ready *rd);
+/* rd's committed entries count as applied; rd's memory is released. */
+void raft_advance(struct raft *r, struct raft_ready *rd);
+
+/* Introspection (status, tests, simulator). */
+struct raft_status {
+	u64 id;
+	u8 role;
+	u64 term;
+	u64 vote;
+	u64 lead;
+	u64 commit;
+	u64 applied;
+	u64 first_index;	/* first index still in the log */
+	u64 last_index;
+	u64 persisted;		/* durable up to here */
+	u64 snap_index;
+	u64 snap_term;
+	u64 lead_transferee;
+	struct raft_conf conf;	/* current (latest appended) configuration */
+};
+
+void raft_status(const struct raft *r, struct raft_status *st);
+/* Term of the entry at index, or 0 if unknown (compacted or beyond). */
+u64 raft_term_at(const struct raft *r, u64 index);
+/* Peer progress as seen by a leader: -ENOENT if not leader or no peer. */
+int raft_peer_progress(const struct raft *r, u64 peer, u64 *match,
+		       u64 *next, u8 *state);
+const char *raft_role_name(u8 role);
+
+enum raft_progress_state {
+	RAFT_PR_PROBE = 0,
+	RAFT_PR_REPLICATE,
+	RAFT_PR_SNAPSHOT,
+};
+
+#endif /* RL_RAFT_H */
