@@ -10,3 +10,24 @@
 #include "main.h"
 
 EXPORT_SYMBOL_IF_KUNIT(rl_version);
+
+/* -- storage: on-disk codec (kernel/disk.c) -- */
+#include "disk.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_disk_strerror);
+EXPORT_SYMBOL_IF_KUNIT(rl_sb_layout);
+EXPORT_SYMBOL_IF_KUNIT(rl_sb_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_sb_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_sb_check_geometry);
+EXPORT_SYMBOL_IF_KUNIT(rl_meta_init);
+EXPORT_SYMBOL_IF_KUNIT(rl_meta_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_meta_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_meta_pick);
+EXPORT_SYMBOL_IF_KUNIT(rl_rec_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_rec_decode_hdr);
+EXPORT_SYMBOL_IF_KUNIT(rl_rec_check_body);
+EXPORT_SYMBOL_IF_KUNIT(rl_rec_get_ent);
+EXPORT_SYMBOL_IF_KUNIT(rl_snap_encode_hdr);
+EXPORT_SYMBOL_IF_KUNIT(rl_snap_decode_hdr);
+EXPORT_SYMBOL_IF_KUNIT(rl_scan_init);
+EXPORT_SYMBOL_IF_KUNIT(rl_scan_add);
+EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);

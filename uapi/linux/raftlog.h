@@ -13,10 +13,11 @@
 #define _UAPI_LINUX_RAFTLOG_H
 
 #include <linux/types.h>
+#include <linux/raftlog_disk.h>
 
 /* Version of the peer wire protocol spoken by this module. */
 #define RAFTLOG_PROTOCOL_VERSION	1
 /* Version of the on-disk format written by this module. */
-#define RAFTLOG_FORMAT_VERSION		1
+#define RAFTLOG_FORMAT_VERSION		RAFTLOG_DISK_VERSION
 
 #endif /* _UAPI_LINUX_RAFTLOG_H */

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The on-disk codec (kernel/disk.c): every structure round-trips, and
+ * every kind of damage is refused: bit flips anywhere in a checksummed
+ * region, wrong uuid, wrong slot, torn records, lengths that do not add
+ * up (with checksums made valid again, so the field checks themselves are
+ * proven), and the recovery scan rules (sequence, epoch, truncation).
+ */
+#include "disk.h"
+#include "rltest.h"
+
+static const u8 uuid_a[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+static const u8 uuid_b[16] = { 16, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1 };
+
+/* recompute a header crc after a test changed a field on purpose */
+static void reseal(u8 *b, size_t size, size_t crc_off)
+{
+	u32 crc;
+
+	rl_put_le32(b + crc_off, 0);
+	crc = rl_crc32c(0, b, size);
+	rl_put_le32(b + crc_off, crc);
+}
+
+static void make_sb(struct rl_sb *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+	memcpy(sb->uuid, uuid_a, 16);
+	sb->cluster_id = 0x1122334455667788ull;
+	sb->node_id = 3;
+	sb->group_id = 7;
+	sb->format_time = 1700000000;
+	rl_sb_layout(sb, 64ull << 20, 0);
+}
+
+RL_TEST(sb_layout_geometry)
+{
+	struct rl_sb sb;
+
+	memset(&sb, 0, sizeof(sb));
+	RL_ASSERT_EQ(rl_sb_layout(&sb, 64ull << 20, 0), RL_DISK_OK);
+	RL_EXPECT_EQ(sb.dev_blocks, 16384);
+	RL_EXPECT_EQ(sb.snap_off[0], 3);
+	RL_EXPECT_EQ(sb.snap_blocks, 2048);
+	RL_EXPECT_EQ(sb.snap_off[1], 3 + 2048);
+	RL_EXPECT_EQ(sb.ring_off, 3 + 4096);
+	RL_EXPECT_EQ(sb.ring_off + sb.ring_blocks, 16384);
+	RL_EXPECT_EQ(rl_sb_check_geometry(&sb), RL_DISK_OK);
+	/* explicit snapshot size, rounded up to blocks */
+	RL_ASSERT_EQ(rl_sb_layout(&sb, 64ull << 20, 10000), RL_DISK_OK);
+	RL_EXPECT_EQ(sb.snap_blocks, 3);
+	/* too small for the fixed blocks + minimum ring */
+	RL_EXPECT_EQ(rl_sb_layout(&sb, 64 * 4096, 0), RL_DISK_EFIELD);
+	/* snapshot areas leaving no room for the ring */
+	RL_EXPECT_EQ(rl_sb_layout(&sb, 1 << 20, 1 << 20), RL_DISK_EFIELD);
+}
+
+RL_TEST(sb_roundtrip)
+{
+	static u8 blk[RAFTLOG_BLOCK_SIZE];
+	struct rl_sb sb, out;
+
+	make_sb(&sb);
+	rl_sb_encode(&sb, blk);
+	RL_ASSERT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_OK);
+	RL_EXPECT_MEMEQ(&sb, &out, sizeof(sb));
+	for (size_t i = RAFTLOG_DISK_SB_SIZE; i < sizeof(blk); i++)
+		if (blk[i])
+			RL_FAIL("padding byte %zu not zero", i);
+	RL_EXPECT_EQ(rl_sb_decode(blk, RAFTLOG_DISK_SB_SIZE - 1, &out),
+		     RL_DISK_ESHORT);
+}
+
+RL_TEST(sb_every_bit_flip_detected)
+{
+	static u8 blk[RAFTLOG_BLOCK_SIZE];
+	struct rl_sb sb, out;
+	int missed = 0;
+
+	make_sb(&sb);
+	rl_sb_encode(&sb, blk);
+	for (int bit = 0; bit < RAFTLOG_DISK_SB_SIZE * 8; bit++) {
+		blk[bit / 8] ^= 1 << (bit % 8);
+		if (rl_sb_decode(blk, sizeof(blk), &out) == RL_DISK_OK)
+			missed++;
+		blk[bit / 8] ^= 1 << (bit % 8);
+	}
+	RL_EXPECT_EQ(missed, 0);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_OK);
+}
+
+RL_TEST(sb_bad_fields_refused)
+{
+	static u8 blk[RAFTLOG_BLOCK_SIZE];
+	struct rl_sb sb, out;
+
+	make_sb(&sb);
+	rl_sb_encode(&sb, blk);
+	memset(blk, 0, 8);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_EMAGIC);
+
+	sb.version = RAFTLOG_DISK_VERSION + 1;
+	rl_sb_encode(&sb, blk);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_EVERSION);
+
+	make_sb(&sb);
+	sb.ring_blocks++;		/* runs past the device */
+	rl_sb_encode(&sb, blk);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_EFIELD);
+
+	make_sb(&sb);
+	sb.snap_off[1] = sb.snap_off[0] + 1;	/* overlaps area 0 */
+	rl_sb_encode(&sb, blk);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_EFIELD);
+
+	make_sb(&sb);
+	sb.ring_off = ~0ull - 10;	/* offset + size overflows */
+	rl_sb_encode(&sb, blk);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_EFIELD);
+
+	make_sb(&sb);
+	sb.block_size = 512;
+	rl_sb_encode(&sb, blk);
+	RL_EXPECT_EQ(rl_sb_decode(blk, sizeof(blk), &out), RL_DISK_EFIELD);
+}
+
+static void make_meta(struct rl_meta *m, u64 seq)
+{
+	rl_meta_init(m);
+	m->seq = seq;
+	m->term = 5;
+	m->vote = 2;
+	m->commit = 40;
+	m->first_index = 31;
+	m->head_off = 100;
+	m->head_seq = 9;
+	m->epoch = 3;
+	m->trunc_index = 45;
+	m->snap_index = 30;
+	m->snap_term = 4;
+	m->snap_slot = 1;
+}
+
+RL_TEST(meta_roundtrip_and_slots)
+{
+	static u8 blk[RAFTLOG_BLOCK_SIZE];
+	struct rl_sb sb;
+	struct rl_meta m, out;
+
+	make_sb(&sb);
+	make_meta(&m, 8);
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_ASSERT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_OK);
+	RL_EXPECT_MEMEQ(&m, &out, sizeof(m));
+	/* a block read from the slot its seq does not belong to is stale/misplaced */
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 1, &out), RL_DISK_EFIELD);
+	/* another format instance */
+	memcpy(sb.uuid, uuid_b, 16);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EUUID);
+	make_sb(&sb);
+
+	rl_meta_init(&m);
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_ASSERT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 1, &out), RL_DISK_OK);
+	RL_EXPECT_EQ(out.first_index, 1);
+	RL_EXPECT_EQ(out.snap_slot, RAFTLOG_SNAP_NONE);
+}
+
+RL_TEST(meta_every_bit_flip_detected)
+{
+	static u8 blk[RAFTLOG_BLOCK_SIZE];
+	struct rl_sb sb;
+	struct rl_meta m, out;
+	int missed = 0;
+
+	make_sb(&sb);
+	make_meta(&m, 8);
+	rl_meta_encode(&m, sb.uuid, blk);
+	for (int bit = 0; bit < RAFTLOG_DISK_META_SIZE * 8; bit++) {
+		blk[bit / 8] ^= 1 << (bit % 8);
+		if (rl_meta_decode(blk, sizeof(blk), &sb, 0, &out) == RL_DISK_OK)
+			missed++;
+		blk[bit / 8] ^= 1 << (bit % 8);
+	}
+	RL_EXPECT_EQ(missed, 0);
+}
+
+RL_TEST(meta_bad_fields_refused)
+{
+	static u8 blk[RAFTLOG_BLOCK_SIZE];
+	struct rl_sb sb;
+	struct rl_meta m, out;
+
+	make_sb(&sb);
+	make_meta(&m, 8);
+	m.head_off = sb.ring_blocks;
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
+	make_meta(&m, 8);
+	m.snap_slot = 2;
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
+	make_meta(&m, 8);
+	m.snap_index = m.first_index;	/* snapshot covers a live index */
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
+	make_meta(&m, 8);
+	m.first_index = 0;
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
+	make_meta(&m, 8);
+	m.snap_slot = RAFTLOG_SNAP_NONE;	/* no snapshot but an index */
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
+}
+
+RL_TEST(meta_pick_newer_valid)
+{
+	struct rl_meta a, b;
+
+	make_meta(&a, 8);
+	make_meta(&b, 9);
+	RL_EXPECT_EQ(rl_meta_pick(0, &a, 0, &b), 1);
+	RL_EXPECT_EQ(rl_meta_pick(0, &b, 0, &a), 0);
+	RL_EXPECT_EQ(rl_meta_pick(RL_DISK_ECRC, &a, 0, &b), 1);
+	RL_EXPECT_EQ(rl_meta_pick(0, &a, RL_DISK_ECRC, &b), 0);
+	RL_EXPECT_EQ(rl_meta_pick(RL_DISK_EMAGIC, &a, RL_DISK_ECRC, &b), -1);
+}
+
+/* A record of @n entries starting at @first, entry i has i*37 % 300 bytes. */
+static u8 recbuf[RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE];
+
+static int make_rec(struct rl_rec *r, u64 seq, u64 epoch, u64 first, u32 n)
+{
+	struct rl_ent ents[64];
+	u8 *p = recbuf + rl_rec_data_off(n);
+
+	memset(r, 0, sizeof(*r));
+	r->seq = seq;
+	r->epoch = epoch;
+	r->first_index = first;
+	r->count = n;
+	for (u32 i = 0; i < n; i++) {
+		ents[i].term = 2 + i / 4;
+		ents[i].len = (i * 37) % 300;
+		ents[i].type = i % 3;
+		for (u32 k = 0; k < ents[i].len; k++)
+			*p++ = (u8)(first + i + k);
+	}
+	return rl_rec_encode(r, ents, uuid_a, recbuf, sizeof(recbuf));
+}
+
+RL_TEST(rec_roundtrip)
+{
+	struct rl_rec r, out;
+	struct rl_ent e;
+	size_t off;
+
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 20), RL_DISK_OK);
+	RL_EXPECT_EQ(r.blocks, rl_rec_blocks(20, r.data_len));
+	RL_ASSERT_EQ(rl_rec_decode_hdr(recbuf, sizeof(recbuf), uuid_a, &out), RL_DISK_OK);
+	RL_EXPECT_MEMEQ(&r, &out, sizeof(r));
+	RL_ASSERT_EQ(rl_rec_check_body(recbuf, r.blocks * RAFTLOG_BLOCK_SIZE, &out),
+		     RL_DISK_OK);
+	off = rl_rec_data_off(20);
+	for (u32 i = 0; i < 20; i++) {
+		rl_rec_get_ent(recbuf, i, &e);
+		RL_EXPECT_EQ(e.term, 2 + i / 4);
+		RL_EXPECT_EQ(e.len, (i * 37) % 300);
+		RL_EXPECT_EQ(e.type, i % 3);
+		if (e.len)
+			RL_EXPECT_EQ(recbuf[off], (u8)(100 + i));
+		off += e.len;
+	}
+	/* padding to the block boundary is zero */
+	for (; off < r.blocks * RAFTLOG_BLOCK_SIZE; off++)
+		if (recbuf[off])
+			RL_FAIL("pad byte %zu not zero", off);
+	RL_EXPECT_EQ(rl_rec_decode_hdr(recbuf, sizeof(recbuf), uuid_b, &out),
+		     RL_DISK_EUUID);
+}
+
+RL_TEST(rec_encode_refuses_bad_input)
+{
+	struct rl_rec r;
+	struct rl_ent ents[2] = { { 3, 1, 0 }, { 2, 1, 0 } };
+
+	memset(&r, 0, sizeof(r));
+	r.seq = 1;
+	r.epoch = 1;
+	r.first_index = 1;
+	r.count = 2;
+	/* terms must not go down */
+	RL_EXPECT_EQ(rl_rec_encode(&r, ents, uuid_a, recbuf, sizeof(recbuf)),
+		     RL_DISK_EFIELD);
+	ents[1].term = 3;
+	ents[1].type = RAFTLOG_ENTRY_TYPE_MAX + 1;
+	RL_EXPECT_EQ(rl_rec_encode(&r, ents, uuid_a, recbuf, sizeof(recbuf)),
+		     RL_DISK_EFIELD);
+	ents[1].type = 0;
+	RL_EXPECT_EQ(rl_rec_encode(&r, ents, uuid_a, recbuf, 100), RL_DISK_ESHORT);
+	/* more data than one record may hold */
+	ents[1].len = RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE;
+	RL_EXPECT_EQ(rl_rec_encode(&r, ents, uuid_a, recbuf, sizeof(recbuf)),
+		     RL_DISK_EFIELD);
+	ents[1].len = 1;
+	r.count = 0;
+	RL_EXPECT_EQ(rl_rec_encode(&r, ents, uuid_a, recbuf, sizeof(recbuf)),
+		     RL_DISK_EFIELD);
+	r.count = RAFTLOG_REC_MAX_ENTRIES + 1;
+	RL_EXPECT_EQ(rl_rec_encode(&r, ents, uuid_a, recbuf, sizeof(recbuf)),
+		     RL_DISK_EFIELD);
+}
+
+/* decode header + body of recbuf; 0 only if both pass */
+static int rec_verify(size_t len)
+{
+	struct rl_rec out;
+	int err = rl_rec_decode_hdr(recbuf, len, uuid_a, &out);
+
+	if (err)
+		return err;
+	return rl_rec_check_body(recbuf, len, &out);
+}
+
+RL_TEST(rec_every_bit_flip_detected)
+{
+	struct rl_rec r;
+	size_t len;
+	int missed = 0;
+
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 9), RL_DISK_OK);
+	len = rl_rec_data_off(9) + r.data_len;
+	for (size_t bit = 0; bit < len * 8; bit++) {
+		recbuf[bit / 8] ^= 1 << (bit % 8);
+		if (rec_verify(r.blocks * RAFTLOG_BLOCK_SIZE) == RL_DISK_OK)
+			missed++;
+		recbuf[bit / 8] ^= 1 << (bit % 8);
+	}
+	RL_EXPECT_EQ(missed, 0);
+	RL_EXPECT_EQ(rec_verify(r.blocks * RAFTLOG_BLOCK_SIZE), RL_DISK_OK);
+	/* a flip in the payload is reported as a body error, not a header one */
+	recbuf[len - 1] ^= 0x10;
+	RL_EXPECT_EQ(rec_verify(r.blocks * RAFTLOG_BLOCK_SIZE), RL_DISK_EBODY);
+}
+
+RL_TEST(rec_torn_write_detected)
+{
+	struct rl_rec r;
+
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 60), RL_DISK_OK);
+	RL_ASSERT(r.blocks >= 2);
+	/* the last block never reached the disk: it holds old zeros */
+	memset(recbuf + (r.blocks - 1) * RAFTLOG_BLOCK_SIZE, 0, RAFTLOG_BLOCK_SIZE);
+	RL_EXPECT_EQ(rec_verify(r.blocks * RAFTLOG_BLOCK_SIZE), RL_DISK_EBODY);
+	/* the caller read fewer bytes than the header claims */
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 60), RL_DISK_OK);
+	RL_EXPECT_EQ(rec_verify(rl_rec_data_off(60) + r.data_len - 1), RL_DISK_ESHORT);
+	/* only the first 512-byte sector made it; the rest is an older record */
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 60), RL_DISK_OK);
+	memset(recbuf + 512, 0xa5, r.blocks * RAFTLOG_BLOCK_SIZE - 512);
+	RL_EXPECT_EQ(rec_verify(r.blocks * RAFTLOG_BLOCK_SIZE), RL_DISK_EBODY);
+}
+
+RL_TEST(rec_bad_lengths_detected)
+{
+	struct rl_rec r;
+	u8 *e1 = recbuf + RAFTLOG_DISK_REC_SIZE + RAFTLOG_DISK_ENT_SIZE;
+	size_t boff = RAFTLOG_DISK_REC_SIZE;
+
+	/* header fields inconsistent with each other, checksum made valid */
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 8), RL_DISK_OK);
+	rl_put_le32(recbuf + offsetof(struct raftlog_disk_rec, blocks), r.blocks + 1);
+	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
+	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 8), RL_DISK_OK);
+	rl_put_le32(recbuf + offsetof(struct raftlog_disk_rec, count),
+		    RAFTLOG_REC_MAX_ENTRIES + 1);
+	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
+	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 8), RL_DISK_OK);
+	rl_put_le64(recbuf + offsetof(struct raftlog_disk_rec, first_index), ~0ull - 2);
+	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
+	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+
+	/* entry lengths that do not add up to data_len, body crc made valid */
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 8), RL_DISK_OK);
+	rl_put_le32(e1 + 8, rl_get_le32(e1 + 8) + 1);
+	r.body_crc = rl_crc32c(0, recbuf + boff, rl_rec_data_off(8) - boff + r.data_len);
+	rl_put_le32(recbuf + offsetof(struct raftlog_disk_rec, body_crc), r.body_crc);
+	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
+	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+
+	/* a term going down inside the record, body crc made valid */
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 8), RL_DISK_OK);
+	rl_put_le64(e1, 1);
+	rl_put_le64(recbuf + RAFTLOG_DISK_REC_SIZE, 5);
+	r.body_crc = rl_crc32c(0, recbuf + boff, rl_rec_data_off(8) - boff + r.data_len);
+	rl_put_le32(recbuf + offsetof(struct raftlog_disk_rec, body_crc), r.body_crc);
+	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
+	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+
+	/* unknown flag bits */
+	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 8), RL_DISK_OK);
+	rl_put_le16(recbuf + offsetof(struct raftlog_disk_rec, flags), 0x8000);
+	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
+	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+}
+
+RL_TEST(snap_header_roundtrip_and_damage)
+{
+	u8 hdr[RAFTLOG_DISK_SNAP_SIZE];
+	struct rl_sb sb;
+	struct rl_snap s = { 77, 6, 5000, 40, 0xdeadbeef }, out;
+	int missed = 0;
+
+	make_sb(&sb);
+	rl_snap_encode_hdr(&s, sb.uuid, hdr);
+	RL_ASSERT_EQ(rl_snap_decode_hdr(hdr, sizeof(hdr), &sb, &out), RL_DISK_OK);
+	RL_EXPECT_MEMEQ(&s, &out, sizeof(s));
+	for (int bit = 0; bit < RAFTLOG_DISK_SNAP_SIZE * 8; bit++) {
+		hdr[bit / 8] ^= 1 << (bit % 8);
+		if (rl_snap_decode_hdr(hdr, sizeof(hdr), &sb, &out) == RL_DISK_OK)
+			missed++;
+		hdr[bit / 8] ^= 1 << (bit % 8);
+	}
+	RL_EXPECT_EQ(missed, 0);
+	/* more than the area holds */
+	s.data_len = rl_snap_capacity(&sb) - s.conf_len + 1;
+	rl_snap_encode_hdr(&s, sb.uuid, hdr);
+	RL_EXPECT_EQ(rl_snap_decode_hdr(hdr, sizeof(hdr), &sb, &out), RL_DISK_EFIELD);
+	s.data_len = rl_snap_capacity(&sb) - s.conf_len;
+	rl_snap_encode_hdr(&s, sb.uuid, hdr);
+	RL_EXPECT_EQ(rl_snap_decode_hdr(hdr, sizeof(hdr), &sb, &out), RL_DISK_OK);
+	s.data_len = ~0ull;
+	rl_snap_encode_hdr(&s, sb.uuid, hdr);
+	RL_EXPECT_EQ(rl_snap_decode_hdr(hdr, sizeof(hdr), &sb, &out), RL_DISK_EFIELD);
+	memcpy(sb.uuid, uuid_b, 16);
+	s.data_len = 1;
+	rl_snap_encode_hdr(&s, uuid_a, hdr);
+	RL_EXPECT_EQ(rl_snap_decode_hdr(hdr, sizeof(hdr), &sb, &out), RL_DISK_EUUID);
+}
+
+static struct rl_rec srec(u64 seq, u64 epoch, u64 first, u32 count)
+{
+	struct rl_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = seq;
+	r.epoch = epoch;
+	r.first_index = first;
+	r.count = count;
+	return r;
+}
+
+static void scan_meta(struct rl_meta *m, u64 first, u64 head_seq, u64 epoch,
+		      u64 trunc)
+{
+	rl_meta_init(m);
+	m->first_index = first;
+	m->head_seq = head_seq;
+	m->epoch = epoch;
+	m->trunc_index = trunc;
+}
+
+RL_TEST(scan_contiguous_chain)
+{
+	int err;
+	struct rl_meta m;
+	struct rl_scan s;
+	struct rl_rec r;
+
+	scan_meta(&m, 1, 1, 1, 0);
+	rl_scan_init(&s, &m);
+	r = srec(1, 1, 1, 10);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, 0);
+	r = srec(2, 1, 11, 5);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, 0);
+	RL_EXPECT_EQ(s.cut, 10);
+	/* sequence break: a stale record of an older lap */
+	r = srec(1, 1, 16, 5);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_ESEQ);
+	/* same epoch but a gap in indexes */
+	r = srec(3, 1, 17, 5);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_EINDEX);
+	/* same epoch, overlapping indexes: not a truncation */
+	r = srec(3, 1, 12, 5);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_EINDEX);
+	/* from the future: epoch above the metadata's */
+	r = srec(3, 2, 16, 5);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_EEPOCH);
+	RL_EXPECT_EQ(rl_scan_finish(&s), 15);
+}
+
+RL_TEST(scan_empty_log)
+{
+	int err;
+	struct rl_meta m;
+	struct rl_scan s;
+	struct rl_rec r;
+
+	scan_meta(&m, 51, 7, 2, 50);
+	rl_scan_init(&s, &m);
+	/* head record must contain first_index */
+	r = srec(7, 2, 52, 3);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_EINDEX);
+	RL_EXPECT_EQ(rl_scan_finish(&s), 50);
+}
+
+RL_TEST(scan_truncation_by_later_epoch)
+{
+	int err;
+	struct rl_meta m;
+	struct rl_scan s;
+	struct rl_rec r;
+
+	/* records 1..10, 11..20 (epoch 1); truncate to 15 (epoch 2);
+	 * append 16..18 (epoch 2); truncate to 12 (epoch 3); append 13..14 */
+	scan_meta(&m, 1, 1, 3, 12);
+	rl_scan_init(&s, &m);
+	r = srec(1, 1, 1, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	r = srec(2, 1, 11, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	r = srec(3, 2, 16, 3);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	RL_EXPECT_EQ(s.cut, 15);
+	r = srec(4, 3, 13, 2);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	RL_EXPECT_EQ(s.cut, 12);
+	/* a stale epoch-2 record after it is refused */
+	r = srec(5, 2, 15, 1);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_EEPOCH);
+	/* a later-epoch record may not leave a gap */
+	scan_meta(&m, 1, 1, 3, 12);
+	rl_scan_init(&s, &m);
+	r = srec(1, 1, 1, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	r = srec(2, 2, 12, 10);
+	err = rl_scan_add(&s, &r);
+	RL_EXPECT_EQ(err, RL_DISK_EINDEX);
+	/* last record written in the current epoch: no cut at the end */
+	scan_meta(&m, 1, 1, 3, 12);
+	rl_scan_init(&s, &m);
+	r = srec(1, 1, 1, 20);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	r = srec(2, 3, 13, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	RL_EXPECT_EQ(rl_scan_finish(&s), 22);
+}
+
+RL_TEST(scan_metadata_truncation_applies)
+{
+	int err;
+	struct rl_meta m;
+	struct rl_scan s;
+	struct rl_rec r;
+
+	/* truncated to 12 with nothing appended since: the epoch-1 records
+	 * still on disk hold 1..20, only 1..12 is the log */
+	scan_meta(&m, 1, 1, 2, 12);
+	rl_scan_init(&s, &m);
+	r = srec(1, 1, 1, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	r = srec(2, 1, 11, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	RL_EXPECT_EQ(rl_scan_finish(&s), 12);
+
+	/* log reset past everything (e.g. snapshot at 100): stale records
+	 * at the head position count for nothing */
+	scan_meta(&m, 101, 3, 2, 100);
+	rl_scan_init(&s, &m);
+	r = srec(3, 1, 21, 10);
+	err = rl_scan_add(&s, &r);
+	RL_ASSERT_EQ(err, 0);
+	RL_EXPECT_EQ(rl_scan_finish(&s), 100);
+}
+
+RL_SUITE(disk,
+	 RL_CASE(sb_layout_geometry),
+	 RL_CASE(sb_roundtrip),
+	 RL_CASE(sb_every_bit_flip_detected),
+	 RL_CASE(sb_bad_fields_refused),
+	 RL_CASE(meta_roundtrip_and_slots),
+	 RL_CASE(meta_every_bit_flip_detected),
+	 RL_CASE(meta_bad_fields_refused),
+	 RL_CASE(meta_pick_newer_valid),
+	 RL_CASE(rec_roundtrip),
+	 RL_CASE(rec_encode_refuses_bad_input),
+	 RL_CASE(rec_every_bit_flip_detected),
+	 RL_CASE(rec_torn_write_detected),
+	 RL_CASE(rec_bad_lengths_detected),
+	 RL_CASE(snap_header_roundtrip_and_damage),
+	 RL_CASE(scan_contiguous_chain),
+	 RL_CASE(scan_empty_log),
+	 RL_CASE(scan_truncation_by_later_epoch),
+	 RL_CASE(scan_metadata_truncation_applies));
