@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/raftlog<group id>: read/write/lseek/poll/ioctl on a group's
+ * committed log.  The device model creates the node (class "raftlog"),
+ * so udev or devtmpfs name it; the mode comes from a module parameter.
+ * The ABI (record layout, errors, ioctls) is documented in
+ * uapi/linux/raftlog.h.
+ *
+ * An open file holds a reference on its group (the memory, not the
+ * device or the worker): after the group is destroyed every operation
+ * returns -ENODEV and poll() reports EPOLLHUP.  File operations carry the
+ * module's owner, so the module cannot be unloaded while a file is open.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/fs.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/xarray.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+#include <linux/raftlog.h>
+#include "group.h"
+#include "chardev.h"
+
+#define RL_MINORS	1024
+
+static umode_t dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Permissions of /dev/raftlog<N> (default 0600)");
+
+struct rl_cdev {
+	struct rl_group *g;
+	struct device *dev;
+	u32 minor;
+};
+
+static dev_t rl_devt;
+static struct cdev rl_cdev;
+static DEFINE_MUTEX(rl_cdev_lock);
+static DEFINE_XARRAY_ALLOC(rl_minors);	/* minor -> struct rl_cdev */
+
+/*
+ * The devnode callback took a const struct device in 6.2; the build
+ * probes the kernel's header (Kbuild: RL_HAVE_CONST_DEVNODE).
+ */
+#ifdef RL_HAVE_CONST_DEVNODE
+static char *rl_devnode(const struct device *dev, umode_t *mode)
+#else
+static char *rl_devnode(struct device *dev, umode_t *mode)
+#endif
+{
+	if (mode)
+		*mode = dev_mode & 0777;
+	return NULL;
+}
+
+static struct class rl_class = {
+	.name = "raftlog",
+	.devnode = rl_devnode,
+};
+
+static int rl_open(struct inode *inode, struct file *file)
+{
+	struct rl_cdev *c;
+	struct rl_group *g = NULL;
+
+	mutex_lock(&rl_cdev_lock);
+	c = xa_load(&rl_minors, iminor(inode));
+	if (c) {
+		g = c->g;
+		rl_group_get(g);
+	}
+	mutex_unlock(&rl_cdev_lock);
+	if (!g)
+		return -ENODEV;
+	file->private_data = g;
+	/* the position is an index: start at the first one still kept */
+	file->f_pos = rl_group_first_index(g);
+	return 0;
+}
+
+static int rl_release(struct inode *inode, struct file *file)
+{
+	rl_group_put(file->private_data);
+	return 0;
+}
+
+static ssize_t rl_read(struct file *file, char __user *buf, size_t len,
+		       loff_t *ppos)
+{
+	u64 pos = *ppos;
+	ssize_t ret;
+
+	ret = rl_group_read(file->private_data, &pos, buf, len,
+			    file->f_flags & O_NONBLOCK);
+	*ppos = pos;
+	return ret;
+}
+
+static ssize_t rl_write(struct file *file, const char __user *buf,
+			size_t len, loff_t *ppos)
+{
+	u64 index, term;
+	int err;
+
+	if (len > U32_MAX)
+		return -EMSGSIZE;
+	err = rl_group_propose(file->private_data, buf, len,
+			       file->f_flags & O_NONBLOCK, &index, &term);
+	return err ? err : len;
+}
+
+static loff_t rl_llseek(struct file *file, loff_t off, int whence)
+{
+	struct rl_group *g = file->private_data;
+	loff_t base, pos;
+	int err;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = file->f_pos;
+		break;
+	case SEEK_END:
+		base = rl_group_applied(g) + 1;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (check_add_overflow(base, off, &pos) || pos <= 0)
+		return -EINVAL;
+	err = rl_group_check_pos(g, pos);
+	if (err)
+		return err;
+	file->f_pos = pos;
+	return pos;
+}
+
+static __poll_t rl_poll(struct file *file, poll_table *pt)
+{
+	struct rl_group *g = file->private_data;
+
+	poll_wait(file, rl_group_waitq(g), pt);
+	return rl_group_poll_mask(g, file->f_pos);
+}
+
+static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct rl_group *g = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	int err;
+
+	switch (cmd) {
+	case RAFTLOG_IOC_STATUS: {
+		struct raftlog_status st;
+
+		rl_group_status(g, &st);
+		return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	}
+	case RAFTLOG_IOC_BARRIER: {
+		struct raftlog_barrier b = {};
+
+		err = rl_group_barrier(g, &b.index);
+		if (err)
+			return err;
+		return copy_to_user(uarg, &b, sizeof(b)) ? -EFAULT : 0;
+	}
+	case RAFTLOG_IOC_WAIT: {
+		struct raftlog_wait w;
+
+		if (copy_from_user(&w, uarg, sizeof(w)))
+			return -EFAULT;
+		if (w.reserved)
+			return -EINVAL;
+		err = rl_group_wait(g, w.index, w.timeout_ms, &w.applied);
+		if (copy_to_user(uarg, &w, sizeof(w)))
+			return -EFAULT;
+		return err;
+	}
+	case RAFTLOG_IOC_PROPOSE: {
+		struct raftlog_propose p;
+
+		if (copy_from_user(&p, uarg, sizeof(p)))
+			return -EFAULT;
+		if (p.flags)
+			return -EINVAL;
+		err = rl_group_propose(g, u64_to_user_ptr(p.data), p.len,
+				       file->f_flags & O_NONBLOCK, &p.index,
+				       &p.term);
+		if (err)
+			return err;
+		return copy_to_user(uarg, &p, sizeof(p)) ? -EFAULT : 0;
+	}
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations rl_fops = {
+	.owner = THIS_MODULE,
+	.open = rl_open,
+	.release = rl_release,
+	.read = rl_read,
+	.write = rl_write,
+	.llseek = rl_llseek,
+	.poll = rl_poll,
+	.unlocked_ioctl = rl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+int rl_chardev_add(struct rl_group *g)
+{
+	struct rl_cdev *c;
+	u32 minor;
+	int err;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->g = g;
+	mutex_lock(&rl_cdev_lock);
+	err = xa_alloc(&rl_minors, &minor, c, XA_LIMIT(0, RL_MINORS - 1),
+		       GFP_KERNEL);
+	if (err) {
+		mutex_unlock(&rl_cdev_lock);
+		kfree(c);
+		return err == -EBUSY ? -ENOSPC : err;
+	}
+	c->minor = minor;
+	c->dev = device_create(&rl_class, NULL, MKDEV(MAJOR(rl_devt), minor),
+			       NULL, "raftlog%u", rl_group_id(g));
+	if (IS_ERR(c->dev)) {
+		err = PTR_ERR(c->dev);
+		xa_erase(&rl_minors, minor);
+		mutex_unlock(&rl_cdev_lock);
+		kfree(c);
+		return err;
+	}
+	rl_group_get(g);
+	mutex_unlock(&rl_cdev_lock);
+	return 0;
+}
+
+void rl_chardev_remove(struct rl_group *g)
+{
+	struct rl_cdev *c, *found = NULL;
+	unsigned long minor;
+
+	mutex_lock(&rl_cdev_lock);
+	xa_for_each(&rl_minors, minor, c) {
+		if (c->g == g) {
+			found = c;
+			xa_erase(&rl_minors, minor);
+			device_destroy(&rl_class,
+				       MKDEV(MAJOR(rl_devt), c->minor));
+			break;
+		}
+	}
+	mutex_unlock(&rl_cdev_lock);
+	if (!found)
+		return;
+	rl_group_put(found->g);
+	kfree(found);
+}
+
+int rl_chardev_init(void)
+{
+	int err;
+
+	err = alloc_chrdev_region(&rl_devt, 0, RL_MINORS, "raftlog");
+	if (err)
+		return err;
+	cdev_init(&rl_cdev, &rl_fops);
+	rl_cdev.owner = THIS_MODULE;
+	err = cdev_add(&rl_cdev, rl_devt, RL_MINORS);
+	if (err)
+		goto out_region;
+	err = class_register(&rl_class);
+	if (err)
+		goto out_cdev;
+	return 0;
+
+out_cdev:
+	cdev_del(&rl_cdev);
+out_region:
+	unregister_chrdev_region(rl_devt, RL_MINORS);
+	return err;
+}
+
+void rl_chardev_exit(void)
+{
+	WARN_ON(!xa_empty(&rl_minors));
+	class_unregister(&rl_class);
+	cdev_del(&rl_cdev);
+	unregister_chrdev_region(rl_devt, RL_MINORS);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /dev/raftlog<group id>: the application interface of a group.  See the
+ * character device section of uapi/linux/raftlog.h for the ABI.
+ */
+#ifndef RL_CHARDEV_H
+#define RL_CHARDEV_H
+
+struct rl_group;
+
+int rl_chardev_init(void);
+void rl_chardev_exit(void);
+
+/* Create /dev/raftlog<id> for a running group (takes a reference). */
+int rl_chardev_add(struct rl_group *g);
+/* Remove it: no new opens; open files keep working until the group stops. */
+void rl_chardev_remove(struct rl_group *g);
+
+#endif /* RL_CHARDEV_H */

@@ -1,0 +1,1443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One Raft group: the core, its storage and its peers, driven by one
+ * ordered WQ_MEM_RECLAIM workqueue.  Everything that calls into the core
+ * runs as a work item on that queue (the tick, the request queue, inbound
+ * messages), so the core needs no locks.  Other contexts (file operations,
+ * the registry) only touch the request queue (in_lock), the committed
+ * stream (stream_lock) and the status snapshot the worker refreshes.
+ *
+ * The ready loop follows kernel/raft/raft.h: messages that may go at once
+ * are handed to the transport first, then hard state and entries are made
+ * durable (so the leader's own append runs while its followers receive
+ * theirs), then the messages that depend on persistence are sent, the
+ * committed entries are published to readers, and proposal and barrier
+ * results complete their waiters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <linux/xarray.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/refcount.h>
+#include <linux/random.h>
+#include <linux/uaccess.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/rwsem.h>
+#include <linux/atomic.h>
+#include <linux/mm.h>
+#include <linux/raftlog.h>
+#include "raft/raft.h"
+#include "storage.h"
+#include "group.h"
+
+#define RL_DEF_TICK_MS		50
+#define RL_DEF_ELECTION		10
+#define RL_DEF_HEARTBEAT	2
+#define RL_DEF_MAX_ENTRY	(64 * 1024)
+#define RL_DEF_MAX_PENDING	1024
+#define RL_DEF_CACHE		8192
+#define RL_MAX_CACHE		BIT(20)
+#define RL_CACHE_BYTES		(32U << 20)
+
+/* A committed entry published to readers; refcounted so copies to user
+ * space run without the stream lock.
+ */
+struct rl_centry {
+	refcount_t ref;
+	u64 index;
+	u64 term;
+	u32 len;
+	u32 flags;		/* RAFTLOG_RECORD_F_* */
+	u8 data[];
+};
+
+enum rl_req_kind { RL_REQ_PROPOSE, RL_REQ_BARRIER };
+
+/* A proposal or a read barrier waiting for its outcome. */
+struct rl_req {
+	struct list_head node;
+	refcount_t ref;
+	struct completion done;
+	u8 kind;
+	u64 id;
+	u32 len;
+	u8 *data;		/* proposal payload until handed to the core */
+	int err;
+	u64 index;
+	u64 term;
+};
+
+struct rl_group {
+	struct kref ref;
+	struct list_head reg_node;	/* rl_groups, under rl_groups_lock */
+	struct rl_group_params p;
+
+	/* the driver: only the worker touches raft and inflight */
+	struct raft *raft;
+	struct workqueue_struct *wq;
+	struct work_struct run_work;
+	struct delayed_work tick_work;
+	struct xarray inflight;		/* id -> rl_req handed to the core */
+
+	/* requests from other contexts */
+	spinlock_t in_lock;
+	struct list_head inq;
+	u32 n_pending;			/* queued + in flight */
+	u64 next_id;
+	bool stopping;			/* no more work is queued */
+	int fail_err;			/* non-zero: the group failed */
+	int store_err;			/* the store reported failure */
+	wait_queue_head_t room_wq;
+
+	/* the committed stream and the status snapshot */
+	spinlock_t stream_lock;
+	struct rl_centry **ring;	/* ring[index & ring_mask] */
+	u32 ring_mask;
+	u64 ring_first;			/* lowest cached index */
+	u64 applied;			/* highest published index */
+	u64 first_index;		/* lowest index readers may ask for */
+	size_t ring_bytes;
+	bool dead;			/* stopped: readers get -ENODEV */
+	struct raft_status st;
+	wait_queue_head_t stream_wq;
+
+	/* storage */
+	bool volatile_log;		/* no device: nothing is durable */
+	struct rl_storage *store;
+	struct rw_semaphore store_sem;	/* readers of store vs. close */
+	struct list_head io_list;	/* rl_io waiting for durability */
+	u64 last_ticket;		/* of the last queued operation */
+	u64 log_last;			/* last index handed to the store */
+	atomic64_t durable_ticket;	/* from the store's callback */
+	struct rl_entry *ents;		/* scratch for appends */
+
+	u64 msgs_dropped;
+};
+
+static LIST_HEAD(rl_groups);
+static DEFINE_MUTEX(rl_groups_lock);
+
+/* ------------------------------------------------------------------ */
+/* Parameters                                                          */
+
+int rl_group_params_check(struct rl_group_params *p)
+{
+	u32 i, j;
+
+	if (!p->group_id || !p->node_id)
+		return -EINVAL;
+	if (!p->tick_ms)
+		p->tick_ms = RL_DEF_TICK_MS;
+	if (!p->election_ticks)
+		p->election_ticks = RL_DEF_ELECTION;
+	if (!p->heartbeat_ticks)
+		p->heartbeat_ticks = RL_DEF_HEARTBEAT;
+	if (!p->max_entry)
+		p->max_entry = RL_DEF_MAX_ENTRY;
+	if (!p->max_pending)
+		p->max_pending = RL_DEF_MAX_PENDING;
+	if (!p->cache_entries)
+		p->cache_entries = RL_DEF_CACHE;
+	if (p->tick_ms > 10000 || p->heartbeat_ticks >= p->election_ticks ||
+	    p->election_ticks > 1000 || p->max_entry > RAFT_MAX_ENTRY_SIZE ||
+	    p->max_pending > 65536 || p->cache_entries > RL_MAX_CACHE)
+		return -EINVAL;
+	if (p->n_peers > RL_GROUP_MAX_PEERS - 1)
+		return -EINVAL;
+	for (i = 0; i < p->n_peers; i++) {
+		if (!p->peers[i].id || p->peers[i].id == p->node_id)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (p->peers[j].id == p->peers[i].id)
+				return -EINVAL;
+	}
+	p->dev_path[RL_DEV_PATH_MAX - 1] = 0;
+	return 0;
+}
+
+static int rl_parse_u64(const char *v, u64 *out)
+{
+	return kstrtoull(v, 0, out);
+}
+
+static int rl_parse_u32(const char *v, u32 *out)
+{
+	return kstrtou32(v, 0, out);
+}
+
+int rl_group_params_parse(char *s, struct rl_group_params *p)
+{
+	char *tok, *val;
+	u64 id;
+	int err = 0;
+
+	memset(p, 0, sizeof(*p));
+	while (!err && (tok = strsep(&s, ",")) != NULL) {
+		tok = strim(tok);
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (!val)
+			return -EINVAL;
+		*val++ = 0;
+		if (!strcmp(tok, "id")) {
+			err = rl_parse_u32(val, &p->group_id);
+		} else if (!strcmp(tok, "node")) {
+			err = rl_parse_u64(val, &p->node_id);
+		} else if (!strcmp(tok, "cluster")) {
+			err = rl_parse_u64(val, &p->cluster_id);
+		} else if (!strcmp(tok, "dev")) {
+			if (strscpy(p->dev_path, val, sizeof(p->dev_path)) < 0)
+				err = -EINVAL;
+		} else if (!strcmp(tok, "peer")) {
+			/* peer=ID@ADDR */
+			char *at = strchr(val, '@');
+			struct rl_group_peer *pe;
+
+			if (!at || p->n_peers >= RL_GROUP_MAX_PEERS - 1)
+				return -EINVAL;
+			*at++ = 0;
+			pe = &p->peers[p->n_peers++];
+			err = rl_parse_u64(val, &id);
+			pe->id = id;
+			if (!err && strscpy(pe->addr, at, sizeof(pe->addr)) < 0)
+				err = -EINVAL;
+		} else if (!strcmp(tok, "tick_ms")) {
+			err = rl_parse_u32(val, &p->tick_ms);
+		} else if (!strcmp(tok, "election")) {
+			err = rl_parse_u32(val, &p->election_ticks);
+		} else if (!strcmp(tok, "heartbeat")) {
+			err = rl_parse_u32(val, &p->heartbeat_ticks);
+		} else if (!strcmp(tok, "max_entry")) {
+			err = rl_parse_u32(val, &p->max_entry);
+		} else if (!strcmp(tok, "max_pending")) {
+			err = rl_parse_u32(val, &p->max_pending);
+		} else if (!strcmp(tok, "cache")) {
+			err = rl_parse_u32(val, &p->cache_entries);
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (err)
+		return -EINVAL;
+	return rl_group_params_check(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+
+static void rl_req_put(struct rl_req *rq)
+{
+	if (refcount_dec_and_test(&rq->ref)) {
+		kfree(rq->data);
+		kfree(rq);
+	}
+}
+
+/* Complete a request taken out of inq/inflight; drops the group's ref. */
+static void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err,
+			  u64 index, u64 term)
+{
+	rq->err = err;
+	rq->index = index;
+	rq->term = term;
+	kfree(rq->data);
+	rq->data = NULL;
+	complete(&rq->done);
+	spin_lock(&g->in_lock);
+	g->n_pending--;
+	spin_unlock(&g->in_lock);
+	wake_up_interruptible(&g->room_wq);
+	wake_up_interruptible_poll(&g->stream_wq, EPOLLOUT);
+	rl_req_put(rq);
+}
+
+/*
+ * Queue a request for the worker.  Returns 0, -EAGAIN (queue full and
+ * nonblock), -ERESTARTSYS, -EIO (failed), -ENODEV (stopped).
+ */
+static int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock)
+{
+	int err;
+
+	for (;;) {
+		spin_lock(&g->in_lock);
+		if (g->stopping) {
+			err = -ENODEV;
+		} else if (g->fail_err) {
+			err = -EIO;
+		} else if (g->n_pending < g->p.max_pending) {
+			rq->id = g->next_id++;
+			g->n_pending++;
+			refcount_inc(&rq->ref);	/* the group's */
+			list_add_tail(&rq->node, &g->inq);
+			queue_work(g->wq, &g->run_work);
+			err = 0;
+		} else {
+			err = -EAGAIN;
+		}
+		spin_unlock(&g->in_lock);
+		if (err != -EAGAIN || nonblock)
+			return err;
+		err = wait_event_interruptible(g->room_wq,
+					       READ_ONCE(g->n_pending) <
+					       g->p.max_pending ||
+					       READ_ONCE(g->stopping) ||
+					       READ_ONCE(g->fail_err));
+		if (err)
+			return err;
+	}
+}
+
+static struct rl_req *rl_req_alloc(u8 kind)
+{
+	struct rl_req *rq = kzalloc(sizeof(*rq), GFP_KERNEL);
+
+	if (!rq)
+		return NULL;
+	refcount_set(&rq->ref, 1);
+	init_completion(&rq->done);
+	INIT_LIST_HEAD(&rq->node);
+	rq->kind = kind;
+	return rq;
+}
+
+/* ------------------------------------------------------------------ */
+/* Storage                                                             */
+
+/*
+ * Persistence of one ready batch waiting for the store: the messages
+ * that may only go once it is durable (copies) and the last entry to
+ * report with raft_persisted().
+ */
+struct rl_io {
+	struct list_head node;
+	u64 ticket;
+	u64 last_index;		/* 0: no entries */
+	u64 last_term;
+	u32 n_msgs;
+	struct raft_msg *msgs;
+};
+
+#define RL_APPEND_CHUNK		256
+
+/* Queue the group's worker (any context but hard irq). */
+static void rl_group_kick(struct rl_group *g)
+{
+	spin_lock(&g->in_lock);
+	if (!g->stopping)
+		queue_work(g->wq, &g->run_work);
+	spin_unlock(&g->in_lock);
+}
+
+/* Store callbacks: run in the store's worker; only record and kick. */
+static void rl_store_durable(void *ctx, u64 ticket, u64 last_index)
+{
+	struct rl_group *g = ctx;
+
+	atomic64_set(&g->durable_ticket, ticket);
+	rl_group_kick(g);
+}
+
+static void rl_store_failed(void *ctx, int err)
+{
+	struct rl_group *g = ctx;
+
+	spin_lock(&g->in_lock);
+	g->store_err = err ? err : -EIO;
+	if (!g->stopping)
+		queue_work(g->wq, &g->run_work);
+	spin_unlock(&g->in_lock);
+}
+
+static void rl_boot_free(struct raft_boot *boot)
+{
+	u64 i;
+	struct raft_entry *ents = (struct raft_entry *)boot->entries;
+
+	for (i = 0; ents && i < boot->n_entries; i++)
+		kfree(ents[i].data);
+	kvfree(ents);
+	boot->entries = NULL;
+	boot->n_entries = 0;
+}
+
+static u8 rl_type_from_disk(u8 t)
+{
+	return t == RAFTLOG_ENTRY_CONF ? RAFT_ENTRY_CONF_CHANGE :
+	       RAFT_ENTRY_NORMAL;
+}
+
+static u8 rl_type_to_disk(const struct raft_entry *e)
+{
+	if (e->type == RAFT_ENTRY_CONF_CHANGE)
+		return RAFTLOG_ENTRY_CONF;
+	return e->len ? RAFTLOG_ENTRY_NORMAL : RAFTLOG_ENTRY_NOOP;
+}
+
+/* Read the durable log back into boot->entries (the core copies them). */
+static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
+			 struct raft_boot *boot)
+{
+	struct raft_entry *ents;
+	struct rl_entry e;
+	u64 i, n;
+	int err;
+
+	if (in->last_index < in->first_index)
+		return 0;
+	n = in->last_index - in->first_index + 1;
+	ents = kvcalloc(n, sizeof(*ents), GFP_KERNEL);
+	if (!ents)
+		return -ENOMEM;
+	boot->entries = ents;
+	for (i = 0; i < n; i++) {
+		u64 index = in->first_index + i;
+
+		err = rl_storage_entry(g->store, index, &e, NULL, 0);
+		if (err && err != -ENOBUFS)
+			goto bad;
+		ents[i].index = index;
+		ents[i].term = e.term;
+		ents[i].type = rl_type_from_disk(e.type);
+		ents[i].len = e.len;
+		boot->n_entries = i + 1;
+		if (!e.len)
+			continue;
+		ents[i].data = kmalloc(e.len, GFP_KERNEL);
+		if (!ents[i].data) {
+			err = -ENOMEM;
+			goto bad;
+		}
+		err = rl_storage_entry(g->store, index, &e, ents[i].data,
+				       ents[i].len);
+		if (err || e.len != ents[i].len) {
+			err = err ? err : -EIO;
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	pr_err("group %u: cannot read entry %llu back: %d\n", g->p.group_id,
+	       in->first_index + i, err);
+	return err;
+}
+
+/*
+ * Open the group's device and recover its state into boot.  Without a
+ * device the group runs on a volatile log: the core keeps its entries in
+ * memory and nothing survives the group (tests of the driver only).
+ */
+static int rl_store_open(struct rl_group *g, struct raft_boot *boot)
+{
+	struct rl_storage_cfg cfg = {};
+	struct rl_storage_info in;
+	int err;
+
+	if (!g->p.dev_path[0]) {
+		g->volatile_log = true;
+		return 0;
+	}
+	g->ents = kcalloc(RL_APPEND_CHUNK, sizeof(*g->ents), GFP_KERNEL);
+	if (!g->ents)
+		return -ENOMEM;
+	cfg.cluster_id = g->p.cluster_id;
+	cfg.node_id = g->p.node_id;
+	cfg.group_id = g->p.group_id;
+	cfg.cb.durable = rl_store_durable;
+	cfg.cb.failed = rl_store_failed;
+	cfg.cb.ctx = g;
+	err = rl_storage_open(g->p.dev_path, &cfg, &g->store);
+	if (err) {
+		pr_err("group %u: cannot open %s: %d\n", g->p.group_id,
+		       g->p.dev_path, err);
+		g->store = NULL;
+		kfree(g->ents);
+		g->ents = NULL;
+		return err;
+	}
+	rl_storage_get_info(g->store, &in);
+	if (in.snap_index) {
+		/* TODO(snapshots): load the snapshot and its configuration */
+		pr_err("group %u: %s holds a snapshot; not supported yet\n",
+		       g->p.group_id, g->p.dev_path);
+		err = -EOPNOTSUPP;
+		goto out_close;
+	}
+	boot->hs.term = in.hs.term;
+	boot->hs.vote = in.hs.vote;
+	boot->hs.commit = in.hs.commit;
+	err = rl_store_load(g, &in, boot);
+	if (err)
+		goto out_close;
+	g->log_last = in.last_index;
+	return 0;
+
+out_close:
+	rl_boot_free(boot);
+	rl_storage_close(g->store);
+	g->store = NULL;
+	kfree(g->ents);
+	g->ents = NULL;
+	return err;
+}
+
+/*
+ * Queue what rd asks to persist: truncate a conflicting suffix, append
+ * the entries, store the hard state.  The store carries them out in order.
+ */
+static int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
+{
+	u64 i, done = 0;
+	s64 t;
+
+	if (g->volatile_log)
+		return 0;
+	if (rd->n_entries && rd->entries[0].index <= g->log_last) {
+		t = rl_storage_truncate(g->store, rd->entries[0].index - 1);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+	}
+	while (done < rd->n_entries) {
+		u32 n = min_t(u64, rd->n_entries - done, RL_APPEND_CHUNK);
+
+		for (i = 0; i < n; i++) {
+			const struct raft_entry *re = &rd->entries[done + i];
+
+			g->ents[i].index = re->index;
+			g->ents[i].term = re->term;
+			g->ents[i].len = re->len;
+			g->ents[i].type = rl_type_to_disk(re);
+			g->ents[i].data = re->data;
+		}
+		t = rl_storage_append(g->store, g->ents, n);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+		done += n;
+	}
+	if (rd->n_entries)
+		g->log_last = rd->entries[rd->n_entries - 1].index;
+	if (rd->hs_changed) {
+		struct rl_hard_state hs = {
+			.term = rd->hs.term,
+			.vote = rd->hs.vote,
+			.commit = rd->hs.commit,
+		};
+
+		t = rl_storage_set_hard_state(g->store, &hs);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+	}
+	return 0;
+}
+
+/* Remember what to do once the operations queued so far are durable. */
+static int rl_io_queue(struct rl_group *g, const struct raft_ready *rd)
+{
+	struct rl_io *io;
+	u32 i, n = 0;
+
+	io = kzalloc(sizeof(*io), GFP_NOIO);
+	if (!io)
+		return -ENOMEM;
+	io->ticket = g->last_ticket;
+	if (rd->n_entries) {
+		io->last_index = rd->entries[rd->n_entries - 1].index;
+		io->last_term = rd->entries[rd->n_entries - 1].term;
+	}
+	if (rd->n_msgs_after_persist) {
+		io->msgs = kcalloc(rd->n_msgs_after_persist, sizeof(*io->msgs),
+				   GFP_NOIO);
+		if (!io->msgs) {
+			kfree(io);
+			return -ENOMEM;
+		}
+		/* a message that cannot be copied is lost, as on a network */
+		for (i = 0; i < rd->n_msgs_after_persist; i++)
+			if (!raft_msg_clone(&io->msgs[n],
+					    &rd->msgs_after_persist[i]))
+				n++;
+		io->n_msgs = n;
+	}
+	list_add_tail(&io->node, &g->io_list);
+	return 0;
+}
+
+static void rl_send_msgs(struct rl_group *g, const struct raft_msg *m, u32 n);
+
+static void rl_io_free(struct rl_io *io)
+{
+	u32 i;
+
+	for (i = 0; i < io->n_msgs; i++)
+		raft_msg_free(&io->msgs[i]);
+	kfree(io->msgs);
+	kfree(io);
+}
+
+/* Carry out the waits that the store has made durable (worker only). */
+static void rl_io_complete(struct rl_group *g)
+{
+	u64 durable = atomic64_read(&g->durable_ticket);
+	struct rl_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &g->io_list, node) {
+		if (io->ticket > durable)
+			break;
+		list_del(&io->node);
+		rl_send_msgs(g, io->msgs, io->n_msgs);
+		if (io->last_index)
+			raft_persisted(g->raft, io->last_index, io->last_term);
+		rl_io_free(io);
+	}
+}
+
+static void rl_store_close(struct rl_group *g)
+{
+	struct rl_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &g->io_list, node) {
+		list_del(&io->node);
+		rl_io_free(io);
+	}
+	if (g->store) {
+		down_write(&g->store_sem);
+		rl_storage_close(g->store);
+		g->store = NULL;
+		up_write(&g->store_sem);
+	}
+	kfree(g->ents);
+	g->ents = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The committed stream                                                */
+
+static void rl_centry_put(struct rl_centry *e)
+{
+	if (refcount_dec_and_test(&e->ref))
+		kfree(e);
+}
+
+/* Drop the oldest cached entry; stream_lock held. */
+static void rl_ring_evict(struct rl_group *g)
+{
+	struct rl_centry **slot = &g->ring[g->ring_first & g->ring_mask];
+
+	if (*slot) {
+		g->ring_bytes -= (*slot)->len;
+		rl_centry_put(*slot);
+		*slot = NULL;
+	}
+	g->ring_first++;
+	/* volatile: an evicted entry cannot be read back */
+	if (g->volatile_log && g->first_index < g->ring_first)
+		g->first_index = g->ring_first;
+}
+
+static int rl_publish(struct rl_group *g, const struct raft_entry *ents,
+		      u64 n)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++) {
+		const struct raft_entry *re = &ents[i];
+		struct rl_centry *e;
+
+		e = kmalloc(struct_size(e, data, re->len), GFP_NOIO);
+		if (!e)
+			return -ENOMEM;
+		refcount_set(&e->ref, 1);
+		e->index = re->index;
+		e->term = re->term;
+		e->len = re->len;
+		e->flags = 0;
+		if (re->type == RAFT_ENTRY_CONF_CHANGE)
+			e->flags |= RAFTLOG_RECORD_F_CONF;
+		else if (!re->len)
+			e->flags |= RAFTLOG_RECORD_F_NOOP;
+		if (re->len)
+			memcpy(e->data, re->data, re->len);
+
+		spin_lock(&g->stream_lock);
+		if (WARN_ON_ONCE(e->index != g->applied + 1)) {
+			spin_unlock(&g->stream_lock);
+			kfree(e);
+			return -EIO;
+		}
+		while (g->ring_first <= g->applied &&
+		       (g->applied + 1 - g->ring_first > g->ring_mask ||
+			g->ring_bytes + e->len > RL_CACHE_BYTES))
+			rl_ring_evict(g);
+		if (g->ring_first > g->applied)
+			g->ring_first = e->index;
+		g->ring[e->index & g->ring_mask] = e;
+		g->ring_bytes += e->len;
+		g->applied = e->index;
+		spin_unlock(&g->stream_lock);
+	}
+	if (n)
+		wake_up_interruptible_poll(&g->stream_wq, EPOLLIN | EPOLLRDNORM);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The driver                                                          */
+
+static u32 rl_rand(void *cookie)
+{
+	return get_random_u32();
+}
+
+static void rl_send_msgs(struct rl_group *g, const struct raft_msg *m, u32 n)
+{
+	/* No transport yet: Raft tolerates lost messages. */
+	g->msgs_dropped += n;
+}
+
+/* Stop the group after an error it cannot recover from (worker only). */
+static void rl_group_fail(struct rl_group *g, int err)
+{
+	struct rl_req *rq;
+	unsigned long id;
+
+	pr_err("group %u: failed (%d); stopped\n", g->p.group_id, err);
+	spin_lock(&g->in_lock);
+	g->fail_err = err;
+	spin_unlock(&g->in_lock);
+	xa_for_each(&g->inflight, id, rq) {
+		xa_erase(&g->inflight, id);
+		rl_req_finish(g, rq, -EIO, 0, 0);
+	}
+	wake_up_interruptible_all(&g->room_wq);
+	wake_up_interruptible_all(&g->stream_wq);
+}
+
+static void rl_handle_requests(struct rl_group *g)
+{
+	struct rl_req *rq, *tmp;
+	LIST_HEAD(q);
+	int err;
+
+	spin_lock(&g->in_lock);
+	list_splice_init(&g->inq, &q);
+	spin_unlock(&g->in_lock);
+
+	list_for_each_entry_safe(rq, tmp, &q, node) {
+		list_del_init(&rq->node);
+		if (g->fail_err) {
+			rl_req_finish(g, rq, -EIO, 0, 0);
+			continue;
+		}
+		err = xa_insert(&g->inflight, rq->id, rq, GFP_NOIO);
+		if (err) {
+			rl_req_finish(g, rq, err == -EBUSY ? -EIO : err, 0, 0);
+			continue;
+		}
+		if (rq->kind == RL_REQ_PROPOSE)
+			err = raft_propose(g->raft, rq->data, rq->len, rq->id);
+		else
+			err = raft_read_index(g->raft, rq->id);
+		if (err) {
+			xa_erase(&g->inflight, rq->id);
+			rl_req_finish(g, rq, err, 0, 0);
+		} else if (rq->kind == RL_REQ_PROPOSE) {
+			/* the core copied the payload */
+			kfree(rq->data);
+			rq->data = NULL;
+		}
+	}
+}
+
+static void rl_report(struct rl_group *g, const struct raft_ready *rd)
+{
+	struct rl_req *rq;
+	u32 i;
+
+	for (i = 0; i < rd->n_reads; i++) {
+		rq = xa_erase(&g->inflight, rd->reads[i].ctx);
+		if (!rq || rq->kind != RL_REQ_BARRIER)
+			continue;
+		rl_req_finish(g, rq, rd->reads[i].err, rd->reads[i].index, 0);
+	}
+	for (i = 0; i < rd->n_results; i++) {
+		const struct raft_proposal_result *res = &rd->results[i];
+
+		rq = xa_erase(&g->inflight, res->id);
+		if (!rq || rq->kind != RL_REQ_PROPOSE)
+			continue;
+		rl_req_finish(g, rq, res->err, res->index, res->term);
+	}
+}
+
+static void rl_process_ready(struct rl_group *g)
+{
+	struct raft_ready rd;
+	u64 last_index = 0, last_term = 0;
+	bool now;
+	int err;
+
+	while (!g->fail_err && raft_has_ready(g->raft)) {
+		err = raft_ready(g->raft, &rd);
+		if (err) {
+			/* nothing was taken out: try again at the next tick */
+			return;
+		}
+		/* these may go before persistence: replication runs in
+		 * parallel with the leader's own write
+		 */
+		rl_send_msgs(g, rd.msgs, rd.n_msgs);
+		if (rd.snapshot) {
+			/* TODO(snapshots): install through the store */
+			err = -EOPNOTSUPP;
+			goto fail;
+		}
+		err = rl_store_persist(g, &rd);
+		if (err)
+			goto fail;
+		/*
+		 * With nothing outstanding at the store (or no store), the
+		 * batch is durable now; otherwise wait for the ticket.
+		 */
+		now = g->volatile_log ||
+		      g->last_ticket <= atomic64_read(&g->durable_ticket);
+		if (now) {
+			rl_send_msgs(g, rd.msgs_after_persist,
+				     rd.n_msgs_after_persist);
+			last_index = rd.n_entries ?
+				rd.entries[rd.n_entries - 1].index : 0;
+			last_term = rd.n_entries ?
+				rd.entries[rd.n_entries - 1].term : 0;
+		} else if (rd.n_entries || rd.n_msgs_after_persist) {
+			err = rl_io_queue(g, &rd);
+			if (err)
+				goto fail;
+		}
+		/* committed entries are already durable here */
+		err = rl_publish(g, rd.committed, rd.n_committed);
+		if (err)
+			goto fail;
+		rl_report(g, &rd);
+		raft_advance(g->raft, &rd);
+		if (now && last_index)
+			raft_persisted(g->raft, last_index, last_term);
+		rl_io_complete(g);
+	}
+	return;
+fail:
+	raft_advance(g->raft, &rd);
+	rl_group_fail(g, err);
+}
+
+static void rl_refresh_status(struct rl_group *g)
+{
+	struct raft_status st;
+
+	raft_status(g->raft, &st);
+	spin_lock(&g->stream_lock);
+	g->st = st;
+	if (!g->volatile_log)
+		g->first_index = st.first_index;
+	spin_unlock(&g->stream_lock);
+}
+
+static void rl_group_step(struct rl_group *g, bool tick)
+{
+	int err;
+
+	if (g->fail_err)
+		return;
+	spin_lock(&g->in_lock);
+	err = g->store_err;
+	spin_unlock(&g->in_lock);
+	if (err) {
+		rl_group_fail(g, err);
+		return;
+	}
+	rl_io_complete(g);
+	if (tick)
+		raft_tick(g->raft);
+	rl_handle_requests(g);
+	rl_process_ready(g);
+	if (g->raft)
+		rl_refresh_status(g);
+}
+
+static void rl_run_work(struct work_struct *w)
+{
+	struct rl_group *g = container_of(w, struct rl_group, run_work);
+
+	rl_group_step(g, false);
+}
+
+static void rl_tick_work(struct work_struct *w)
+{
+	struct rl_group *g = container_of(to_delayed_work(w), struct rl_group,
+					  tick_work);
+
+	rl_group_step(g, true);
+	spin_lock(&g->in_lock);
+	if (!g->stopping && !g->fail_err)
+		queue_delayed_work(g->wq, &g->tick_work,
+				   msecs_to_jiffies(g->p.tick_ms));
+	spin_unlock(&g->in_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle                                                           */
+
+static void rl_group_release(struct kref *ref)
+{
+	struct rl_group *g = container_of(ref, struct rl_group, ref);
+
+	kvfree(g->ring);
+	kfree(g);
+}
+
+void rl_group_get(struct rl_group *g)
+{
+	kref_get(&g->ref);
+}
+
+void rl_group_put(struct rl_group *g)
+{
+	kref_put(&g->ref, rl_group_release);
+}
+
+u32 rl_group_id(const struct rl_group *g)
+{
+	return g->p.group_id;
+}
+
+struct rl_group *rl_group_find(u32 id)
+{
+	struct rl_group *g;
+
+	mutex_lock(&rl_groups_lock);
+	list_for_each_entry(g, &rl_groups, reg_node) {
+		if (g->p.group_id == id) {
+			rl_group_get(g);
+			mutex_unlock(&rl_groups_lock);
+			return g;
+		}
+	}
+	mutex_unlock(&rl_groups_lock);
+	return NULL;
+}
+
+/* Fill the initial configuration of a fresh group: itself and its peers. */
+static void rl_initial_conf(const struct rl_group_params *p,
+			    struct raft_conf *conf)
+{
+	u32 i;
+
+	memset(conf, 0, sizeof(*conf));
+	conf->voters[conf->n_voters++] = p->node_id;
+	for (i = 0; i < p->n_peers; i++)
+		conf->voters[conf->n_voters++] = p->peers[i].id;
+}
+
+int rl_group_create(const struct rl_group_params *params,
+		    struct rl_group **out)
+{
+	struct raft_config cfg = {};
+	struct raft_boot boot = {};
+	struct rl_group *g, *o;
+	u32 cap;
+	int err;
+
+	o = rl_group_find(params->group_id);
+	if (o) {
+		rl_group_put(o);
+		return -EEXIST;
+	}
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	g->p = *params;
+	err = rl_group_params_check(&g->p);
+	if (err)
+		goto out_free;
+	kref_init(&g->ref);
+	INIT_LIST_HEAD(&g->reg_node);
+	INIT_LIST_HEAD(&g->inq);
+	spin_lock_init(&g->in_lock);
+	spin_lock_init(&g->stream_lock);
+	init_waitqueue_head(&g->room_wq);
+	init_waitqueue_head(&g->stream_wq);
+	xa_init(&g->inflight);
+	init_rwsem(&g->store_sem);
+	INIT_LIST_HEAD(&g->io_list);
+	atomic64_set(&g->durable_ticket, 0);
+	INIT_WORK(&g->run_work, rl_run_work);
+	INIT_DELAYED_WORK(&g->tick_work, rl_tick_work);
+	g->next_id = 1;
+
+	cap = roundup_pow_of_two(g->p.cache_entries);
+	g->ring = kvcalloc(cap, sizeof(*g->ring), GFP_KERNEL);
+	if (!g->ring) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	g->ring_mask = cap - 1;
+
+	g->wq = alloc_ordered_workqueue("raftlog-g%u", WQ_MEM_RECLAIM,
+					g->p.group_id);
+	if (!g->wq) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+
+	err = rl_store_open(g, &boot);
+	if (err)
+		goto out_wq;
+	if (!boot.snap.index && !boot.snap.conf.n_voters)
+		rl_initial_conf(&g->p, &boot.snap.conf);
+
+	cfg.id = g->p.node_id;
+	cfg.election_tick = g->p.election_ticks;
+	cfg.heartbeat_tick = g->p.heartbeat_ticks;
+	cfg.pre_vote = 1;
+	cfg.check_quorum = 1;
+	cfg.max_inflight_msgs = 64;
+	cfg.rand = rl_rand;
+	cfg.rand_cookie = g;
+	g->raft = raft_create(&cfg, &boot, &err);
+	rl_boot_free(&boot);
+	if (!g->raft)
+		goto out_store;
+
+	/* readers start at the first index still in the log */
+	g->applied = boot.snap.index;
+	g->ring_first = boot.snap.index + 1;
+	g->first_index = boot.snap.index + 1;
+	raft_status(g->raft, &g->st);
+
+	mutex_lock(&rl_groups_lock);
+	list_for_each_entry(o, &rl_groups, reg_node) {
+		if (o->p.group_id == g->p.group_id) {
+			mutex_unlock(&rl_groups_lock);
+			err = -EEXIST;
+			goto out_raft;
+		}
+	}
+	list_add_tail(&g->reg_node, &rl_groups);
+	mutex_unlock(&rl_groups_lock);
+
+	queue_delayed_work(g->wq, &g->tick_work,
+			   msecs_to_jiffies(g->p.tick_ms));
+	pr_info("group %u: node %llu started (%u voter(s), %s)\n",
+		g->p.group_id, g->p.node_id, boot.snap.conf.n_voters,
+		g->volatile_log ? "volatile log" : g->p.dev_path);
+	if (out) {
+		rl_group_get(g);
+		*out = g;
+	}
+	return 0;
+
+out_raft:
+	raft_destroy(g->raft);
+out_store:
+	rl_store_close(g);
+out_wq:
+	destroy_workqueue(g->wq);
+out_free:
+	kvfree(g->ring);
+	kfree(g);
+	return err;
+}
+
+/* Stop the worker, fail what waits, release core and storage. */
+static void rl_group_stop(struct rl_group *g)
+{
+	struct rl_req *rq, *tmp;
+	unsigned long id;
+	u64 i;
+
+	spin_lock(&g->in_lock);
+	g->stopping = true;
+	spin_unlock(&g->in_lock);
+	cancel_delayed_work_sync(&g->tick_work);
+	/* runs what is queued (run_work re-checks nothing), then frees */
+	destroy_workqueue(g->wq);
+	g->wq = NULL;
+
+	list_for_each_entry_safe(rq, tmp, &g->inq, node) {
+		list_del_init(&rq->node);
+		rl_req_finish(g, rq, -ENODEV, 0, 0);
+	}
+	xa_for_each(&g->inflight, id, rq) {
+		xa_erase(&g->inflight, id);
+		rl_req_finish(g, rq, -ENODEV, 0, 0);
+	}
+	xa_destroy(&g->inflight);
+	raft_destroy(g->raft);
+	g->raft = NULL;
+	rl_store_close(g);
+
+	spin_lock(&g->stream_lock);
+	g->dead = true;
+	for (i = g->ring_first; i <= g->applied; i++)
+		rl_ring_evict(g);
+	spin_unlock(&g->stream_lock);
+	wake_up_interruptible_all(&g->room_wq);
+	wake_up_interruptible_poll(&g->stream_wq, EPOLLHUP | EPOLLIN);
+	pr_info("group %u: stopped\n", g->p.group_id);
+}
+
+int rl_group_destroy_id(u32 id)
+{
+	struct rl_group *g, *found = NULL;
+
+	mutex_lock(&rl_groups_lock);
+	list_for_each_entry(g, &rl_groups, reg_node) {
+		if (g->p.group_id == id) {
+			found = g;
+			list_del_init(&g->reg_node);
+			break;
+		}
+	}
+	mutex_unlock(&rl_groups_lock);
+	if (!found)
+		return -ENOENT;
+	rl_group_stop(found);
+	rl_group_put(found);
+	return 0;
+}
+
+struct rl_group *rl_group_any(void)
+{
+	struct rl_group *g;
+
+	mutex_lock(&rl_groups_lock);
+	g = list_first_entry_or_null(&rl_groups, struct rl_group, reg_node);
+	if (g)
+		rl_group_get(g);
+	mutex_unlock(&rl_groups_lock);
+	return g;
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations for the character device                                 */
+
+void rl_group_status(struct rl_group *g, struct raftlog_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->group_id = g->p.group_id;
+	out->node_id = g->p.node_id;
+	out->max_entry = g->p.max_entry;
+	out->max_pending = g->p.max_pending;
+	spin_lock(&g->in_lock);
+	out->pending = g->n_pending;
+	if (g->fail_err)
+		out->flags |= RAFTLOG_STATUS_F_FAILED;
+	spin_unlock(&g->in_lock);
+	spin_lock(&g->stream_lock);
+	out->term = g->st.term;
+	out->vote = g->st.vote;
+	out->leader = g->st.lead;
+	/* the snapshot is refreshed after each step; applied may be newer */
+	out->commit = max(g->st.commit, g->applied);
+	out->applied = g->applied;
+	out->first_index = g->first_index;
+	out->last_index = max(g->st.last_index, out->commit);
+	out->role = g->st.role;
+	out->n_voters = g->st.conf.n_voters;
+	spin_unlock(&g->stream_lock);
+}
+
+/* Wait for a submitted request; returns its error or -EINTR. */
+static int rl_req_wait(struct rl_req *rq)
+{
+	if (wait_for_completion_interruptible(&rq->done))
+		return -EINTR;
+	return rq->err;
+}
+
+int rl_group_propose(struct rl_group *g, const void __user *data, u32 len,
+		     bool nonblock, u64 *index, u64 *term)
+{
+	struct rl_req *rq;
+	int err;
+
+	if (!len || len > g->p.max_entry)
+		return -EMSGSIZE;
+	rq = rl_req_alloc(RL_REQ_PROPOSE);
+	if (!rq)
+		return -ENOMEM;
+	rq->len = len;
+	rq->data = memdup_user(data, len);
+	if (IS_ERR(rq->data)) {
+		err = PTR_ERR(rq->data);
+		rq->data = NULL;
+		goto out;
+	}
+	err = rl_req_submit(g, rq, nonblock);
+	if (err)
+		goto out;
+	err = rl_req_wait(rq);
+	if (!err) {
+		*index = rq->index;
+		*term = rq->term;
+	}
+out:
+	rl_req_put(rq);
+	return err;
+}
+
+static bool rl_waited(struct rl_group *g, u64 index)
+{
+	return READ_ONCE(g->applied) >= index || READ_ONCE(g->dead) ||
+	       READ_ONCE(g->fail_err);
+}
+
+int rl_group_wait(struct rl_group *g, u64 index, u32 timeout_ms, u64 *applied)
+{
+	long ret;
+
+	if (!index)
+		return -EINVAL;
+	if (timeout_ms) {
+		ret = wait_event_interruptible_timeout(g->stream_wq,
+						       rl_waited(g, index),
+						       msecs_to_jiffies(timeout_ms));
+		if (!ret)
+			ret = -ETIMEDOUT;
+	} else {
+		ret = wait_event_interruptible(g->stream_wq,
+					       rl_waited(g, index));
+	}
+	*applied = READ_ONCE(g->applied);
+	if (*applied >= index)
+		return 0;
+	if (ret < 0)
+		return ret == -ERESTARTSYS ? -EINTR : (int)ret;
+	return READ_ONCE(g->dead) ? -ENODEV : -EIO;
+}
+
+int rl_group_barrier(struct rl_group *g, u64 *index)
+{
+	struct rl_req *rq;
+	u64 applied;
+	int err;
+
+	rq = rl_req_alloc(RL_REQ_BARRIER);
+	if (!rq)
+		return -ENOMEM;
+	err = rl_req_submit(g, rq, false);
+	if (!err)
+		err = rl_req_wait(rq);
+	if (!err) {
+		*index = rq->index;
+		if (rq->index)
+			err = rl_group_wait(g, rq->index, 0, &applied);
+	}
+	rl_req_put(rq);
+	return err == -ERESTARTSYS ? -EINTR : err;
+}
+
+u64 rl_group_first_index(struct rl_group *g)
+{
+	u64 v;
+
+	spin_lock(&g->stream_lock);
+	v = g->first_index;
+	spin_unlock(&g->stream_lock);
+	return v;
+}
+
+u64 rl_group_applied(struct rl_group *g)
+{
+	return READ_ONCE(g->applied);
+}
+
+int rl_group_check_pos(struct rl_group *g, u64 index)
+{
+	int err = 0;
+
+	spin_lock(&g->stream_lock);
+	if (g->dead)
+		err = -ENODEV;
+	else if (!index)
+		err = -EINVAL;
+	else if (index < g->first_index)
+		err = -ERANGE;
+	else if (index > g->applied + 1)
+		err = -ENXIO;
+	spin_unlock(&g->stream_lock);
+	return err;
+}
+
+/*
+ * Take a reference on the cached entry at index: 0 and *out, -EAGAIN
+ * when not committed yet, -ERANGE compacted, -ENODEV stopped, -ESTALE
+ * when it is no longer cached (read it from the store).
+ */
+static int rl_stream_get(struct rl_group *g, u64 index, struct rl_centry **out)
+{
+	struct rl_centry *e;
+	int err = 0;
+
+	spin_lock(&g->stream_lock);
+	if (g->dead) {
+		err = -ENODEV;
+	} else if (index < g->first_index) {
+		err = -ERANGE;
+	} else if (index > g->applied) {
+		err = -EAGAIN;
+	} else if (index < g->ring_first) {
+		err = -ESTALE;		/* no longer cached: ask the store */
+	} else {
+		e = g->ring[index & g->ring_mask];
+		if (WARN_ON_ONCE(!e || e->index != index)) {
+			err = -EIO;
+		} else {
+			refcount_inc(&e->ref);
+			*out = e;
+		}
+	}
+	spin_unlock(&g->stream_lock);
+	return err;
+}
+
+/* Read an entry no longer cached back from the store, as a private copy. */
+static int rl_stream_get_stored(struct rl_group *g, u64 index,
+				struct rl_centry **out)
+{
+	struct rl_centry *e = NULL;
+	struct rl_entry se;
+	int err;
+
+	down_read(&g->store_sem);
+	if (!g->store) {
+		err = g->volatile_log ? -ERANGE : -ENODEV;
+		goto out;
+	}
+	err = rl_storage_entry(g->store, index, &se, NULL, 0);
+	if (err && err != -ENOBUFS)
+		goto out;
+	e = kmalloc(struct_size(e, data, se.len), GFP_KERNEL);
+	if (!e) {
+		err = -ENOMEM;
+		goto out;
+	}
+	refcount_set(&e->ref, 1);
+	e->index = index;
+	e->term = se.term;
+	e->len = se.len;
+	e->flags = se.type == RAFTLOG_ENTRY_CONF ? RAFTLOG_RECORD_F_CONF :
+		   se.type == RAFTLOG_ENTRY_NOOP ? RAFTLOG_RECORD_F_NOOP : 0;
+	err = rl_storage_entry(g->store, index, &se, e->data, e->len);
+	if (!err && se.len != e->len)
+		err = -EIO;
+out:
+	up_read(&g->store_sem);
+	if (err) {
+		kfree(e);
+		/* compacted meanwhile: say so; anything else is an I/O error */
+		return err == -ENOENT ? -ERANGE : err == -ENODEV ? err : -EIO;
+	}
+	*out = e;
+	return 0;
+}
+
+static int rl_stream_get_any(struct rl_group *g, u64 index,
+			     struct rl_centry **out)
+{
+	int err = rl_stream_get(g, index, out);
+
+	if (err == -ESTALE)
+		err = rl_stream_get_stored(g, index, out);
+	return err;
+}
+
+static const u8 rl_zero_pad[8];
+
+ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
+		      size_t len, bool nonblock)
+{
+	struct raftlog_record hdr;
+	struct rl_centry *e;
+	size_t done = 0, need;
+	u64 index = *pos;
+	int err;
+
+	if (len < sizeof(hdr))
+		return -EINVAL;
+	for (;;) {
+		err = rl_stream_get_any(g, index, &e);
+		if (err != -EAGAIN || nonblock)
+			break;
+		err = wait_event_interruptible(g->stream_wq,
+					       READ_ONCE(g->applied) >= index ||
+					       READ_ONCE(g->dead));
+		if (err)
+			return err;
+	}
+	while (!err) {
+		need = RAFTLOG_RECORD_SIZE(e->len);
+		if (need > len - done) {
+			rl_centry_put(e);
+			if (!done)
+				return -ENOBUFS;
+			break;
+		}
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.index = e->index;
+		hdr.term = e->term;
+		hdr.len = e->len;
+		hdr.flags = e->flags;
+		if (copy_to_user(ubuf + done, &hdr, sizeof(hdr)) ||
+		    copy_to_user(ubuf + done + sizeof(hdr), e->data, e->len) ||
+		    copy_to_user(ubuf + done + sizeof(hdr) + e->len,
+				 rl_zero_pad, need - sizeof(hdr) - e->len)) {
+			rl_centry_put(e);
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+		rl_centry_put(e);
+		done += need;
+		index++;
+		if (len - done < sizeof(hdr))
+			break;
+		err = rl_stream_get_any(g, index, &e);
+	}
+	*pos = index;
+	if (done)
+		return done;
+	return err;
+}
+
+wait_queue_head_t *rl_group_waitq(struct rl_group *g)
+{
+	return &g->stream_wq;
+}
+
+__poll_t rl_group_poll_mask(struct rl_group *g, u64 pos)
+{
+	__poll_t mask = 0;
+
+	if (READ_ONCE(g->dead))
+		return EPOLLHUP | EPOLLERR;
+	if (READ_ONCE(g->applied) >= pos)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	spin_lock(&g->in_lock);
+	if (g->fail_err)
+		mask |= EPOLLERR;
+	else if (g->n_pending < g->p.max_pending)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&g->in_lock);
+	return mask;
+}

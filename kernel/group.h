@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One Raft group: a core instance (kernel/raft/), its storage and its
+ * peers, driven by one ordered workqueue so the core is only ever called
+ * from one context at a time.  The group publishes its committed entries
+ * as a stream that the character device reads, and completes proposals
+ * and read barriers with a definite result.
+ *
+ * Lifecycle (what the netlink commands and the module parameter call):
+ * rl_group_create() builds and starts a group and registers it by id;
+ * rl_group_destroy() stops it (every proposal and barrier still waiting
+ * gets -ENODEV, readers are woken with -ENODEV), releases its storage and
+ * drops the registry's reference.  Users that hold a reference
+ * (rl_group_get/rl_group_put, e.g. an open file) keep the memory alive,
+ * never the device or the workqueue.
+ */
+#ifndef RL_GROUP_H
+#define RL_GROUP_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/wait.h>
+
+struct rl_group;
+
+#define RL_GROUP_MAX_PEERS	16
+#define RL_DEV_PATH_MAX		128
+
+struct rl_group_peer {
+	u64 id;
+	char addr[64];		/* "ip:port", parsed by the transport */
+};
+
+struct rl_group_params {
+	u32 group_id;		/* non-zero; names /dev/raftlog<group_id> */
+	u64 node_id;		/* this node, non-zero */
+	u64 cluster_id;
+	char dev_path[RL_DEV_PATH_MAX];	/* the group's block device */
+	u32 n_peers;		/* other voters of a new group */
+	struct rl_group_peer peers[RL_GROUP_MAX_PEERS];
+	u32 tick_ms;		/* logical clock period (0: 50) */
+	u32 election_ticks;	/* (0: 10) */
+	u32 heartbeat_ticks;	/* (0: 2) */
+	u32 max_entry;		/* largest proposal (0: 64 KiB) */
+	u32 max_pending;	/* proposals queued or in flight (0: 1024) */
+	u32 cache_entries;	/* committed entries kept for readers (0: 8192) */
+};
+
+/* Fill in the defaults for the zero fields; -EINVAL for bad values. */
+int rl_group_params_check(struct rl_group_params *p);
+
+/*
+ * Parse "id=1,node=1,dev=/dev/ram0[,cluster=7][,peer=2@10.0.0.2:7000]...
+ * [,tick_ms=50][,election=10][,heartbeat=2][,max_entry=65536]
+ * [,max_pending=1024]" into p (zeroed first).  Returns 0 or -EINVAL.
+ */
+int rl_group_params_parse(char *s, struct rl_group_params *p);
+
+int rl_group_create(const struct rl_group_params *p, struct rl_group **out);
+/* Stop and unregister group `id`: 0, or -ENOENT. */
+int rl_group_destroy_id(u32 id);
+/* Some registered group, referenced, or NULL when there is none. */
+struct rl_group *rl_group_any(void);
+
+/* A referenced group by id, or NULL; release with rl_group_put(). */
+struct rl_group *rl_group_find(u32 id);
+void rl_group_get(struct rl_group *g);
+void rl_group_put(struct rl_group *g);
+u32 rl_group_id(const struct rl_group *g);
+
+/* ---- for the character device ---- */
+
+struct raftlog_status;
+void rl_group_status(struct rl_group *g, struct raftlog_status *st);
+
+/*
+ * Propose one entry (copied); waits for the result.  nonblock: fail with
+ * -EAGAIN instead of waiting for room in the proposal queue.  Returns 0
+ * with *index and *term, or a negative errno (see uapi write()).
+ */
+int rl_group_propose(struct rl_group *g, const void __user *data, u32 len,
+		     bool nonblock, u64 *index, u64 *term);
+
+/* ReadIndex barrier: 0 with *index applied, or a negative errno. */
+int rl_group_barrier(struct rl_group *g, u64 *index);
+
+/* Wait until applied >= index; timeout in ms, 0 = none. */
+int rl_group_wait(struct rl_group *g, u64 index, u32 timeout_ms,
+		  u64 *applied);
+
+/*
+ * Copy committed records from index *pos into ubuf (see uapi read()),
+ * advancing *pos.  Waits for the first one unless nonblock.  Returns
+ * bytes copied or a negative errno.
+ */
+ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
+		      size_t len, bool nonblock);
+
+/* Validate a new read position (see uapi lseek()). */
+int rl_group_check_pos(struct rl_group *g, u64 index);
+u64 rl_group_first_index(struct rl_group *g);
+u64 rl_group_applied(struct rl_group *g);
+
+/* For poll(): the wait queue and the current readiness. */
+wait_queue_head_t *rl_group_waitq(struct rl_group *g);
+__poll_t rl_group_poll_mask(struct rl_group *g, u64 pos);
+
+#endif /* RL_GROUP_H */

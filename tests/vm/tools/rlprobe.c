@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rlprobe: exercise /dev/raftlog<N> from the guest test scripts.  Every
+ * subcommand checks one behaviour of the ABI in uapi/linux/raftlog.h and
+ * exits 0 when it holds, 1 (with a diagnostic on stderr) when it does not.
+ *
+ *   rlprobe status DEV                 print the status as key=value lines
+ *   rlprobe propose DEV N TAG [SIZE]   write() N entries "TAG-i" padded to
+ *                                      SIZE bytes; each returns its length
+ *   rlprobe ipropose DEV N TAG         the same through RAFTLOG_IOC_PROPOSE,
+ *                                      checking index/term rise and commit
+ *   rlprobe check DEV TAG N [SIZE]     read the whole log from the start:
+ *                                      indexes consecutive, terms > 0 and
+ *                                      not decreasing; the entries tagged
+ *                                      TAG are exactly TAG-0..TAG-(N-1),
+ *                                      in order, with their payloads
+ *   rlprobe seek DEV                   lseek rules: SET/CUR/END, 0, past
+ *                                      the end, read after a seek
+ *   rlprobe errors DEV                 oversize/zero write EMSGSIZE, tiny
+ *                                      read buffers EINVAL/ENOBUFS,
+ *                                      O_NONBLOCK EAGAIN, bad ioctl ENOTTY
+ *   rlprobe poll DEV                   poll() is quiet at the end, then
+ *                                      wakes with POLLIN on a new commit
+ *   rlprobe barrier DEV                RAFTLOG_IOC_BARRIER and _WAIT
+ *   rlprobe blockread DEV ERRNO        block reading at the end; succeed
+ *                                      if the read fails with ERRNO
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/raftlog.h>
+
+static const char *dev;
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rlprobe: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int open_dev(int flags)
+{
+	int fd = open(dev, flags);
+
+	if (fd < 0) {
+		fprintf(stderr, "rlprobe: open %s: %s\n", dev, strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static int get_status(int fd, struct raftlog_status *st)
+{
+	memset(st, 0xa5, sizeof(*st));
+	if (ioctl(fd, RAFTLOG_IOC_STATUS, st))
+		return fail("RAFTLOG_IOC_STATUS: %s", strerror(errno));
+	return 0;
+}
+
+static void payload(char *buf, size_t size, const char *tag, long i)
+{
+	size_t n = snprintf(buf, size, "%s-%ld", tag, i);
+
+	/* pad with a pattern that depends on i, so a mixup shows */
+	for (; n < size; n++)
+		buf[n] = 'a' + (i + n) % 26;
+}
+
+static size_t entry_size(const char *tag, long i, size_t size)
+{
+	char tmp[64];
+	size_t n = snprintf(tmp, sizeof(tmp), "%s-%ld", tag, i);
+
+	return size > n ? size : n;
+}
+
+static int cmd_status(void)
+{
+	struct raftlog_status st;
+	int fd = open_dev(O_RDONLY);
+
+	if (get_status(fd, &st))
+		return 1;
+	printf("group=%llu\nnode=%llu\nterm=%llu\nvote=%llu\nleader=%llu\n"
+	       "commit=%llu\napplied=%llu\nfirst=%llu\nlast=%llu\nrole=%u\n"
+	       "flags=%u\nmax_entry=%u\nvoters=%u\npending=%u\nmax_pending=%u\n",
+	       (unsigned long long)st.group_id, (unsigned long long)st.node_id,
+	       (unsigned long long)st.term, (unsigned long long)st.vote,
+	       (unsigned long long)st.leader, (unsigned long long)st.commit,
+	       (unsigned long long)st.applied,
+	       (unsigned long long)st.first_index,
+	       (unsigned long long)st.last_index, st.role, st.flags,
+	       st.max_entry, st.n_voters, st.pending, st.max_pending);
+	for (int i = 0; i < 4; i++)
+		if (st.reserved[i])
+			return fail("reserved[%d] not zero", i);
+	return 0;
+}
+
+static int cmd_propose(long n, const char *tag, size_t size)
+{
+	int fd = open_dev(O_RDWR);
+	char *buf = malloc(size + 64);
+
+	for (long i = 0; i < n; i++) {
+		size_t len = entry_size(tag, i, size);
+		ssize_t r;
+
+		payload(buf, len, tag, i);
+		r = write(fd, buf, len);
+		if (r != (ssize_t)len)
+			return fail("write %ld (%zu bytes): %zd %s", i, len, r,
+				    r < 0 ? strerror(errno) : "short");
+	}
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+static int cmd_ipropose(long n, const char *tag)
+{
+	int fd = open_dev(O_RDWR);
+	struct raftlog_propose p;
+	struct raftlog_status st;
+	uint64_t last = 0, lterm = 0;
+	char buf[64];
+
+	for (long i = 0; i < n; i++) {
+		size_t len = entry_size(tag, i, 0);
+
+		payload(buf, len, tag, i);
+		memset(&p, 0, sizeof(p));
+		p.data = (uintptr_t)buf;
+		p.len = len;
+		if (ioctl(fd, RAFTLOG_IOC_PROPOSE, &p))
+			return fail("PROPOSE %ld: %s", i, strerror(errno));
+		if (p.index <= last || p.term < lterm || !p.term)
+			return fail("PROPOSE %ld: index %llu term %llu after %llu/%llu",
+				    i, (unsigned long long)p.index,
+				    (unsigned long long)p.term,
+				    (unsigned long long)last,
+				    (unsigned long long)lterm);
+		last = p.index;
+		lterm = p.term;
+		if (get_status(fd, &st))
+			return 1;
+		if (st.commit < p.index || st.applied < p.index)
+			return fail("PROPOSE returned index %llu but commit %llu applied %llu",
+				    (unsigned long long)p.index,
+				    (unsigned long long)st.commit,
+				    (unsigned long long)st.applied);
+	}
+	p.flags = 1;
+	if (ioctl(fd, RAFTLOG_IOC_PROPOSE, &p) == 0 || errno != EINVAL)
+		return fail("PROPOSE with flags: want EINVAL, got %s",
+			    strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* Read everything from the first index; verify the stream. */
+static int cmd_check(const char *tag, long n, size_t size)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	struct raftlog_status st;
+	size_t cap = 256 * 1024;
+	char *buf = malloc(cap), *want = malloc(size + 64);
+	uint64_t next, lterm = 0;
+	long seen = 0, calls = 0, records = 0;
+	size_t taglen = strlen(tag) + 1;	/* with the '-' */
+
+	if (get_status(fd, &st))
+		return 1;
+	next = st.first_index;
+	if (lseek(fd, 0, SEEK_CUR) != (off_t)next)
+		return fail("new file at %lld, first index %llu",
+			    (long long)lseek(fd, 0, SEEK_CUR),
+			    (unsigned long long)next);
+	for (;;) {
+		ssize_t r = read(fd, buf, cap);
+		size_t off = 0;
+
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			return fail("read at %llu: %zd %s",
+				    (unsigned long long)next, r, strerror(errno));
+		calls++;
+		while (off < (size_t)r) {
+			struct raftlog_record h;
+
+			if (r - off < sizeof(h))
+				return fail("partial header at %zu", off);
+			memcpy(&h, buf + off, sizeof(h));
+			if (off + RAFTLOG_RECORD_SIZE(h.len) > (size_t)r)
+				return fail("record %llu overruns the read",
+					    (unsigned long long)h.index);
+			if (h.index != next)
+				return fail("index %llu, expected %llu",
+					    (unsigned long long)h.index,
+					    (unsigned long long)next);
+			if (!h.term || h.term < lterm)
+				return fail("index %llu: term %llu after %llu",
+					    (unsigned long long)h.index,
+					    (unsigned long long)h.term,
+					    (unsigned long long)lterm);
+			for (size_t p = h.len; p < ((h.len + 7) & ~7u); p++)
+				if (buf[off + sizeof(h) + p])
+					return fail("index %llu: padding not zero",
+						    (unsigned long long)h.index);
+			lterm = h.term;
+			records++;
+			if (h.flags & RAFTLOG_RECORD_F_NOOP) {
+				if (h.len)
+					return fail("noop with payload");
+			} else if (!(h.flags & RAFTLOG_RECORD_F_CONF) &&
+				   h.len > taglen &&
+				   !memcmp(buf + off + sizeof(h), tag, taglen - 1) &&
+				   buf[off + sizeof(h) + taglen - 1] == '-') {
+				size_t len = entry_size(tag, seen, size);
+
+				if (seen >= n)
+					return fail("extra entry at %llu",
+						    (unsigned long long)h.index);
+				payload(want, len, tag, seen);
+				if (h.len != len ||
+				    memcmp(buf + off + sizeof(h), want, len))
+					return fail("index %llu: payload is not %s-%ld",
+						    (unsigned long long)h.index,
+						    tag, seen);
+				seen++;
+			}
+			off += RAFTLOG_RECORD_SIZE(h.len);
+			next++;
+		}
+		if (lseek(fd, 0, SEEK_CUR) != (off_t)next)
+			return fail("position %lld after reading to %llu",
+				    (long long)lseek(fd, 0, SEEK_CUR),
+				    (unsigned long long)next);
+	}
+	if (seen != n)
+		return fail("found %ld entries of %s, expected %ld", seen, tag, n);
+	if (get_status(fd, &st))
+		return 1;
+	if (next != st.applied + 1)
+		return fail("stopped at %llu, applied %llu",
+			    (unsigned long long)next,
+			    (unsigned long long)st.applied);
+	printf("records=%ld reads=%ld last=%llu\n", records, calls,
+	       (unsigned long long)(next - 1));
+	if (records > 8 && calls >= records)
+		return fail("one record per read: several should fit");
+	free(buf);
+	free(want);
+	close(fd);
+	return 0;
+}
+
+static int expect_err(long r, int err, const char *what)
+{
+	if (r >= 0)
+		return fail("%s: succeeded (%ld), want %s", what, r,
+			    strerror(err));
+	if (errno != err)
+		return fail("%s: %s, want %s", what, strerror(errno),
+			    strerror(err));
+	return 0;
+}
+
+static int cmd_seek(void)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	struct raftlog_status st;
+	struct raftlog_record h;
+	char buf[4096];
+	off_t end;
+	int bad = 0;
+
+	if (get_status(fd, &st))
+		return 1;
+	if (st.applied < 3)
+		return fail("need at least 3 applied entries");
+	end = lseek(fd, 0, SEEK_END);
+	if (end != (off_t)st.applied + 1)
+		return fail("SEEK_END 0 = %lld, applied %llu", (long long)end,
+			    (unsigned long long)st.applied);
+	bad |= expect_err(read(fd, buf, sizeof(buf)), EAGAIN,
+			  "O_NONBLOCK read at the end");
+	bad |= expect_err(lseek(fd, 1, SEEK_END), ENXIO, "SEEK_END +1");
+	bad |= expect_err(lseek(fd, st.applied + 100, SEEK_SET), ENXIO,
+			  "SEEK_SET past the end");
+	bad |= expect_err(lseek(fd, 0, SEEK_SET), EINVAL, "SEEK_SET 0");
+	bad |= expect_err(lseek(fd, -1, SEEK_SET), EINVAL, "SEEK_SET -1");
+	bad |= expect_err(lseek(fd, 0, 42), EINVAL, "whence 42");
+	if (lseek(fd, 0, SEEK_CUR) != end)
+		return fail("failed seeks moved the position");
+	if (lseek(fd, -1, SEEK_CUR) != end - 1)
+		return fail("SEEK_CUR -1");
+	if (read(fd, &h, sizeof(h)) < 0 && errno != ENOBUFS)
+		return fail("read of last entry: %s", strerror(errno));
+	if (lseek(fd, 2, SEEK_SET) != 2)
+		return fail("SEEK_SET 2: %s", strerror(errno));
+	if (read(fd, buf, sizeof(buf)) <= 0)
+		return fail("read at 2: %s", strerror(errno));
+	memcpy(&h, buf, sizeof(h));
+	if (h.index != 2)
+		return fail("read at 2 returned index %llu",
+			    (unsigned long long)h.index);
+	close(fd);
+	return bad;
+}
+
+static int cmd_errors(void)
+{
+	int fd = open_dev(O_RDWR | O_NONBLOCK);
+	struct raftlog_status st;
+	char small[8];
+	char *big;
+	int bad = 0;
+	off_t at;
+
+	if (get_status(fd, &st))
+		return 1;
+	big = calloc(1, st.max_entry + 64);
+	bad |= expect_err(write(fd, big, st.max_entry + 1), EMSGSIZE,
+			  "write of max_entry + 1");
+	bad |= expect_err(write(fd, big, 0), EMSGSIZE, "write of 0 bytes");
+	if (write(fd, big, st.max_entry) != (ssize_t)st.max_entry)
+		bad |= fail("write of max_entry bytes: %s", strerror(errno));
+	bad |= expect_err(read(fd, small, sizeof(small)), EINVAL,
+			  "read into 8 bytes");
+	/* the max_entry record just written cannot fit a header-only buffer */
+	at = lseek(fd, -1, SEEK_END);
+	if (at < 0)
+		return fail("SEEK_END -1: %s", strerror(errno));
+	{
+		struct raftlog_record h[2];
+
+		bad |= expect_err(read(fd, h, sizeof(h)), ENOBUFS,
+				  "read of a big record into 48 bytes");
+	}
+	if (lseek(fd, 0, SEEK_CUR) != at)
+		bad |= fail("ENOBUFS moved the position");
+	if (read(fd, big, st.max_entry + 64) <= 0)
+		bad |= fail("read of the big record: %s", strerror(errno));
+	bad |= expect_err(ioctl(fd, _IO(0xb7, 99), 0), ENOTTY, "ioctl 99");
+	bad |= expect_err(ioctl(fd, _IO('T', 1), 0), ENOTTY, "foreign ioctl");
+	bad |= expect_err(ioctl(fd, RAFTLOG_IOC_STATUS, (void *)16), EFAULT,
+			  "STATUS to a bad pointer");
+	{
+		struct raftlog_wait w = { .index = 0 };
+
+		bad |= expect_err(ioctl(fd, RAFTLOG_IOC_WAIT, &w), EINVAL,
+				  "WAIT for index 0");
+		w.index = st.applied + 1000;
+		w.timeout_ms = 200;
+		bad |= expect_err(ioctl(fd, RAFTLOG_IOC_WAIT, &w), ETIMEDOUT,
+				  "WAIT for a far index");
+	}
+	free(big);
+	close(fd);
+	return bad;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_poll(void)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	double t0;
+	pid_t pid;
+	int r, status;
+
+	lseek(fd, 0, SEEK_END);
+	r = poll(&pfd, 1, 300);
+	if (r != 0)
+		return fail("poll at the end: %d revents %#x, want timeout", r,
+			    pfd.revents);
+	pid = fork();
+	if (pid == 0) {
+		usleep(500 * 1000);
+		_exit(cmd_propose(1, "poll", 0));
+	}
+	t0 = now();
+	r = poll(&pfd, 1, 10000);
+	if (r != 1 || !(pfd.revents & POLLIN))
+		return fail("poll after a proposal: %d revents %#x", r,
+			    pfd.revents);
+	if (now() - t0 < 0.3)
+		return fail("poll woke after %.3fs, before the proposal",
+			    now() - t0);
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail("proposer failed");
+	pfd.events = POLLOUT;
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLOUT))
+		return fail("not writable with an empty queue");
+	close(fd);
+	return 0;
+}
+
+static int cmd_barrier(void)
+{
+	int fd = open_dev(O_RDWR);
+	struct raftlog_barrier b = { 0 };
+	struct raftlog_status st;
+	struct raftlog_wait w = { 0 };
+
+	if (cmd_propose(1, "barrier", 0))
+		return 1;
+	if (get_status(fd, &st))
+		return 1;
+	if (ioctl(fd, RAFTLOG_IOC_BARRIER, &b))
+		return fail("BARRIER: %s", strerror(errno));
+	if (b.index < st.commit)
+		return fail("BARRIER index %llu below commit %llu seen before",
+			    (unsigned long long)b.index,
+			    (unsigned long long)st.commit);
+	if (get_status(fd, &st))
+		return 1;
+	if (st.applied < b.index)
+		return fail("BARRIER returned before applying %llu (applied %llu)",
+			    (unsigned long long)b.index,
+			    (unsigned long long)st.applied);
+	w.index = st.applied;
+	w.timeout_ms = 1000;
+	if (ioctl(fd, RAFTLOG_IOC_WAIT, &w) || w.applied < st.applied)
+		return fail("WAIT for applied index: %s", strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static int cmd_blockread(int want)
+{
+	int fd = open_dev(O_RDONLY);
+	struct sigaction sa = { .sa_handler = on_signal };
+	char buf[4096];
+	ssize_t r;
+
+	/* no SA_RESTART: a signal makes the read fail with EINTR */
+	sigaction(SIGINT, &sa, NULL);
+
+	lseek(fd, 0, SEEK_END);
+	printf("blocking\n");
+	fflush(stdout);
+	r = read(fd, buf, sizeof(buf));
+	if (r >= 0)
+		return fail("blocked read returned %zd", r);
+	if (errno != want)
+		return fail("blocked read: %s, want %s", strerror(errno),
+			    strerror(want));
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: rlprobe CMD DEV [ARGS] (see source)\n");
+		return 2;
+	}
+	dev = argv[2];
+	if (!strcmp(argv[1], "status"))
+		return cmd_status();
+	if (!strcmp(argv[1], "propose") && argc >= 5)
+		return cmd_propose(atol(argv[3]), argv[4],
+				   argc > 5 ? atol(argv[5]) : 0);
+	if (!strcmp(argv[1], "ipropose") && argc >= 5)
+		return cmd_ipropose(atol(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "check") && argc >= 5)
+		return cmd_check(argv[3], atol(argv[4]),
+				 argc > 5 ? atol(argv[5]) : 0);
+	if (!strcmp(argv[1], "seek"))
+		return cmd_seek();
+	if (!strcmp(argv[1], "errors"))
+		return cmd_errors();
+	if (!strcmp(argv[1], "poll"))
+		return cmd_poll();
+	if (!strcmp(argv[1], "barrier"))
+		return cmd_barrier();
+	if (!strcmp(argv[1], "blockread") && argc >= 4)
+		return cmd_blockread(atoi(argv[3]));
+	fprintf(stderr, "rlprobe: bad command\n");
+	return 2;
+}
