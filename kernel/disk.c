@@ -11,14 +11,14 @@
 #define SNAP_OFF(f)	offsetof(struct raftlog_disk_snap, f)
 
 /* The layout constants must describe the structures exactly. */
-_Static_assert(sizeof(struct raftlog_disk_sb) == RAFTLOG_DISK_SB_SIZE, "sb");
-_Static_assert(sizeof(struct raftlog_disk_meta) == RAFTLOG_DISK_META_SIZE, "meta");
-_Static_assert(sizeof(struct raftlog_disk_rec) == RAFTLOG_DISK_REC_SIZE, "rec");
-_Static_assert(sizeof(struct raftlog_disk_ent) == RAFTLOG_DISK_ENT_SIZE, "ent");
-_Static_assert(sizeof(struct raftlog_disk_snap) == RAFTLOG_DISK_SNAP_SIZE, "snap");
-_Static_assert(RAFTLOG_BLOCK_SIZE == 1 << RAFTLOG_BLOCK_SHIFT, "block");
-_Static_assert(RAFTLOG_DISK_REC_SIZE + RAFTLOG_REC_MAX_ENTRIES * RAFTLOG_DISK_ENT_SIZE <
-	       RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE, "record table");
+static_assert(sizeof(struct raftlog_disk_sb) == RAFTLOG_DISK_SB_SIZE, "sb");
+static_assert(sizeof(struct raftlog_disk_meta) == RAFTLOG_DISK_META_SIZE, "meta");
+static_assert(sizeof(struct raftlog_disk_rec) == RAFTLOG_DISK_REC_SIZE, "rec");
+static_assert(sizeof(struct raftlog_disk_ent) == RAFTLOG_DISK_ENT_SIZE, "ent");
+static_assert(sizeof(struct raftlog_disk_snap) == RAFTLOG_DISK_SNAP_SIZE, "snap");
+static_assert(RAFTLOG_BLOCK_SIZE == 1 << RAFTLOG_BLOCK_SHIFT, "block");
+static_assert(RAFTLOG_DISK_REC_SIZE + RAFTLOG_REC_MAX_ENTRIES * RAFTLOG_DISK_ENT_SIZE <
+	      RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE, "record table");
 
 static const char *const rl_disk_errs[RL_DISK_NERR] = {
 	[RL_DISK_OK] = "ok",
@@ -234,11 +234,12 @@ int rl_meta_decode(const void *blk, size_t len, const struct rl_sb *sb,
 	if (m->snap_slot == RAFTLOG_SNAP_NONE) {
 		if (m->snap_index || m->snap_term)
 			return RL_DISK_EFIELD;
-	} else if (m->snap_slot >= RAFTLOG_SNAP_SLOTS || m->snap_index == 0) {
+	} else if (m->snap_slot >= RAFTLOG_SNAP_SLOTS || m->snap_index == 0 ||
+		   m->snap_term == 0) {
 		return RL_DISK_EFIELD;
 	}
-	/* everything up to the snapshot is compacted away */
-	if (m->snap_index >= m->first_index)
+	/* only entries covered by the snapshot may have been compacted */
+	if (m->first_index > m->snap_index + 1)
 		return RL_DISK_EFIELD;
 	return RL_DISK_OK;
 }

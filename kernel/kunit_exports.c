@@ -31,3 +31,21 @@ EXPORT_SYMBOL_IF_KUNIT(rl_snap_decode_hdr);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_add);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);
+
+/* -- storage: block-device log (kernel/storage.c) -- */
+#include "storage.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_format);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_open);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_close);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_get_info);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_append);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_set_hard_state);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_truncate);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_compact);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_save_snapshot);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_load_snapshot);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_raw_block);

@@ -55,8 +55,8 @@
 #define RAFTLOG_SNAP_NONE		0xffffffffU
 
 /* record flags */
-#define RAFTLOG_REC_F_WRAPPED		0x1	/* placed at ring start because it
-						 * did not fit before ring end */
+/* placed at ring start because it did not fit before the ring's end */
+#define RAFTLOG_REC_F_WRAPPED		0x1
 
 /*
  * Superblock: block 0, 128 bytes used, the rest of the block is zero.
@@ -98,8 +98,8 @@ struct raftlog_disk_meta {
 	__le64	head_off;		/* ring block of the record at head */
 	__le64	head_seq;		/* its record seq */
 	__le64	epoch;			/* +1 per truncation / log reset */
-	__le64	trunc_index;		/* records with epoch < meta epoch hold
-					 * no live index above this */
+	/* records with epoch < meta epoch hold no live index above this */
+	__le64	trunc_index;
 	__le64	snap_index;		/* latest snapshot (0: none) */
 	__le64	snap_term;
 	__le32	snap_slot;		/* 0, 1 or RAFTLOG_SNAP_NONE */

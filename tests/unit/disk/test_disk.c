@@ -201,7 +201,7 @@ RL_TEST(meta_bad_fields_refused)
 	rl_meta_encode(&m, sb.uuid, blk);
 	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
 	make_meta(&m, 8);
-	m.snap_index = m.first_index;	/* snapshot covers a live index */
+	m.first_index = m.snap_index + 2;	/* compacted past the snapshot */
 	rl_meta_encode(&m, sb.uuid, blk);
 	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
 	make_meta(&m, 8);
@@ -210,6 +210,16 @@ RL_TEST(meta_bad_fields_refused)
 	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
 	make_meta(&m, 8);
 	m.snap_slot = RAFTLOG_SNAP_NONE;	/* no snapshot but an index */
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
+	make_meta(&m, 8);
+	m.snap_index = m.first_index + 5;	/* snapshot ahead of the log: fine */
+	rl_meta_encode(&m, sb.uuid, blk);
+	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_OK);
+	make_meta(&m, 8);
+	m.snap_slot = RAFTLOG_SNAP_NONE;	/* compacted without a snapshot */
+	m.snap_index = 0;
+	m.snap_term = 0;
 	rl_meta_encode(&m, sb.uuid, blk);
 	RL_EXPECT_EQ(rl_meta_decode(blk, sizeof(blk), &sb, 0, &out), RL_DISK_EFIELD);
 }

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-group durable storage on a raw block device: the Raft log, the hard
+ * state and the latest snapshot, in the format of docs/format.md.
+ *
+ * Mutations are queued and carried out in order by one worker (an ordered
+ * WQ_MEM_RECLAIM workqueue); each returns a ticket (> 0) or a negative
+ * errno.  Appends queued while a write is in flight are written together
+ * as one record (group commit).  When operations complete, the durable()
+ * callback says: every operation with a ticket up to T is on stable
+ * storage, and the log is durable up to index I.  Callbacks run in
+ * process context (the worker), never in bio completion context, and must
+ * not call back into the storage except for the read-only calls
+ * (rl_storage_info, _entry, _term).
+ *
+ * A device error (EIO on a write or flush, a checksum failure on a record
+ * being read back is reported per read) puts the storage into a failed
+ * state: the failed() callback runs once, a line is logged, queued
+ * operations are dropped and every later call returns the error.
+ */
+#ifndef RL_STORAGE_H
+#define RL_STORAGE_H
+
+#include <linux/types.h>
+
+struct rl_storage;
+
+struct rl_storage_cb {
+	void (*durable)(void *ctx, u64 ticket, u64 last_index);
+	void (*failed)(void *ctx, int err);
+	void *ctx;
+};
+
+struct rl_storage_cfg {
+	u64 cluster_id;
+	u64 node_id;
+	u32 group_id;
+	size_t cache_bytes;	/* recent entries kept in memory; 0: 4 MiB */
+	struct rl_storage_cb cb;
+};
+
+/* One log entry as handed to and returned by the storage. */
+struct rl_entry {
+	u64 index;
+	u64 term;
+	u32 len;
+	u8 type;		/* RAFTLOG_ENTRY_* */
+	const void *data;
+};
+
+struct rl_hard_state {
+	u64 term;
+	u64 vote;
+	u64 commit;
+};
+
+struct rl_storage_info {
+	u64 first_index;	/* first entry still in the log */
+	u64 last_index;		/* last entry accepted (durable or queued) */
+	u64 durable_index;	/* last entry on stable storage */
+	u64 snap_index;		/* latest snapshot stored (0: none) */
+	u64 snap_term;
+	struct rl_hard_state hs;	/* latest accepted */
+	u64 ring_blocks;
+	u64 used_blocks;
+	u64 records;
+	u64 ring_laps;		/* times writing went round the ring */
+	u64 ticket_done;
+	int error;		/* 0, or why the storage failed */
+};
+
+/*
+ * Open @path exclusively, check that it was formatted for this cluster,
+ * group and node, recover the durable state.  0 or -errno:
+ * -EUCLEAN no valid superblock or metadata, -ESTALE formatted for other
+ * ids, -ENOSPC device smaller than formatted, -EIO device error.
+ */
+int rl_storage_open(const char *path, const struct rl_storage_cfg *cfg,
+		    struct rl_storage **out);
+/* Finish queued operations (or drop them if failed) and close. */
+void rl_storage_close(struct rl_storage *s);
+void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info);
+
+/*
+ * Append @n entries; ents[0].index must be last_index + 1, indexes
+ * consecutive, terms non-decreasing.  The data is copied.  -ENOSPC when
+ * the ring cannot take them before compaction, -EMSGSIZE for an entry
+ * larger than a record, -ENOBUFS when too many entries are queued.
+ */
+s64 rl_storage_append(struct rl_storage *s, const struct rl_entry *ents,
+		      unsigned int n);
+s64 rl_storage_set_hard_state(struct rl_storage *s, const struct rl_hard_state *hs);
+/* Remove every entry after @last_index (first_index - 1 <= last_index). */
+s64 rl_storage_truncate(struct rl_storage *s, u64 last_index);
+/* Discard entries up to @index (at most the snapshot index). */
+s64 rl_storage_compact(struct rl_storage *s, u64 index);
+/*
+ * Store a snapshot covering the log up to @index (@term).  When it is
+ * ahead of the log, the log is reset to start after it.
+ */
+s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
+			     const void *conf, u32 conf_len,
+			     const void *data, u64 data_len);
+/* Wait until @ticket is durable: 0, or the storage's error. */
+int rl_storage_wait(struct rl_storage *s, u64 ticket);
+
+/*
+ * Read entry @index: fills @e (data = @buf) and copies min(len, @buflen)
+ * bytes.  0, -ENOENT (not in the log), -ENOBUFS (@buflen < e->len, e
+ * filled), -EBADMSG (failed its checksum on the device), -EIO.
+ */
+int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
+		     void *buf, u32 buflen);
+/* Term of entry @index (or of the snapshot at @index), or -ENOENT etc. */
+s64 rl_storage_term(struct rl_storage *s, u64 index);
+/*
+ * Load the latest durable snapshot; *conf and *data are kvmalloc'd
+ * (kvfree them).  -ENOENT when there is none, -EBADMSG when it fails
+ * its checksum.
+ */
+int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
+			     void **conf, u32 *conf_len,
+			     void **data, u64 *data_len);
+
+/*
+ * Write a fresh raftlog format to @path (new UUID, empty log; snapshot
+ * areas of @snap_bytes each, 0: an eighth of the device each).
+ */
+int rl_storage_format(const char *path, u64 cluster_id, u32 group_id,
+		      u64 node_id, u64 snap_bytes);
+
+/*
+ * Fault injection for tests: fail the @nth next bio (1 = the next one)
+ * of the given kinds with -EIO, as if the device had.
+ */
+#define RL_INJECT_WRITE		0x1	/* record and snapshot writes */
+#define RL_INJECT_META		0x2	/* metadata writes (FUA/flush) */
+#define RL_INJECT_READ		0x4
+void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
+			     unsigned int nth);
+
+/* Tests only (CONFIG_KUNIT): raw access to one block of a closed device. */
+int rl_storage_raw_block(const char *path, u64 block, void *buf, bool write);
+
+#endif /* RL_STORAGE_H */

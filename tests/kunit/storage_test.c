@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of kernel/storage.c on the test kernel's RAM disks (brd:
+ * /dev/ram0..3, 64 MiB each).  Every case formats its device, works on
+ * it, and closes and reopens it to check that recovery yields exactly the
+ * durable state: append/read, truncation, compaction, snapshots, hard
+ * state, wrap-around of the ring, ENOSPC, damaged records, and injected
+ * EIO on writes, metadata writes and reads.
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "disk.h"
+#include "storage.h"
+
+#define DEV		"/dev/ram0"
+#define DEV_RAW		"/dev/ram3"	/* never formatted by these tests */
+#define CLUSTER		0xc1c1
+#define GROUP		5
+#define NODE		2
+
+struct st_ctx {
+	u64 ticket;
+	u64 last;
+	int failed;
+	int durable_calls;
+};
+
+static void st_durable(void *ctx, u64 ticket, u64 last)
+{
+	struct st_ctx *c = ctx;
+
+	WRITE_ONCE(c->ticket, ticket);
+	WRITE_ONCE(c->last, last);
+	WRITE_ONCE(c->durable_calls, c->durable_calls + 1);
+}
+
+static void st_failed(void *ctx, int err)
+{
+	struct st_ctx *c = ctx;
+
+	WRITE_ONCE(c->failed, err);
+}
+
+static struct st_ctx st_cbctx;
+/* the storage a case has open, closed by st_exit if the case aborts */
+static struct rl_storage *st_cur;
+
+static void st_close(struct rl_storage *s)
+{
+	rl_storage_close(s);
+	st_cur = NULL;
+}
+
+static struct rl_storage_cfg st_cfg(size_t cache)
+{
+	struct rl_storage_cfg cfg = {
+		.cluster_id = CLUSTER,
+		.group_id = GROUP,
+		.node_id = NODE,
+		.cache_bytes = cache,
+		.cb = { st_durable, st_failed, &st_cbctx },
+	};
+
+	return cfg;
+}
+
+static struct rl_storage *st_open(struct kunit *test, size_t cache)
+{
+	struct rl_storage_cfg cfg = st_cfg(cache);
+	struct rl_storage *s = NULL;
+	int err;
+
+	memset(&st_cbctx, 0, sizeof(st_cbctx));
+	err = rl_storage_open(DEV, &cfg, &s);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	st_cur = s;
+	return s;
+}
+
+static struct rl_storage *st_format_open(struct kunit *test, u64 snap_bytes,
+					 size_t cache)
+{
+	KUNIT_ASSERT_EQ(test, rl_storage_format(DEV, CLUSTER, GROUP, NODE, snap_bytes), 0);
+	return st_open(test, cache);
+}
+
+static struct rl_storage *st_reopen(struct kunit *test, struct rl_storage *s,
+				    size_t cache)
+{
+	st_close(s);
+	return st_open(test, cache);
+}
+
+/* entry @i: @len bytes of a pattern that depends on index and term */
+static void st_fill(u8 *buf, u64 i, u64 term, u32 len)
+{
+	u32 k;
+
+	for (k = 0; k < len; k++)
+		buf[k] = (u8)(i * 31 + term * 7 + k);
+}
+
+static u32 st_len(u64 i)
+{
+	static const u32 sizes[] = { 64, 1024, 0, 65536, 17, 4000, 64 };
+
+	return sizes[i % ARRAY_SIZE(sizes)];
+}
+
+/* append [first, first + n) with term @term, lengths st_len(i) */
+static s64 st_append(struct kunit *test, struct rl_storage *s, u64 first,
+		     unsigned int n, u64 term)
+{
+	struct rl_entry *e = kcalloc(n, sizeof(*e), GFP_KERNEL);
+	unsigned int k;
+	s64 t;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	for (k = 0; k < n; k++) {
+		u64 i = first + k;
+		u8 *d = kmalloc(max_t(u32, st_len(i), 1), GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, d);
+		st_fill(d, i, term, st_len(i));
+		e[k].index = i;
+		e[k].term = term;
+		e[k].len = st_len(i);
+		e[k].type = i % 3 == 0 ? RAFTLOG_ENTRY_NOOP : RAFTLOG_ENTRY_NORMAL;
+		e[k].data = d;
+	}
+	t = rl_storage_append(s, e, n);
+	for (k = 0; k < n; k++)
+		kfree(e[k].data);
+	kfree(e);
+	return t;
+}
+
+static void st_append_wait(struct kunit *test, struct rl_storage *s, u64 first,
+			   unsigned int n, u64 term)
+{
+	s64 t = st_append(test, s, first, n, term);
+
+	KUNIT_ASSERT_GT(test, t, 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, t), 0);
+}
+
+static u8 *st_buf;
+
+/* entry @i reads back with @term and its pattern */
+static void st_check(struct kunit *test, struct rl_storage *s, u64 i, u64 term)
+{
+	static u8 want[65536];
+	struct rl_entry e;
+	int err;
+
+	err = rl_storage_entry(s, i, &e, st_buf, 65536);
+	KUNIT_ASSERT_EQ_MSG(test, err, 0, "entry %llu", i);
+	KUNIT_EXPECT_EQ(test, e.index, i);
+	KUNIT_EXPECT_EQ_MSG(test, e.term, term, "entry %llu", i);
+	KUNIT_EXPECT_EQ(test, e.len, st_len(i));
+	KUNIT_EXPECT_EQ(test, e.type, i % 3 == 0 ? RAFTLOG_ENTRY_NOOP : RAFTLOG_ENTRY_NORMAL);
+	st_fill(want, i, term, st_len(i));
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(st_buf, want, e.len), 0, "entry %llu data", i);
+	KUNIT_EXPECT_EQ(test, rl_storage_term(s, i), (s64)term);
+}
+
+static void st_check_range(struct kunit *test, struct rl_storage *s, u64 first,
+			   u64 last, u64 term)
+{
+	u64 i;
+
+	for (i = first; i <= last; i++)
+		st_check(test, s, i, term);
+}
+
+static void st_expect_log(struct kunit *test, struct rl_storage *s, u64 first,
+			  u64 last)
+{
+	struct rl_storage_info info;
+
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.first_index, first);
+	KUNIT_EXPECT_EQ(test, info.last_index, last);
+	KUNIT_EXPECT_EQ(test, info.durable_index, last);
+	KUNIT_EXPECT_EQ(test, info.error, 0);
+}
+
+static int st_init(struct kunit *test)
+{
+	st_buf = vmalloc(65536);
+	return st_buf ? 0 : -ENOMEM;
+}
+
+static void st_exit(struct kunit *test)
+{
+	if (st_cur)
+		st_close(st_cur);
+	vfree(st_buf);
+	st_buf = NULL;
+}
+
+/* ---- cases ---- */
+
+static void st_open_checks_device(struct kunit *test)
+{
+	struct rl_storage_cfg cfg = st_cfg(0);
+	struct rl_storage *s = NULL;
+
+	KUNIT_EXPECT_EQ(test, rl_storage_open(DEV_RAW, &cfg, &s), -EUCLEAN);
+	KUNIT_ASSERT_EQ(test, rl_storage_format(DEV, CLUSTER, GROUP, NODE, 0), 0);
+	cfg.group_id = GROUP + 1;
+	KUNIT_EXPECT_EQ(test, rl_storage_open(DEV, &cfg, &s), -ESTALE);
+	cfg = st_cfg(0);
+	cfg.node_id = NODE + 1;
+	KUNIT_EXPECT_EQ(test, rl_storage_open(DEV, &cfg, &s), -ESTALE);
+	s = st_open(test, 0);
+	st_expect_log(test, s, 1, 0);
+	/* exclusive: a second open of the same device is refused */
+	{
+		struct rl_storage *s2 = NULL;
+
+		cfg = st_cfg(0);
+		KUNIT_EXPECT_EQ(test, rl_storage_open(DEV, &cfg, &s2), -EBUSY);
+		if (s2)
+			rl_storage_close(s2);
+	}
+	st_close(s);
+}
+
+static void st_append_read_recover(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_storage_info info;
+	struct rl_entry e;
+	u64 i;
+
+	/* batches of 1, 7 and 40 entries of 0 B .. 64 KiB */
+	st_append_wait(test, s, 1, 1, 1);
+	st_append_wait(test, s, 2, 7, 1);
+	st_append_wait(test, s, 9, 40, 2);
+	st_expect_log(test, s, 1, 48);
+	KUNIT_EXPECT_EQ(test, rl_storage_append(s, &e, 0), -EINVAL);
+	/* not contiguous */
+	KUNIT_EXPECT_EQ(test, st_append(test, s, 50, 1, 2), -EINVAL);
+	/* term going down */
+	KUNIT_EXPECT_EQ(test, st_append(test, s, 49, 1, 1), -EINVAL);
+	st_check_range(test, s, 1, 8, 1);
+	st_check_range(test, s, 9, 48, 2);
+	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 49, &e, st_buf, 10), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 3, &e, st_buf, 10), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, e.len, 65536);
+
+	st_close(s);
+	/* the worker (and its callbacks) are done once close returned */
+	KUNIT_EXPECT_EQ(test, st_cbctx.last, 48);
+	KUNIT_EXPECT_GE(test, st_cbctx.durable_calls, 3);
+	s = st_open(test, 0);
+	st_expect_log(test, s, 1, 48);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_GE(test, info.records, 3);
+	st_check_range(test, s, 1, 8, 1);
+	st_check_range(test, s, 9, 48, 2);
+	/* and it keeps going after recovery */
+	st_append_wait(test, s, 49, 3, 3);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 51);
+	for (i = 49; i <= 51; i++)
+		st_check(test, s, i, 3);
+	st_close(s);
+}
+
+/* appends queued while a write is in flight go out together */
+static void st_group_commit(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_storage_info info;
+	s64 t = 0;
+	u64 i;
+
+	for (i = 1; i <= 200; i++) {
+		t = st_append(test, s, i, 1, 1);
+		KUNIT_ASSERT_GT(test, t, 0);
+	}
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, t), 0);
+	rl_storage_get_info(s, &info);
+	kunit_info(test, "200 single-entry appends in %llu records", info.records);
+	KUNIT_EXPECT_LE(test, info.records, 200);
+	st_close(s);
+	KUNIT_EXPECT_EQ(test, st_cbctx.ticket, (u64)t);
+	KUNIT_EXPECT_EQ(test, st_cbctx.last, 200);
+	s = st_open(test, 0);
+	st_expect_log(test, s, 1, 200);
+	st_check_range(test, s, 1, 200, 1);
+	st_close(s);
+}
+
+static void st_truncate(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+
+	st_append_wait(test, s, 1, 30, 1);
+	/* conflict at 21: drop 21..30, append a new suffix in term 2 */
+	KUNIT_ASSERT_GT(test, rl_storage_truncate(s, 20), 0);
+	st_append_wait(test, s, 21, 5, 2);
+	st_expect_log(test, s, 1, 25);
+	st_check_range(test, s, 1, 20, 1);
+	st_check_range(test, s, 21, 25, 2);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 25);
+	st_check_range(test, s, 1, 20, 1);
+	st_check_range(test, s, 21, 25, 2);
+
+	/* truncation alone (no append after it) survives a restart */
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_truncate(s, 10)), 0);
+	st_expect_log(test, s, 1, 10);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 10);
+	st_check_range(test, s, 1, 10, 1);
+
+	/* twice in a row, inside one record, then everything */
+	st_append_wait(test, s, 11, 20, 3);
+	KUNIT_ASSERT_GT(test, rl_storage_truncate(s, 25), 0);
+	KUNIT_ASSERT_GT(test, rl_storage_truncate(s, 15), 0);
+	st_append_wait(test, s, 16, 2, 4);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 17);
+	st_check_range(test, s, 11, 15, 3);
+	st_check_range(test, s, 16, 17, 4);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_truncate(s, 0)), 0);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 0);
+	st_append_wait(test, s, 1, 3, 5);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 3);
+	st_check_range(test, s, 1, 3, 5);
+	/* truncating while appends are still queued */
+	KUNIT_ASSERT_GT(test, st_append(test, s, 4, 10, 5), 0);
+	KUNIT_ASSERT_GT(test, rl_storage_truncate(s, 6), 0);
+	st_append_wait(test, s, 7, 2, 6);
+	st_check_range(test, s, 4, 6, 5);
+	st_check_range(test, s, 7, 8, 6);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 8);
+	st_check_range(test, s, 4, 6, 5);
+	st_check_range(test, s, 7, 8, 6);
+	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 9, &(struct rl_entry){}, st_buf, 10),
+			-ENOENT);
+	st_close(s);
+}
+
+static void st_hard_state(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_storage_info info;
+	struct rl_hard_state hs;
+	u64 k;
+
+	/* several writes: both slots get used, the newest wins */
+	for (k = 1; k <= 5; k++) {
+		hs.term = 10 + k;
+		hs.vote = k % 3;
+		hs.commit = 100 * k;
+		KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
+		s = st_reopen(test, s, 0);
+		rl_storage_get_info(s, &info);
+		KUNIT_EXPECT_EQ(test, info.hs.term, 10 + k);
+		KUNIT_EXPECT_EQ(test, info.hs.vote, k % 3);
+		KUNIT_EXPECT_EQ(test, info.hs.commit, 100 * k);
+	}
+	st_close(s);
+}
+
+static void st_snapshot_compact(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	static const char conf[] = "voters 1,2,3";
+	u64 index, term, data_len, i;
+	u8 *data = vmalloc(300000), *cnf, *got;
+	u32 conf_len;
+	struct rl_entry e;
+
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	for (i = 0; i < 300000; i++)
+		data[i] = (u8)(i * 13);
+	st_append_wait(test, s, 1, 50, 1);
+	KUNIT_EXPECT_EQ(test, rl_storage_load_snapshot(s, &index, &term, (void **)&cnf,
+						       &conf_len, (void **)&got, &data_len),
+			-ENOENT);
+	/* compaction needs a snapshot covering it */
+	KUNIT_EXPECT_EQ(test, rl_storage_compact(s, 10), -EINVAL);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 40, 1,
+			conf, sizeof(conf), data, 300000)), 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, 40)), 0);
+	st_expect_log(test, s, 41, 50);
+	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 40, &e, st_buf, 10), -ENOENT);
+	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 40), 1);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 41, 50);
+	st_check_range(test, s, 41, 50, 1);
+	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 40), 1);
+	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 39), -ENOENT);
+	KUNIT_ASSERT_EQ(test, rl_storage_load_snapshot(s, &index, &term, (void **)&cnf,
+						       &conf_len, (void **)&got, &data_len), 0);
+	KUNIT_EXPECT_EQ(test, index, 40);
+	KUNIT_EXPECT_EQ(test, term, 1);
+	KUNIT_EXPECT_EQ(test, conf_len, sizeof(conf));
+	KUNIT_EXPECT_EQ(test, memcmp(cnf, conf, sizeof(conf)), 0);
+	KUNIT_EXPECT_EQ(test, data_len, 300000);
+	KUNIT_EXPECT_EQ(test, memcmp(got, data, 300000), 0);
+	kvfree(cnf);
+	kvfree(got);
+
+	/* a second snapshot goes to the other area; older index refused */
+	KUNIT_EXPECT_EQ(test, rl_storage_save_snapshot(s, 30, 1, conf, 3, data, 10),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 45, 1,
+			conf, 3, data + 1, 5000)), 0);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 41, 50);
+	KUNIT_ASSERT_EQ(test, rl_storage_load_snapshot(s, &index, &term, (void **)&cnf,
+						       &conf_len, (void **)&got, &data_len), 0);
+	KUNIT_EXPECT_EQ(test, index, 45);
+	KUNIT_EXPECT_EQ(test, data_len, 5000);
+	KUNIT_EXPECT_EQ(test, memcmp(got, data + 1, 5000), 0);
+	kvfree(cnf);
+	kvfree(got);
+
+	/* a snapshot ahead of the log restarts the log after it */
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 100, 7,
+			conf, 3, data, 10)), 0);
+	st_expect_log(test, s, 101, 100);
+	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 100), 7);
+	st_append_wait(test, s, 101, 5, 7);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 101, 105);
+	st_check_range(test, s, 101, 105, 7);
+	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 50, &e, st_buf, 10), -ENOENT);
+	st_close(s);
+	vfree(data);
+}
+
+/*
+ * A small ring (snapshot areas take most of the device) lapped several
+ * times: compaction frees space, records wrap to ring start, and every
+ * reopen sees exactly the live entries.
+ */
+static void st_ring_wraparound(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 31 << 20, 4096);
+	struct rl_storage_info info;
+	u64 next = 1;
+	int round, laps = 0;
+
+	rl_storage_get_info(s, &info);
+	kunit_info(test, "ring of %llu blocks", info.ring_blocks);
+	KUNIT_ASSERT_LT(test, info.ring_blocks, 1024);
+	for (round = 0; round < 60; round++) {
+		/* 14 entries, ~150 KiB: about 38 blocks per round */
+		st_append_wait(test, s, next, 14, 1 + round / 10);
+		next += 14;
+		/* keep the last 28 entries */
+		if (next > 29) {
+			KUNIT_ASSERT_EQ(test, rl_storage_wait(s,
+					rl_storage_save_snapshot(s, next - 29, 1 + (next - 29 - 1) / 140,
+								 "c", 1, "d", 1)), 0);
+			KUNIT_ASSERT_EQ(test, rl_storage_wait(s,
+					rl_storage_compact(s, next - 29)), 0);
+		}
+		if (round % 7 == 6) {
+			u64 i;
+
+			rl_storage_get_info(s, &info);
+			laps += info.ring_laps;
+			s = st_reopen(test, s, 4096);
+			st_expect_log(test, s, next - 28, next - 1);
+			for (i = next - 28; i < next; i++)
+				st_check(test, s, i, 1 + (i - 1) / 140);
+		}
+	}
+	rl_storage_get_info(s, &info);
+	laps += info.ring_laps;
+	kunit_info(test, "went round the ring %d times", laps);
+	KUNIT_EXPECT_GE(test, laps, 3);
+	st_close(s);
+}
+
+static void st_enospc(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 31 << 20, 0);
+	struct rl_storage_info info;
+	u64 next = 1;
+	s64 t;
+
+	for (;;) {
+		t = st_append(test, s, next, 7, 1);
+		if (t < 0)
+			break;
+		KUNIT_ASSERT_EQ(test, rl_storage_wait(s, t), 0);
+		next += 7;
+		KUNIT_ASSERT_LT(test, next, 100000);
+	}
+	KUNIT_EXPECT_EQ(test, t, -ENOSPC);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.error, 0);
+	kunit_info(test, "full at %llu entries, %llu of %llu blocks", next - 1,
+		   info.used_blocks, info.ring_blocks);
+	/* compaction makes room again */
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, next - 8, 1,
+			"c", 1, "d", 1)), 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, next - 8)), 0);
+	st_append_wait(test, s, next, 7, 1);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, next - 7, next + 6);
+	st_check_range(test, s, next - 7, next + 6, 1);
+	st_close(s);
+}
+
+/* flip one byte of ring block @blk (relative to ring start) */
+static void st_damage(struct kunit *test, u64 blk, unsigned int off)
+{
+	u8 *b = kmalloc(RAFTLOG_BLOCK_SIZE, GFP_KERNEL);
+	struct rl_sb sb;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, rl_storage_raw_block(DEV, 0, b, false), 0);
+	KUNIT_ASSERT_EQ(test, rl_sb_decode(b, RAFTLOG_BLOCK_SIZE, &sb), 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_raw_block(DEV, sb.ring_off + blk, b, false), 0);
+	b[off] ^= 0x20;
+	KUNIT_ASSERT_EQ(test, rl_storage_raw_block(DEV, sb.ring_off + blk, b, true), 0);
+	kfree(b);
+}
+
+static void st_damaged_records(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_storage_info info;
+
+	/* records: [1..3] [4..6] [7..9], each 1 + 64 KiB entry -> >1 block */
+	st_append_wait(test, s, 1, 3, 1);
+	st_append_wait(test, s, 4, 3, 1);
+	st_append_wait(test, s, 7, 3, 1);
+	rl_storage_get_info(s, &info);
+	KUNIT_ASSERT_EQ(test, info.records, 3);
+	st_close(s);
+	/* bit rot in the data of the second record (ring blocks 17..18) */
+	st_damage(test, 17, 200);
+	s = st_open(test, 0);
+	/* recovery stops before the damaged record: only 1..3 survive */
+	st_expect_log(test, s, 1, 3);
+	st_check_range(test, s, 1, 3, 1);
+	/* and writing continues from there, over the damaged record */
+	st_append_wait(test, s, 4, 2, 2);
+	s = st_reopen(test, s, 0);
+	st_expect_log(test, s, 1, 5);
+	st_check_range(test, s, 4, 5, 2);
+	st_close(s);
+}
+
+static void st_eio_on_write(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_storage_info info;
+	struct rl_hard_state hs = { 3, 1, 0 };
+	s64 t;
+
+	st_append_wait(test, s, 1, 5, 1);
+	rl_storage_inject_fault(s, RL_INJECT_WRITE, 1);
+	t = st_append(test, s, 6, 5, 1);
+	KUNIT_ASSERT_GT(test, t, 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_wait(s, t), -EIO);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.error, -EIO);
+	KUNIT_EXPECT_EQ(test, info.durable_index, 5);
+	/* nothing pretends to succeed afterwards */
+	KUNIT_EXPECT_EQ(test, st_append(test, s, 11, 1, 1), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_storage_set_hard_state(s, &hs), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_storage_truncate(s, 2), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 1), -EIO);
+	st_close(s);
+	KUNIT_EXPECT_EQ(test, st_cbctx.failed, -EIO);
+	/* the device still holds the durable prefix */
+	s = st_open(test, 0);
+	st_expect_log(test, s, 1, 5);
+	st_check_range(test, s, 1, 5, 1);
+	st_close(s);
+}
+
+static void st_eio_on_meta(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_hard_state hs = { 3, 1, 0 }, hs2 = { 4, 2, 0 };
+	struct rl_storage_info info;
+	s64 t;
+
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
+	/* the metadata write (FUA) fails */
+	rl_storage_inject_fault(s, RL_INJECT_META, 1);
+	t = rl_storage_set_hard_state(s, &hs2);
+	KUNIT_ASSERT_GT(test, t, 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_wait(s, t), -EIO);
+	st_close(s);
+	KUNIT_EXPECT_EQ(test, st_cbctx.failed, -EIO);
+	s = st_open(test, 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.hs.term, 3);
+	KUNIT_EXPECT_EQ(test, info.hs.vote, 1);
+	/* the snapshot's flush+FUA metadata write fails */
+	st_append_wait(test, s, 1, 4, 1);
+	rl_storage_inject_fault(s, RL_INJECT_META, 1);
+	t = rl_storage_save_snapshot(s, 3, 1, "c", 1, "d", 1);
+	KUNIT_ASSERT_GT(test, t, 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_wait(s, t), -EIO);
+	st_close(s);
+	s = st_open(test, 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.snap_index, 0);
+	st_expect_log(test, s, 1, 4);
+	st_close(s);
+}
+
+static void st_eio_on_read(struct kunit *test)
+{
+	/* no cache: reads go to the device */
+	struct rl_storage *s = st_format_open(test, 0, 1);
+	struct rl_storage_info info;
+	struct rl_entry e;
+
+	st_append_wait(test, s, 1, 5, 1);
+	st_check(test, s, 2, 1);
+	rl_storage_inject_fault(s, RL_INJECT_READ, 1);
+	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 2, &e, st_buf, 65536), -EIO);
+	/* a failed read is reported to the reader; the log stays usable */
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.error, 0);
+	st_check(test, s, 2, 1);
+	st_close(s);
+}
+
+static struct kunit_case storage_cases[] = {
+	KUNIT_CASE(st_open_checks_device),
+	KUNIT_CASE(st_append_read_recover),
+	KUNIT_CASE(st_group_commit),
+	KUNIT_CASE(st_truncate),
+	KUNIT_CASE(st_hard_state),
+	KUNIT_CASE(st_snapshot_compact),
+	KUNIT_CASE(st_ring_wraparound),
+	KUNIT_CASE(st_enospc),
+	KUNIT_CASE(st_damaged_records),
+	KUNIT_CASE(st_eio_on_write),
+	KUNIT_CASE(st_eio_on_meta),
+	KUNIT_CASE(st_eio_on_read),
+	{}
+};
+
+static struct kunit_suite storage_suite = {
+	.name = "raftlog_storage",
+	.init = st_init,
+	.exit = st_exit,
+	.test_cases = storage_cases,
+};
+kunit_test_suite(storage_suite);
