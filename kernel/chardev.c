@@ -26,6 +26,27 @@
 #include "group.h"
 #include "chardev.h"
 
+/*
+ * io_uring command support, by feature probe (Kbuild):
+ *   RL_HAVE_URING_TW_FLAGS   io_uring_cmd_done() and task-work callbacks
+ *                            take issue_flags (6.3; Debian's 6.1.y too);
+ *                            without it there is no .uring_cmd
+ *   RL_HAVE_URING_CMD_H      <linux/io_uring/cmd.h> (6.8; before, the API
+ *                            is in <linux/io_uring.h>)
+ *   RL_HAVE_URING_SQE        the payload is io_uring_sqe_cmd(cmd->sqe)
+ *                            (6.5; before, cmd->cmd)
+ *   RL_HAVE_URING_CANCEL     io_uring_cmd_mark_cancelable() and
+ *                            IO_URING_F_CANCEL (6.7)
+ */
+#ifdef RL_HAVE_URING_TW_FLAGS
+#ifdef RL_HAVE_URING_CMD_H
+#include <linux/io_uring/cmd.h>
+#else
+#include <linux/io_uring.h>
+#endif
+#define RL_URING 1
+#endif
+
 #define RL_MINORS	1024
 
 static umode_t dev_mode = 0600;
@@ -202,6 +223,125 @@ static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+#ifdef RL_URING
+/* Per-command state in the command's 32-byte pdu. */
+struct rl_updu {
+	struct rl_req *rq;
+	u64 res2;
+	int res;
+};
+
+static struct rl_updu *rl_updu(struct io_uring_cmd *cmd)
+{
+	BUILD_BUG_ON(sizeof(struct rl_updu) > sizeof(cmd->pdu));
+	return (struct rl_updu *)cmd->pdu;
+}
+
+static const void *rl_ucmd_payload(struct io_uring_cmd *cmd)
+{
+#ifdef RL_HAVE_URING_SQE
+	return io_uring_sqe_cmd(cmd->sqe);
+#else
+	return cmd->cmd;
+#endif
+}
+
+/* Runs in the submitter's task: post the CQE, drop our reference. */
+static void rl_uring_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct rl_updu *pdu = rl_updu(cmd);
+	struct rl_req *rq = pdu->rq;
+
+	io_uring_cmd_done(cmd, pdu->res, pdu->res2, issue_flags);
+	rl_group_req_put(rq);
+}
+
+/*
+ * The outcome, from the group's worker (or from the group being
+ * destroyed): never complete there, bounce to the submitter's task.
+ */
+static void rl_uring_result(struct rl_updu *pdu, int err, u64 index,
+			    u64 term)
+{
+	if (err) {
+		pdu->res = err;
+		pdu->res2 = 0;
+	} else {
+		/* a barrier has no term: res 0 */
+		pdu->res = min_t(u64, term, S32_MAX);
+		pdu->res2 = index;
+	}
+}
+
+static void rl_uring_done(void *ctx, int err, u64 index, u64 term)
+{
+	struct io_uring_cmd *cmd = ctx;
+
+	rl_uring_result(rl_updu(cmd), err, index, term);
+	io_uring_cmd_complete_in_task(cmd, rl_uring_tw);
+}
+
+static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct rl_group *g = cmd->file->private_data;
+	struct rl_updu *pdu = rl_updu(cmd);
+	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
+	struct rl_req *rq;
+
+#ifdef RL_HAVE_URING_CANCEL
+	if (issue_flags & IO_URING_F_CANCEL) {
+		/* the ring is going away: detach, unless already completing */
+		if (rl_group_req_cancel(pdu->rq)) {
+			io_uring_cmd_done(cmd, -ECANCELED, 0, issue_flags);
+			rl_group_req_put(pdu->rq);
+		}
+		return 0;
+	}
+#endif
+	if (!(issue_flags & IO_URING_F_CQE32))
+		return -EINVAL;
+	switch (cmd->cmd_op) {
+	case RAFTLOG_URING_PROPOSE: {
+		const struct raftlog_uring_propose *up = rl_ucmd_payload(cmd);
+		u64 data = READ_ONCE(up->data);
+		u32 len = READ_ONCE(up->len);
+
+		if (READ_ONCE(up->flags))
+			return -EINVAL;
+		rq = rl_group_propose_async(g, u64_to_user_ptr(data), len,
+					    nonblock);
+		break;
+	}
+	case RAFTLOG_URING_BARRIER:
+		rq = rl_group_barrier_async(g, nonblock);
+		break;
+	default:
+		return -ENOTTY;
+	}
+	/* -EAGAIN with IO_URING_F_NONBLOCK: io_uring retries from io-wq */
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	/*
+	 * The request is queued but nothing completes the command until it
+	 * is armed: so pdu->rq and the cancelable mark are in place before
+	 * any completion can run.  Already finished: complete right here.
+	 */
+	pdu->rq = rq;
+#ifdef RL_HAVE_URING_CANCEL
+	io_uring_cmd_mark_cancelable(cmd, issue_flags);
+#endif
+	if (!rl_group_req_arm(rq, rl_uring_done, cmd)) {
+		u64 index, term;
+		int err = rl_group_req_result(rq, &index, &term);
+
+		rl_uring_result(pdu, err, index, term);
+		io_uring_cmd_done(cmd, pdu->res, pdu->res2, issue_flags);
+		rl_group_req_put(rq);
+	}
+	return -EIOCBQUEUED;
+}
+#endif /* RL_URING */
+
 static const struct file_operations rl_fops = {
 	.owner = THIS_MODULE,
 	.open = rl_open,
@@ -212,6 +352,9 @@ static const struct file_operations rl_fops = {
 	.poll = rl_poll,
 	.unlocked_ioctl = rl_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+#ifdef RL_URING
+	.uring_cmd = rl_uring_cmd,
+#endif
 };
 
 int rl_chardev_add(struct rl_group *g)

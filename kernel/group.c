@@ -73,6 +73,13 @@ struct rl_req {
 	int err;
 	u64 index;
 	u64 term;
+	/* asynchronous requests: called once with the outcome */
+	bool async;
+	bool finished;		/* under fn_lock */
+	spinlock_t fn_lock;
+	rl_req_done_fn fn;
+	void *fn_ctx;
+	struct list_head wait_node;	/* barrier waiting for applied */
 };
 
 struct rl_group {
@@ -86,6 +93,7 @@ struct rl_group {
 	struct work_struct run_work;
 	struct delayed_work tick_work;
 	struct xarray inflight;		/* id -> rl_req handed to the core */
+	struct list_head barriers;	/* async barriers waiting to apply */
 
 	/* requests from other contexts */
 	spinlock_t in_lock;
@@ -242,15 +250,61 @@ static void rl_req_put(struct rl_req *rq)
 	}
 }
 
+void rl_group_req_put(struct rl_req *rq)
+{
+	rl_req_put(rq);
+}
+
+bool rl_group_req_arm(struct rl_req *rq, rl_req_done_fn fn, void *ctx)
+{
+	bool armed;
+
+	spin_lock(&rq->fn_lock);
+	armed = !rq->finished;
+	if (armed) {
+		rq->fn = fn;
+		rq->fn_ctx = ctx;
+	}
+	spin_unlock(&rq->fn_lock);
+	return armed;
+}
+
+int rl_group_req_result(struct rl_req *rq, u64 *index, u64 *term)
+{
+	*index = rq->index;
+	*term = rq->term;
+	return rq->err;
+}
+
+bool rl_group_req_cancel(struct rl_req *rq)
+{
+	bool had;
+
+	spin_lock(&rq->fn_lock);
+	had = rq->fn;
+	rq->fn = NULL;
+	spin_unlock(&rq->fn_lock);
+	return had;
+}
+
 /* Complete a request taken out of inq/inflight; drops the group's ref. */
 static void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err,
 			  u64 index, u64 term)
 {
+	rl_req_done_fn fn;
+
 	rq->err = err;
 	rq->index = index;
 	rq->term = term;
 	kfree(rq->data);
 	rq->data = NULL;
+	spin_lock(&rq->fn_lock);
+	rq->finished = true;
+	fn = rq->fn;
+	rq->fn = NULL;
+	spin_unlock(&rq->fn_lock);
+	if (fn)
+		fn(rq->fn_ctx, err, index, term);
 	complete(&rq->done);
 	spin_lock(&g->in_lock);
 	g->n_pending--;
@@ -306,6 +360,8 @@ static struct rl_req *rl_req_alloc(u8 kind)
 	refcount_set(&rq->ref, 1);
 	init_completion(&rq->done);
 	INIT_LIST_HEAD(&rq->node);
+	INIT_LIST_HEAD(&rq->wait_node);
+	spin_lock_init(&rq->fn_lock);
 	rq->kind = kind;
 	return rq;
 }
@@ -706,6 +762,19 @@ static void rl_send_msgs(struct rl_group *g, const struct raft_msg *m, u32 n)
 	g->msgs_dropped += n;
 }
 
+/* Complete the asynchronous barriers whose index is applied (worker). */
+static void rl_barriers_check(struct rl_group *g, int err)
+{
+	struct rl_req *rq, *tmp;
+
+	list_for_each_entry_safe(rq, tmp, &g->barriers, wait_node) {
+		if (!err && rq->index > READ_ONCE(g->applied))
+			continue;
+		list_del_init(&rq->wait_node);
+		rl_req_finish(g, rq, err, rq->index, 0);
+	}
+}
+
 /* Stop the group after an error it cannot recover from (worker only). */
 static void rl_group_fail(struct rl_group *g, int err)
 {
@@ -720,6 +789,7 @@ static void rl_group_fail(struct rl_group *g, int err)
 		xa_erase(&g->inflight, id);
 		rl_req_finish(g, rq, -EIO, 0, 0);
 	}
+	rl_barriers_check(g, -EIO);
 	wake_up_interruptible_all(&g->room_wq);
 	wake_up_interruptible_all(&g->stream_wq);
 }
@@ -769,6 +839,16 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 		rq = xa_erase(&g->inflight, rd->reads[i].ctx);
 		if (!rq || rq->kind != RL_REQ_BARRIER)
 			continue;
+		/*
+		 * A waiting caller waits for applied itself; an asynchronous
+		 * one completes once its index is applied.
+		 */
+		if (!rd->reads[i].err && rq->async &&
+		    rd->reads[i].index > READ_ONCE(g->applied)) {
+			rq->index = rd->reads[i].index;
+			list_add_tail(&rq->wait_node, &g->barriers);
+			continue;
+		}
 		rl_req_finish(g, rq, rd->reads[i].err, rd->reads[i].index, 0);
 	}
 	for (i = 0; i < rd->n_results; i++) {
@@ -829,6 +909,7 @@ static void rl_process_ready(struct rl_group *g)
 		if (err)
 			goto fail;
 		rl_report(g, &rd);
+		rl_barriers_check(g, 0);
 		raft_advance(g->raft, &rd);
 		if (now && last_index)
 			raft_persisted(g->raft, last_index, last_term);
@@ -977,6 +1058,7 @@ int rl_group_create(const struct rl_group_params *params,
 	init_waitqueue_head(&g->room_wq);
 	init_waitqueue_head(&g->stream_wq);
 	xa_init(&g->inflight);
+	INIT_LIST_HEAD(&g->barriers);
 	init_rwsem(&g->store_sem);
 	INIT_LIST_HEAD(&g->io_list);
 	atomic64_set(&g->durable_ticket, 0);
@@ -1082,6 +1164,7 @@ static void rl_group_stop(struct rl_group *g)
 		rl_req_finish(g, rq, -ENODEV, 0, 0);
 	}
 	xa_destroy(&g->inflight);
+	rl_barriers_check(g, -ENODEV);
 	raft_destroy(g->raft);
 	g->raft = NULL;
 	rl_store_close(g);
@@ -1200,6 +1283,50 @@ static bool rl_waited(struct rl_group *g, u64 index)
 {
 	return READ_ONCE(g->applied) >= index || READ_ONCE(g->dead) ||
 	       READ_ONCE(g->fail_err);
+}
+
+struct rl_req *rl_group_propose_async(struct rl_group *g,
+				      const void __user *data, u32 len,
+				      bool nonblock)
+{
+	struct rl_req *rq;
+	int err;
+
+	if (!len || len > g->p.max_entry)
+		return ERR_PTR(-EMSGSIZE);
+	rq = rl_req_alloc(RL_REQ_PROPOSE);
+	if (!rq)
+		return ERR_PTR(-ENOMEM);
+	rq->len = len;
+	rq->data = memdup_user(data, len);
+	if (IS_ERR(rq->data)) {
+		err = PTR_ERR(rq->data);
+		rq->data = NULL;
+		goto out;
+	}
+	rq->async = true;
+	err = rl_req_submit(g, rq, nonblock);
+	if (!err)
+		return rq;
+out:
+	rl_req_put(rq);
+	return ERR_PTR(err == -ERESTARTSYS ? -EINTR : err);
+}
+
+struct rl_req *rl_group_barrier_async(struct rl_group *g, bool nonblock)
+{
+	struct rl_req *rq;
+	int err;
+
+	rq = rl_req_alloc(RL_REQ_BARRIER);
+	if (!rq)
+		return ERR_PTR(-ENOMEM);
+	rq->async = true;
+	err = rl_req_submit(g, rq, nonblock);
+	if (!err)
+		return rq;
+	rl_req_put(rq);
+	return ERR_PTR(err == -ERESTARTSYS ? -EINTR : err);
 }
 
 int rl_group_wait(struct rl_group *g, u64 index, u32 timeout_ms, u64 *applied)

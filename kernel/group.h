@@ -81,6 +81,30 @@ void rl_group_status(struct rl_group *g, struct raftlog_status *st);
 int rl_group_propose(struct rl_group *g, const void __user *data, u32 len,
 		     bool nonblock, u64 *index, u64 *term);
 
+/*
+ * Asynchronous proposal and barrier (io_uring).  The request is queued at
+ * once; the returned reference belongs to the caller (drop it with
+ * rl_group_req_put()).  Then rl_group_req_arm() attaches fn(ctx, err,
+ * index, term), which runs exactly once with the outcome, in process
+ * context (the group's worker, or whoever destroys the group), unless
+ * rl_group_req_cancel() returned true first.  If arm returns false the
+ * outcome is already there: read it with rl_group_req_result().  Errors
+ * as for the waiting calls.  An asynchronous barrier completes only once
+ * its read index is applied.
+ */
+struct rl_req;
+typedef void (*rl_req_done_fn)(void *ctx, int err, u64 index, u64 term);
+struct rl_req *rl_group_propose_async(struct rl_group *g,
+				      const void __user *data, u32 len,
+				      bool nonblock);
+struct rl_req *rl_group_barrier_async(struct rl_group *g, bool nonblock);
+bool rl_group_req_arm(struct rl_req *rq, rl_req_done_fn fn, void *ctx);
+/* The outcome of a finished request: err, and index/term when 0. */
+int rl_group_req_result(struct rl_req *rq, u64 *index, u64 *term);
+/* Detach fn: true if it had not run (it never will), false if it did. */
+bool rl_group_req_cancel(struct rl_req *rq);
+void rl_group_req_put(struct rl_req *rq);
+
 /* ReadIndex barrier: 0 with *index applied, or a negative errno. */
 int rl_group_barrier(struct rl_group *g, u64 *index);
 

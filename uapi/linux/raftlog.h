@@ -153,6 +153,40 @@ struct raftlog_propose {
 	__u64	term;		/* out */
 };
 
+/*
+ * io_uring: IORING_OP_URING_CMD on an open /dev/raftlog<N>, with cmd_op
+ * one of the opcodes below.  The ring must be created with
+ * IORING_SETUP_CQE32 (the completion carries a 64-bit index in
+ * big_cqe[0]); without it every command fails with EINVAL.  Commands
+ * complete asynchronously, so one thread can keep many proposals in
+ * flight; the proposal queue (status.max_pending) bounds them: a full
+ * queue makes a non-blocking issue fail with EAGAIN, which io_uring
+ * retries from a worker that waits for room.
+ *
+ * RAFTLOG_URING_PROPOSE: the SQE's command area holds a struct
+ * raftlog_uring_propose.  Completes when the entry is committed:
+ * res = the entry's term (capped at INT32_MAX) and big_cqe[0] = its
+ * index; or res = -errno as for write() (EMSGSIZE, EAGAIN, ENOBUFS,
+ * EBUSY, ECANCELED, ETIMEDOUT, EIO, ENODEV, EFAULT, EINVAL for flags).
+ *
+ * RAFTLOG_URING_BARRIER: the command area is ignored.  Completes as
+ * RAFTLOG_IOC_BARRIER returns: res = 0 and big_cqe[0] = the read index,
+ * already applied; or res = -errno (EAGAIN, EIO, ENODEV).
+ *
+ * Any other cmd_op fails with ENOTTY.  A command still waiting when its
+ * ring is torn down completes with ECANCELED (an entry already proposed
+ * may still commit).
+ */
+#define RAFTLOG_URING_PROPOSE		1
+#define RAFTLOG_URING_BARRIER		2
+
+/* 16 bytes: fits the command area of a plain 64-byte SQE. */
+struct raftlog_uring_propose {
+	__u64	data;		/* user pointer to the payload */
+	__u32	len;
+	__u32	flags;		/* zero */
+};
+
 #define RAFTLOG_IOC_MAGIC	0xb7
 #define RAFTLOG_IOC_STATUS	_IOR(RAFTLOG_IOC_MAGIC, 1, struct raftlog_status)
 #define RAFTLOG_IOC_BARRIER	_IOR(RAFTLOG_IOC_MAGIC, 2, struct raftlog_barrier)

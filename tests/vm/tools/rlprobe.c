@@ -24,6 +24,10 @@
  *   rlprobe barrier DEV                RAFTLOG_IOC_BARRIER and _WAIT
  *   rlprobe blockread DEV ERRNO        block reading at the end; succeed
  *                                      if the read fails with ERRNO
+ *   rlprobe uring DEV N TAG            io_uring: N proposals in flight at
+ *                                      once, each completing with its
+ *                                      term and index; a barrier; bad
+ *                                      opcode, flags, size and ring setup
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +42,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <liburing.h>
 #include <linux/raftlog.h>
 
 static const char *dev;
@@ -481,6 +486,162 @@ static int cmd_blockread(int want)
 	return 0;
 }
 
+static void prep_cmd(struct io_uring_sqe *sqe, int fd, __u32 op,
+		     const struct raftlog_uring_propose *up, __u64 tag)
+{
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = op;
+	if (up)
+		memcpy(sqe->cmd, up, sizeof(*up));
+	sqe->user_data = tag;
+}
+
+/* Submit one command and return its CQE's res (and big_cqe[0]). */
+static int one_cmd(struct io_uring *ring, int fd, __u32 op,
+		   const struct raftlog_uring_propose *up, __u64 *extra)
+{
+	struct io_uring_cqe *cqe;
+	int res;
+
+	prep_cmd(io_uring_get_sqe(ring), fd, op, up, 1);
+	if (io_uring_submit(ring) != 1 || io_uring_wait_cqe(ring, &cqe))
+		return -9999;
+	res = cqe->res;
+	if (extra)
+		*extra = cqe->big_cqe[0];
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+static int cmd_uring(long n, const char *tag)
+{
+	int fd = open_dev(O_RDWR);
+	struct raftlog_uring_propose up = { 0 };
+	struct raftlog_status st;
+	struct io_uring ring, plain;
+	struct io_uring_cqe *cqe;
+	char (*bufs)[64] = calloc(n, 64);
+	uint64_t *index = calloc(n, sizeof(*index));
+	__u64 extra = 0, maxidx = 0;
+	long done = 0, i;
+	int r, bad = 0;
+
+	if (get_status(fd, &st))
+		return 1;
+	if (n > (long)st.max_pending || n > 4096)
+		return fail("N above the proposal queue");
+	r = io_uring_queue_init(4096, &ring, IORING_SETUP_CQE32);
+	if (r)
+		return fail("io_uring_queue_init: %s", strerror(-r));
+	/* every proposal submitted before any completion is reaped */
+	for (i = 0; i < n; i++) {
+		size_t len = entry_size(tag, i, 0);
+
+		payload(bufs[i], len, tag, i);
+		up.data = (uintptr_t)bufs[i];
+		up.len = len;
+		prep_cmd(io_uring_get_sqe(&ring), fd, RAFTLOG_URING_PROPOSE,
+			 &up, i);
+	}
+	r = io_uring_submit(&ring);
+	if (r != n)
+		return fail("submitted %d of %ld", r, n);
+	while (done < n) {
+		if (io_uring_wait_cqe(&ring, &cqe))
+			return fail("wait_cqe");
+		i = cqe->user_data;
+		if (i < 0 || i >= n || index[i])
+			return fail("bad or duplicate completion %ld", i);
+		if (cqe->res <= 0)
+			return fail("proposal %ld: res %d (%s)", i, cqe->res,
+				    strerror(-cqe->res));
+		index[i] = cqe->big_cqe[0];
+		if (!index[i])
+			return fail("proposal %ld: no index", i);
+		if (index[i] > maxidx)
+			maxidx = index[i];
+		io_uring_cqe_seen(&ring, cqe);
+		done++;
+	}
+	/* each index holds exactly the payload proposed for it */
+	for (i = 0; i < n; i++) {
+		char rec[256];
+		struct raftlog_record h;
+		size_t len = entry_size(tag, i, 0);
+
+		if (lseek(fd, index[i], SEEK_SET) != (off_t)index[i] ||
+		    read(fd, rec, sizeof(rec)) <= 0)
+			return fail("read back %llu: %s",
+				    (unsigned long long)index[i], strerror(errno));
+		memcpy(&h, rec, sizeof(h));
+		if (h.index != index[i] || h.len != len ||
+		    memcmp(rec + sizeof(h), bufs[i], len))
+			return fail("index %llu does not hold %s-%ld",
+				    (unsigned long long)index[i], tag, i);
+	}
+	r = one_cmd(&ring, fd, RAFTLOG_URING_BARRIER, NULL, &extra);
+	if (r != 0 || extra < maxidx)
+		bad |= fail("barrier: res %d index %llu, want 0 and >= %llu", r,
+			    (unsigned long long)extra,
+			    (unsigned long long)maxidx);
+	if (get_status(fd, &st) || st.applied < extra)
+		bad |= fail("barrier index %llu not applied",
+			    (unsigned long long)extra);
+	r = one_cmd(&ring, fd, 77, NULL, NULL);
+	if (r != -ENOTTY)
+		bad |= fail("opcode 77: res %d, want -ENOTTY", r);
+	up.flags = 1;
+	r = one_cmd(&ring, fd, RAFTLOG_URING_PROPOSE, &up, NULL);
+	if (r != -EINVAL)
+		bad |= fail("flags 1: res %d, want -EINVAL", r);
+	up.flags = 0;
+	up.len = st.max_entry + 1;
+	r = one_cmd(&ring, fd, RAFTLOG_URING_PROPOSE, &up, NULL);
+	if (r != -EMSGSIZE)
+		bad |= fail("len max_entry + 1: res %d, want -EMSGSIZE", r);
+	up.len = 8;
+	up.data = 16;
+	r = one_cmd(&ring, fd, RAFTLOG_URING_PROPOSE, &up, NULL);
+	if (r != -EFAULT)
+		bad |= fail("bad data pointer: res %d, want -EFAULT", r);
+	io_uring_queue_exit(&ring);
+	if (io_uring_queue_init(8, &plain, 0))
+		return fail("plain ring");
+	up.data = (uintptr_t)bufs[0];
+	up.len = 4;
+	r = one_cmd(&plain, fd, RAFTLOG_URING_PROPOSE, &up, NULL);
+	if (r != -EINVAL)
+		bad |= fail("ring without CQE32: res %d, want -EINVAL", r);
+	io_uring_queue_exit(&plain);
+	printf("%ld proposals in flight at once, indexes up to %llu\n", n,
+	       (unsigned long long)maxidx);
+	free(bufs);
+	free(index);
+	close(fd);
+	return bad;
+}
+
+/* Leave proposals in flight and exit: the ring teardown must cope. */
+static int cmd_uring_abandon(long n)
+{
+	int fd = open_dev(O_RDWR);
+	struct raftlog_uring_propose up = { 0 };
+	struct io_uring ring;
+	static char buf[] = "abandoned";
+
+	if (io_uring_queue_init(1024, &ring, IORING_SETUP_CQE32))
+		return fail("io_uring_queue_init");
+	up.data = (uintptr_t)buf;
+	up.len = sizeof(buf) - 1;
+	for (long i = 0; i < n; i++)
+		prep_cmd(io_uring_get_sqe(&ring), fd, RAFTLOG_URING_PROPOSE,
+			 &up, i);
+	if (io_uring_submit(&ring) != n)
+		return fail("submit");
+	/* no reaping: exit with everything in flight */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -508,6 +669,10 @@ int main(int argc, char **argv)
 		return cmd_barrier();
 	if (!strcmp(argv[1], "blockread") && argc >= 4)
 		return cmd_blockread(atoi(argv[3]));
+	if (!strcmp(argv[1], "uring") && argc >= 5)
+		return cmd_uring(atol(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "uring-abandon") && argc >= 4)
+		return cmd_uring_abandon(atol(argv[3]));
 	fprintf(stderr, "rlprobe: bad command\n");
 	return 2;
 }
