@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Proposals this node made, until their outcome is known.
+ *
+ * A proposal is identified by the caller's id.  Once its index and term
+ * are known (at once on the leader; from PROPOSE_RESP when forwarded) the
+ * outcome is read off the local log: committed with that term at that
+ * index means success; another term at that index means it was overwritten
+ * and will never commit.  A forwarded proposal the leader never answered
+ * times out with an "unknown outcome" error.
+ */
+#include "raft_int.h"
+
+int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u8 acked)
+{
+	struct raft_pending_prop *p;
+
+	if (raft_vec_reserve((void **)&r->props, &r->cap_props,
+			     r->n_props + 1, sizeof(*p)))
+		return -ENOMEM;
+	p = &r->props[r->n_props++];
+	p->id = id;
+	p->index = index;
+	p->term = term;
+	p->ticks = 0;
+	p->acked = acked;
+	return 0;
+}
+
+void raft_props_free(struct raft *r)
+{
+	rl_free(r->props);
+	r->props = NULL;
+	r->n_props = 0;
+	r->cap_props = 0;
+}
+
+static void drop(struct raft *r, u32 i)
+{
+	memmove(&r->props[i], &r->props[i + 1],
+		(r->n_props - i - 1) * sizeof(*r->props));
+	r->n_props--;
+}
+
+/*
+ * 1 with *err set when the outcome of p is known, given that entries up to
+ * limit have been handed out for applying.
+ */
+static int decide(const struct raft *r, const struct raft_pending_prop *p,
+		  u64 limit, s32 *err)
+{
+	u64 t;
+
+	if (!p->acked)
+		return 0;
+	if (raft_log_term(&r->log, p->index, &t) == 0) {
+		if (t != p->term) {
+			*err = -ECANCELED;
+			return 1;
+		}
+		if (p->index <= limit) {
+			*err = 0;
+			return 1;
+		}
+		return 0;
+	}
+	if (p->index <= r->log.snap_index) {
+		/* compacted before we could look: outcome unknown */
+		*err = -ETIMEDOUT;
+		return 1;
+	}
+	return 0;
+}
+
+int raft_props_decidable(const struct raft *r, u64 limit)
+{
+	u32 i;
+	s32 err;
+
+	for (i = 0; i < r->n_props; i++)
+		if (decide(r, &r->props[i], limit, &err))
+			return 1;
+	return 0;
+}
+
+void raft_props_check(struct raft *r, u64 limit)
+{
+	u32 i = 0;
+	s32 err;
+
+	while (i < r->n_props) {
+		struct raft_pending_prop *p = &r->props[i];
+
+		if (decide(r, p, limit, &err)) {
+			raft_add_result(r, p->id, p->index, p->term, err);
+			drop(r, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Forwarded proposals without an answer give up after two timeouts. */
+void raft_props_tick(struct raft *r)
+{
+	u32 i = 0;
+
+	while (i < r->n_props) {
+		struct raft_pending_prop *p = &r->props[i];
+
+		if (!p->acked && ++p->ticks >= 2 * r->cfg.election_tick) {
+			raft_add_result(r, p->id, 0, 0, -ETIMEDOUT);
+			drop(r, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+/* PROPOSE_RESP from the leader: where our entry went, or why not. */
+void raft_props_ack(struct raft *r, const struct raft_msg *m)
+{
+	u32 i;
+
+	for (i = 0; i < r->n_props; i++) {
+		struct raft_pending_prop *p = &r->props[i];
+
+		if (p->acked || p->id != m->context)
+			continue;
+		if (m->error || !m->index || !m->log_term) {
+			s32 err = m->error;
+
+			/* the leader's word, but only from the documented set */
+			if (err != -ENOBUFS && err != -EBUSY && err != -EINVAL)
+				err = -EAGAIN;
+			raft_add_result(r, p->id, 0, 0, err);
+			drop(r, i);
+			return;
+		}
+		p->index = m->index;
+		p->term = m->log_term;
+		p->acked = 1;
+		return;
+	}
+}

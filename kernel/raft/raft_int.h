@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the Raft core, shared by its files and nobody else.
+ */
+#ifndef RL_RAFT_INT_H
+#define RL_RAFT_INT_H
+
+#include "raft.h"
+
+/* ---- growable arrays (util in ready.c) ---- */
+int raft_vec_reserve(void **p, u32 *cap, u32 need, u32 elem);
+int raft_entry_copy(struct raft_entry *dst, const struct raft_entry *src);
+void raft_entry_free(struct raft_entry *e);
+
+/* ---- log.c: the in-memory log after the latest snapshot ---- */
+struct raft_log {
+	u64 snap_index;		/* entries start at snap_index + 1 */
+	u64 snap_term;
+	struct raft_entry *ents;
+	u64 n;
+	u64 cap;
+	u64 committed;
+	u64 applied;		/* handed out for applying (and advanced) */
+	u64 persisted;		/* durable locally up to here */
+	u64 unstable;		/* first index not yet handed out to persist */
+};
+
+int raft_log_init(struct raft_log *l, u64 snap_index, u64 snap_term,
+		  const struct raft_entry *ents, u64 n);
+void raft_log_free(struct raft_log *l);
+static inline u64 raft_log_first(const struct raft_log *l)
+{
+	return l->snap_index + 1;
+}
+
+static inline u64 raft_log_last(const struct raft_log *l)
+{
+	return l->snap_index + l->n;
+}
+
+struct raft_entry *raft_log_entry(const struct raft_log *l, u64 index);
+/* 0 and *term set if index in [snap_index, last], else -ENOENT. */
+int raft_log_term(const struct raft_log *l, u64 index, u64 *term);
+int raft_log_match(const struct raft_log *l, u64 index, u64 term);
+int raft_log_up_to_date(const struct raft_log *l, u64 index, u64 term);
+/* Drop every entry at index >= from (from > snap_index). */
+void raft_log_truncate(struct raft_log *l, u64 from);
+/* Append copies; ents[0].index must be last + 1. */
+int raft_log_append(struct raft_log *l, const struct raft_entry *ents, u64 n);
+/*
+ * Entries from lo on, at most max_count and about max_bytes (at least one
+ * entry when any exists): returns how many, *out points into the log.
+ */
+u64 raft_log_slice(const struct raft_log *l, u64 lo, u64 max_bytes,
+		   u64 max_count, struct raft_entry **out);
+/* First index i > (from - 1) whose entry differs: 0 if none. */
+u64 raft_log_find_conflict(const struct raft_log *l,
+			   const struct raft_entry *ents, u64 n);
+/* Largest index <= index whose term <= term (fast back-off hint). */
+u64 raft_log_find_conflict_by_term(const struct raft_log *l, u64 index,
+				   u64 term, u64 *hint_term);
+void raft_log_compact(struct raft_log *l, u64 index);
+void raft_log_restore(struct raft_log *l, u64 index, u64 term);
+
+/* ---- progress.c: the leader's view of one peer ---- */
+struct raft_progress {
+	u64 id;
+	u64 match;
+	u64 next;
+	u8 state;		/* enum raft_progress_state */
+	u8 probe_sent;		/* probe: paused until a reply */
+	u8 recent_active;
+	u8 learner;
+	u64 read_ack;		/* highest read-index round acknowledged */
+	u64 pending_snapshot;	/* snapshot: its index */
+	u64 snap_offset;	/* snapshot: next byte to send */
+	u32 snap_idle;		/* snapshot: heartbeats without progress */
+	/* in-flight APPENDs: the last index of each, a ring */
+	u64 *inflight;
+	u32 in_cap;
+	u32 in_start;
+	u32 in_count;
+};
+
+int raft_pr_init(struct raft_progress *pr, u64 id, u32 window);
+void raft_pr_free(struct raft_progress *pr);
+void raft_pr_reset(struct raft_progress *pr, u64 next);
+void raft_pr_become_probe(struct raft_progress *pr);
+void raft_pr_become_replicate(struct raft_progress *pr);
+void raft_pr_become_snapshot(struct raft_progress *pr, u64 snap_index);
+int raft_pr_maybe_update(struct raft_progress *pr, u64 n);
+int raft_pr_maybe_decr(struct raft_progress *pr, u64 rejected, u64 hint);
+void raft_pr_sent(struct raft_progress *pr, u64 last, u64 n_entries);
+void raft_pr_free_to(struct raft_progress *pr, u64 index);
+int raft_pr_paused(const struct raft_progress *pr);
+
+/* ---- quorum.c ---- */
+enum { RAFT_VOTE_PENDING, RAFT_VOTE_WON, RAFT_VOTE_LOST };
+u64 raft_quorum_committed(const u64 *match, u32 n);
+int raft_quorum_vote(u32 voters, u32 granted, u32 rejected);
+static inline u32 raft_quorum(u32 voters)
+{
+	return voters / 2 + 1;
+}
+
+/* ---- membership.c ---- */
+struct raft_conf_hist {
+	u64 index;
+	struct raft_conf conf;
+};
+
+int raft_conf_has_voter(const struct raft_conf *c, u64 id);
+int raft_conf_has_learner(const struct raft_conf *c, u64 id);
+int raft_conf_valid(const struct raft_conf *c);
+int raft_conf_apply(struct raft_conf *c, u8 type, u64 node);
+
+/* ---- readindex.c ---- */
+struct raft_read_req {
+	u64 seq;		/* 0: waits for the first commit of the term */
+	u64 ctx;
+	u64 from;		/* RAFT_NONE: local */
+	u64 index;
+};
+
+/* ---- the node ---- */
+struct raft_pending_prop {
+	u64 id;
+	u64 index;
+	u64 term;
+	u32 ticks;
+	u8 acked;		/* index/term known */
+};
+
+#define RAFT_MAX_PRS	(2 * RAFT_MAX_MEMBERS)
+
+struct raft {
+	struct raft_config cfg;
+	u64 id;
+	u64 term;
+	u64 vote;
+	u64 lead;
+	u8 role;
+	struct raft_log log;
+
+	/* configuration history: [0] as of snap index, last is current */
+	struct raft_conf_hist *hist;
+	u32 n_hist;
+	u32 cap_hist;
+
+	struct raft_progress prs[RAFT_MAX_PRS];
+	u32 n_prs;
+
+	u32 election_elapsed;
+	u32 heartbeat_elapsed;
+	u32 randomized_timeout;
+
+	u64 lead_transferee;
+	u64 noop_index;		/* leader: first index of its term */
+	u64 uncommitted_size;
+
+	/* votes received in this campaign */
+	u64 vote_from[RAFT_MAX_MEMBERS];
+	u8 vote_granted[RAFT_MAX_MEMBERS];
+	u32 n_votes;
+
+	/* the latest snapshot (data may be NULL if the caller gave none) */
+	struct raft_snapshot snap;
+	/* follower: a received snapshot waiting to be handed out */
+	struct raft_snapshot *install;
+	/* follower: snapshot being received in chunks */
+	struct raft_snapshot recv;
+	u64 recv_cap;
+	u8 recv_active;
+
+	/* read index */
+	struct raft_read_req *reads_q;
+	u32 n_reads_q;
+	u32 cap_reads_q;
+	u64 read_seq;
+
+	/* proposals this node made and waits for */
+	struct raft_pending_prop *props;
+	u32 n_props;
+	u32 cap_props;
+
+	/* outbox */
+	struct raft_msg *msgs;
+	u32 n_msgs;
+	u32 cap_msgs;
+	struct raft_read_state *rstates;
+	u32 n_rstates;
+	u32 cap_rstates;
+	struct raft_proposal_result *results;
+	u32 n_results;
+	u32 cap_results;
+
+	struct raft_hard_state prev_hs;
+	struct raft_soft_state prev_ss;
+	/* set between raft_ready and raft_advance */
+	u64 ready_applied_to;
+	u64 ready_stable_to;
+	u8 in_ready;
+	u8 bcast_pending;	/* new entries not yet sent to peers */
+};
+
+/* raft.c */
+struct raft_progress *raft_pr_get(struct raft *r, u64 id);
+const struct raft_conf *raft_cur_conf(const struct raft *r);
+int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty);
+void raft_broadcast_heartbeat(struct raft *r, u64 ctx);
+void raft_become_follower(struct raft *r, u64 term, u64 lead);
+void raft_flush(struct raft *r);
+
+/* ready.c: outbox */
+struct raft_msg *raft_new_msg(struct raft *r, u8 type, u64 to);
+void raft_add_read_state(struct raft *r, u64 ctx, u64 index, s32 err);
+void raft_add_result(struct raft *r, u64 id, u64 index, u64 term, s32 err);
+
+/* membership.c, node level */
+int raft_hist_init(struct raft *r, u64 index, const struct raft_conf *c);
+void raft_hist_free(struct raft *r);
+int raft_hist_on_append(struct raft *r, const struct raft_entry *e);
+void raft_hist_truncate(struct raft *r, u64 from);
+void raft_hist_compact(struct raft *r, u64 index);
+const struct raft_conf *raft_conf_at(const struct raft *r, u64 index);
+void raft_sync_progress(struct raft *r);
+
+/* readindex.c */
+int raft_ri_request(struct raft *r, u64 ctx, u64 from);
+void raft_ri_on_ack(struct raft *r);
+void raft_ri_on_commit_in_term(struct raft *r);
+void raft_ri_fail_all(struct raft *r);
+
+/* proposal tracking (raft.c) */
+int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u8 acked);
+void raft_props_check(struct raft *r, u64 limit);
+void raft_props_tick(struct raft *r);
+void raft_props_ack(struct raft *r, const struct raft_msg *m);
+void raft_props_free(struct raft *r);
+int raft_props_decidable(const struct raft *r, u64 limit);
+
+#endif /* RL_RAFT_INT_H */

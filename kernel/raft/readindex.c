@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ReadIndex (Raft thesis 6.4): a linearizable read needs no log entry.  The
+ * leader records its commit index as the read index, confirms it is still
+ * the leader with a heartbeat round (each round carries a rising sequence
+ * number that followers echo), and answers once a majority of voters have
+ * echoed a round at least as new as the request's.  A leader that has not
+ * yet committed an entry of its own term does not know the latest commit
+ * index: requests then wait for that first commit.
+ *
+ * Requests from followers (READ_INDEX) are answered with READ_INDEX_RESP;
+ * local ones become read states in the ready batch.
+ */
+#include "raft_int.h"
+
+static void answer(struct raft *r, const struct raft_read_req *q, s32 err)
+{
+	struct raft_msg *m;
+
+	if (q->from == RAFT_NONE || q->from == r->id) {
+		raft_add_read_state(r, q->ctx, q->index, err);
+		return;
+	}
+	m = raft_new_msg(r, RAFT_MSG_READ_INDEX_RESP, q->from);
+	if (!m)
+		return;
+	m->context = q->ctx;
+	m->index = q->index;
+	m->error = err;
+}
+
+static int single_voter(struct raft *r)
+{
+	const struct raft_conf *c = raft_cur_conf(r);
+
+	return c->n_voters == 1 && c->voters[0] == r->id;
+}
+
+static int committed_in_term(struct raft *r)
+{
+	u64 t = 0;
+
+	return raft_log_term(&r->log, r->log.committed, &t) == 0 &&
+	       t == r->term;
+}
+
+/* Leader: a read request from `from` (RAFT_NONE for local). */
+int raft_ri_request(struct raft *r, u64 ctx, u64 from)
+{
+	struct raft_read_req q = { .ctx = ctx, .from = from };
+
+	if (!committed_in_term(r)) {
+		/* seq 0: waits for the first commit of the term */
+		if (raft_vec_reserve((void **)&r->reads_q, &r->cap_reads_q,
+				     r->n_reads_q + 1, sizeof(q)))
+			return -ENOMEM;
+		r->reads_q[r->n_reads_q++] = q;
+		return 0;
+	}
+	q.index = r->log.committed;
+	if (single_voter(r)) {
+		answer(r, &q, 0);
+		return 0;
+	}
+	if (raft_vec_reserve((void **)&r->reads_q, &r->cap_reads_q,
+			     r->n_reads_q + 1, sizeof(q)))
+		return -ENOMEM;
+	q.seq = ++r->read_seq;
+	r->reads_q[r->n_reads_q++] = q;
+	raft_broadcast_heartbeat(r, q.seq);
+	return 0;
+}
+
+/* Voters that acknowledged round seq (the leader itself always has). */
+static int confirmed(struct raft *r, u64 seq)
+{
+	const struct raft_conf *c = raft_cur_conf(r);
+	u32 i, acks = 0;
+
+	for (i = 0; i < c->n_voters; i++) {
+		struct raft_progress *pr;
+
+		if (c->voters[i] == r->id) {
+			acks++;
+			continue;
+		}
+		pr = raft_pr_get(r, c->voters[i]);
+		if (pr && pr->read_ack >= seq)
+			acks++;
+	}
+	return acks >= raft_quorum(c->n_voters);
+}
+
+/* A heartbeat response moved some read_ack: release confirmed requests. */
+void raft_ri_on_ack(struct raft *r)
+{
+	u32 done = 0, i;
+
+	/* seqs rise along the queue: a later round confirmed implies every
+	 * earlier one
+	 */
+	for (i = r->n_reads_q; i > done; i--) {
+		u64 seq = r->reads_q[i - 1].seq;
+
+		if (seq && confirmed(r, seq)) {
+			done = i;
+			break;
+		}
+	}
+	for (i = 0; i < done; i++)
+		answer(r, &r->reads_q[i], 0);
+	memmove(r->reads_q, r->reads_q + done,
+		(r->n_reads_q - done) * sizeof(*r->reads_q));
+	r->n_reads_q -= done;
+}
+
+/* The leader committed its first entry of the term: start waiting reads. */
+void raft_ri_on_commit_in_term(struct raft *r)
+{
+	u32 i, waiting = 0;
+
+	for (i = 0; i < r->n_reads_q; i++) {
+		struct raft_read_req *q = &r->reads_q[i];
+
+		if (q->seq)
+			continue;
+		q->index = r->log.committed;
+		if (single_voter(r)) {
+			answer(r, q, 0);
+			q->seq = ~0ULL;	/* answered: dropped below */
+		} else {
+			q->seq = r->read_seq + 1;
+			waiting = 1;
+		}
+	}
+	/* drop the ones answered at once */
+	for (i = 0; i < r->n_reads_q;) {
+		if (r->reads_q[i].seq == ~0ULL) {
+			memmove(&r->reads_q[i], &r->reads_q[i + 1],
+				(r->n_reads_q - i - 1) * sizeof(*r->reads_q));
+			r->n_reads_q--;
+		} else {
+			i++;
+		}
+	}
+	if (waiting)
+		raft_broadcast_heartbeat(r, ++r->read_seq);
+}
+
+/* Leadership lost: every waiting read fails (the caller may retry). */
+void raft_ri_fail_all(struct raft *r)
+{
+	u32 i;
+
+	for (i = 0; i < r->n_reads_q; i++)
+		answer(r, &r->reads_q[i], -EAGAIN);
+	r->n_reads_q = 0;
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The core's outputs: the outbox (messages, read states, proposal results)
+ * and the ready batch that hands them out together with the state to
+ * persist and the entries to apply.
+ *
+ * Messages are split in two lists: those that may be sent at once (a
+ * leader's APPENDs go out in parallel with its own disk write), and those
+ * that assert durable state and may only leave once this ready's hard
+ * state and entries are durable: a candidate's VOTE (its own vote), a vote
+ * granted, and acknowledgements of entries or snapshots.
+ */
+#include "raft_int.h"
+
+int raft_vec_reserve(void **p, u32 *cap, u32 need, u32 elem)
+{
+	u32 n = *cap ? *cap : 4;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = rl_realloc(*p, (size_t)n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+void raft_msg_free(struct raft_msg *m)
+{
+	u32 i;
+
+	if (m->entries) {
+		for (i = 0; i < m->n_entries; i++)
+			raft_entry_free(&m->entries[i]);
+		rl_free(m->entries);
+	}
+	rl_free(m->snap_data);
+	m->entries = NULL;
+	m->n_entries = 0;
+	m->snap_data = NULL;
+	m->snap_len = 0;
+}
+
+int raft_msg_clone(struct raft_msg *dst, const struct raft_msg *src)
+{
+	u32 i;
+
+	*dst = *src;
+	dst->entries = NULL;
+	dst->n_entries = 0;
+	dst->snap_data = NULL;
+	dst->snap_len = 0;
+	if (src->n_entries) {
+		dst->entries = rl_calloc(src->n_entries, sizeof(*dst->entries));
+		if (!dst->entries)
+			return -ENOMEM;
+		for (i = 0; i < src->n_entries; i++) {
+			if (raft_entry_copy(&dst->entries[i], &src->entries[i])) {
+				raft_msg_free(dst);
+				return -ENOMEM;
+			}
+			dst->n_entries = i + 1;
+		}
+	}
+	if (src->snap_len) {
+		dst->snap_data = rl_malloc(src->snap_len);
+		if (!dst->snap_data) {
+			raft_msg_free(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->snap_data, src->snap_data, src->snap_len);
+		dst->snap_len = src->snap_len;
+	}
+	return 0;
+}
+
+static int waits_for_persist(const struct raft_msg *m)
+{
+	switch (m->type) {
+	case RAFT_MSG_VOTE:
+	case RAFT_MSG_APPEND_RESP:
+	case RAFT_MSG_SNAPSHOT_RESP:
+		return 1;
+	case RAFT_MSG_VOTE_RESP:
+		return !m->reject;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A new zeroed message to `to`, stamped with our id and term; the caller
+ * fills the rest.  NULL when out of memory (the message is then lost,
+ * which Raft tolerates).  Which list it lands on is decided in
+ * raft_ready(), once its fields are final.
+ */
+struct raft_msg *raft_new_msg(struct raft *r, u8 type, u64 to)
+{
+	struct raft_msg *m;
+
+	if (raft_vec_reserve((void **)&r->msgs, &r->cap_msgs, r->n_msgs + 1,
+			     sizeof(*m)))
+		return NULL;
+	m = &r->msgs[r->n_msgs++];
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->from = r->id;
+	m->to = to;
+	/* forwarding and read messages are term-less, like local requests */
+	if (type != RAFT_MSG_PROPOSE && type != RAFT_MSG_PROPOSE_RESP &&
+	    type != RAFT_MSG_READ_INDEX && type != RAFT_MSG_READ_INDEX_RESP)
+		m->term = r->term;
+	return m;
+}
+
+void raft_add_read_state(struct raft *r, u64 ctx, u64 index, s32 err)
+{
+	struct raft_read_state *rs;
+
+	if (raft_vec_reserve((void **)&r->rstates, &r->cap_rstates,
+			     r->n_rstates + 1, sizeof(*rs))) {
+		rl_warn("read state %llu lost: no memory",
+			(unsigned long long)ctx);
+		return;
+	}
+	rs = &r->rstates[r->n_rstates++];
+	rs->ctx = ctx;
+	rs->index = index;
+	rs->err = err;
+}
+
+void raft_add_result(struct raft *r, u64 id, u64 index, u64 term, s32 err)
+{
+	struct raft_proposal_result *pr;
+
+	if (raft_vec_reserve((void **)&r->results, &r->cap_results,
+			     r->n_results + 1, sizeof(*pr))) {
+		rl_warn("proposal result %llu lost: no memory",
+			(unsigned long long)id);
+		return;
+	}
+	pr = &r->results[r->n_results++];
+	pr->id = id;
+	pr->index = index;
+	pr->term = term;
+	pr->err = err;
+}
+
+static void soft_state(const struct raft *r, struct raft_soft_state *ss)
+{
+	ss->lead = r->lead;
+	ss->term = r->term;
+	ss->role = r->role;
+}
+
+static void hard_state(const struct raft *r, struct raft_hard_state *hs)
+{
+	hs->term = r->term;
+	hs->vote = r->vote;
+	hs->commit = r->log.committed;
+}
+
+/* Last index that may be handed out for applying: committed and durable. */
+static u64 apply_limit(const struct raft *r)
+{
+	u64 hi = r->log.committed;
+
+	if (r->install)
+		return r->log.applied;
+	if (hi > r->log.persisted)
+		hi = r->log.persisted;
+	return hi;
+}
+
+static int ss_equal(const struct raft_soft_state *a,
+		    const struct raft_soft_state *b)
+{
+	return a->lead == b->lead && a->term == b->term && a->role == b->role;
+}
+
+static int hs_equal(const struct raft_hard_state *a,
+		    const struct raft_hard_state *b)
+{
+	return a->term == b->term && a->vote == b->vote &&
+	       a->commit == b->commit;
+}
+
+int raft_has_ready(struct raft *r)
+{
+	struct raft_soft_state ss;
+	struct raft_hard_state hs;
+
+	raft_flush(r);
+	soft_state(r, &ss);
+	hard_state(r, &hs);
+	if (!ss_equal(&ss, &r->prev_ss) || !hs_equal(&hs, &r->prev_hs))
+		return 1;
+	if (r->install || r->log.unstable <= raft_log_last(&r->log))
+		return 1;
+	if (apply_limit(r) > r->log.applied)
+		return 1;
+	if (r->n_msgs || r->n_rstates || r->n_results)
+		return 1;
+	return raft_props_decidable(r, apply_limit(r));
+}
+
+int raft_ready(struct raft *r, struct raft_ready *rd)
+{
+	u64 hi, last;
+	u32 i, now = 0, after = 0;
+
+	raft_flush(r);
+	hi = apply_limit(r);
+	last = raft_log_last(&r->log);
+
+	memset(rd, 0, sizeof(*rd));
+	soft_state(r, &rd->ss);
+	hard_state(r, &rd->hs);
+	rd->ss_changed = !ss_equal(&rd->ss, &r->prev_ss);
+	rd->hs_changed = !hs_equal(&rd->hs, &r->prev_hs);
+
+	if (r->install)
+		rd->snapshot = r->install;
+	if (r->log.unstable <= last) {
+		rd->entries = raft_log_entry(&r->log, r->log.unstable);
+		rd->n_entries = last - r->log.unstable + 1;
+	}
+	if (hi > r->log.applied) {
+		rd->committed = raft_log_entry(&r->log, r->log.applied + 1);
+		rd->n_committed = hi - r->log.applied;
+	}
+	raft_props_check(r, hi > r->log.applied ? hi : r->log.applied);
+
+	/* split the outbox: persist-first messages keep their order */
+	for (i = 0; i < r->n_msgs; i++)
+		if (waits_for_persist(&r->msgs[i]))
+			after++;
+	if (after) {
+		rd->msgs_after_persist = rl_calloc(after, sizeof(struct raft_msg));
+		if (!rd->msgs_after_persist) {
+			memset(rd, 0, sizeof(*rd));
+			return -ENOMEM;
+		}
+		for (i = 0; i < r->n_msgs; i++) {
+			if (waits_for_persist(&r->msgs[i]))
+				rd->msgs_after_persist[rd->n_msgs_after_persist++] =
+					r->msgs[i];
+			else
+				r->msgs[now++] = r->msgs[i];
+		}
+	} else {
+		now = r->n_msgs;
+	}
+	rd->msgs = r->msgs;
+	rd->n_msgs = now;
+	r->msgs = NULL;
+	r->n_msgs = 0;
+	r->cap_msgs = 0;
+
+	rd->reads = r->rstates;
+	rd->n_reads = r->n_rstates;
+	r->rstates = NULL;
+	r->n_rstates = 0;
+	r->cap_rstates = 0;
+	rd->results = r->results;
+	rd->n_results = r->n_results;
+	r->results = NULL;
+	r->n_results = 0;
+	r->cap_results = 0;
+
+	r->prev_ss = rd->ss;
+	r->prev_hs = rd->hs;
+	r->ready_applied_to = hi;
+	r->ready_stable_to = rd->n_entries ? last : 0;
+	r->in_ready = 1;
+	return 0;
+}
+
+static void free_msgs(struct raft_msg *msgs, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		raft_msg_free(&msgs[i]);
+	rl_free(msgs);
+}
+
+void raft_advance(struct raft *r, struct raft_ready *rd)
+{
+	if (!r->in_ready)
+		return;
+	r->in_ready = 0;
+	if (rd->snapshot && r->install == rd->snapshot) {
+		if (r->log.applied < r->install->meta.index)
+			r->log.applied = r->install->meta.index;
+		/* it becomes the snapshot we serve to others */
+		rl_free(r->snap.data);
+		r->snap = *r->install;
+		rl_free(r->install);
+		r->install = NULL;
+	}
+	if (r->ready_applied_to > r->log.applied)
+		r->log.applied = r->ready_applied_to;
+	if (r->ready_stable_to && r->ready_stable_to + 1 > r->log.unstable)
+		r->log.unstable = r->ready_stable_to + 1;
+	free_msgs(rd->msgs, rd->n_msgs);
+	free_msgs(rd->msgs_after_persist, rd->n_msgs_after_persist);
+	rl_free(rd->reads);
+	rl_free(rd->results);
+	memset(rd, 0, sizeof(*rd));
+}
+
+const char *raft_msg_type_name(u8 type)
+{
+	static const char * const names[] = {
+		[RAFT_MSG_VOTE] = "VOTE",
+		[RAFT_MSG_VOTE_RESP] = "VOTE_RESP",
+		[RAFT_MSG_PREVOTE] = "PREVOTE",
+		[RAFT_MSG_PREVOTE_RESP] = "PREVOTE_RESP",
+		[RAFT_MSG_APPEND] = "APPEND",
+		[RAFT_MSG_APPEND_RESP] = "APPEND_RESP",
+		[RAFT_MSG_HEARTBEAT] = "HEARTBEAT",
+		[RAFT_MSG_HEARTBEAT_RESP] = "HEARTBEAT_RESP",
+		[RAFT_MSG_SNAPSHOT] = "SNAPSHOT",
+		[RAFT_MSG_SNAPSHOT_RESP] = "SNAPSHOT_RESP",
+		[RAFT_MSG_TIMEOUT_NOW] = "TIMEOUT_NOW",
+		[RAFT_MSG_PROPOSE] = "PROPOSE",
+		[RAFT_MSG_PROPOSE_RESP] = "PROPOSE_RESP",
+		[RAFT_MSG_READ_INDEX] = "READ_INDEX",
+		[RAFT_MSG_READ_INDEX_RESP] = "READ_INDEX_RESP",
+	};
+
+	if (type == 0 || type > RAFT_MSG_TYPE_MAX)
+		return "?";
+	return names[type];
+}
+
+const char *raft_role_name(u8 role)
+{
+	switch (role) {
+	case RAFT_FOLLOWER:
+		return "follower";
+	case RAFT_PRE_CANDIDATE:
+		return "pre-candidate";
+	case RAFT_CANDIDATE:
+		return "candidate";
+	case RAFT_LEADER:
+		return "leader";
+	}
+	return "?";
+}
