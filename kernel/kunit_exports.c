@@ -49,3 +49,26 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_raw_block);
+
+/* -- wire codec (kernel/wire.c) -- */
+#include "wire.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_strerror);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_reject_name);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_hdr_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_frame_verify);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_frame_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_frame_seal);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_hello_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_auth_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_ready_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_reject_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_hello_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_auth_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_reject_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_ready_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_hello_check);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_transcript);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_size);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_free);

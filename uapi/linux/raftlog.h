@@ -14,9 +14,10 @@
 
 #include <linux/types.h>
 #include <linux/raftlog_disk.h>
+#include <linux/raftlog_wire.h>
 
 /* Version of the peer wire protocol spoken by this module. */
-#define RAFTLOG_PROTOCOL_VERSION	1
+#define RAFTLOG_PROTOCOL_VERSION	RAFTLOG_WIRE_VERSION
 /* Version of the on-disk format written by this module. */
 #define RAFTLOG_FORMAT_VERSION		RAFTLOG_DISK_VERSION
 
