@@ -48,6 +48,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_crash);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_raw_block);
 
 /* -- wire codec (kernel/wire.c) -- */

@@ -138,9 +138,12 @@ struct rl_storage {
 	struct mutex read_lock;
 	void *rbuf;		/* readers and recovery: one record */
 
-	spinlock_t inj_lock;	/* inj_kinds, inj_nth */
+	spinlock_t inj_lock;	/* inj_*, crash_*, crashed */
 	unsigned int inj_kinds;
 	unsigned int inj_nth;
+	unsigned int crash_nth;
+	size_t crash_torn;
+	bool crashed;
 };
 
 /* ---- block device access ---- */
@@ -216,6 +219,37 @@ void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
 	spin_unlock(&s->inj_lock);
 }
 
+void rl_storage_inject_crash(struct rl_storage *s, unsigned int nth,
+			     size_t torn_bytes)
+{
+	spin_lock(&s->inj_lock);
+	s->crash_nth = nth;
+	s->crash_torn = round_down(torn_bytes, SECTOR_SIZE);
+	spin_unlock(&s->inj_lock);
+}
+
+/*
+ * Simulated crash: the crash_nth-th bio from now only gets its first
+ * crash_torn bytes to the device (a torn write), and no bio after it
+ * reaches the device at all.  Returns how many bytes of a bio of @len to
+ * submit, and whether the machine has "crashed".
+ */
+static bool rl_crash_point(struct rl_storage *s, size_t *len)
+{
+	bool crashed;
+
+	spin_lock(&s->inj_lock);
+	if (!s->crashed && s->crash_nth && --s->crash_nth == 0) {
+		s->crashed = true;
+		*len = min(*len, s->crash_torn);
+	} else if (s->crashed) {
+		*len = 0;
+	}
+	crashed = s->crashed;
+	spin_unlock(&s->inj_lock);
+	return crashed;
+}
+
 static struct page *rl_buf_page(const void *p)
 {
 	return is_vmalloc_addr(p) ? vmalloc_to_page(p) : virt_to_page(p);
@@ -242,13 +276,22 @@ static int rl_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 		flush_kernel_vmap_range(buf, len);
 	while (len && !err) {
 		size_t chunk = min_t(size_t, len, RL_REC_BYTES);
+		size_t sub = write ? chunk : 0;
+		bool crashed = rl_crash_point(s, &sub);
 		unsigned int nvec = DIV_ROUND_UP(chunk, PAGE_SIZE);
-		struct bio *bio = bio_alloc(s->bdev, nvec, opf, GFP_NOIO);
+		struct bio *bio;
 		size_t off;
 
+		if (!crashed)
+			sub = chunk;
+		if (crashed && !sub) {
+			err = -EIO;
+			break;
+		}
+		bio = bio_alloc(s->bdev, nvec, opf, GFP_NOIO);
 		bio->bi_iter.bi_sector = sector;
-		for (off = 0; off < chunk; ) {
-			size_t n = min_t(size_t, PAGE_SIZE, chunk - off);
+		for (off = 0; off < sub; ) {
+			size_t n = min_t(size_t, PAGE_SIZE, sub - off);
 
 			if (bio_add_page(bio, rl_buf_page(p + off), n, 0) != n) {
 				bio_put(bio);
@@ -256,10 +299,12 @@ static int rl_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 			}
 			off += n;
 		}
-		if (rl_inject(s, kind))
+		if (!crashed && rl_inject(s, kind))
 			err = -EIO;
 		else
 			err = submit_bio_wait(bio);
+		if (crashed)
+			err = -EIO;	/* the torn part went out; then the crash */
 		bio_put(bio);
 		opf &= ~REQ_PREFLUSH;
 		p += chunk;

@@ -138,6 +138,14 @@ int rl_storage_format(const char *path, u64 cluster_id, u32 group_id,
 #define RL_INJECT_READ		0x4
 void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
 			     unsigned int nth);
+/*
+ * Crash simulation for tests: the @nth next bio (any kind) only writes
+ * its first @torn_bytes (rounded down to sectors) and fails, and every
+ * later bio fails without reaching the device, as if the machine had
+ * stopped; reopening the device then shows what recovery makes of it.
+ */
+void rl_storage_inject_crash(struct rl_storage *s, unsigned int nth,
+			     size_t torn_bytes);
 
 /* Tests only (CONFIG_KUNIT): raw access to one block of a closed device. */
 int rl_storage_raw_block(const char *path, u64 block, void *buf, bool write);
