@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small helpers shared by the Raft core's test files. */
+#ifndef RL_THELP_H
+#define RL_THELP_H
+
+#include "tnet.h"
+#include "rltest.h"
+
+/* A lone node (id) booted from entries of the given terms (1-based). */
+struct raft *th_node(u64 id, u32 voters, const u64 *terms, u32 n, u64 hs_term,
+		     void (*tweak)(struct raft_config *c));
+/* A message to node `to`, zeroed, with the basics filled. */
+void th_msg(struct raft_msg *m, u8 type, u64 from, u64 to, u64 term);
+/* Find a message in a ready batch (now or after persist): NULL if none. */
+const struct raft_msg *th_find(const struct raft_ready *rd, u8 type, u64 to,
+			       int *after);
+
+#endif

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-memory network of the Raft unit tests (see tnet.h).
+ */
+#include "tnet.h"
+
+static u32 xrand(void *cookie)
+{
+	u64 *s = cookie;
+
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (u32)(*s >> 16);
+}
+
+void tnet_default_config(struct raft_config *c, u64 id)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->election_tick = 10;
+	c->heartbeat_tick = 1;
+	c->pre_vote = 1;
+	c->check_quorum = 1;
+	c->max_inflight_msgs = 16;
+	c->max_size_per_msg = 1 << 16;
+	c->max_entries_per_msg = 64;
+	c->rand = xrand;
+}
+
+static int boot_node(struct tnet *t, u64 id, const struct raft_conf *conf,
+		     void (*tweak)(struct raft_config *c))
+{
+	struct tnet_node *nd = &t->node[id];
+	struct raft_config cfg;
+	struct raft_boot *b;
+	int err;
+
+	b = rl_zalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	tnet_default_config(&cfg, id);
+	if (tweak)
+		tweak(&cfg);
+	nd->rand_state = 0x9e3779b97f4a7c15ULL * id + 1;
+	cfg.rand_cookie = &nd->rand_state;
+	b->snap.conf = *conf;
+	nd->r = raft_create(&cfg, b, &err);
+	rl_free(b);
+	return nd->r ? 0 : err;
+}
+
+struct tnet *tnet_new_learners(u32 n, u32 learners,
+			       void (*tweak)(struct raft_config *c))
+{
+	struct tnet *t = rl_zalloc(sizeof(*t));
+	struct raft_conf *conf;
+	u32 i;
+
+	if (!t || n + learners > TNET_MAX) {
+		rl_free(t);
+		return NULL;
+	}
+	conf = rl_zalloc(sizeof(*conf));
+	if (!conf) {
+		rl_free(t);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		conf->voters[conf->n_voters++] = i + 1;
+	for (i = 0; i < learners; i++)
+		conf->learners[conf->n_learners++] = n + i + 1;
+	t->n = n + learners;
+	for (i = 1; i <= t->n; i++) {
+		if (boot_node(t, i, conf, tweak)) {
+			rl_free(conf);
+			tnet_free(t);
+			return NULL;
+		}
+	}
+	rl_free(conf);
+	return t;
+}
+
+struct tnet *tnet_new(u32 n, void (*tweak)(struct raft_config *c))
+{
+	return tnet_new_learners(n, 0, tweak);
+}
+
+int tnet_add_empty(struct tnet *t, u64 id,
+		   void (*tweak)(struct raft_config *c))
+{
+	struct raft_conf *conf = rl_zalloc(sizeof(*conf));
+	int err;
+
+	if (!conf)
+		return -ENOMEM;
+	if (id > TNET_MAX || t->node[id].r) {
+		rl_free(conf);
+		return -EINVAL;
+	}
+	err = boot_node(t, id, conf, tweak);
+	rl_free(conf);
+	if (!err && id > t->n)
+		t->n = id;
+	return err;
+}
+
+static void free_held(struct tnet_node *nd)
+{
+	u32 i;
+
+	for (i = 0; i < nd->n_held; i++)
+		raft_msg_free(&nd->held[i]);
+	rl_free(nd->held);
+	nd->held = NULL;
+	nd->n_held = 0;
+	nd->cap_held = 0;
+}
+
+void tnet_free(struct tnet *t)
+{
+	u32 i;
+
+	if (!t)
+		return;
+	for (i = 0; i <= TNET_MAX; i++) {
+		raft_destroy(t->node[i].r);
+		free_held(&t->node[i]);
+	}
+	tnet_drop_queue(t);
+	rl_free(t->q);
+	rl_free(t);
+}
+
+static void enqueue(struct tnet *t, const struct raft_msg *m)
+{
+	if (m->to > TNET_MAX || m->from > TNET_MAX || t->cut[m->from][m->to])
+		return;
+	if (raft_vec_reserve((void **)&t->q, &t->capq, t->nq + 1,
+			     sizeof(*t->q)))
+		return;
+	if (raft_msg_clone(&t->q[t->nq], m))
+		return;
+	t->nq++;
+}
+
+static void hold(struct tnet_node *nd, const struct raft_msg *m)
+{
+	if (raft_vec_reserve((void **)&nd->held, &nd->cap_held,
+			     nd->n_held + 1, sizeof(*nd->held)))
+		return;
+	if (raft_msg_clone(&nd->held[nd->n_held], m))
+		return;
+	nd->n_held++;
+}
+
+void tnet_ready_node(struct tnet *t, u64 id)
+{
+	struct tnet_node *nd = &t->node[id];
+	struct raft_ready rd;
+	u64 i;
+
+	if (!nd->r || !raft_has_ready(nd->r) || raft_ready(nd->r, &rd))
+		return;
+	if (rd.snapshot) {
+		nd->snapshots_installed++;
+		nd->snap_len = rd.snapshot->len;
+		nd->snap_first = rd.snapshot->len ? rd.snapshot->data[0] : 0;
+		nd->last_applied = rd.snapshot->meta.index;
+	}
+	for (i = 0; i < rd.n_msgs; i++)
+		enqueue(t, &rd.msgs[i]);
+	for (i = 0; i < rd.n_committed; i++) {
+		const struct raft_entry *e = &rd.committed[i];
+
+		if (nd->n_applied < TNET_LOG) {
+			nd->applied_index[nd->n_applied] = e->index;
+			nd->applied_term[nd->n_applied] = e->term;
+			nd->n_applied++;
+		}
+		nd->last_applied = e->index;
+	}
+	for (i = 0; i < rd.n_reads && nd->n_reads < TNET_RES; i++)
+		nd->reads[nd->n_reads++] = rd.reads[i];
+	for (i = 0; i < rd.n_results && nd->n_results < TNET_RES; i++)
+		nd->results[nd->n_results++] = rd.results[i];
+	if (nd->manual) {
+		for (i = 0; i < rd.n_msgs_after_persist; i++)
+			hold(nd, &rd.msgs_after_persist[i]);
+		if (rd.n_entries) {
+			nd->hold_index = rd.entries[rd.n_entries - 1].index;
+			nd->hold_term = rd.entries[rd.n_entries - 1].term;
+		}
+		if (rd.snapshot) {
+			nd->hold_snap_index = rd.snapshot->meta.index;
+			nd->hold_snap_term = rd.snapshot->meta.term;
+		}
+		raft_advance(nd->r, &rd);
+		return;
+	}
+	for (i = 0; i < rd.n_msgs_after_persist; i++)
+		enqueue(t, &rd.msgs_after_persist[i]);
+	{
+		u64 pi = 0, pt = 0, si = 0, st = 0;
+
+		if (rd.n_entries) {
+			pi = rd.entries[rd.n_entries - 1].index;
+			pt = rd.entries[rd.n_entries - 1].term;
+		}
+		if (rd.snapshot) {
+			si = rd.snapshot->meta.index;
+			st = rd.snapshot->meta.term;
+		}
+		raft_advance(nd->r, &rd);
+		if (si)
+			raft_snapshot_installed(nd->r, si, st);
+		if (pi)
+			raft_persisted(nd->r, pi, pt);
+	}
+}
+
+void tnet_manual(struct tnet *t, u64 id, int on)
+{
+	t->node[id].manual = !!on;
+}
+
+/* Everything handed out to node id so far is now durable. */
+void tnet_persist(struct tnet *t, u64 id)
+{
+	struct tnet_node *nd = &t->node[id];
+	u32 i;
+
+	for (i = 0; i < nd->n_held; i++)
+		enqueue(t, &nd->held[i]);
+	free_held(nd);
+	if (nd->hold_snap_index)
+		raft_snapshot_installed(nd->r, nd->hold_snap_index,
+					nd->hold_snap_term);
+	if (nd->hold_index)
+		raft_persisted(nd->r, nd->hold_index, nd->hold_term);
+	nd->hold_index = 0;
+	nd->hold_snap_index = 0;
+}
+
+int tnet_ready(struct tnet *t)
+{
+	u32 i;
+	int n = 0;
+
+	for (i = 1; i <= t->n; i++) {
+		if (t->node[i].r && raft_has_ready(t->node[i].r)) {
+			tnet_ready_node(t, i);
+			n++;
+		}
+	}
+	return n;
+}
+
+int tnet_deliver_one(struct tnet *t)
+{
+	struct raft_msg m;
+
+	if (!t->nq)
+		return 0;
+	m = t->q[0];
+	memmove(t->q, t->q + 1, (t->nq - 1) * sizeof(*t->q));
+	t->nq--;
+	if (m.to <= TNET_MAX && t->node[m.to].r && !t->cut[m.from][m.to]) {
+		t->sent[m.type <= RAFT_MSG_TYPE_MAX ? m.type : 0]++;
+		raft_step(t->node[m.to].r, &m);
+	}
+	raft_msg_free(&m);
+	return 1;
+}
+
+void tnet_settle(struct tnet *t)
+{
+	u32 rounds;
+
+	for (rounds = 0; rounds < 10000; rounds++) {
+		int moved = tnet_ready(t);
+
+		while (tnet_deliver_one(t)) {
+			moved = 1;
+			tnet_ready(t);
+		}
+		if (!moved)
+			break;
+	}
+}
+
+void tnet_tick(struct tnet *t, u64 id)
+{
+	if (t->node[id].r)
+		raft_tick(t->node[id].r);
+}
+
+void tnet_tick_all(struct tnet *t, u32 ticks)
+{
+	u32 i, k;
+
+	for (k = 0; k < ticks; k++) {
+		for (i = 1; i <= t->n; i++)
+			tnet_tick(t, i);
+		tnet_settle(t);
+	}
+}
+
+void tnet_campaign(struct tnet *t, u64 id)
+{
+	struct raft *r = t->node[id].r;
+	u32 k;
+
+	for (k = 0; k < 4 * r->cfg.election_tick; k++) {
+		raft_tick(r);
+		if (r->role != RAFT_FOLLOWER)
+			break;
+	}
+	tnet_settle(t);
+}
+
+u64 tnet_leader(struct tnet *t)
+{
+	u32 i, j, votes;
+
+	for (i = 1; i <= t->n; i++) {
+		struct raft *r = t->node[i].r;
+
+		if (!r || r->role != RAFT_LEADER)
+			continue;
+		votes = 0;
+		for (j = 1; j <= t->n; j++)
+			if (t->node[j].r && t->node[j].r->lead == i &&
+			    t->node[j].r->term == r->term)
+				votes++;
+		if (votes >= raft_quorum(raft_cur_conf(r)->n_voters))
+			return i;
+	}
+	return 0;
+}
+
+void tnet_isolate(struct tnet *t, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i <= TNET_MAX; i++) {
+		t->cut[id][i] = 1;
+		t->cut[i][id] = 1;
+	}
+}
+
+void tnet_cut(struct tnet *t, u64 a, u64 b)
+{
+	t->cut[a][b] = 1;
+	t->cut[b][a] = 1;
+}
+
+void tnet_heal(struct tnet *t)
+{
+	memset(t->cut, 0, sizeof(t->cut));
+}
+
+void tnet_drop_queue(struct tnet *t)
+{
+	u32 i;
+
+	for (i = 0; i < t->nq; i++)
+		raft_msg_free(&t->q[i]);
+	t->nq = 0;
+}
+
+u32 tnet_count(struct tnet *t, u8 type, u64 from, u64 to)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < t->nq; i++)
+		if (t->q[i].type == type && (!from || t->q[i].from == from) &&
+		    (!to || t->q[i].to == to))
+			n++;
+	return n;
+}
+
+struct raft_status *tnet_status(struct tnet *t, u64 id)
+{
+	raft_status(t->node[id].r, &t->st);
+	return &t->st;
+}
+
+int tnet_propose(struct tnet *t, u64 id, const char *s, u64 pid)
+{
+	return raft_propose(t->node[id].r, s, (u32)strlen(s), pid);
+}
