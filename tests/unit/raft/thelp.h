@@ -6,6 +6,16 @@
 #include "tnet.h"
 #include "rltest.h"
 
+/*
+ * RL_EXPECT_EQ evaluates its arguments twice (once to compare, once to
+ * print): calls with side effects go through TH_EQ, which evaluates once.
+ */
+#define TH_EQ(expr, want)						\
+	do {								\
+		long long th_v_ = (long long)(expr);			\
+		RL_EXPECT_EQ(th_v_, want);				\
+	} while (0)
+
 /* A lone node (id) booted from entries of the given terms (1-based). */
 struct raft *th_node(u64 id, u32 voters, const u64 *terms, u32 n, u64 hs_term,
 		     void (*tweak)(struct raft_config *c));

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Proposals: followers forward them to the leader; the proposer learns the
+ * index and term once the entry commits, or a definite error.
+ */
+#include "thelp.h"
+
+static struct tnet *elected(u32 n, void (*tweak)(struct raft_config *c))
+{
+	struct tnet *t = tnet_new(n, tweak);
+
+	if (!t)
+		return NULL;
+	tnet_campaign(t, 1);
+	tnet_tick_all(t, 1);
+	return t;
+}
+
+RL_TEST(forwarded_proposal_learns_index_and_term)
+{
+	struct tnet *t = elected(3, NULL);
+	u32 i;
+
+	RL_ASSERT(t);
+	TH_EQ(tnet_propose(t, 3, "hello", 77), 0);
+	tnet_settle(t);
+	RL_ASSERT_EQ(t->node[3].n_results, 1);
+	RL_EXPECT_EQ(t->node[3].results[0].id, 77);
+	RL_EXPECT_EQ(t->node[3].results[0].err, 0);
+	RL_EXPECT_EQ(t->node[3].results[0].index, 2);
+	RL_EXPECT_EQ(t->node[3].results[0].term, 1);
+	tnet_tick_all(t, 1);
+	for (i = 1; i <= 3; i++)
+		RL_EXPECT_EQ(t->node[i].last_applied, 2);
+	/* the leader reports nothing: it was not its proposal */
+	RL_EXPECT_EQ(t->node[1].n_results, 0);
+	tnet_free(t);
+}
+
+RL_TEST(proposal_without_leader_is_refused)
+{
+	struct tnet *t = tnet_new(3, NULL);
+
+	RL_ASSERT(t);
+	TH_EQ(tnet_propose(t, 2, "x", 1), -EAGAIN);
+	tnet_free(t);
+}
+
+RL_TEST(overwritten_proposal_is_canceled)
+{
+	struct tnet *t = elected(3, NULL);
+	u32 k;
+
+	RL_ASSERT(t);
+	tnet_isolate(t, 1);
+	TH_EQ(tnet_propose(t, 1, "lost", 5), 0);	/* index 2, term 1 */
+	tnet_settle(t);
+	for (k = 0; k < 60 && tnet_leader(t) != 2 && tnet_leader(t) != 3; k++)
+		tnet_tick_all(t, 1);
+	RL_ASSERT(tnet_leader(t) == 2 || tnet_leader(t) == 3);
+	tnet_propose(t, tnet_leader(t), "won", 6);
+	tnet_settle(t);
+	RL_EXPECT_EQ(t->node[1].n_results, 0);
+	tnet_heal(t);
+	tnet_tick_all(t, 25);
+	RL_ASSERT_EQ(t->node[1].n_results, 1);
+	RL_EXPECT_EQ(t->node[1].results[0].id, 5);
+	RL_EXPECT_EQ(t->node[1].results[0].err, -ECANCELED);
+	RL_EXPECT(raft_term_at(t->node[1].r, 2) > 1);
+	tnet_free(t);
+}
+
+RL_TEST(unanswered_forward_times_out)
+{
+	struct tnet *t = elected(3, NULL);
+	u32 k;
+
+	RL_ASSERT(t);
+	t->cut[2][1] = 1;
+	TH_EQ(tnet_propose(t, 2, "x", 9), 0);
+	for (k = 0; k < 25; k++) {
+		tnet_tick(t, 2);
+		tnet_ready(t);
+		tnet_drop_queue(t);
+	}
+	RL_ASSERT_EQ(t->node[2].n_results, 1);
+	RL_EXPECT_EQ(t->node[2].results[0].err, -ETIMEDOUT);
+	tnet_free(t);
+}
+
+RL_TEST(leader_refusal_reaches_the_proposer)
+{
+	struct tnet *t = elected(3, NULL);
+
+	RL_ASSERT(t);
+	tnet_isolate(t, 3);
+	/* a transfer to a cut-off node: the leader refuses proposals */
+	TH_EQ(raft_transfer_leader(t->node[1].r, 3), 0);
+	TH_EQ(tnet_propose(t, 1, "y", 1), -EBUSY);
+	TH_EQ(tnet_propose(t, 2, "z", 2), 0);
+	tnet_settle(t);
+	RL_ASSERT_EQ(t->node[2].n_results, 1);
+	RL_EXPECT_EQ(t->node[2].results[0].err, -EBUSY);
+	tnet_free(t);
+}
+
+static void budget(struct raft_config *c)
+{
+	c->max_uncommitted_size = 10;
+}
+
+RL_TEST(uncommitted_budget_drops_proposals)
+{
+	struct tnet *t = elected(3, budget);
+
+	RL_ASSERT(t);
+	tnet_isolate(t, 1);
+	TH_EQ(tnet_propose(t, 1, "12345678", 1), 0);
+	TH_EQ(tnet_propose(t, 1, "12345678", 2), -ENOBUFS);
+	TH_EQ(tnet_propose(t, 1, "", 3), 0);	/* empty always fits */
+	tnet_heal(t);
+	tnet_tick_all(t, 2);
+	TH_EQ(tnet_propose(t, 1, "12345678", 4), 0);
+	tnet_free(t);
+}
+
+RL_SUITE(raft_proposal,
+	 RL_CASE(forwarded_proposal_learns_index_and_term),
+	 RL_CASE(proposal_without_leader_is_refused),
+	 RL_CASE(overwritten_proposal_is_canceled),
+	 RL_CASE(unanswered_forward_times_out),
+	 RL_CASE(leader_refusal_reaches_the_proposer),
+	 RL_CASE(uncommitted_budget_drops_proposals));
