@@ -638,6 +638,39 @@ static void st_eio_on_read(struct kunit *test)
 	st_close(s);
 }
 
+/*
+ * Run by tests/vm/storage.sh after `raftctl format /dev/ram2 --cluster-id
+ * 4242 --group 7 --node 3`: the kernel opens what raftctl wrote and leaves
+ * a log (first index 11, last 17) for `raftctl inspect` to check.
+ * Skipped when /dev/ram2 holds no raftlog format.
+ */
+static void st_userspace_format(struct kunit *test)
+{
+	struct rl_storage_cfg cfg = st_cfg(0);
+	struct rl_storage *s = NULL;
+	struct rl_hard_state hs = { 2, 3, 12 };
+	int err;
+
+	cfg.cluster_id = 4242;
+	cfg.group_id = 7;
+	cfg.node_id = 3;
+	err = rl_storage_open("/dev/ram2", &cfg, &s);
+	if (err == -EUCLEAN || err == -ESTALE)
+		kunit_skip(test, "/dev/ram2 not formatted by raftctl (tests/vm/storage.sh)");
+	KUNIT_ASSERT_EQ(test, err, 0);
+	st_cur = s;
+	st_expect_log(test, s, 1, 0);
+	st_append_wait(test, s, 1, 20, 1);
+	KUNIT_ASSERT_GT(test, rl_storage_truncate(s, 15), 0);
+	st_append_wait(test, s, 16, 2, 2);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 10, 1,
+			"c", 1, "data", 4)), 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, 10)), 0);
+	st_expect_log(test, s, 11, 17);
+	st_close(s);
+}
+
 static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_open_checks_device),
 	KUNIT_CASE(st_append_read_recover),
@@ -651,6 +684,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_eio_on_write),
 	KUNIT_CASE(st_eio_on_meta),
 	KUNIT_CASE(st_eio_on_read),
+	KUNIT_CASE(st_userspace_format),
 	{}
 };
 
