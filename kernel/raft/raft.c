@@ -278,6 +278,13 @@ int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty)
 	m->index = prev;
 	m->log_term = t;
 	m->commit = r->log.committed;
+	/*
+	 * The configuration a log starts from is not itself in the log: a
+	 * peer that receives the log from index 1 (a node that joined with
+	 * an empty configuration) learns it from here.
+	 */
+	if (prev == 0 && r->log.snap_index == 0)
+		m->snap.conf = r->hist[0].conf;
 	if (copy_entries(m, ents, n)) {
 		drop_last_msg(r);
 		return 0;
@@ -526,6 +533,8 @@ static int valid_msg(const struct raft *r, const struct raft_msg *m)
 		return 0;
 	if (!termless(m->type) && m->term == 0)
 		return 0;
+	if (!raft_conf_valid(&m->snap.conf))
+		return 0;
 	if (m->n_entries > MAX_MSG_ENTRIES || (m->n_entries && !m->entries))
 		return 0;
 	for (i = 0; i < m->n_entries; i++) {
@@ -604,6 +613,12 @@ static int handle_append(struct raft *r, const struct raft_msg *m)
 			return -EINVAL;
 		}
 		truncate_from(r, ci);
+		if (ci == 1 && r->log.snap_index == 0 && r->n_hist == 1 &&
+		    m->snap.conf.n_voters) {
+			/* we (re)start from index 1: adopt its base config */
+			r->hist[0].conf = m->snap.conf;
+			raft_sync_progress(r);
+		}
 		for (i = ci - m->index - 1; i < m->n_entries; i++) {
 			int err = append_one(r, &m->entries[i]);
 
@@ -961,7 +976,12 @@ static int step_leader(struct raft *r, const struct raft_msg *m)
 				send_snapshot_chunk(r, pr);
 			}
 		} else if (pr->match < raft_log_last(&r->log)) {
-			raft_send_append(r, pr, 0);
+			/*
+			 * Lagging: APPENDs may have been lost.  An APPEND at
+			 * next - 1, even empty, makes the peer say where it
+			 * really is.
+			 */
+			raft_send_append(r, pr, 1);
 		}
 		break;
 	case RAFT_MSG_SNAPSHOT_RESP:

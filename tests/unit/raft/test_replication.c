@@ -278,7 +278,7 @@ RL_TEST(pipeline_stops_at_inflight_window)
 	RL_ASSERT(t);
 	tnet_campaign(t, 1);
 	tnet_tick_all(t, 1);
-	TH_EQ(raft_peer_progress(t->node[1].r, 2, &match, &next,
+	TH_ASSERT_EQ(raft_peer_progress(t->node[1].r, 2, &match, &next,
 					&state), 0);
 	RL_EXPECT_EQ(state, RAFT_PR_REPLICATE);
 	t->cut[2][1] = 1;	/* acknowledgements get lost */

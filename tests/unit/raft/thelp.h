@@ -16,6 +16,12 @@
 		RL_EXPECT_EQ(th_v_, want);				\
 	} while (0)
 
+#define TH_ASSERT_EQ(expr, want)					\
+	do {								\
+		long long th_v_ = (long long)(expr);			\
+		RL_ASSERT_EQ(th_v_, want);				\
+	} while (0)
+
 /* A lone node (id) booted from entries of the given terms (1-based). */
 struct raft *th_node(u64 id, u32 voters, const u64 *terms, u32 n, u64 hs_term,
 		     void (*tweak)(struct raft_config *c));
