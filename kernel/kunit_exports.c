@@ -73,3 +73,35 @@ EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_size);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_decode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_free);
+
+/* -- raft core (kernel/raft/) -- */
+#include "raft/raft_int.h"
+EXPORT_SYMBOL_IF_KUNIT(raft_create);
+EXPORT_SYMBOL_IF_KUNIT(raft_destroy);
+EXPORT_SYMBOL_IF_KUNIT(raft_tick);
+EXPORT_SYMBOL_IF_KUNIT(raft_step);
+EXPORT_SYMBOL_IF_KUNIT(raft_propose);
+EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change);
+EXPORT_SYMBOL_IF_KUNIT(raft_read_index);
+EXPORT_SYMBOL_IF_KUNIT(raft_transfer_leader);
+EXPORT_SYMBOL_IF_KUNIT(raft_compact);
+EXPORT_SYMBOL_IF_KUNIT(raft_persisted);
+EXPORT_SYMBOL_IF_KUNIT(raft_snapshot_installed);
+EXPORT_SYMBOL_IF_KUNIT(raft_has_ready);
+EXPORT_SYMBOL_IF_KUNIT(raft_ready);
+EXPORT_SYMBOL_IF_KUNIT(raft_advance);
+EXPORT_SYMBOL_IF_KUNIT(raft_status);
+EXPORT_SYMBOL_IF_KUNIT(raft_term_at);
+EXPORT_SYMBOL_IF_KUNIT(raft_peer_progress);
+EXPORT_SYMBOL_IF_KUNIT(raft_msg_clone);
+EXPORT_SYMBOL_IF_KUNIT(raft_msg_free);
+EXPORT_SYMBOL_IF_KUNIT(raft_msg_type_name);
+EXPORT_SYMBOL_IF_KUNIT(raft_role_name);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode);
+/* internals the white-box tests use */
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_apply);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_valid);
+EXPORT_SYMBOL_IF_KUNIT(raft_cur_conf);
+EXPORT_SYMBOL_IF_KUNIT(raft_become_follower);
+EXPORT_SYMBOL_IF_KUNIT(raft_vec_reserve);
