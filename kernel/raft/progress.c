@@ -82,7 +82,7 @@ void raft_pr_become_snapshot(struct raft_progress *pr, u64 snap_index)
 	pr_clear_inflight(pr);
 }
 
-/* An acknowledgement up to n: returns 1 if it moved match forward. */
+/* An acknowledgment up to n: returns 1 if it moved match forward. */
 int raft_pr_maybe_update(struct raft_progress *pr, u64 n)
 {
 	int updated = 0;

@@ -11,9 +11,9 @@
 #include "raft_int.h"
 
 #define DEFAULT_MAX_INFLIGHT	256
-#define DEFAULT_MAX_SIZE	(1U << 20)
+#define DEFAULT_MAX_SIZE	0x100000U
 #define DEFAULT_MAX_ENTRIES	64
-#define MAX_MSG_ENTRIES		(1U << 16)
+#define MAX_MSG_ENTRIES		0x10000U
 
 struct raft_progress *raft_pr_get(struct raft *r, u64 id)
 {
@@ -863,7 +863,9 @@ static void handle_append_resp(struct raft *r, struct raft_progress *pr,
 
 		if (m->hint_term)
 			next_probe = raft_log_find_conflict_by_term(&r->log,
-					m->reject_hint, m->hint_term, &ht);
+								    m->reject_hint,
+								    m->hint_term,
+								    &ht);
 		if (raft_pr_maybe_decr(pr, m->index, next_probe)) {
 			if (pr->state == RAFT_PR_REPLICATE)
 				raft_pr_become_probe(pr);

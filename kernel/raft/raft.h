@@ -24,6 +24,8 @@
  *	}
  *
  * No other raft_* call may be made between raft_ready() and raft_advance().
+ * Readies must become durable in the order they were handed out (a later
+ * ready's msgs_after_persist may rely on an earlier ready's entries).
  * Single-threaded: the caller serialises all calls on one struct raft.
  *
  * Memory ownership (the one rule everywhere): whatever the caller passes
@@ -44,7 +46,7 @@
 #define RAFT_MAX_MEMBERS	16
 
 /* Upper bound on an entry payload and a snapshot chunk the core accepts. */
-#define RAFT_MAX_ENTRY_SIZE	(1U << 20)
+#define RAFT_MAX_ENTRY_SIZE	0x100000U	/* 1 MiB */
 
 /*
  * Compile-time bug switches, used ONLY by the simulator's self-test to
@@ -125,28 +127,44 @@ struct raft_snapshot {
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 
+/*
+ * Fields each type uses (all carry type, from, to; all but PROPOSE(_RESP)
+ * and READ_INDEX(_RESP) carry term):
+ *   VOTE, PREVOTE       index + log_term = candidate's last entry; PREVOTE's
+ *                       term is the term it would campaign in
+ *   *_RESP of votes     reject
+ *   APPEND              index + log_term = previous entry, entries, commit;
+ *                       from index 0, snap.conf = the log's base config
+ *   APPEND_RESP         index = last matching index, or on reject the
+ *                       rejected previous index + reject_hint + hint_term
+ *   HEARTBEAT           commit, context = read-index round
+ *   HEARTBEAT_RESP      context echoed
+ *   SNAPSHOT            snap meta + one chunk (snap_offset, snap_len,
+ *                       snap_data, snap_done)
+ *   SNAPSHOT_RESP       index/log_term = snapshot's, snap_offset = next
+ *                       expected offset, snap_done = installed, reject
+ *   TIMEOUT_NOW         campaign now (leader transfer)
+ *   PROPOSE             follower -> leader: one entry, context = id
+ *   PROPOSE_RESP        context = id; index + log_term, or error
+ *   READ_INDEX          context = the caller's read ctx
+ *   READ_INDEX_RESP     context, index, or error
+ */
 enum raft_msg_type {
-	RAFT_MSG_VOTE = 1,		/* term, index+log_term = last entry */
-	RAFT_MSG_VOTE_RESP,		/* reject */
-	RAFT_MSG_PREVOTE,		/* term = the term it would campaign in */
+	RAFT_MSG_VOTE = 1,
+	RAFT_MSG_VOTE_RESP,
+	RAFT_MSG_PREVOTE,
 	RAFT_MSG_PREVOTE_RESP,
-	RAFT_MSG_APPEND,		/* index+log_term = prev entry, entries,
-					 * commit */
-	RAFT_MSG_APPEND_RESP,		/* index = last matching index or,
-					 * on reject, the rejected prev index;
-					 * reject_hint + hint_term */
-	RAFT_MSG_HEARTBEAT,		/* commit, context = read-index seq */
-	RAFT_MSG_HEARTBEAT_RESP,	/* context echoed */
-	RAFT_MSG_SNAPSHOT,		/* snap meta + one chunk */
-	RAFT_MSG_SNAPSHOT_RESP,		/* index = snap index; snap_offset =
-					 * next expected offset; reject */
-	RAFT_MSG_TIMEOUT_NOW,		/* campaign now (leader transfer) */
-	RAFT_MSG_PROPOSE,		/* follower -> leader: one entry,
-					 * context = proposal id */
-	RAFT_MSG_PROPOSE_RESP,		/* context = id; index+log_term where
-					 * appended, or error */
-	RAFT_MSG_READ_INDEX,		/* context = caller's read ctx */
-	RAFT_MSG_READ_INDEX_RESP,	/* context, index, or error */
+	RAFT_MSG_APPEND,
+	RAFT_MSG_APPEND_RESP,
+	RAFT_MSG_HEARTBEAT,
+	RAFT_MSG_HEARTBEAT_RESP,
+	RAFT_MSG_SNAPSHOT,
+	RAFT_MSG_SNAPSHOT_RESP,
+	RAFT_MSG_TIMEOUT_NOW,
+	RAFT_MSG_PROPOSE,
+	RAFT_MSG_PROPOSE_RESP,
+	RAFT_MSG_READ_INDEX,
+	RAFT_MSG_READ_INDEX_RESP,
 	RAFT_MSG_TYPE_MAX = RAFT_MSG_READ_INDEX_RESP,
 };
 
@@ -194,14 +212,14 @@ struct raft_config {
 	u32 election_tick;		/* base election timeout, in ticks */
 	u32 heartbeat_tick;		/* < election_tick */
 	u8 pre_vote;			/* run a pre-vote before campaigning */
-	u8 check_quorum;		/* leader steps down without a quorum;
-					 * followers honour the leader lease */
-	u32 max_inflight_msgs;		/* per-peer APPEND window (>= 1) */
-	u64 max_size_per_msg;		/* bytes of entries per APPEND, and
-					 * snapshot chunk size (0 = 1 MiB) */
+	/* leader steps down without a quorum; followers honour its lease */
+	u8 check_quorum;
+	u32 max_inflight_msgs;		/* per-peer APPEND window (0 = 256) */
+	/* bytes of entries per APPEND, and snapshot chunk size (0 = 1 MiB) */
+	u64 max_size_per_msg;
 	u32 max_entries_per_msg;	/* entries per APPEND (0 = 64) */
-	u64 max_uncommitted_size;	/* bytes proposed but not committed
-					 * (0 = unlimited) */
+	/* bytes proposed but not committed (0 = unlimited) */
+	u64 max_uncommitted_size;
 	/*
 	 * Seeded random source: the randomized election timeout is
 	 * election_tick + rand(cookie) % election_tick.  Required.
