@@ -74,6 +74,19 @@ EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_decode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_free);
 
+/* -- transport (kernel/transport.c) -- */
+#include "transport.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_init);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_exit);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_open);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_close);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_peer_add);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_peer_remove);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_send);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_peer_stats);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_listener_stats);
+EXPORT_SYMBOL_IF_KUNIT(rl_tp_parse_addr);
+
 /* -- raft core (kernel/raft/) -- */
 #include "raft/raft_int.h"
 EXPORT_SYMBOL_IF_KUNIT(raft_create);
