@@ -246,6 +246,7 @@ struct node {
 	u64 hs_term, hs_vote;	/* last hard state handed out */
 	struct witem *wq, *wq_tail;
 	u64 stop_at;		/* removed: stop at this time (0 none) */
+	u64 doom_at;		/* crash at this time (0 none) */
 };
 
 struct tent {			/* one committed entry, the truth */
@@ -293,6 +294,9 @@ struct params {
 	u32 disk_lat;
 	u32 net_min, net_jit;
 	u32 propose_pm;		/* client proposals per 1000 units */
+	u32 leader_crash_pm;	/* per 1000 units */
+	u32 doom_pm;		/* new leaders crashed soon, per 1000 */
+	u32 restart_pm;
 };
 
 struct sim {
@@ -302,6 +306,7 @@ struct sim {
 	int verbose;
 	int dup_propose;
 	int joiner_empty;
+	int faults;		/* in a fault period */
 	u64 rng;
 	u64 now;
 	struct params p;
@@ -818,6 +823,13 @@ static void node_drain(struct sim *s, struct node *n)
 			s->elections++;
 			trace(s, "n%llu becomes leader of term %llu",
 			      ULL(n->id), ULL(rd.ss.term));
+			/*
+			 * Some new leaders die during their first round of
+			 * replication, when old-term entries are half copied
+			 * (Raft figure 8).
+			 */
+			if (s->faults && chance(s, s->p.doom_pm))
+				n->doom_at = s->now + 1 + rnd(s, 80);
 		}
 		if (rd.snapshot) {
 			const struct raft_snapshot *sn = rd.snapshot;
@@ -1220,6 +1232,69 @@ static void check_node(struct sim *s, struct node *n)
 	}
 }
 
+static u64 elog_last_term(const struct elog *l)
+{
+	return l->n ? l->e[l->n - 1].term : l->base_term;
+}
+
+/* 1 if log a is at least as up to date as log b (Raft 5.4.1). */
+static int up_to_date(const struct elog *a, const struct elog *b)
+{
+	u64 ta = elog_last_term(a), tb = elog_last_term(b);
+
+	return ta > tb || (ta == tb && elog_last(a) >= elog_last(b));
+}
+
+static int has_committed(struct sim *s, const struct elog *l)
+{
+	u64 h;
+
+	if (s->truth_n <= l->base)
+		return 1;	/* compacted: applied, checked then */
+	return elog_hash(l, s->truth_n, &h) && h == s->truth[s->truth_n].h;
+}
+
+/*
+ * Committed entries are safe: no node that could win an election lacks
+ * one.  Node x (its log `l`, its own configuration) could win if a
+ * majority of its voters, x included, have durable logs no more up to
+ * date than l (terms aside: any node can raise its term).  In correct
+ * Raft every committed entry sits durably on a majority whose logs then
+ * beat any log without it, so this holds at every step; a commit that is
+ * not safe (Raft figure 8) breaks it at once, before an unlucky election
+ * actually overwrites the entry.
+ */
+static void check_electable(struct sim *s, struct node *x, const struct elog *l,
+			    const char *which)
+{
+	struct raft_status st;
+	u32 i, votes = 0;
+
+	if (has_committed(s, l))
+		return;
+	raft_status(x->r, &st);
+	if (ids_find(st.conf.voters, st.conf.n_voters, x->id) < 0)
+		return;
+	for (i = 0; i < st.conf.n_voters; i++) {
+		u64 v = st.conf.voters[i];
+		struct node *y = v < MAXID ? &s->nodes[v] : NULL;
+
+		if (v == x->id) {
+			votes++;
+			continue;
+		}
+		if (!y || (y->state != N_UP && y->state != N_DOWN))
+			continue;
+		if (up_to_date(l, &y->disk.log))
+			votes++;
+	}
+	if (votes >= st.conf.n_voters / 2 + 1)
+		fail(s, "unsafe commit: index %llu (term %llu) is committed, but node %llu, whose %s log ends at %llu/%llu without it, could win an election (%u of %u voters' durable logs are no more up to date)",
+		     ULL(s->truth_n), ULL(s->truth[s->truth_n].term),
+		     ULL(x->id), which, ULL(elog_last(l)),
+		     ULL(elog_last_term(l)), votes, st.conf.n_voters);
+}
+
 static void check_all(struct sim *s)
 {
 	u64 id;
@@ -1228,6 +1303,15 @@ static void check_all(struct sim *s)
 	for (id = 1; id < s->next_id && !s->failed; id++)
 		if (s->nodes[id].state == N_UP)
 			check_node(s, &s->nodes[id]);
+	for (id = 1; id < s->next_id && !s->failed; id++) {
+		struct node *x = &s->nodes[id];
+
+		if (x->state != N_UP || x->stop_at)
+			continue;
+		check_electable(s, x, &x->mem, "in-memory");
+		if (!s->failed)
+			check_electable(s, x, &x->disk.log, "durable");
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1461,7 +1545,15 @@ static void partition(struct sim *s)
 	u8 side[MAXID];
 	struct node *x, *y;
 
-	switch (rnd(s, 3)) {
+	switch (rnd(s, 4)) {
+	case 3:		/* isolate the leader */
+		x = pick_leader(s);
+		if (!x)
+			return;
+		for (b = 1; b < MAXID; b++)
+			s->cut[x->id][b] = s->cut[b][x->id] = 1;
+		trace(s, "partition: isolate leader n%llu", ULL(x->id));
+		break;
 	case 0:		/* symmetric split into two random sides */
 		for (a = 1; a < MAXID; a++)
 			side[a] = (u8)rnd(s, 2);
@@ -1506,7 +1598,14 @@ static void chaos(struct sim *s)
 			node_crash(s, n, 0);
 		check_all(s);
 	}
-	if (chance(s, 8)) {
+	if (chance(s, s->p.leader_crash_pm)) {
+		/* leaders die more often: elections with diverged logs */
+		n = pick_leader(s);
+		if (n)
+			node_crash(s, n, 0);
+		check_all(s);
+	}
+	if (chance(s, s->p.restart_pm)) {
 		n = pick(s, N_DOWN);
 		if (n) {
 			node_boot(s, n);
@@ -1539,6 +1638,7 @@ static void step_time(struct sim *s, int faults)
 {
 	u64 id;
 
+	s->faults = faults;
 	deliver(s);
 	for (id = 1; id < s->next_id && !s->failed; id++) {
 		struct node *n = &s->nodes[id];
@@ -1549,6 +1649,14 @@ static void step_time(struct sim *s, int faults)
 			node_crash(s, n, 1);
 			check_all(s);
 			continue;
+		}
+		if (n->doom_at && n->doom_at <= s->now) {
+			n->doom_at = 0;
+			if (faults) {
+				node_crash(s, n, 0);
+				check_all(s);
+				continue;
+			}
 		}
 		disk_complete(s, n);
 		check_all(s);
@@ -1574,11 +1682,13 @@ static void step_time(struct sim *s, int faults)
 /*
  * Ticks allowed after a heal: elections, plus the time for a new leader to
  * bring a majority up to date with the backlog left by the faults, at the
- * pipeline's worst-case rate (one window of batches per round trip).
+ * worst rate the core guarantees: one entry per round trip plus heartbeat
+ * (a peer knocked back to probing by a stale rejection advances that
+ * slowly).  Generous, but a cluster that is stuck fails it.
  */
 static u64 live_bound(struct sim *s)
 {
-	u64 id, last = 0, backlog, per_msg, rtt;
+	u64 id, last = 0, backlog, rtt;
 
 	for (id = 1; id < s->next_id; id++) {
 		struct node *n = &s->nodes[id];
@@ -1589,13 +1699,8 @@ static u64 live_bound(struct sim *s)
 			last = elog_last(&n->disk.log);
 	}
 	backlog = last > s->truth_n ? last - s->truth_n : 0;
-	per_msg = s->p.max_size ? s->p.max_size / (PAYLOAD_LEN + 8) : 64;
-	if (per_msg < 1)
-		per_msg = 1;
-	if (per_msg > s->p.max_ents)
-		per_msg = s->p.max_ents;
 	rtt = (2 * (s->p.net_min + s->p.net_jit) + s->p.disk_lat) / TICK + 2;
-	return LIVE_TICKS + backlog * rtt / (per_msg * s->p.inflight) + 1;
+	return LIVE_TICKS + backlog * (rtt + s->p.heartbeat);
 }
 
 /*
@@ -1746,7 +1851,7 @@ struct opts {
 static void set_params(struct sim *s)
 {
 	static const u32 inflight[] = { 1, 2, 4, 256 };
-	static const u32 ents[] = { 1, 2, 8, 64 };
+	static const u32 ents[] = { 1, 1, 2, 8, 64 };
 	static const u64 sizes[] = { 40, 200, 0 };
 	static const u64 uncommitted[] = { 256, 1024, 4096 };
 
@@ -1764,6 +1869,10 @@ static void set_params(struct sim *s)
 	s->p.net_min = 1 + rnd(s, 5);
 	s->p.net_jit = rnd(s, 40);
 	s->p.propose_pm = 20 + rnd(s, 100);
+	/* a third of the seeds are storms of leader crashes */
+	s->p.leader_crash_pm = chance(s, 333) ? 8 : 2;
+	s->p.restart_pm = 8 + rnd(s, 20);
+	s->p.doom_pm = rnd(s, 500);
 }
 
 /* Returns 0 when the seed passes. */

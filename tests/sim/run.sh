@@ -1,0 +1,40 @@
+#!/bin/sh
+# "make run": seeds with the sanitizer build, more seeds with the optimised
+# build (different seeds), then the bug-switch self-test; one final
+# "N passed, N failed" line sums all three (a seed or a caught bug = 1).
+# Usage: run.sh ASAN_SEEDS FAST_SEEDS SELFTEST_SEEDS BUG...
+set -u
+cd "$(dirname "$0")"
+asan=$1
+fast=$2
+max=$3
+shift 3
+tp=0
+tf=0
+add() {
+	line=$(echo "$1" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+	if [ -z "$line" ]; then
+		echo "not ok - $2: no result line"
+		tf=$((tf + 1))
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed}
+	tp=$((tp + p))
+	tf=$((tf + f))
+}
+echo "# rlsim (ASan/UBSan): seeds 1..$asan"
+out=$(./rlsim --seeds "$asan" --keep-going 2>&1)
+echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+add "$out" rlsim
+echo "# rlsim-fast (-O2): seeds $((asan + 1))..$((asan + fast))"
+out=$(./rlsim-fast --seed $((asan + 1)) --seeds "$fast" --keep-going 2>&1)
+echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+add "$out" rlsim-fast
+echo "# selftest: each bug switch caught within $max seeds"
+out=$(./selftest.sh "$max" "$@" 2>&1)
+echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+add "$out" selftest
+echo "$tp passed, $tf failed"
+[ "$tf" -eq 0 ]
