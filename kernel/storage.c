@@ -597,6 +597,10 @@ static void rl_apply_compact(struct rl_storage *s, struct rl_meta *m, u64 upto_i
 		s->rix_head = (s->rix_head + 1) % s->sb.ring_blocks;
 		s->rix_n--;
 	}
+	if (WARN_ON_ONCE(!s->rix_n)) {	/* records always reach durable_last */
+		rl_reset_log(s, m, upto_index);
+		return;
+	}
 	m->head_off = rix_at(s, 0)->off;
 	m->head_seq = rix_at(s, 0)->seq;
 	rl_recompute_tail(s, m);
@@ -1010,14 +1014,16 @@ fail:
 	return ret;
 }
 
-int rl_storage_wait(struct rl_storage *s, u64 ticket)
+int rl_storage_wait(struct rl_storage *s, s64 ticket)
 {
 	int err;
 
-	wait_event(s->waitq, READ_ONCE(s->ticket_done) >= ticket ||
+	if (ticket < 0)
+		return ticket;
+	wait_event(s->waitq, READ_ONCE(s->ticket_done) >= (u64)ticket ||
 		   READ_ONCE(s->error));
 	mutex_lock(&s->lock);
-	err = s->ticket_done >= ticket ? 0 : s->error;
+	err = s->ticket_done >= (u64)ticket ? 0 : s->error;
 	mutex_unlock(&s->lock);
 	return err;
 }

@@ -4,14 +4,15 @@
  * state and the latest snapshot, in the format of docs/format.md.
  *
  * Mutations are queued and carried out in order by one worker (an ordered
- * WQ_MEM_RECLAIM workqueue); each returns a ticket (> 0) or a negative
- * errno.  Appends queued while a write is in flight are written together
+ * WQ_MEM_RECLAIM workqueue); each returns a ticket or a negative errno
+ * (a call with nothing to do returns the latest ticket issued, 0 if
+ * none).  Appends queued while a write is in flight are written together
  * as one record (group commit).  When operations complete, the durable()
  * callback says: every operation with a ticket up to T is on stable
  * storage, and the log is durable up to index I.  Callbacks run in
- * process context (the worker), never in bio completion context, and must
- * not call back into the storage except for the read-only calls
- * (rl_storage_info, _entry, _term).
+ * process context (the worker), never in bio completion context.  They
+ * may queue more operations and read, but must not call rl_storage_wait()
+ * or rl_storage_close() (the worker would wait for itself).
  *
  * A device error (EIO on a write or flush, a checksum failure on a record
  * being read back is reported per read) puts the storage into a failed
@@ -101,8 +102,11 @@ s64 rl_storage_compact(struct rl_storage *s, u64 index);
 s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 			     const void *conf, u32 conf_len,
 			     const void *data, u64 data_len);
-/* Wait until @ticket is durable: 0, or the storage's error. */
-int rl_storage_wait(struct rl_storage *s, u64 ticket);
+/*
+ * Wait until @ticket is durable: 0, or the storage's error.  A negative
+ * @ticket (a failed call's result) is returned as is.
+ */
+int rl_storage_wait(struct rl_storage *s, s64 ticket);
 
 /*
  * Read entry @index: fills @e (data = @buf) and copies min(len, @buflen)
