@@ -62,7 +62,7 @@ static struct workqueue_struct *rl_tp_wq;
 static DEFINE_MUTEX(rl_tp_mutex);
 static LIST_HEAD(rl_tp_listeners);
 static LIST_HEAD(rl_tp_eps);
-static int rl_tp_users;
+static int rl_tp_users;		/* transport up; rl_tp_mutex */
 
 struct rl_tp_counters {
 	atomic64_t connects, disconnects, connect_failures, accepts,
@@ -1563,15 +1563,20 @@ static struct pernet_operations rl_tp_net_ops = {
 };
 
 /*
- * Counted, so the module and the test module can both hold the
- * transport up: the first caller creates it, the last one removes it.
+ * Counted, so the module and the test modules can all hold the transport
+ * up: the first caller creates it, the last one removes it.  The pernet
+ * hooks are (un)registered under rl_tp_init_mutex but not rl_tp_mutex:
+ * pre_exit takes rl_tp_mutex under pernet_ops_rwsem.
  */
+static DEFINE_MUTEX(rl_tp_init_mutex);
+static int rl_tp_refs;
+
 int rl_tp_init(void)
 {
 	int err = 0;
 
-	mutex_lock(&rl_tp_mutex);
-	if (rl_tp_users++)
+	mutex_lock(&rl_tp_init_mutex);
+	if (rl_tp_refs++)
 		goto out;
 	rl_tp_wq = alloc_workqueue("raftlog_tp", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!rl_tp_wq) {
@@ -1583,11 +1588,14 @@ int rl_tp_init(void)
 		destroy_workqueue(rl_tp_wq);
 		goto fail;
 	}
+	mutex_lock(&rl_tp_mutex);
+	rl_tp_users = 1;
+	mutex_unlock(&rl_tp_mutex);
 	goto out;
 fail:
-	rl_tp_users--;
+	rl_tp_refs--;
 out:
-	mutex_unlock(&rl_tp_mutex);
+	mutex_unlock(&rl_tp_init_mutex);
 	return err;
 }
 
@@ -1595,11 +1603,13 @@ void rl_tp_exit(void)
 {
 	struct rl_tp_ep *ep;
 
-	mutex_lock(&rl_tp_mutex);
-	if (WARN_ON(!rl_tp_users) || --rl_tp_users) {
-		mutex_unlock(&rl_tp_mutex);
+	mutex_lock(&rl_tp_init_mutex);
+	if (WARN_ON(!rl_tp_refs) || --rl_tp_refs) {
+		mutex_unlock(&rl_tp_init_mutex);
 		return;
 	}
+	mutex_lock(&rl_tp_mutex);
+	rl_tp_users = 0;
 	/* owners should have closed their endpoints; stop any left */
 	list_for_each_entry(ep, &rl_tp_eps, node) {
 		WARN_ONCE(1, "raftlog: transport endpoint left open at exit\n");
@@ -1609,4 +1619,5 @@ void rl_tp_exit(void)
 	unregister_pernet_subsys(&rl_tp_net_ops);
 	destroy_workqueue(rl_tp_wq);
 	rl_tp_wq = NULL;
+	mutex_unlock(&rl_tp_init_mutex);
 }
