@@ -8,6 +8,7 @@
  * EIO on writes, metadata writes and reads.
  */
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -671,6 +672,51 @@ static void st_userspace_format(struct kunit *test)
 	st_close(s);
 }
 
+static char *storage_eio_dev;
+module_param(storage_eio_dev, charp, 0444);
+MODULE_PARM_DESC(storage_eio_dev,
+		 "device on which the block layer fails I/O after a byte budget (tests/vm/storage-eio.sh)");
+
+/*
+ * Real block-layer errors (CONFIG_FAIL_MAKE_REQUEST, set up by
+ * tests/vm/storage-eio.sh): the device fails every bio once a byte budget
+ * is spent.  Appends then fail with EIO, the storage enters its failed
+ * state and reports it, and nothing after it pretends to succeed.
+ */
+static void st_block_layer_eio(struct kunit *test)
+{
+	struct rl_storage_cfg cfg = st_cfg(0);
+	struct rl_storage *s = NULL;
+	struct rl_storage_info info;
+	u64 i;
+	s64 t = 0;
+	int err = 0;
+
+	if (!storage_eio_dev)
+		kunit_skip(test, "needs storage_eio_dev= (tests/vm/storage-eio.sh)");
+	KUNIT_ASSERT_EQ(test, rl_storage_format(storage_eio_dev, CLUSTER, GROUP, NODE, 0), 0);
+	memset(&st_cbctx, 0, sizeof(st_cbctx));
+	KUNIT_ASSERT_EQ(test, rl_storage_open(storage_eio_dev, &cfg, &s), 0);
+	st_cur = s;
+	for (i = 1; i <= 400 && !err; i++) {
+		t = st_append(test, s, i, 1, 1);	/* st_len(i): up to 64 KiB */
+		if (t < 0)
+			err = t;
+		else
+			err = rl_storage_wait(s, t);
+	}
+	kunit_info(test, "device failed after %llu appends: %d", i - 1, err);
+	KUNIT_EXPECT_EQ(test, err, -EIO);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.error, -EIO);
+	KUNIT_EXPECT_EQ(test, info.durable_index, i - 2);
+	KUNIT_EXPECT_EQ(test, st_append(test, s, i, 1, 1), -EIO);
+	KUNIT_EXPECT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, 1)), -EIO);
+	st_close(s);
+	KUNIT_EXPECT_EQ(test, st_cbctx.failed, -EIO);
+	pr_info("raftlog-test: storage-eio durable %llu\n", info.durable_index);
+}
+
 static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_open_checks_device),
 	KUNIT_CASE(st_append_read_recover),
@@ -685,6 +731,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_eio_on_meta),
 	KUNIT_CASE(st_eio_on_read),
 	KUNIT_CASE(st_userspace_format),
+	KUNIT_CASE(st_block_layer_eio),
 	{}
 };
 
