@@ -20,6 +20,21 @@
  * check_all and truth_extend); every few rounds the faults heal and a
  * leader must commit within a bound (liveness).  A violation prints the
  * last events and the command that replays the seed.
+ *
+ * Known defects of the core found by this simulator (replay with the
+ * command shown; seeds shift whenever the core changes):
+ *  - A duplicated forwarded PROPOSE is appended twice by the leader, so one
+ *    client proposal commits twice.  The network therefore does not
+ *    duplicate PROPOSE messages unless --dup-propose is given:
+ *      tests/sim/rlsim --seed 1 --nodes 5 --dup-propose
+ *  - (fixed in the core since) a joiner booted with an empty configuration
+ *    forgot the bootstrap voters after a restart and elected itself alone;
+ *    joiners boot with the bootstrap configuration unless
+ *    --joiner-empty-conf is given.
+ *  - (fixed in the core since) a peer whose APPEND window filled with lost
+ *    messages stalled replication for good; a proposal was reported
+ *    -ECANCELED when an uncommitted entry of another term sat at its index,
+ *    and then committed.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -306,6 +321,8 @@ struct sim {
 	int verbose;
 	int dup_propose;
 	int joiner_empty;
+	int ack_early;
+	int no_electable;
 	int faults;		/* in a fault period */
 	u64 rng;
 	u64 now;
@@ -911,7 +928,11 @@ static void node_drain(struct sim *s, struct node *n)
 			apply_entries(s, n, rd.committed, rd.n_committed);
 		for (i = 0; i < rd.n_results; i++)
 			handle_result(s, n, &rd.results[i]);
-		if (rd.n_msgs_after_persist) {
+		if (s->ack_early) {
+			/* a broken caller: acknowledges before persisting */
+			for (i = 0; i < rd.n_msgs_after_persist; i++)
+				net_send(s, &rd.msgs_after_persist[i]);
+		} else if (rd.n_msgs_after_persist) {
 			w->after = xrealloc(NULL, rd.n_msgs_after_persist *
 					    sizeof(*w->after));
 			for (i = 0; i < rd.n_msgs_after_persist; i++)
@@ -1306,7 +1327,7 @@ static void check_all(struct sim *s)
 	for (id = 1; id < s->next_id && !s->failed; id++) {
 		struct node *x = &s->nodes[id];
 
-		if (x->state != N_UP || x->stop_at)
+		if (x->state != N_UP || x->stop_at || s->no_electable)
 			continue;
 		check_electable(s, x, &x->mem, "in-memory");
 		if (!s->failed)
@@ -1845,6 +1866,8 @@ struct opts {
 	int verbose;
 	int dup_propose;
 	int joiner_empty;
+	int ack_early;
+	int no_electable;
 	u32 trace_n;
 };
 
@@ -1892,6 +1915,8 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->verbose = o->verbose;
 	s->dup_propose = o->dup_propose;
 	s->joiner_empty = o->joiner_empty;
+	s->ack_early = o->ack_early;
+	s->no_electable = o->no_electable;
 	set_params(s);
 	s->conf0.n_voters = nodes;
 	for (i = 0; i < nodes; i++)
@@ -1921,10 +1946,12 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		for (k = first; k < s->n_trace; k++)
 			printf("#   %s\n", s->trace[k % TRACE_N]);
 		dump_state(s);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s --verbose\n",
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
-		       o->joiner_empty ? " --joiner-empty-conf" : "");
+		       o->joiner_empty ? " --joiner-empty-conf" : "",
+		       o->ack_early ? " --ack-before-persist" : "",
+		       o->no_electable ? " --no-electable-check" : "");
 	} else if (o->verbose) {
 		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu\n",
 		       ULL(seed), nodes, ULL(s->now), ULL(s->events),
@@ -1947,7 +1974,10 @@ static void usage(void)
 		"  --verbose   one line per seed; twice: every event\n"
 		"  --keep-going  do not stop at the first failing seed\n"
 		"  --dup-propose let the network duplicate forwarded proposals too\n"
-		"  --joiner-empty-conf  nodes added later boot with an empty configuration\n", TICK);
+		"  --joiner-empty-conf  nodes added later boot with an empty configuration\n"
+		"  --ack-before-persist  play a broken caller that sends msgs_after_persist\n"
+		"              at once (self-test of the disk and crash model)\n"
+		"  --no-electable-check  only check consequences (lost or changed commits)\n", TICK);
 	exit(2);
 }
 
@@ -1963,6 +1993,8 @@ int main(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "dup-propose", no_argument, NULL, 'D' },
 		{ "joiner-empty-conf", no_argument, NULL, 'J' },
+		{ "ack-before-persist", no_argument, NULL, 'A' },
+		{ "no-electable-check", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
@@ -1972,7 +2004,7 @@ int main(int argc, char **argv)
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJ", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAE", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -2005,6 +2037,12 @@ int main(int argc, char **argv)
 			break;
 		case 'J':
 			o.joiner_empty = 1;
+			break;
+		case 'A':
+			o.ack_early = 1;
+			break;
+		case 'E':
+			o.no_electable = 1;
 			break;
 		default:
 			usage();

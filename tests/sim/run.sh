@@ -1,7 +1,8 @@
 #!/bin/sh
-# "make run": seeds with the sanitizer build, more seeds with the optimised
-# build (different seeds), then the bug-switch self-test; one final
-# "N passed, N failed" line sums all three (a seed or a caught bug = 1).
+# "make run": seeds with the sanitizer build and more seeds with the
+# optimised build (different seeds), both at once, then the bug-switch
+# self-test; one final "N passed, N failed" line sums all three (a seed or
+# a caught bug counts 1).
 # Usage: run.sh ASAN_SEEDS FAST_SEEDS SELFTEST_SEEDS BUG...
 set -u
 cd "$(dirname "$0")"
@@ -24,17 +25,24 @@ add() {
 	tp=$((tp + p))
 	tf=$((tf + f))
 }
+# the two builds run side by side (two cores)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+./rlsim --seeds "$asan" --keep-going >"$tmp/asan" 2>&1 &
+pa=$!
+./rlsim-fast --seed $((asan + 1)) --seeds "$fast" --keep-going >"$tmp/fast" 2>&1 &
+pf=$!
+wait $pa
+wait $pf
 echo "# rlsim (ASan/UBSan): seeds 1..$asan"
-out=$(./rlsim --seeds "$asan" --keep-going 2>&1)
-echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
-add "$out" rlsim
+grep -v -E '^([0-9]+ passed, [0-9]+ failed|1\.\.[0-9]+)$' "$tmp/asan"
+add "$(cat "$tmp/asan")" rlsim
 echo "# rlsim-fast (-O2): seeds $((asan + 1))..$((asan + fast))"
-out=$(./rlsim-fast --seed $((asan + 1)) --seeds "$fast" --keep-going 2>&1)
-echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
-add "$out" rlsim-fast
+grep -v -E '^([0-9]+ passed, [0-9]+ failed|1\.\.[0-9]+)$' "$tmp/fast"
+add "$(cat "$tmp/fast")" rlsim-fast
 echo "# selftest: each bug switch caught within $max seeds"
 out=$(./selftest.sh "$max" "$@" 2>&1)
-echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+echo "$out" | grep -v -E '^([0-9]+ passed, [0-9]+ failed|1\.\.[0-9]+)$'
 add "$out" selftest
 echo "$tp passed, $tf failed"
 [ "$tf" -eq 0 ]

@@ -5,8 +5,12 @@
 # seed, so the failure is the planted bug's, not some other defect's; and
 # the failure must be a safety violation (the switches break safety rules),
 # not a liveness timeout.
+# An argument starting with "--" instead names simulator flags (commas
+# between them) that make the simulated caller break the contract, e.g.
+# --ack-before-persist,--no-electable-check: the normal build with those
+# flags must fail the same way.
 # Prints one TAP line per switch and "N passed, N failed".
-# Usage: selftest.sh MAX NAME...
+# Usage: selftest.sh MAX NAME|FLAGS...
 set -u
 cd "$(dirname "$0")"
 max=$1
@@ -16,7 +20,16 @@ failed=0
 n=0
 for bug in "$@"; do
 	n=$((n + 1))
-	bin=./rlsim-bug-$bug
+	case $bug in
+	--*)
+		bin="./rlsim-fast $(echo "$bug" | tr , ' ')"
+		label="caller $bug"
+		;;
+	*)
+		bin=./rlsim-bug-$bug
+		label=RAFT_BUG_$bug
+		;;
+	esac
 	seed=1
 	caught=
 	start=$(date +%s)
@@ -41,11 +54,11 @@ for bug in "$@"; do
 	done
 	secs=$(( $(date +%s) - start ))
 	if [ -n "$caught" ]; then
-		echo "ok $n - RAFT_BUG_$bug caught at seed $caught of $max (${secs}s): $why"
-		echo "#   replay: tests/sim/rlsim-bug-$bug --seed $caught --verbose"
+		echo "ok $n - $label caught at seed $caught of $max (${secs}s): $why"
+		echo "#   replay: tests/sim/${bin#./} --seed $caught --verbose"
 		passed=$((passed + 1))
 	else
-		echo "not ok $n - RAFT_BUG_$bug not caught within $max seeds (${secs}s)"
+		echo "not ok $n - $label not caught within $max seeds (${secs}s)"
 		failed=$((failed + 1))
 	fi
 done
