@@ -87,6 +87,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_tp_peer_stats);
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_listener_stats);
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_parse_addr);
 
+/* -- group (kernel/group.c) -- */
+#include "group.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_group_params_parse);
+
 /* -- raft core (kernel/raft/) -- */
 #include "raft/raft_int.h"
 EXPORT_SYMBOL_IF_KUNIT(raft_create);

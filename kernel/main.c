@@ -2,9 +2,13 @@
 /*
  * raftlog: Raft consensus in the kernel.  Module init and exit.
  *
- * The module holds no groups yet; this file owns the module-wide state
- * (parameters, the version) and brings the subsystems up and down in
- * order as they are added.
+ * This file owns the module-wide state (parameters, the version), brings
+ * the subsystems up and down in order, and holds the control operations
+ * that create and destroy a group together with its /dev/raftlog<N>:
+ * rl_ctl_group_create() and rl_ctl_group_destroy() are what the netlink
+ * commands call.  Until netlink exists, groups are created by the `groups`
+ * module parameter at load time and by the debugfs file
+ * raftlog/control ("create SPEC" / "destroy ID") at run time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,8 +16,14 @@
 #include <linux/moduleparam.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/debugfs.h>
+#include <linux/uaccess.h>
 #include <linux/raftlog.h>
 #include "main.h"
+#include "group.h"
+#include "chardev.h"
 
 #define RL_VERSION "0.1.0"
 
@@ -24,16 +34,161 @@ static bool verbose;
 module_param(verbose, bool, 0644);
 MODULE_PARM_DESC(verbose, "Log role and membership changes at info level");
 
+/* Groups to create at load time: "SPEC;SPEC..." (see rl_group_params_parse). */
+static char *groups;
+module_param(groups, charp, 0444);
+MODULE_PARM_DESC(groups,
+		 "Groups to create at load: id=N,node=N,dev=PATH[,peer=ID@IP:PORT]...;...");
+
+static DEFINE_MUTEX(rl_ctl_lock);
+static struct dentry *rl_debugfs;
+
+/* Create a group from a parameter string and give it its device. */
+int rl_ctl_group_create(const struct rl_group_params *p)
+{
+	struct rl_group *g;
+	int err;
+
+	mutex_lock(&rl_ctl_lock);
+	err = rl_group_create(p, &g);
+	if (!err) {
+		err = rl_chardev_add(g);
+		rl_group_put(g);
+		if (err)
+			rl_group_destroy_id(p->group_id);
+	}
+	mutex_unlock(&rl_ctl_lock);
+	return err;
+}
+
+int rl_ctl_group_destroy(u32 id)
+{
+	struct rl_group *g;
+	int err;
+
+	mutex_lock(&rl_ctl_lock);
+	g = rl_group_find(id);
+	if (g) {
+		rl_chardev_remove(g);
+		rl_group_put(g);
+		err = rl_group_destroy_id(id);
+	} else {
+		err = -ENOENT;
+	}
+	mutex_unlock(&rl_ctl_lock);
+	return err;
+}
+
+static int rl_ctl_create_spec(const char *spec)
+{
+	struct rl_group_params *p;
+	char *s;
+	int err;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	s = kstrdup(spec, GFP_KERNEL);
+	if (!p || !s) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = rl_group_params_parse(s, p);
+	if (!err)
+		err = rl_ctl_group_create(p);
+out:
+	if (err)
+		pr_err("cannot create group \"%s\": %d\n", spec, err);
+	kfree(s);
+	kfree(p);
+	return err;
+}
+
+static void rl_ctl_destroy_all(void)
+{
+	struct rl_group *g;
+	u32 id;
+
+	while ((g = rl_group_any())) {
+		id = rl_group_id(g);
+		rl_group_put(g);
+		rl_ctl_group_destroy(id);
+	}
+}
+
+/* debugfs raftlog/control: "create SPEC" or "destroy ID", one per write. */
+static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	char *buf, *cmd, *arg;
+	u32 id;
+	int err;
+
+	if (len > 1024)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	arg = strim(buf);
+	cmd = strsep(&arg, " ");
+	if (!strcmp(cmd, "create") && arg)
+		err = rl_ctl_create_spec(arg);
+	else if (!strcmp(cmd, "destroy") && arg && !kstrtou32(arg, 0, &id))
+		err = rl_ctl_group_destroy(id);
+	else
+		err = -EINVAL;
+	kfree(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations rl_control_fops = {
+	.owner = THIS_MODULE,
+	.write = rl_control_write,
+};
+
 static int __init rl_init(void)
 {
+	char *list, *s, *spec;
+	int err;
+
+	err = rl_chardev_init();
+	if (err)
+		return err;
+	rl_debugfs = debugfs_create_dir("raftlog", NULL);
+	debugfs_create_file("control", 0200, rl_debugfs, NULL,
+			    &rl_control_fops);
+
+	if (groups && *groups) {
+		list = kstrdup(groups, GFP_KERNEL);
+		if (!list) {
+			err = -ENOMEM;
+			goto out;
+		}
+		s = list;
+		while (!err && (spec = strsep(&s, ";")) != NULL) {
+			if (!*strim(spec))
+				continue;
+			err = rl_ctl_create_spec(spec);
+		}
+		kfree(list);
+		if (err)
+			goto out;
+	}
 	pr_info("raftlog %s loaded (protocol %u, format %u)%s\n", rl_version,
 		RAFTLOG_PROTOCOL_VERSION, RAFTLOG_FORMAT_VERSION,
 		verbose ? ", verbose" : "");
 	return 0;
+
+out:
+	rl_ctl_destroy_all();
+	debugfs_remove_recursive(rl_debugfs);
+	rl_chardev_exit();
+	return err;
 }
 
 static void __exit rl_exit(void)
 {
+	debugfs_remove_recursive(rl_debugfs);
+	rl_ctl_destroy_all();
+	rl_chardev_exit();
 	pr_info("raftlog %s unloaded\n", rl_version);
 }
 
