@@ -53,7 +53,12 @@
 #define LIVE_TICKS	(25 * ELECTION)	/* liveness bound after a heal */
 #define TRACE_N		400
 #define TRACE_W		200
-#define BLOB_LEN	16	/* snapshot blob: applied index + chain hash */
+/*
+ * Snapshot blob: applied index, chain hash, then filler derived from both
+ * (so a small max_size_per_msg sends it in several chunks, and a chunk
+ * lost, repeated or misplaced shows).
+ */
+#define BLOB_LEN	300
 #define PAYLOAD_LEN	16	/* client entry: 'P' + id + filler */
 
 /* ------------------------------------------------------------------ */
@@ -289,6 +294,16 @@ struct prop {
 	u64 cc_node;
 };
 
+struct rread {			/* a ReadIndex request */
+	u64 node;
+	u64 node_inc;		/* incarnation of the node */
+	u64 floor;		/* committed entries when it was issued */
+	u64 index;		/* answer */
+	s32 err;
+	u8 pending;
+	u8 answered;
+};
+
 struct inflight {
 	u64 time;
 	u64 seq;
@@ -351,6 +366,9 @@ struct sim {
 
 	struct prop *props;	/* props[pid] */
 	u64 n_props, cap_props;
+	struct rread *reads;	/* reads[ctx] */
+	u64 n_reads, cap_reads;
+	u64 reads_ok, reads_dup;
 	u64 probe;		/* pid of the liveness probe, 0 none */
 	u64 probe_floor;	/* first probe of this liveness window */
 	u64 probe_time;
@@ -709,6 +727,27 @@ static void net_send(struct sim *s, const struct raft_msg *m)
 /* ------------------------------------------------------------------ */
 /* Nodes: boot, drain the ready loop, disk, crash                      */
 
+static void blob_make(u8 *b, u64 index, u64 h)
+{
+	u64 st = mix(index, h);
+	u32 i;
+
+	rl_put_le64(b, index);
+	rl_put_le64(b + 8, h);
+	for (i = 16; i < BLOB_LEN; i++)
+		b[i] = (u8)rng_next(&st);
+}
+
+static int blob_ok(const u8 *b, u64 len, u64 index)
+{
+	u8 want[BLOB_LEN];
+
+	if (len != BLOB_LEN || rl_get_le64(b) != index)
+		return 0;
+	blob_make(want, index, rl_get_le64(b + 8));
+	return !memcmp(want, b, BLOB_LEN);
+}
+
 static u32 node_rand(void *cookie)
 {
 	struct node *n = cookie;
@@ -779,6 +818,55 @@ static void handle_result(struct sim *s, struct node *n,
 		fail(s, "proposal %llu: unexpected error %d", ULL(res->id),
 		     res->err);
 	}
+}
+
+/*
+ * A ReadIndex answer is linearizable: its index covers every entry
+ * committed before the read was issued (and nothing not yet committed).
+ */
+static void handle_read(struct sim *s, struct node *n,
+			const struct raft_read_state *rs)
+{
+	struct rread *q = rs->ctx && rs->ctx <= s->n_reads ?
+			  &s->reads[rs->ctx] : NULL;
+
+	if (!q || q->node != n->id) {
+		fail(s, "node %llu answered read %llu that was not issued there",
+		     ULL(n->id), ULL(rs->ctx));
+		return;
+	}
+	if (!q->pending) {
+		/*
+		 * A READ_INDEX(_RESP) the network duplicated reaches the
+		 * client twice (minor defect of the core, see the report):
+		 * each answer must still be linearizable.
+		 */
+		if (!q->answered && q->node_inc == n->incarnation) {
+			fail(s, "node %llu answered read %llu that it had refused",
+			     ULL(n->id), ULL(rs->ctx));
+			return;
+		}
+		s->reads_dup++;
+	}
+	q->pending = 0;
+	q->answered = 1;
+	q->err = rs->err;
+	q->index = rs->index;
+	trace(s, "n%llu read r%llu: err %d index %llu", ULL(n->id),
+	      ULL(rs->ctx), rs->err, ULL(rs->index));
+	if (rs->err == -EAGAIN)
+		return;
+	if (rs->err) {
+		fail(s, "read %llu: unexpected error %d", ULL(rs->ctx), rs->err);
+		return;
+	}
+	s->reads_ok++;
+	if (rs->index < q->floor)
+		fail(s, "stale read: read %llu on node %llu got index %llu, but %llu was committed before it was issued",
+		     ULL(rs->ctx), ULL(n->id), ULL(rs->index), ULL(q->floor));
+	else if (rs->index > s->truth_n)
+		fail(s, "read %llu on node %llu got index %llu, beyond anything committed (%llu)",
+		     ULL(rs->ctx), ULL(n->id), ULL(rs->index), ULL(s->truth_n));
 }
 
 /* Apply committed entries to the node's state machine (a chain hash). */
@@ -852,8 +940,7 @@ static void node_drain(struct sim *s, struct node *n)
 			const struct raft_snapshot *sn = rd.snapshot;
 			u64 idx = sn->meta.index, h;
 
-			if (sn->len != BLOB_LEN ||
-			    rl_get_le64(sn->data) != idx) {
+			if (!blob_ok(sn->data, sn->len, idx)) {
 				fail(s, "node %llu got a snapshot at %llu with a foreign blob",
 				     ULL(n->id), ULL(idx));
 				raft_advance(n->r, &rd);
@@ -928,6 +1015,8 @@ static void node_drain(struct sim *s, struct node *n)
 			apply_entries(s, n, rd.committed, rd.n_committed);
 		for (i = 0; i < rd.n_results; i++)
 			handle_result(s, n, &rd.results[i]);
+		for (i = 0; i < rd.n_reads; i++)
+			handle_read(s, n, &rd.reads[i]);
 		if (s->ack_early) {
 			/* a broken caller: acknowledges before persisting */
 			for (i = 0; i < rd.n_msgs_after_persist; i++)
@@ -1055,8 +1144,7 @@ static void node_boot(struct sim *s, struct node *n)
 		ents[i].len = d->log.e[i].len;
 		ents[i].data = d->log.e[i].data;
 	}
-	rl_put_le64(blob, d->snap.index);
-	rl_put_le64(blob + 8, d->log.base_h);
+	blob_make(blob, d->snap.index, d->log.base_h);
 	memset(&boot, 0, sizeof(boot));
 	boot.hs = d->hs;
 	boot.snap = d->snap;
@@ -1146,6 +1234,9 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	elog_free(&n->mem);
 	trace(s, "n%llu %s (%llu of %llu writes completed)", ULL(n->id),
 	      wipe ? "stopped and wiped" : "crashes", ULL(k), ULL(cnt));
+	for (i = 1; i <= s->n_reads; i++)
+		if (s->reads[i].node == n->id)
+			s->reads[i].pending = 0;
 	/* the clients lose their connection: outcome unknown */
 	for (i = 1; i <= s->n_props; i++)
 		if (s->props[i].node == n->id &&
@@ -1340,11 +1431,19 @@ static void check_all(struct sim *s)
 
 static void msg_trace(struct sim *s, const struct raft_msg *m)
 {
-	trace(s, "n%llu <- n%llu %s t%llu i%llu lt%llu c%llu n%u%s%s ctx%llu",
+	if (m->type == RAFT_MSG_SNAPSHOT || m->type == RAFT_MSG_SNAPSHOT_RESP) {
+		trace(s, "n%llu <- n%llu %s t%llu snap %llu/%llu off %llu len %u%s%s",
+		      ULL(m->to), ULL(m->from), raft_msg_type_name(m->type),
+		      ULL(m->term), ULL(m->snap.index), ULL(m->snap.term),
+		      ULL(m->snap_offset), m->snap_len,
+		      m->snap_done ? " done" : "", m->reject ? " reject" : "");
+		return;
+	}
+	trace(s, "n%llu <- n%llu %s t%llu i%llu lt%llu c%llu n%u%s ctx%llu err%d",
 	      ULL(m->to), ULL(m->from), raft_msg_type_name(m->type),
 	      ULL(m->term), ULL(m->index), ULL(m->log_term), ULL(m->commit),
-	      m->n_entries, m->reject ? " reject" : "",
-	      m->type == RAFT_MSG_SNAPSHOT ? " snap" : "", ULL(m->context));
+	      m->n_entries, m->reject ? " reject" : "", ULL(m->context),
+	      m->error);
 }
 
 static void deliver(struct sim *s)
@@ -1393,6 +1492,33 @@ static void propose(struct sim *s, struct node *n, u8 kind)
 	} else if (kind == K_PROBE) {
 		s->probe = pid;
 		s->probe_time = s->now;
+	}
+	node_drain(s, n);
+	check_all(s);
+}
+
+static void read_index(struct sim *s, struct node *n)
+{
+	struct rread *q;
+	int err;
+
+	if (s->n_reads + 1 >= s->cap_reads) {
+		s->cap_reads = s->cap_reads ? 2 * s->cap_reads : 256;
+		s->reads = xrealloc(s->reads, s->cap_reads * sizeof(*q));
+	}
+	q = &s->reads[++s->n_reads];
+	memset(q, 0, sizeof(*q));
+	q->node = n->id;
+	q->node_inc = n->incarnation;
+	q->floor = s->truth_n;
+	q->pending = 1;
+	err = raft_read_index(n->r, s->n_reads);
+	trace(s, "client r%llu -> n%llu read index: %d", ULL(s->n_reads),
+	      ULL(n->id), err);
+	if (err) {
+		q->pending = 0;
+		if (err != -EAGAIN)
+			fail(s, "raft_read_index: unexpected %d", err);
 	}
 	node_drain(s, n);
 	check_all(s);
@@ -1541,8 +1667,7 @@ static void compact(struct sim *s)
 	if (!elog_at(&n->mem, idx) || !elog_at(&n->disk.log, idx) ||
 	    elog_at(&n->disk.log, idx)->h != elog_at(&n->mem, idx)->h)
 		return;
-	rl_put_le64(blob, idx);
-	rl_put_le64(blob + 8, elog_at(&n->mem, idx)->h);
+	blob_make(blob, idx, elog_at(&n->mem, idx)->h);
 	err = raft_compact(n->r, idx, blob, sizeof(blob));
 	trace(s, "n%llu compacts to %llu: %d", ULL(n->id), ULL(idx), err);
 	if (err) {
@@ -1696,6 +1821,12 @@ static void step_time(struct sim *s, int faults)
 
 		if (n)
 			propose(s, n, K_CLIENT);
+	}
+	if (!s->failed && chance(s, 15)) {
+		struct node *n = pick(s, N_UP);
+
+		if (n)
+			read_index(s, n);
 	}
 	s->now++;
 }
@@ -1856,6 +1987,7 @@ static void sim_free(struct sim *s)
 	free(s->leader_of);
 	free(s->tab);
 	free(s->props);
+	free(s->reads);
 }
 
 struct opts {
@@ -1953,10 +2085,11 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		       o->ack_early ? " --ack-before-persist" : "",
 		       o->no_electable ? " --no-electable-check" : "");
 	} else if (o->verbose) {
-		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu\n",
+		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu\n",
 		       ULL(seed), nodes, ULL(s->now), ULL(s->events),
 		       ULL(s->msgs_sent), ULL(s->truth_n), ULL(s->elections),
-		       ULL(s->max_term), ULL(s->crashes), ULL(s->n_props));
+		       ULL(s->max_term), ULL(s->crashes), ULL(s->n_props),
+		       ULL(s->reads_ok), ULL(s->n_reads));
 	}
 	sim_free(s);
 	free(s);
