@@ -889,6 +889,8 @@ static void rl_clip_appends(struct rl_storage *s, u64 last)
 	list_for_each_entry(op, &s->ops, node)
 		if (op->kind == RL_OP_APPEND && op->index > last)
 			op->index = last;
+	if (last >= s->acc_last)
+		return;
 	for (i = max(last + 1, s->win_first); i <= s->acc_last; i++)
 		win_free(s, i);
 	if (s->win_first > last + 1)
