@@ -16,10 +16,26 @@
  * msgs go out at once, msgs_after_persist only when the batch (and every
  * batch before it) is durable, then raft_persisted() is reported.
  *
- * After every event the checker verifies Raft's safety properties (see
- * check_all and truth_extend); every few rounds the faults heal and a
- * leader must commit within a bound (liveness).  A violation prints the
- * last events and the command that replays the seed.
+ * After every event the checker verifies:
+ *  - at most one leader per term;
+ *  - log matching: one (index, term) anywhere, ever, means one entry and
+ *    one prefix (chain hashes);
+ *  - leader completeness: a leader holds every entry committed in an
+ *    earlier term;
+ *  - every node's committed prefix, and every applied entry and installed
+ *    snapshot, is a prefix of the one committed sequence, which never
+ *    changes (so nothing committed is lost, also across crashes);
+ *  - committed entries are safe: no node that could still win an election
+ *    lacks one (catches a figure-8 commit the moment it happens);
+ *  - hard state never goes back (term) nor changes its vote in a term,
+ *    in memory and on disk;
+ *  - each client proposal commits at most once, exactly where and when it
+ *    was acknowledged, never after a definite error;
+ *  - ReadIndex answers are linearizable (cover everything committed before
+ *    the read was issued, nothing beyond what is committed);
+ * and every round the faults heal and a voter must lead and commit a
+ * fresh proposal within a bound (liveness).  A violation prints the last
+ * events, the cluster state and the command that replays the seed.
  *
  * Known defects of the core found by this simulator (replay with the
  * command shown; seeds shift whenever the core changes):
@@ -27,14 +43,15 @@
  *    client proposal commits twice.  The network therefore does not
  *    duplicate PROPOSE messages unless --dup-propose is given:
  *      tests/sim/rlsim --seed 1 --nodes 5 --dup-propose
- *  - (fixed in the core since) a joiner booted with an empty configuration
- *    forgot the bootstrap voters after a restart and elected itself alone;
- *    joiners boot with the bootstrap configuration unless
- *    --joiner-empty-conf is given.
- *  - (fixed in the core since) a peer whose APPEND window filled with lost
- *    messages stalled replication for good; a proposal was reported
- *    -ECANCELED when an uncommitted entry of another term sat at its index,
- *    and then committed.
+ *  - A duplicated READ_INDEX or READ_INDEX_RESP gives the client a second
+ *    answer for one read (each still linearizable; tolerated, counted).
+ *  - In the first core commits, since fixed: a peer whose APPEND window
+ *    filled with lost messages stalled replication for good (liveness);
+ *    a proposal was reported -ECANCELED when an uncommitted entry of
+ *    another term sat at its index, and then committed; a joiner booted
+ *    with an empty configuration forgot the bootstrap voters after a
+ *    restart and elected itself alone.  Joiners boot with the bootstrap
+ *    configuration unless --joiner-empty-conf is given.
  */
 #include <getopt.h>
 #include <stdarg.h>
