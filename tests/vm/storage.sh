@@ -8,14 +8,15 @@ set -u
 . ./lib.sh
 
 DEV=/dev/ram2
-tap_plan 12
+tap_plan 15
 modprobe_deps
 tap_ok "raftctl format $DEV" raftctl format $DEV --cluster-id 4242 --group 7 --node 3
 tap_ok "format refuses a formatted device" sh -c "! raftctl format $DEV --cluster-id 1 --group 1 --node 1"
 tap_ok "fresh format inspects clean" raftctl inspect $DEV
 
 insmod /lib/raftlog/raftlog.ko
-printf '%s' 'raftlog_storage.st_userspace_format' >/sys/module/kunit/parameters/filter_glob
+# st_ring_wraparound leaves /dev/ram0 with a ring lapped 4 times
+printf '%s' 'raftlog_storage.st_[ur]*' >/sys/module/kunit/parameters/filter_glob
 insmod /lib/raftlog/raftlog_test.ko
 tap_ok "kernel opened raftctl's format and wrote a log (KUnit case passed)" \
 	sh -c "dmesg | grep -E 'ok [0-9]+ st_userspace_format\$' | grep -qv 'not ok'"
@@ -31,6 +32,14 @@ tap_ok "hard state term 2 vote 3 commit 12" sh -c \
 	"raftctl inspect -j $DEV | grep -q '\"term\":2,\"vote\":3,\"commit\":12'"
 tap_ok "snapshot at 10 is current and valid" sh -c \
 	"raftctl inspect $DEV | grep -A1 'snapshot area .*(current)' | grep -q 'status *ok'"
+
+tap_ok "KUnit case st_ring_wraparound passed" \
+	sh -c "dmesg | grep -E 'ok [0-9]+ st_ring_wraparound\$' | grep -qv 'not ok'"
+raftctl inspect /dev/ram0 >/tmp/inspect0.out 2>&1
+rc=$?
+grep -E '^(log|  @)' /tmp/inspect0.out | sed 's/^/# /'
+tap_ok "raftctl inspect accepts the kernel's lapped ring" test $rc -eq 0
+tap_ok "... and recovers the same log (813..840)" grep -q "first index 813, last index 840" /tmp/inspect0.out
 
 # damage: one byte in the data of the first live record
 ring_off=$(awk '$1 == "ring_off" { print $2 }' /tmp/inspect.out)

@@ -337,8 +337,9 @@ static void print_rec(struct insp *in, uint64_t off, const struct rl_rec *r,
 static int do_records(struct insp *in, const struct rl_meta *m)
 {
 	struct rl_scan s;
-	uint64_t off = m->head_off, used = 0, last;
+	uint64_t off = m->head_off, used = 0, last, prev_last;
 	const char *end = "end of log";
+	char verdict[64];
 
 	rl_scan_init(&s, m);
 	if (in->j.on)
@@ -399,6 +400,7 @@ static int do_records(struct insp *in, const struct rl_meta *m)
 			end = "bad record";
 			break;
 		}
+		prev_last = s.last;
 		err = rl_scan_add(&s, &r);
 		if (err == RL_DISK_ESEQ || err == RL_DISK_EEPOCH) {
 			/* a stale record: an older lap, or cut by a truncation */
@@ -414,8 +416,14 @@ static int do_records(struct insp *in, const struct rl_meta *m)
 			end = "bad record";
 			break;
 		}
-		print_rec(in, at, &r, 0, s.cut < r.first_index - 1 ?
-			  "ok (truncates earlier entries)" : "ok", false);
+		if (s.nrec > 1 && s.cut < prev_last) {
+			snprintf(verdict, sizeof(verdict),
+				 "ok (earlier entries above %llu are dead)",
+				 (unsigned long long)s.cut);
+			print_rec(in, at, &r, 0, verdict, false);
+		} else {
+			print_rec(in, at, &r, 0, "ok", false);
+		}
 		used += r.blocks;
 		off = at + r.blocks;
 		if (off >= in->sb.ring_blocks)
