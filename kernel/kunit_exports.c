@@ -116,9 +116,12 @@ EXPORT_SYMBOL_IF_KUNIT(raft_msg_type_name);
 EXPORT_SYMBOL_IF_KUNIT(raft_role_name);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode_full);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode_full);
 /* internals the white-box tests use */
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_apply);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_valid);
 EXPORT_SYMBOL_IF_KUNIT(raft_cur_conf);
 EXPORT_SYMBOL_IF_KUNIT(raft_become_follower);
 EXPORT_SYMBOL_IF_KUNIT(raft_vec_reserve);
+EXPORT_SYMBOL_IF_KUNIT(raft_log_entry);

@@ -12,6 +12,7 @@
 #include "raft_int.h"
 
 #define CC_VERSION 1
+#define CC_VERSION_FULL 2
 
 void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type, u64 node)
 {
@@ -20,17 +21,64 @@ void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type, u64 node)
 	rl_put_le64(buf + 2, node);
 }
 
-int raft_conf_change_decode(const u8 *buf, u32 len, u8 *type, u64 *node)
+u32 raft_conf_change_encode_full(u8 buf[RAFT_CONF_CHANGE_MAX_SIZE], u8 type,
+				 u64 node, const struct raft_conf *result)
 {
-	if (!buf || len != RAFT_CONF_CHANGE_SIZE || buf[0] != CC_VERSION)
+	u32 i, n = RAFT_CONF_CHANGE_SIZE + 2;
+
+	raft_conf_change_encode(buf, type, node);
+	buf[0] = CC_VERSION_FULL;
+	buf[10] = result->n_voters;
+	buf[11] = result->n_learners;
+	for (i = 0; i < result->n_voters; i++, n += 8)
+		rl_put_le64(buf + n, result->voters[i]);
+	for (i = 0; i < result->n_learners; i++, n += 8)
+		rl_put_le64(buf + n, result->learners[i]);
+	return n;
+}
+
+int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
+				 struct raft_conf *result)
+{
+	struct raft_conf c;
+	u32 i, n = RAFT_CONF_CHANGE_SIZE + 2;
+
+	if (!buf || len < RAFT_CONF_CHANGE_SIZE)
 		return -EINVAL;
 	if (buf[1] < RAFT_CC_ADD_VOTER || buf[1] > RAFT_CC_REMOVE)
 		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	if (buf[0] == CC_VERSION) {
+		if (len != RAFT_CONF_CHANGE_SIZE)
+			return -EINVAL;
+	} else if (buf[0] == CC_VERSION_FULL) {
+		if (len < n || buf[10] > RAFT_MAX_MEMBERS ||
+		    buf[11] > RAFT_MAX_MEMBERS ||
+		    len != n + 8 * (u32)(buf[10] + buf[11]))
+			return -EINVAL;
+		c.n_voters = buf[10];
+		c.n_learners = buf[11];
+		for (i = 0; i < c.n_voters; i++, n += 8)
+			c.voters[i] = rl_get_le64(buf + n);
+		for (i = 0; i < c.n_learners; i++, n += 8)
+			c.learners[i] = rl_get_le64(buf + n);
+		if (!c.n_voters || !raft_conf_valid(&c))
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
 	*type = buf[1];
 	*node = rl_get_le64(buf + 2);
 	if (*node == RAFT_NONE)
 		return -EINVAL;
+	if (result)
+		*result = c;
 	return 0;
+}
+
+int raft_conf_change_decode(const u8 *buf, u32 len, u8 *type, u64 *node)
+{
+	return raft_conf_change_decode_full(buf, len, type, node, NULL);
 }
 
 static int find(const u64 *ids, u32 n, u64 id)
@@ -156,6 +204,7 @@ const struct raft_conf *raft_conf_at(const struct raft *r, u64 index)
 int raft_hist_on_append(struct raft *r, const struct raft_entry *e)
 {
 	struct raft_conf_hist *h;
+	struct raft_conf full;
 	u8 type;
 	u64 node;
 
@@ -167,11 +216,21 @@ int raft_hist_on_append(struct raft *r, const struct raft_entry *e)
 	h = &r->hist[r->n_hist];
 	h->index = e->index;
 	h->conf = r->hist[r->n_hist - 1].conf;
-	/* an invalid change (a leader's bug) leaves the conf as it was */
-	if (raft_conf_change_decode(e->data, e->len, &type, &node) ||
-	    raft_conf_apply(&h->conf, type, node))
+	/*
+	 * A full payload states the resulting configuration; a bare change
+	 * applies to the previous one.  An invalid change (a leader's bug)
+	 * leaves the configuration as it was.
+	 */
+	if (raft_conf_change_decode_full(e->data, e->len, &type, &node,
+					 &full)) {
 		rl_warn("ignoring invalid conf change at %llu",
 			(unsigned long long)e->index);
+	} else if (full.n_voters) {
+		h->conf = full;
+	} else if (raft_conf_apply(&h->conf, type, node)) {
+		rl_warn("ignoring inapplicable conf change at %llu",
+			(unsigned long long)e->index);
+	}
 	r->n_hist++;
 	return 0;
 }

@@ -146,6 +146,14 @@ void raft_pr_free_to(struct raft_progress *pr, u64 index)
 	}
 }
 
+void raft_pr_free_first(struct raft_progress *pr)
+{
+	if (!pr->in_count)
+		return;
+	pr->in_start = (pr->in_start + 1) % pr->in_cap;
+	pr->in_count--;
+}
+
 int raft_pr_paused(const struct raft_progress *pr)
 {
 	switch (pr->state) {

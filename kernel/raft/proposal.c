@@ -4,9 +4,9 @@
  *
  * A proposal is identified by the caller's id.  Once its index and term
  * are known (at once on the leader; from PROPOSE_RESP when forwarded) the
- * outcome is read off the local log: committed with that term at that
- * index means success; another term at that index means it was overwritten
- * and will never commit.  A forwarded proposal the leader never answered
+ * outcome is read off the local log once that index is committed (and
+ * handed out for applying): our term there means success, another term
+ * means it was overwritten and will never commit.  A forwarded proposal the leader never answered
  * times out with an "unknown outcome" error.
  */
 #include "raft_int.h"
@@ -51,25 +51,20 @@ static int decide(const struct raft *r, const struct raft_pending_prop *p,
 {
 	u64 t;
 
-	if (!p->acked)
+	/*
+	 * Only a committed entry is final: another term at our index in an
+	 * uncommitted suffix may itself be overwritten again by a leader
+	 * that still has our entry.
+	 */
+	if (!p->acked || p->index > limit)
 		return 0;
 	if (raft_log_term(&r->log, p->index, &t) == 0) {
-		if (t != p->term) {
-			*err = -ECANCELED;
-			return 1;
-		}
-		if (p->index <= limit) {
-			*err = 0;
-			return 1;
-		}
-		return 0;
-	}
-	if (p->index <= r->log.snap_index) {
-		/* compacted before we could look: outcome unknown */
-		*err = -ETIMEDOUT;
+		*err = t == p->term ? 0 : -ECANCELED;
 		return 1;
 	}
-	return 0;
+	/* compacted before we could look: outcome unknown */
+	*err = -ETIMEDOUT;
+	return 1;
 }
 
 int raft_props_decidable(const struct raft *r, u64 limit)

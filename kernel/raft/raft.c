@@ -967,6 +967,9 @@ static int step_leader(struct raft *r, const struct raft_msg *m)
 	case RAFT_MSG_HEARTBEAT_RESP:
 		pr->recent_active = 1;
 		pr->probe_sent = 0;
+		/* a full window of APPENDs may all be lost: free one slot */
+		if (pr->state == RAFT_PR_REPLICATE && pr->in_count >= pr->in_cap)
+			raft_pr_free_first(pr);
 		if (m->context > pr->read_ack && m->context <= r->read_seq) {
 			pr->read_ack = m->context;
 			raft_ri_on_ack(r);
@@ -1046,7 +1049,21 @@ static int step(struct raft *r, const struct raft_msg *m)
 			   m->type == RAFT_MSG_SNAPSHOT) {
 			raft_become_follower(r, m->term, m->from);
 		} else {
+			/*
+			 * A newer term but no leader: only granting a vote
+			 * or hearing from a leader restarts the election
+			 * timer (Raft figure 2), so a candidate with a stale
+			 * log cannot keep a better one from campaigning.
+			 */
+			u32 elapsed = r->election_elapsed;
+			u32 timeout = r->randomized_timeout;
+			int was_follower = r->role == RAFT_FOLLOWER;
+
 			raft_become_follower(r, m->term, RAFT_NONE);
+			if (was_follower) {
+				r->election_elapsed = elapsed;
+				r->randomized_timeout = timeout;
+			}
 		}
 	} else if (m->term < r->term) {
 		if ((r->cfg.check_quorum || r->cfg.pre_vote) &&
@@ -1054,10 +1071,19 @@ static int step(struct raft *r, const struct raft_msg *m)
 		     m->type == RAFT_MSG_HEARTBEAT)) {
 			/* tell a stale leader about the newer term */
 			raft_new_msg(r, RAFT_MSG_APPEND_RESP, m->from);
-		} else if (m->type == RAFT_MSG_PREVOTE) {
+		} else if (m->type == RAFT_MSG_PREVOTE ||
+			   m->type == RAFT_MSG_VOTE) {
+			/*
+			 * Reject with our term, so a candidate that fell
+			 * behind (say, one we no longer send to under a
+			 * stale configuration) catches up instead of
+			 * campaigning in old terms forever.
+			 */
 			struct raft_msg *resp;
 
-			resp = raft_new_msg(r, RAFT_MSG_PREVOTE_RESP, m->from);
+			resp = raft_new_msg(r, m->type == RAFT_MSG_VOTE ?
+					    RAFT_MSG_VOTE_RESP :
+					    RAFT_MSG_PREVOTE_RESP, m->from);
 			if (resp)
 				resp->reject = 1;
 		}
@@ -1143,7 +1169,8 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 {
 	struct raft_conf *c;
-	u8 buf[RAFT_CONF_CHANGE_SIZE];
+	u8 *buf;
+	u32 len;
 	u64 index;
 	int err;
 
@@ -1161,12 +1188,19 @@ int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 		return -ENOMEM;
 	*c = *raft_cur_conf(r);
 	err = raft_conf_apply(c, type, node);
-	rl_free(c);
-	if (err)
+	if (err) {
+		rl_free(c);
 		return err;
-	raft_conf_change_encode(buf, type, node);
-	err = propose_entry(r, RAFT_ENTRY_CONF_CHANGE, buf, sizeof(buf),
-			    &index);
+	}
+	buf = rl_malloc(RAFT_CONF_CHANGE_MAX_SIZE);
+	if (!buf) {
+		rl_free(c);
+		return -ENOMEM;
+	}
+	len = raft_conf_change_encode_full(buf, type, node, c);
+	rl_free(c);
+	err = propose_entry(r, RAFT_ENTRY_CONF_CHANGE, buf, len, &index);
+	rl_free(buf);
 	if (err)
 		return err;
 	if (raft_props_add(r, id, index, r->term, 1))

@@ -100,13 +100,30 @@ enum raft_conf_change_type {
 	RAFT_CC_REMOVE		= 3,	/* remove a voter or a learner */
 };
 
-/* The payload of a RAFT_ENTRY_CONF_CHANGE entry: version, type, node id. */
-#define RAFT_CONF_CHANGE_SIZE	10
+/*
+ * The payload of a RAFT_ENTRY_CONF_CHANGE entry.  Version 1 is the change
+ * alone: version, type, node id (RAFT_CONF_CHANGE_SIZE bytes).  Version 2,
+ * which leaders write, adds the whole resulting configuration (counts and
+ * ids, at most RAFT_CONF_CHANGE_MAX_SIZE bytes), so a node that joined with
+ * an empty configuration knows the exact membership from the first change
+ * in its log on, across restarts.
+ */
+#define RAFT_CONF_CHANGE_SIZE		10
+#define RAFT_CONF_CHANGE_MAX_SIZE	(12 + 16 * RAFT_MAX_MEMBERS)
 
 void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type,
 			     u64 node);
-/* Returns 0 or -EINVAL when the payload is not a valid conf change. */
+/* Version 2: returns the payload length. */
+u32 raft_conf_change_encode_full(u8 buf[RAFT_CONF_CHANGE_MAX_SIZE], u8 type,
+				 u64 node, const struct raft_conf *result);
+/*
+ * Either version: returns 0 or -EINVAL when the payload is not a valid
+ * conf change.  result may be NULL; it is filled from a version 2 payload
+ * (n_voters stays 0 for version 1).
+ */
 int raft_conf_change_decode(const u8 *buf, u32 len, u8 *type, u64 *node);
+int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
+				 struct raft_conf *result);
 
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                           */

@@ -92,6 +92,7 @@ int raft_pr_maybe_update(struct raft_progress *pr, u64 n);
 int raft_pr_maybe_decr(struct raft_progress *pr, u64 rejected, u64 hint);
 void raft_pr_sent(struct raft_progress *pr, u64 last, u64 n_entries);
 void raft_pr_free_to(struct raft_progress *pr, u64 index);
+void raft_pr_free_first(struct raft_progress *pr);
 int raft_pr_paused(const struct raft_progress *pr);
 
 /* ---- quorum.c ---- */

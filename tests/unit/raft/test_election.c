@@ -161,6 +161,27 @@ RL_TEST(one_vote_per_term)
 	raft_destroy(r);
 }
 
+/* Raft figure 2: a stale RequestVote is answered with the current term. */
+RL_TEST(stale_vote_is_rejected_with_current_term)
+{
+	struct raft *r = th_node(1, 3, NULL, 0, 5, no_prevote);
+	struct raft_msg m;
+	struct raft_ready rd;
+	const struct raft_msg *resp;
+
+	RL_ASSERT(r);
+	th_msg(&m, RAFT_MSG_VOTE, 2, 1, 3);
+	raft_step(r, &m);
+	raft_ready(r, &rd);
+	resp = th_find(&rd, RAFT_MSG_VOTE_RESP, 2, NULL);
+	RL_ASSERT(resp != NULL);
+	RL_EXPECT_EQ(resp->reject, 1);
+	RL_EXPECT_EQ(resp->term, 5);
+	RL_EXPECT_EQ(rd.hs.vote, 0);
+	raft_advance(r, &rd);
+	raft_destroy(r);
+}
+
 RL_TEST(higher_term_turns_leader_into_follower)
 {
 	struct tnet *t = tnet_new(3, no_prevote);
@@ -304,6 +325,7 @@ RL_SUITE(raft_election,
 	 RL_CASE(vote_requires_up_to_date_log),
 	 RL_CASE(vote_sent_only_after_it_is_durable),
 	 RL_CASE(one_vote_per_term),
+	 RL_CASE(stale_vote_is_rejected_with_current_term),
 	 RL_CASE(higher_term_turns_leader_into_follower),
 	 RL_CASE(prevote_keeps_partitioned_node_from_disrupting),
 	 RL_CASE(check_quorum_leader_steps_down_when_cut_off),

@@ -36,6 +36,83 @@ RL_TEST(conf_change_codec_round_trip_and_rejects_garbage)
 		     -EINVAL);
 }
 
+RL_TEST(full_conf_change_codec_round_trip)
+{
+	struct raft_conf c = { .n_voters = 2, .n_learners = 1,
+			       .voters = { 1, 3 }, .learners = { 7 } };
+	struct raft_conf out;
+	u8 *buf = rl_malloc(RAFT_CONF_CHANGE_MAX_SIZE);
+	u8 type = 0;
+	u64 node = 0;
+	u32 len;
+
+	RL_ASSERT(buf);
+	len = raft_conf_change_encode_full(buf, RAFT_CC_ADD_LEARNER, 7, &c);
+	RL_EXPECT_EQ(len, 12 + 3 * 8);
+	RL_EXPECT_EQ(raft_conf_change_decode_full(buf, len, &type, &node, &out),
+		     0);
+	RL_EXPECT_EQ(type, RAFT_CC_ADD_LEARNER);
+	RL_EXPECT_EQ(node, 7);
+	RL_EXPECT_EQ(out.n_voters, 2);
+	RL_EXPECT_EQ(out.voters[1], 3);
+	RL_EXPECT_EQ(out.learners[0], 7);
+	/* the plain decoder reads it too; lengths must agree with counts */
+	RL_EXPECT_EQ(raft_conf_change_decode(buf, len, &type, &node), 0);
+	RL_EXPECT_EQ(raft_conf_change_decode(buf, len - 1, &type, &node),
+		     -EINVAL);
+	buf[10] = RAFT_MAX_MEMBERS + 1;
+	RL_EXPECT_EQ(raft_conf_change_decode(buf, len, &type, &node), -EINVAL);
+	rl_free(buf);
+}
+
+/*
+ * A node that joined with an empty configuration and restarts from its
+ * durable log knows the exact membership: the leader's conf-change entries
+ * carry the whole configuration, so it never elects itself alone.
+ */
+RL_TEST(joiner_restarts_with_exact_membership)
+{
+	struct tnet *t = tnet_new(3, NULL);
+	struct raft_config cfg;
+	struct raft_boot *b;
+	struct raft_entry *ents;
+	struct raft *r;
+	u64 i, last, seed = 3;
+	int err;
+
+	RL_ASSERT(t);
+	tnet_campaign(t, 1);
+	tnet_tick_all(t, 1);
+	TH_ASSERT_EQ(tnet_add_empty(t, 4, NULL), 0);
+	TH_EQ(raft_propose_conf_change(t->node[1].r, RAFT_CC_ADD_LEARNER, 4,
+				       1), 0);
+	tnet_tick_all(t, 3);
+	TH_EQ(raft_propose_conf_change(t->node[1].r, RAFT_CC_ADD_VOTER, 4, 2),
+	      0);
+	tnet_tick_all(t, 3);
+	RL_EXPECT_EQ(tnet_status(t, 4)->conf.n_voters, 4);
+	/* reboot node 4 from its log alone, with an empty configuration */
+	last = raft_log_last(&t->node[4].r->log);
+	b = rl_zalloc(sizeof(*b));
+	ents = rl_calloc(last, sizeof(*ents));
+	RL_ASSERT(b && ents);
+	for (i = 0; i < last; i++)
+		ents[i] = *raft_log_entry(&t->node[4].r->log, i + 1);
+	b->entries = ents;
+	b->n_entries = last;
+	b->hs.term = t->node[4].r->term;
+	tnet_default_config(&cfg, 4);
+	cfg.rand_cookie = &seed;
+	r = raft_create(&cfg, b, &err);
+	RL_ASSERT(r);
+	RL_EXPECT_EQ(raft_cur_conf(r)->n_voters, 4);
+	RL_EXPECT_EQ(raft_cur_conf(r)->n_learners, 0);
+	raft_destroy(r);
+	rl_free(ents);
+	rl_free(b);
+	tnet_free(t);
+}
+
 /* Table of single-server changes against the conf {1,2,3} + learner 4. */
 static const struct {
 	u8 type;
@@ -249,6 +326,8 @@ RL_TEST(leader_removing_itself_steps_down_after_commit)
 RL_SUITE(raft_membership,
 	 RL_CASE(conf_change_codec_round_trip_and_rejects_garbage),
 	 RL_CASE(conf_apply_table),
+	 RL_CASE(full_conf_change_codec_round_trip),
+	 RL_CASE(joiner_restarts_with_exact_membership),
 	 RL_CASE(learner_catches_up_without_voting_then_is_promoted),
 	 RL_CASE(conf_change_takes_effect_when_appended),
 	 RL_CASE(truncated_conf_change_reverts),

@@ -331,6 +331,25 @@ RL_TEST(probe_sends_one_append_until_answered)
 	tnet_free(t);
 }
 
+RL_TEST(lost_full_window_recovers_on_heartbeat)
+{
+	struct tnet *t = tnet_new(3, window2);
+	u32 i;
+
+	RL_ASSERT(t);
+	tnet_campaign(t, 1);
+	tnet_tick_all(t, 1);
+	for (i = 0; i < 6; i++) {
+		tnet_propose(t, 1, "p", i);
+		tnet_ready(t);
+	}
+	tnet_drop_queue(t);	/* both windows' APPENDs are lost */
+	tnet_tick_all(t, 6);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 7);
+	RL_EXPECT_EQ(tnet_status(t, 3)->commit, 7);
+	tnet_free(t);
+}
+
 static void batch3(struct raft_config *c)
 {
 	c->max_entries_per_msg = 3;
@@ -375,5 +394,6 @@ RL_SUITE(raft_replication,
 	 RL_CASE(leader_counts_itself_only_once_durable),
 	 RL_CASE(follower_applies_only_durable_entries),
 	 RL_CASE(pipeline_stops_at_inflight_window),
+	 RL_CASE(lost_full_window_recovers_on_heartbeat),
 	 RL_CASE(probe_sends_one_append_until_answered),
 	 RL_CASE(batching_respects_count_and_byte_limits));
