@@ -107,18 +107,18 @@ static inline void rl_put_le16(void *p, u16 v)
 {
 	u8 *b = p;
 
-	b[0] = v;
-	b[1] = v >> 8;
+	b[0] = v & 0xff;
+	b[1] = (v >> 8) & 0xff;
 }
 
 static inline void rl_put_le32(void *p, u32 v)
 {
 	u8 *b = p;
 
-	b[0] = v;
-	b[1] = v >> 8;
-	b[2] = v >> 16;
-	b[3] = v >> 24;
+	b[0] = v & 0xff;
+	b[1] = (v >> 8) & 0xff;
+	b[2] = (v >> 16) & 0xff;
+	b[3] = (v >> 24) & 0xff;
 }
 
 static inline void rl_put_le64(void *p, u64 v)
