@@ -33,9 +33,13 @@
 #include <linux/rwsem.h>
 #include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/nsproxy.h>
+#include <net/net_namespace.h>
 #include <linux/raftlog.h>
 #include "raft/raft.h"
 #include "storage.h"
+#include "transport.h"
+#include "wire.h"
 #include "group.h"
 
 #define RL_DEF_TICK_MS		50
@@ -127,8 +131,21 @@ struct rl_group {
 	atomic64_t durable_ticket;	/* from the store's callback */
 	struct rl_entry *ents;		/* scratch for appends */
 
-	u64 msgs_dropped;
+	/* transport: received messages wait in inmsgs for the worker */
+	struct rl_tp_ep *ep;
+	struct list_head inmsgs;	/* under in_lock */
+	u32 n_inmsgs;
+	u64 msgs_dropped;		/* not sent (worker) */
+	u64 msgs_in_dropped;		/* inbound queue full (in_lock) */
 };
+
+/* A received message owned by the group until raft_step() took it. */
+struct rl_inmsg {
+	struct list_head node;
+	struct raft_msg m;		/* allocated by the wire decoder */
+};
+
+#define RL_MAX_INMSGS		4096
 
 static LIST_HEAD(rl_groups);
 static DEFINE_MUTEX(rl_groups_lock);
@@ -168,6 +185,10 @@ int rl_group_params_check(struct rl_group_params *p)
 				return -EINVAL;
 	}
 	p->dev_path[RL_DEV_PATH_MAX - 1] = 0;
+	p->listen[sizeof(p->listen) - 1] = 0;
+	/* peers need an address to be reached back on */
+	if (p->n_peers && !p->listen[0])
+		return -EINVAL;
 	return 0;
 }
 
@@ -217,6 +238,9 @@ int rl_group_params_parse(char *s, struct rl_group_params *p)
 			err = rl_parse_u64(val, &id);
 			pe->id = id;
 			if (!err && strscpy(pe->addr, at, sizeof(pe->addr)) < 0)
+				err = -EINVAL;
+		} else if (!strcmp(tok, "listen")) {
+			if (strscpy(p->listen, val, sizeof(p->listen)) < 0)
 				err = -EINVAL;
 		} else if (!strcmp(tok, "tick_ms")) {
 			err = rl_parse_u32(val, &p->tick_ms);
@@ -758,8 +782,117 @@ static u32 rl_rand(void *cookie)
 
 static void rl_send_msgs(struct rl_group *g, const struct raft_msg *m, u32 n)
 {
-	/* No transport yet: Raft tolerates lost messages. */
-	g->msgs_dropped += n;
+	u32 i;
+
+	/* never blocks; a message dropped is retransmitted by Raft */
+	for (i = 0; i < n; i++)
+		if (!g->ep || rl_tp_send(g->ep, &m[i]))
+			g->msgs_dropped++;
+}
+
+/* Transport receive callback (its workqueue): take the message, queue it. */
+static void rl_tp_recv(void *ctx, struct raft_msg *m)
+{
+	struct rl_group *g = ctx;
+	struct rl_inmsg *im;
+
+	im = kmalloc(sizeof(*im), GFP_NOIO);
+	if (!im)
+		return;
+	spin_lock(&g->in_lock);
+	if (g->stopping || g->n_inmsgs >= RL_MAX_INMSGS) {
+		g->msgs_in_dropped++;
+		spin_unlock(&g->in_lock);
+		kfree(im);
+		return;
+	}
+	im->m = *m;
+	memset(m, 0, sizeof(*m));
+	list_add_tail(&im->node, &g->inmsgs);
+	g->n_inmsgs++;
+	queue_work(g->wq, &g->run_work);
+	spin_unlock(&g->in_lock);
+}
+
+static void rl_inmsg_free(struct rl_inmsg *im)
+{
+	rl_wire_msg_free(&im->m);
+	kfree(im);
+}
+
+static void rl_handle_msgs(struct rl_group *g)
+{
+	struct rl_inmsg *im, *tmp;
+	LIST_HEAD(q);
+
+	spin_lock(&g->in_lock);
+	list_splice_init(&g->inmsgs, &q);
+	g->n_inmsgs = 0;
+	spin_unlock(&g->in_lock);
+	list_for_each_entry_safe(im, tmp, &q, node) {
+		list_del(&im->node);
+		/* a malformed message is refused by the core and ignored */
+		raft_step(g->raft, &im->m);
+		rl_inmsg_free(im);
+	}
+}
+
+/* Open the group's endpoint and start dialing its peers. */
+static int rl_tp_start(struct rl_group *g)
+{
+	struct rl_tp_config *cfg;
+	struct sockaddr_storage addr;
+	u32 i;
+	int err = 0;
+
+	if (!g->p.listen[0])
+		return 0;
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	/* the namespace of whoever creates the group */
+	cfg->net = current->nsproxy->net_ns;
+	err = rl_tp_parse_addr(g->p.listen, &cfg->listen);
+	if (err)
+		goto out;
+	cfg->cluster_id = g->p.cluster_id;
+	cfg->group_id = g->p.group_id;
+	cfg->node_id = g->p.node_id;
+	cfg->recv = rl_tp_recv;
+	cfg->ctx = g;
+	g->ep = rl_tp_open(cfg, &err);
+	if (!g->ep)
+		goto out;
+	for (i = 0; i < g->p.n_peers && !err; i++) {
+		err = rl_tp_parse_addr(g->p.peers[i].addr, &addr);
+		if (!err)
+			err = rl_tp_peer_add(g->ep, g->p.peers[i].id, &addr);
+	}
+	if (err) {
+		rl_tp_close(g->ep);
+		g->ep = NULL;
+	}
+out:
+	if (err)
+		pr_err("group %u: transport on %s: %d\n", g->p.group_id,
+		       g->p.listen, err);
+	kfree(cfg);
+	return err;
+}
+
+/* After the worker stopped: no callback runs once this returns. */
+static void rl_tp_stop(struct rl_group *g)
+{
+	struct rl_inmsg *im, *tmp;
+
+	if (g->ep)
+		rl_tp_close(g->ep);
+	g->ep = NULL;
+	list_for_each_entry_safe(im, tmp, &g->inmsgs, node) {
+		list_del(&im->node);
+		rl_inmsg_free(im);
+	}
+	g->n_inmsgs = 0;
 }
 
 /* Complete the asynchronous barriers whose index is applied (worker). */
@@ -949,6 +1082,7 @@ static void rl_group_step(struct rl_group *g, bool tick)
 	rl_io_complete(g);
 	if (tick)
 		raft_tick(g->raft);
+	rl_handle_msgs(g);
 	rl_handle_requests(g);
 	rl_process_ready(g);
 	if (g->raft)
@@ -1059,6 +1193,7 @@ int rl_group_create(const struct rl_group_params *params,
 	init_waitqueue_head(&g->stream_wq);
 	xa_init(&g->inflight);
 	INIT_LIST_HEAD(&g->barriers);
+	INIT_LIST_HEAD(&g->inmsgs);
 	init_rwsem(&g->store_sem);
 	INIT_LIST_HEAD(&g->io_list);
 	atomic64_set(&g->durable_ticket, 0);
@@ -1106,12 +1241,16 @@ int rl_group_create(const struct rl_group_params *params,
 	g->first_index = boot.snap.index + 1;
 	raft_status(g->raft, &g->st);
 
+	err = rl_tp_start(g);
+	if (err)
+		goto out_raft;
+
 	mutex_lock(&rl_groups_lock);
 	list_for_each_entry(o, &rl_groups, reg_node) {
 		if (o->p.group_id == g->p.group_id) {
 			mutex_unlock(&rl_groups_lock);
 			err = -EEXIST;
-			goto out_raft;
+			goto out_tp;
 		}
 	}
 	list_add_tail(&g->reg_node, &rl_groups);
@@ -1128,6 +1267,13 @@ int rl_group_create(const struct rl_group_params *params,
 	}
 	return 0;
 
+out_tp:
+	/* stopping: a message received meanwhile is dropped, not queued */
+	spin_lock(&g->in_lock);
+	g->stopping = true;
+	spin_unlock(&g->in_lock);
+	rl_tp_stop(g);
+	flush_workqueue(g->wq);
 out_raft:
 	raft_destroy(g->raft);
 out_store:
@@ -1154,6 +1300,8 @@ static void rl_group_stop(struct rl_group *g)
 	/* runs what is queued (run_work re-checks nothing), then frees */
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
+	/* nothing sends any more; received messages are dropped */
+	rl_tp_stop(g);
 
 	list_for_each_entry_safe(rq, tmp, &g->inq, node) {
 		list_del_init(&rq->node);

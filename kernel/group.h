@@ -38,6 +38,8 @@ struct rl_group_params {
 	char dev_path[RL_DEV_PATH_MAX];	/* the group's block device */
 	u32 n_peers;		/* other voters of a new group */
 	struct rl_group_peer peers[RL_GROUP_MAX_PEERS];
+	/* "ip:port" to accept peers on; required when there are peers */
+	char listen[64];
 	u32 tick_ms;		/* logical clock period (0: 50) */
 	u32 election_ticks;	/* (0: 10) */
 	u32 heartbeat_ticks;	/* (0: 2) */
@@ -50,7 +52,8 @@ struct rl_group_params {
 int rl_group_params_check(struct rl_group_params *p);
 
 /*
- * Parse "id=1,node=1,dev=/dev/ram0[,cluster=7][,peer=2@10.0.0.2:7000]...
+ * Parse "id=1,node=1,dev=/dev/ram0[,cluster=7][,listen=10.0.0.1:7000]
+ * [,peer=2@10.0.0.2:7000]...
  * [,tick_ms=50][,election=10][,heartbeat=2][,max_entry=65536]
  * [,max_pending=1024]" into p (zeroed first).  Returns 0 or -EINVAL.
  */

@@ -24,6 +24,7 @@
 #include "main.h"
 #include "group.h"
 #include "chardev.h"
+#include "transport.h"
 
 #define RL_VERSION "0.1.0"
 
@@ -38,7 +39,7 @@ MODULE_PARM_DESC(verbose, "Log role and membership changes at info level");
 static char *groups;
 module_param(groups, charp, 0444);
 MODULE_PARM_DESC(groups,
-		 "Groups to create at load: id=N,node=N,dev=PATH[,peer=ID@IP:PORT]...;...");
+		 "Groups to create at load: id=N,node=N,dev=PATH[,listen=IP:PORT,peer=ID@IP:PORT...];...");
 
 static DEFINE_MUTEX(rl_ctl_lock);
 static struct dentry *rl_debugfs;
@@ -149,9 +150,14 @@ static int __init rl_init(void)
 	char *list, *s, *spec;
 	int err;
 
-	err = rl_chardev_init();
+	err = rl_tp_init();
 	if (err)
 		return err;
+	err = rl_chardev_init();
+	if (err) {
+		rl_tp_exit();
+		return err;
+	}
 	rl_debugfs = debugfs_create_dir("raftlog", NULL);
 	debugfs_create_file("control", 0200, rl_debugfs, NULL,
 			    &rl_control_fops);
@@ -181,6 +187,7 @@ out:
 	rl_ctl_destroy_all();
 	debugfs_remove_recursive(rl_debugfs);
 	rl_chardev_exit();
+	rl_tp_exit();
 	return err;
 }
 
@@ -189,6 +196,7 @@ static void __exit rl_exit(void)
 	debugfs_remove_recursive(rl_debugfs);
 	rl_ctl_destroy_all();
 	rl_chardev_exit();
+	rl_tp_exit();
 	pr_info("raftlog %s unloaded\n", rl_version);
 }
 

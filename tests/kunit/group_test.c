@@ -24,7 +24,7 @@ static void full_spec(struct kunit *test)
 {
 	struct rl_group_params *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	char *spec = kasprintf(GFP_KERNEL, "%s,%s,%s",
-			       "id=3,node=0x11,cluster=77,dev=/dev/vdb",
+			       "id=3,node=0x11,cluster=77,dev=/dev/vdb,listen=10.0.0.1:7000",
 			       "peer=2@10.0.0.2:7000,peer=5@[fd00::5]:7001",
 			       "tick_ms=30,election=12,heartbeat=3,max_entry=4096,max_pending=64,cache=100");
 	int err;
@@ -38,6 +38,7 @@ static void full_spec(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->node_id, 0x11ULL);
 	KUNIT_EXPECT_EQ(test, p->cluster_id, 77ULL);
 	KUNIT_EXPECT_STREQ(test, p->dev_path, "/dev/vdb");
+	KUNIT_EXPECT_STREQ(test, p->listen, "10.0.0.1:7000");
 	KUNIT_ASSERT_EQ(test, p->n_peers, 2U);
 	KUNIT_EXPECT_EQ(test, p->peers[0].id, 2ULL);
 	KUNIT_EXPECT_STREQ(test, p->peers[0].addr, "10.0.0.2:7000");
@@ -82,10 +83,11 @@ static void refused(struct kunit *test)
 		"id=1,node=1,dev",		/* no value */
 		"id=x,node=1",
 		"id=4294967296,node=1",		/* > u32 */
-		"id=1,node=1,peer=2",		/* no address */
-		"id=1,node=1,peer=1@10.0.0.1:1",	/* itself */
-		"id=1,node=1,peer=0@10.0.0.1:1",
-		"id=1,node=1,peer=2@a:1,peer=2@b:1",	/* twice */
+		"id=1,node=1,listen=a:1,peer=2",	/* no address */
+		"id=1,node=1,listen=a:1,peer=1@10.0.0.1:1",	/* itself */
+		"id=1,node=1,listen=a:1,peer=0@10.0.0.1:1",
+		"id=1,node=1,listen=a:1,peer=2@a:1,peer=2@b:1",	/* twice */
+		"id=1,node=1,peer=2@10.0.0.2:1",	/* peers, no listen */
 		"id=1,node=1,election=5,heartbeat=5",
 		"id=1,node=1,max_entry=2000000",	/* > core limit */
 		"id=1,node=1,tick_ms=100000",
@@ -109,7 +111,7 @@ static void too_many_peers_and_long_path(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, spec);
 	/* the largest group: itself and RL_GROUP_MAX_PEERS - 1 peers */
-	n = scnprintf(spec, 2048, "id=1,node=1");
+	n = scnprintf(spec, 2048, "id=1,node=1,listen=10.0.0.1:7000");
 	for (i = 2; i <= RL_GROUP_MAX_PEERS; i++)
 		n += scnprintf(spec + n, 2048 - n, ",peer=%d@10.0.0.%d:7000",
 			       i, i);
