@@ -42,7 +42,7 @@
  *  - A duplicated forwarded PROPOSE is appended twice by the leader, so one
  *    client proposal commits twice.  The network therefore does not
  *    duplicate PROPOSE messages unless --dup-propose is given:
- *      tests/sim/rlsim --seed 1 --nodes 5 --dup-propose
+ *      tests/sim/rlsim --seed 2 --nodes 7 --dup-propose
  *  - A duplicated READ_INDEX or READ_INDEX_RESP gives the client a second
  *    answer for one read (each still linearizable; tolerated, counted).
  *  - In the first core commits, since fixed: a peer whose APPEND window
