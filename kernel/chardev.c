@@ -22,6 +22,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
+#include <net/net_namespace.h>
 #include <linux/raftlog.h>
 #include "group.h"
 #include "chardev.h"
@@ -376,8 +377,20 @@ int rl_chardev_add(struct rl_group *g)
 		return err == -EBUSY ? -ENOSPC : err;
 	}
 	c->minor = minor;
-	c->dev = device_create(&rl_class, NULL, MKDEV(MAJOR(rl_devt), minor),
-			       NULL, "raftlog%u", rl_group_id(g));
+	/*
+	 * A host runs one node of a group, in the initial namespace: its
+	 * device is raftlog<group>.  Nodes in other namespaces (containers,
+	 * a cluster tested on one machine) are told apart by node id.
+	 */
+	if (net_eq(rl_group_net(g), &init_net))
+		c->dev = device_create(&rl_class, NULL,
+				       MKDEV(MAJOR(rl_devt), minor), NULL,
+				       "raftlog%u", rl_group_id(g));
+	else
+		c->dev = device_create(&rl_class, NULL,
+				       MKDEV(MAJOR(rl_devt), minor), NULL,
+				       "raftlog%u.%llu", rl_group_id(g),
+				       rl_group_node(g));
 	if (IS_ERR(c->dev)) {
 		err = PTR_ERR(c->dev);
 		xa_erase(&rl_minors, minor);

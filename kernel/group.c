@@ -89,6 +89,7 @@ struct rl_req {
 struct rl_group {
 	struct kref ref;
 	struct list_head reg_node;	/* rl_groups, under rl_groups_lock */
+	struct net *net;		/* not pinned: see rl_group_create() */
 	struct rl_group_params p;
 
 	/* the driver: only the worker touches raft and inflight */
@@ -850,8 +851,7 @@ static int rl_tp_start(struct rl_group *g)
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
-	/* the namespace of whoever creates the group */
-	cfg->net = current->nsproxy->net_ns;
+	cfg->net = g->net;
 	err = rl_tp_parse_addr(g->p.listen, &cfg->listen);
 	if (err)
 		goto out;
@@ -1135,13 +1135,28 @@ u32 rl_group_id(const struct rl_group *g)
 	return g->p.group_id;
 }
 
-struct rl_group *rl_group_find(u32 id)
+u64 rl_group_node(const struct rl_group *g)
+{
+	return g->p.node_id;
+}
+
+struct net *rl_group_net(const struct rl_group *g)
+{
+	return g->net;
+}
+
+static bool rl_group_match(const struct rl_group *g, struct net *net, u32 id)
+{
+	return g->p.group_id == id && net_eq(g->net, net);
+}
+
+struct rl_group *rl_group_find(struct net *net, u32 id)
 {
 	struct rl_group *g;
 
 	mutex_lock(&rl_groups_lock);
 	list_for_each_entry(g, &rl_groups, reg_node) {
-		if (g->p.group_id == id) {
+		if (rl_group_match(g, net, id)) {
 			rl_group_get(g);
 			mutex_unlock(&rl_groups_lock);
 			return g;
@@ -1163,7 +1178,7 @@ static void rl_initial_conf(const struct rl_group_params *p,
 		conf->voters[conf->n_voters++] = p->peers[i].id;
 }
 
-int rl_group_create(const struct rl_group_params *params,
+int rl_group_create(struct net *net, const struct rl_group_params *params,
 		    struct rl_group **out)
 {
 	struct raft_config cfg = {};
@@ -1172,7 +1187,7 @@ int rl_group_create(const struct rl_group_params *params,
 	u32 cap;
 	int err;
 
-	o = rl_group_find(params->group_id);
+	o = rl_group_find(net, params->group_id);
 	if (o) {
 		rl_group_put(o);
 		return -EEXIST;
@@ -1181,6 +1196,7 @@ int rl_group_create(const struct rl_group_params *params,
 	if (!g)
 		return -ENOMEM;
 	g->p = *params;
+	g->net = net;
 	err = rl_group_params_check(&g->p);
 	if (err)
 		goto out_free;
@@ -1247,7 +1263,7 @@ int rl_group_create(const struct rl_group_params *params,
 
 	mutex_lock(&rl_groups_lock);
 	list_for_each_entry(o, &rl_groups, reg_node) {
-		if (o->p.group_id == g->p.group_id) {
+		if (rl_group_match(o, net, g->p.group_id)) {
 			mutex_unlock(&rl_groups_lock);
 			err = -EEXIST;
 			goto out_tp;
@@ -1327,13 +1343,13 @@ static void rl_group_stop(struct rl_group *g)
 	pr_info("group %u: stopped\n", g->p.group_id);
 }
 
-int rl_group_destroy_id(u32 id)
+int rl_group_destroy(struct net *net, u32 id)
 {
 	struct rl_group *g, *found = NULL;
 
 	mutex_lock(&rl_groups_lock);
 	list_for_each_entry(g, &rl_groups, reg_node) {
-		if (g->p.group_id == id) {
+		if (rl_group_match(g, net, id)) {
 			found = g;
 			list_del_init(&g->reg_node);
 			break;
@@ -1347,16 +1363,20 @@ int rl_group_destroy_id(u32 id)
 	return 0;
 }
 
-struct rl_group *rl_group_any(void)
+struct rl_group *rl_group_any(struct net *net)
 {
 	struct rl_group *g;
 
 	mutex_lock(&rl_groups_lock);
-	g = list_first_entry_or_null(&rl_groups, struct rl_group, reg_node);
-	if (g)
-		rl_group_get(g);
+	list_for_each_entry(g, &rl_groups, reg_node) {
+		if (!net || net_eq(g->net, net)) {
+			rl_group_get(g);
+			mutex_unlock(&rl_groups_lock);
+			return g;
+		}
+	}
 	mutex_unlock(&rl_groups_lock);
-	return g;
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ */

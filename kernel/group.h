@@ -21,6 +21,8 @@
 #include <linux/kref.h>
 #include <linux/wait.h>
 
+struct net;
+
 struct rl_group;
 
 #define RL_GROUP_MAX_PEERS	16
@@ -59,17 +61,27 @@ int rl_group_params_check(struct rl_group_params *p);
  */
 int rl_group_params_parse(char *s, struct rl_group_params *p);
 
-int rl_group_create(const struct rl_group_params *p, struct rl_group **out);
-/* Stop and unregister group `id`: 0, or -ENOENT. */
-int rl_group_destroy_id(u32 id);
-/* Some registered group, referenced, or NULL when there is none. */
-struct rl_group *rl_group_any(void);
+/*
+ * Groups are registered by (network namespace, group id): one kernel can
+ * host several nodes of one group in separate namespaces, which is how a
+ * cluster is tested on one machine.  The group's sockets live in @net; the
+ * group does not pin it (its owner destroys the namespace's groups from a
+ * pernet pre_exit hook).  -EEXIST when @net already has group p->group_id.
+ */
+int rl_group_create(struct net *net, const struct rl_group_params *p,
+		    struct rl_group **out);
+/* Stop and unregister group @id of @net: 0, or -ENOENT. */
+int rl_group_destroy(struct net *net, u32 id);
+/* Some registered group of @net (any namespace if NULL), referenced. */
+struct rl_group *rl_group_any(struct net *net);
 
 /* A referenced group by id, or NULL; release with rl_group_put(). */
-struct rl_group *rl_group_find(u32 id);
+struct rl_group *rl_group_find(struct net *net, u32 id);
 void rl_group_get(struct rl_group *g);
 void rl_group_put(struct rl_group *g);
 u32 rl_group_id(const struct rl_group *g);
+u64 rl_group_node(const struct rl_group *g);
+struct net *rl_group_net(const struct rl_group *g);
 
 /* ---- for the character device ---- */
 

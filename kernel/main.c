@@ -7,8 +7,10 @@
  * that create and destroy a group together with its /dev/raftlog<N>:
  * rl_ctl_group_create() and rl_ctl_group_destroy() are what the netlink
  * commands call.  Until netlink exists, groups are created by the `groups`
- * module parameter at load time and by the debugfs file
- * raftlog/control ("create SPEC" / "destroy ID") at run time.
+ * module parameter at load time (in the initial network namespace) and by
+ * the debugfs file raftlog/control ("create SPEC" / "destroy ID") at run
+ * time, in the namespace of the writer.  A namespace's groups are
+ * destroyed when it goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +22,8 @@
 #include <linux/string.h>
 #include <linux/debugfs.h>
 #include <linux/uaccess.h>
+#include <linux/nsproxy.h>
+#include <net/net_namespace.h>
 #include <linux/raftlog.h>
 #include "main.h"
 #include "group.h"
@@ -45,34 +49,34 @@ static DEFINE_MUTEX(rl_ctl_lock);
 static struct dentry *rl_debugfs;
 
 /* Create a group from a parameter string and give it its device. */
-int rl_ctl_group_create(const struct rl_group_params *p)
+int rl_ctl_group_create(struct net *net, const struct rl_group_params *p)
 {
 	struct rl_group *g;
 	int err;
 
 	mutex_lock(&rl_ctl_lock);
-	err = rl_group_create(p, &g);
+	err = rl_group_create(net, p, &g);
 	if (!err) {
 		err = rl_chardev_add(g);
 		rl_group_put(g);
 		if (err)
-			rl_group_destroy_id(p->group_id);
+			rl_group_destroy(net, p->group_id);
 	}
 	mutex_unlock(&rl_ctl_lock);
 	return err;
 }
 
-int rl_ctl_group_destroy(u32 id)
+int rl_ctl_group_destroy(struct net *net, u32 id)
 {
 	struct rl_group *g;
 	int err;
 
 	mutex_lock(&rl_ctl_lock);
-	g = rl_group_find(id);
+	g = rl_group_find(net, id);
 	if (g) {
 		rl_chardev_remove(g);
 		rl_group_put(g);
-		err = rl_group_destroy_id(id);
+		err = rl_group_destroy(net, id);
 	} else {
 		err = -ENOENT;
 	}
@@ -80,7 +84,7 @@ int rl_ctl_group_destroy(u32 id)
 	return err;
 }
 
-static int rl_ctl_create_spec(const char *spec)
+static int rl_ctl_create_spec(struct net *net, const char *spec)
 {
 	struct rl_group_params *p;
 	char *s;
@@ -94,7 +98,7 @@ static int rl_ctl_create_spec(const char *spec)
 	}
 	err = rl_group_params_parse(s, p);
 	if (!err)
-		err = rl_ctl_group_create(p);
+		err = rl_ctl_group_create(net, p);
 out:
 	if (err)
 		pr_err("cannot create group \"%s\": %d\n", spec, err);
@@ -103,23 +107,40 @@ out:
 	return err;
 }
 
-static void rl_ctl_destroy_all(void)
+/* Destroy the groups of @net, or every group when @net is NULL. */
+static void rl_ctl_destroy_all(struct net *net)
 {
 	struct rl_group *g;
+	struct net *gnet;
 	u32 id;
 
-	while ((g = rl_group_any())) {
+	while ((g = rl_group_any(net))) {
 		id = rl_group_id(g);
+		gnet = rl_group_net(g);
 		rl_group_put(g);
-		rl_ctl_group_destroy(id);
+		rl_ctl_group_destroy(gnet, id);
 	}
 }
+
+/*
+ * Groups do not pin their namespace (as its sockets do not): when it goes
+ * away, its groups go with it, before the namespace's devices disappear.
+ */
+static void rl_net_pre_exit(struct net *net)
+{
+	rl_ctl_destroy_all(net);
+}
+
+static struct pernet_operations rl_net_ops = {
+	.pre_exit = rl_net_pre_exit,
+};
 
 /* debugfs raftlog/control: "create SPEC" or "destroy ID", one per write. */
 static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
 	char *buf, *cmd, *arg;
+	struct net *net;
 	u32 id;
 	int err;
 
@@ -130,10 +151,11 @@ static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 		return PTR_ERR(buf);
 	arg = strim(buf);
 	cmd = strsep(&arg, " ");
+	net = current->nsproxy->net_ns;
 	if (!strcmp(cmd, "create") && arg)
-		err = rl_ctl_create_spec(arg);
+		err = rl_ctl_create_spec(net, arg);
 	else if (!strcmp(cmd, "destroy") && arg && !kstrtou32(arg, 0, &id))
-		err = rl_ctl_group_destroy(id);
+		err = rl_ctl_group_destroy(net, id);
 	else
 		err = -EINVAL;
 	kfree(buf);
@@ -154,10 +176,11 @@ static int __init rl_init(void)
 	if (err)
 		return err;
 	err = rl_chardev_init();
-	if (err) {
-		rl_tp_exit();
-		return err;
-	}
+	if (err)
+		goto out_tp;
+	err = register_pernet_subsys(&rl_net_ops);
+	if (err)
+		goto out_chardev;
 	rl_debugfs = debugfs_create_dir("raftlog", NULL);
 	debugfs_create_file("control", 0200, rl_debugfs, NULL,
 			    &rl_control_fops);
@@ -172,7 +195,7 @@ static int __init rl_init(void)
 		while (!err && (spec = strsep(&s, ";")) != NULL) {
 			if (!*strim(spec))
 				continue;
-			err = rl_ctl_create_spec(spec);
+			err = rl_ctl_create_spec(&init_net, spec);
 		}
 		kfree(list);
 		if (err)
@@ -184,9 +207,12 @@ static int __init rl_init(void)
 	return 0;
 
 out:
-	rl_ctl_destroy_all();
 	debugfs_remove_recursive(rl_debugfs);
+	rl_ctl_destroy_all(NULL);
+	unregister_pernet_subsys(&rl_net_ops);
+out_chardev:
 	rl_chardev_exit();
+out_tp:
 	rl_tp_exit();
 	return err;
 }
@@ -194,7 +220,8 @@ out:
 static void __exit rl_exit(void)
 {
 	debugfs_remove_recursive(rl_debugfs);
-	rl_ctl_destroy_all();
+	rl_ctl_destroy_all(NULL);
+	unregister_pernet_subsys(&rl_net_ops);
 	rl_chardev_exit();
 	rl_tp_exit();
 	pr_info("raftlog %s unloaded\n", rl_version);

@@ -8,12 +8,14 @@
 extern const char rl_version[];
 
 struct rl_group_params;
+struct net;
 
 /*
- * Create a group and its /dev/raftlog<id>; destroy both.  The entry
- * points of the control plane (module parameter, debugfs, netlink).
+ * Create a group of network namespace @net and its character device;
+ * destroy both.  The entry points of the control plane (module parameter,
+ * debugfs, netlink).
  */
-int rl_ctl_group_create(const struct rl_group_params *p);
-int rl_ctl_group_destroy(u32 id);
+int rl_ctl_group_create(struct net *net, const struct rl_group_params *p);
+int rl_ctl_group_destroy(struct net *net, u32 id);
 
 #endif

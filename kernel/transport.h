@@ -66,8 +66,8 @@ struct rl_tp_stats {
 	u64 connect_failures;	/* dials or handshakes that failed */
 	u64 accepts;		/* inbound connections that became ready */
 	u64 in_disconnects;	/* inbound connections closed */
-	u64 hs_fail[RAFTLOG_REJECT_MAX + 1];	/* handshake refusals by reason,
-						 * ours and the peer's */
+	/* handshake refusals by reason, ours and the peer's */
+	u64 hs_fail[RAFTLOG_REJECT_MAX + 1];
 	u64 frames_out, bytes_out;
 	u64 frames_in, bytes_in;
 	u64 frames_dropped;	/* queue full, or lost with a connection */

@@ -105,4 +105,5 @@ static struct kunit_suite bench_suite = {
 	.name = "raftlog_storage_bench",
 	.test_cases = bench_cases,
 };
+
 kunit_test_suite(bench_suite);

@@ -271,7 +271,8 @@ static void crash_at_every_io(struct kunit *test)
 			/* acknowledged ops are all there; the one in flight may be */
 			if (matches(test, s, &models[done], buf, want, false) &&
 			    matches(test, s, &models[done + 1], buf, want, false)) {
-				KUNIT_FAIL(test, "crash at I/O %u (torn %zu) after %u ops: state matches neither op %u nor %u",
+				KUNIT_FAIL(test,
+					   "crash at I/O %u (torn %zu) after %u ops: matches neither op %u nor %u",
 					   n, torn_bytes[torn], done, done, done + 1);
 				matches(test, s, &models[done], buf, want, true);
 				matches(test, s, &models[done + 1], buf, want, true);
@@ -305,4 +306,5 @@ static struct kunit_suite crash_suite = {
 	.name = "raftlog_storage_crash",
 	.test_cases = crash_cases,
 };
+
 kunit_test_suite(crash_suite);

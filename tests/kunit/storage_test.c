@@ -45,6 +45,21 @@ static void st_failed(void *ctx, int err)
 }
 
 static struct st_ctx st_cbctx;
+
+/* Save a snapshot, or compact, and wait for it: 0 or a negative errno. */
+static int st_snap(struct rl_storage *s, u64 index, u64 term, const void *conf,
+		   u32 conf_len, const void *data, u64 data_len)
+{
+	return rl_storage_wait(s, rl_storage_save_snapshot(s, index, term, conf,
+							   conf_len, data,
+							   data_len));
+}
+
+static int st_compact(struct rl_storage *s, u64 index)
+{
+	return rl_storage_wait(s, rl_storage_compact(s, index));
+}
+
 /* the storage a case has open, closed by st_exit if the case aborts */
 static struct rl_storage *st_cur;
 
@@ -391,9 +406,8 @@ static void st_snapshot_compact(struct kunit *test)
 			-ENOENT);
 	/* compaction needs a snapshot covering it */
 	KUNIT_EXPECT_EQ(test, rl_storage_compact(s, 10), -EINVAL);
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 40, 1,
-			conf, sizeof(conf), data, 300000)), 0);
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, 40)), 0);
+	KUNIT_ASSERT_EQ(test, st_snap(s, 40, 1, conf, sizeof(conf), data, 300000), 0);
+	KUNIT_ASSERT_EQ(test, st_compact(s, 40), 0);
 	st_expect_log(test, s, 41, 50);
 	KUNIT_EXPECT_EQ(test, rl_storage_entry(s, 40, &e, st_buf, 10), -ENOENT);
 	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 40), 1);
@@ -416,8 +430,7 @@ static void st_snapshot_compact(struct kunit *test)
 	/* a second snapshot goes to the other area; older index refused */
 	KUNIT_EXPECT_EQ(test, rl_storage_save_snapshot(s, 30, 1, conf, 3, data, 10),
 			-EINVAL);
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 45, 1,
-			conf, 3, data + 1, 5000)), 0);
+	KUNIT_ASSERT_EQ(test, st_snap(s, 45, 1, conf, 3, data + 1, 5000), 0);
 	s = st_reopen(test, s, 0);
 	st_expect_log(test, s, 41, 50);
 	KUNIT_ASSERT_EQ(test, rl_storage_load_snapshot(s, &index, &term, (void **)&cnf,
@@ -429,8 +442,7 @@ static void st_snapshot_compact(struct kunit *test)
 	kvfree(got);
 
 	/* a snapshot ahead of the log restarts the log after it */
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 100, 7,
-			conf, 3, data, 10)), 0);
+	KUNIT_ASSERT_EQ(test, st_snap(s, 100, 7, conf, 3, data, 10), 0);
 	st_expect_log(test, s, 101, 100);
 	KUNIT_EXPECT_EQ(test, rl_storage_term(s, 100), 7);
 	st_append_wait(test, s, 101, 5, 7);
@@ -463,11 +475,11 @@ static void st_ring_wraparound(struct kunit *test)
 		next += 14;
 		/* keep the last 28 entries */
 		if (next > 29) {
-			KUNIT_ASSERT_EQ(test, rl_storage_wait(s,
-					rl_storage_save_snapshot(s, next - 29, 1 + (next - 29 - 1) / 140,
-								 "c", 1, "d", 1)), 0);
-			KUNIT_ASSERT_EQ(test, rl_storage_wait(s,
-					rl_storage_compact(s, next - 29)), 0);
+			u64 base = next - 29;
+
+			KUNIT_ASSERT_EQ(test, st_snap(s, base, 1 + (base - 1) / 140,
+						      "c", 1, "d", 1), 0);
+			KUNIT_ASSERT_EQ(test, st_compact(s, base), 0);
 		}
 		if (round % 7 == 6) {
 			u64 i;
@@ -508,9 +520,8 @@ static void st_enospc(struct kunit *test)
 	kunit_info(test, "full at %llu entries, %llu of %llu blocks", next - 1,
 		   info.used_blocks, info.ring_blocks);
 	/* compaction makes room again */
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, next - 8, 1,
-			"c", 1, "d", 1)), 0);
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, next - 8)), 0);
+	KUNIT_ASSERT_EQ(test, st_snap(s, next - 8, 1, "c", 1, "d", 1), 0);
+	KUNIT_ASSERT_EQ(test, st_compact(s, next - 8), 0);
 	st_append_wait(test, s, next, 7, 1);
 	s = st_reopen(test, s, 0);
 	st_expect_log(test, s, next - 7, next + 6);
@@ -665,9 +676,8 @@ static void st_userspace_format(struct kunit *test)
 	KUNIT_ASSERT_GT(test, rl_storage_truncate(s, 15), 0);
 	st_append_wait(test, s, 16, 2, 2);
 	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_save_snapshot(s, 10, 1,
-			"c", 1, "data", 4)), 0);
-	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_compact(s, 10)), 0);
+	KUNIT_ASSERT_EQ(test, st_snap(s, 10, 1, "c", 1, "data", 4), 0);
+	KUNIT_ASSERT_EQ(test, st_compact(s, 10), 0);
 	st_expect_log(test, s, 11, 17);
 	st_close(s);
 }
@@ -741,4 +751,5 @@ static struct kunit_suite storage_suite = {
 	.exit = st_exit,
 	.test_cases = storage_cases,
 };
+
 kunit_test_suite(storage_suite);

@@ -186,7 +186,7 @@ static int ctl_send(struct ctl_ep *c, u64 to, u32 count, u32 size)
 		while ((err = rl_tp_send(c->ep, &m)) == -ENOBUFS) {
 			if (fatal_signal_pending(current))
 				goto out;
-			msleep(2);
+			usleep_range(2000, 3000);
 		}
 		if (err)
 			goto out;

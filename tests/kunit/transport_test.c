@@ -211,7 +211,7 @@ static void tp_delivers_in_order(struct kunit *test)
 
 		/* queue full: wait and resend, as Raft would */
 		while ((err = tp_send(a, 2, i, len)) == -ENOBUFS)
-			msleep(5);
+			usleep_range(5000, 6000);
 		if (!err)
 			sent++;
 		else
@@ -533,4 +533,5 @@ static struct kunit_suite tp_suite = {
 	.suite_exit = tp_suite_exit,
 	.test_cases = tp_cases,
 };
+
 kunit_test_suite(tp_suite);

@@ -28,7 +28,7 @@ tap_done() {
 # project's test kernel, where this does nothing).
 modprobe_deps() {
 	[ -d "/lib/modules/$(uname -r)" ] || return 0
-	for m in libcrc32c crc32c_generic crc32c_intel; do
+	for m in crc32c_generic crc32c_intel libcrc32c; do
 		modprobe -q "$m" 2>/dev/null || true
 	done
 }

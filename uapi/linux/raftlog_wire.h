@@ -123,6 +123,6 @@
 #define RAFTLOG_ENTRY_HDR_SIZE		24
 #define RAFTLOG_MSG_MAX_MEMBERS		16
 #define RAFTLOG_MSG_MAX_ENTRIES		4096
-#define RAFTLOG_MSG_MAX_DATA		(1U << 20)	/* one entry or chunk */
+#define RAFTLOG_MSG_MAX_DATA		0x100000U	/* 1 MiB: one entry or chunk */
 
 #endif /* _UAPI_LINUX_RAFTLOG_WIRE_H */
