@@ -822,6 +822,28 @@ static void rl_group_fail(struct rl_group *g, int err)
 	wake_up_interruptible_all(&g->stream_wq);
 }
 
+#ifdef RL_BUG_ACK_EARLY
+/*
+ * A deliberately broken build, only for the fault campaign's self-test
+ * (tests/vm/fault-selftest.sh): a leader acknowledges a proposal as soon
+ * as it appended it, before a majority holds it.  The campaign's checker
+ * must catch the acknowledged entries such a leader loses.
+ */
+static void rl_bug_ack_early(struct rl_group *g, struct rl_req *rq)
+{
+	struct raft_status st;
+
+	raft_status(g->raft, &st);
+	if (st.role != RAFT_LEADER || !xa_erase(&g->inflight, rq->id))
+		return;
+	rl_req_finish(g, rq, 0, st.last_index, st.term);
+}
+#else
+static inline void rl_bug_ack_early(struct rl_group *g, struct rl_req *rq)
+{
+}
+#endif
+
 static void rl_handle_requests(struct rl_group *g)
 {
 	struct rl_req *rq, *tmp;
@@ -854,6 +876,7 @@ static void rl_handle_requests(struct rl_group *g)
 			/* the core copied the payload */
 			kfree(rq->data);
 			rq->data = NULL;
+			rl_bug_ack_early(g, rq);
 		}
 	}
 }

@@ -26,4 +26,14 @@ make -s -C "$kdir" M="$out/src" -j"$(nproc)" modules >&2
 mkdir -p "$out/modules"
 rm -f "$out/modules"/*.ko
 cp "$out/src"/*.ko "$out/modules/"
+
+# The test kernel also gets a deliberately broken raftlog.ko (a leader that
+# acknowledges proposals before a majority has them), which the harness
+# self-test feeds to the fault campaign to prove its checker catches it.
+if [ "$flavor" = debug ]; then
+	mkdir -p "$out/src-bug" "$out/modules/bug"
+	rsync -a --delete "$out/src/" "$out/src-bug/"
+	make -s -C "$kdir" M="$out/src-bug" RL_BUG=ACK_EARLY -j"$(nproc)" modules >&2
+	cp "$out/src-bug/raftlog.ko" "$out/modules/bug/"
+fi
 echo "$out/modules"

@@ -60,6 +60,10 @@ if [ -n "$moddir" ]; then
 	for ko in "$moddir"/*.ko; do
 		[ -f "$ko" ] && cp "$ko" "$root/lib/raftlog/"
 	done
+	if [ -d "$moddir/bug" ]; then
+		mkdir -p "$root/lib/raftlog/bug"
+		cp "$moddir"/bug/*.ko "$root/lib/raftlog/bug/"
+	fi
 fi
 if [ -n "$krel" ]; then
 	src=/lib/modules/$krel

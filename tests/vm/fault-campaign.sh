@@ -1,0 +1,260 @@
+#!/bin/sh
+# rl-test: kernels=debug timeout=900
+# The fault campaign: a 3-node group in three network namespaces (veth
+# through a bridge, one RAM disk each) while one client per node proposes
+# without pause, and a nemesis that in turn
+#   kills the leader (tears its group down) and restarts it from its disk,
+#   partitions the leader from the majority, isolates a follower,
+#   cuts the leader's inbound traffic only (one-way partition),
+#   adds loss, delay and reordering on every link (tc netem),
+#   restarts every node in turn (rolling restart).
+# Then it heals everything, waits for the nodes to catch up, dumps every
+# node's committed log and hands logs and client histories to rlcheck:
+# one committed prefix, every acknowledged proposal exactly once where it
+# was acknowledged, nothing that failed definitely, nothing never
+# proposed, all caught up.  While the leader is cut off from the majority
+# its commit index must not move.
+#
+# Arguments (rlargs): rounds=N (nemesis rounds, default 1),
+# faults=A+B+... (which faults, in order; default all of kill_leader,
+# partition_leader, isolate_follower, one_way, netem, rolling_restart),
+# module=PATH (the raftlog.ko to test; the harness self-test passes a
+# deliberately broken build), expect=fail (the self-test: pass only if
+# rlcheck finds violations).
+set -u
+. ./lib.sh
+
+rounds=1 module=/lib/raftlog/raftlog.ko expect=pass
+nemesis="kill_leader partition_leader isolate_follower one_way netem rolling_restart"
+for a in "$@"; do
+	case $a in
+	rounds=*) rounds=${a#rounds=} ;;
+	faults=*) nemesis=$(echo "${a#faults=}" | tr '+' ' ') ;;
+	module=*) module=${a#module=} ;;
+	expect=*) expect=${a#expect=} ;;
+	esac
+done
+
+mkdir -p /tmp/rldbg
+mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
+CTL=/tmp/rldbg/raftlog/control
+ip() { /usr/sbin/ip "$@"; }
+N=3
+PORT=7000
+TICK=50
+faults=0
+W=/tmp/campaign
+mkdir -p $W
+
+addr() { echo "10.0.0.$1"; }
+dev() { echo "/dev/raftlog1.$1"; }
+spec() {
+	s="id=1,node=$1,cluster=7,dev=/dev/ram$(($1 - 1)),listen=$(addr "$1"):$PORT,tick_ms=$TICK"
+	for j in $(seq 1 $N); do
+		[ "$j" = "$1" ] || s="$s,peer=$j@$(addr "$j"):$PORT"
+	done
+	echo "$s"
+}
+ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL"; }
+start_node() { ctl "$1" "create $(spec "$1")"; }
+stop_node() { ctl "$1" "destroy 1"; }
+field() { rlprobe status "$(dev "$1")" 2>/dev/null | sed -n "s/^$2=//p"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+log() { echo "# [$(now)] $*"; }
+fault() { faults=$((faults + 1)); log "fault $faults: $*"; }
+
+# The node that leads, as every live node that knows a leader sees it; empty
+# while there is none or they disagree.
+leader() {
+	l=""
+	for i in $(seq 1 $N); do
+		[ "$(field "$i" role)" = 3 ] && { [ -z "$l" ] || return 0; l=$i; }
+	done
+	echo "$l"
+}
+wait_leader() {	# wait_leader SECONDS: print the leader once there is one
+	t=$(($1 * 5))
+	while [ $t -gt 0 ]; do
+		l=$(leader)
+		[ -n "$l" ] && { echo "$l"; return 0; }
+		sleep 0.2
+		t=$((t - 1))
+	done
+	return 1
+}
+# all N nodes live, one leader, the same applied index, stable for a moment
+converged() {
+	a=""
+	for i in $(seq 1 $N); do
+		x=$(field "$i" applied)
+		[ -n "$x" ] || return 1
+		[ -z "$a" ] || [ "$a" = "$x" ] || return 1
+		a=$x
+	done
+	[ -n "$(leader)" ]
+}
+wait_converged() {
+	t=$(($1 * 5))
+	while [ $t -gt 0 ]; do
+		if converged; then
+			sleep 1
+			converged && return 0
+		fi
+		sleep 0.2
+		t=$((t - 1))
+	done
+	return 1
+}
+
+link_down() { ip link set "v$1" down; }
+link_up() { ip link set "v$1" up; }
+
+# --- the cluster -----------------------------------------------------------
+setup() {
+	ip link add br0 type bridge
+	ip link set br0 up
+	for i in $(seq 1 $N); do
+		ip netns add "n$i"
+		ip link add "v$i" type veth peer name eth0 netns "n$i"
+		ip link set "v$i" master br0 up
+		ip -n "n$i" addr add "$(addr "$i")/24" dev eth0
+		ip -n "n$i" link set eth0 up
+		ip -n "n$i" link set lo up
+		raftctl format "/dev/ram$((i - 1))" --cluster-id 7 --group 1 --node "$i" --force >/dev/null
+	done
+	modprobe_deps
+	insmod "$module"
+	for i in $(seq 1 $N); do
+		start_node "$i"
+	done
+}
+
+# --- the nemesis -----------------------------------------------------------
+kill_leader() {
+	l=$(wait_leader 20) || { log "no leader to kill"; return; }
+	fault "kill the leader (node $l), restart it from its disk 2 s later"
+	stop_node "$l"
+	sleep 2
+	start_node "$l"
+}
+
+# The old leader, cut off from the majority, must not commit anything
+# once it has been alone for an election timeout.
+MINORITY_OK=0 MINORITY_RUNS=0
+partition_leader() {
+	l=$(wait_leader 20) || { log "no leader to partition"; return; }
+	fault "partition the leader (node $l) from the majority for 3 s"
+	link_down "$l"
+	sleep 1
+	c1=$(field "$l" commit)
+	sleep 2
+	c2=$(field "$l" commit)
+	link_up "$l"
+	MINORITY_RUNS=$((MINORITY_RUNS + 1))
+	if [ -n "$c1" ] && [ "$c1" = "$c2" ]; then
+		MINORITY_OK=$((MINORITY_OK + 1))
+	else
+		log "isolated node $l moved its commit index from $c1 to $c2"
+	fi
+}
+
+isolate_follower() {
+	l=$(wait_leader 20) || l=1
+	f=$((l % N + 1))
+	fault "isolate follower node $f for 2 s"
+	link_down "$f"
+	sleep 2
+	link_up "$f"
+}
+
+one_way() {
+	l=$(wait_leader 20) || { log "no leader for the one-way partition"; return; }
+	fault "leader node $l hears nobody (inbound dropped, outbound flows) for 2 s"
+	ip netns exec "n$l" nft add table inet rlnem
+	ip netns exec "n$l" nft add chain inet rlnem in '{ type filter hook input priority 0; }'
+	ip netns exec "n$l" nft add rule inet rlnem in ip saddr 10.0.0.0/24 drop
+	sleep 2
+	ip netns exec "n$l" nft delete table inet rlnem
+}
+
+netem() {
+	fault "loss 10%, delay 20+-15 ms, reordering on every link for 4 s"
+	for i in $(seq 1 $N); do
+		ip netns exec "n$i" tc qdisc add dev eth0 root netem \
+			delay 20ms 15ms loss 10% reorder 25% 50%
+	done
+	sleep 4
+	for i in $(seq 1 $N); do
+		ip netns exec "n$i" tc qdisc del dev eth0 root
+	done
+}
+
+rolling_restart() {
+	fault "rolling restart of every node from its disk"
+	for i in $(seq 1 $N); do
+		stop_node "$i"
+		sleep 0.5
+		start_node "$i"
+		wait_leader 20 >/dev/null
+		sleep 1
+	done
+}
+
+# --- the run ---------------------------------------------------------------
+setup
+l=$(wait_leader 60)
+tap_plan 5
+tap_ok "3-node cluster up, node ${l:-none} leads" test -n "$l"
+
+# the clients propose until the nemesis is done (SIGTERM)
+pids=""
+for i in $(seq 1 $N); do
+	ip netns exec "n$i" rlclient "$(dev "$i")" "$i" 100000 "$W/h$i" \
+		>"$W/client$i.out" 2>&1 &
+	pids="$pids $!"
+done
+sleep 2
+r=0
+while [ $r -lt "$rounds" ]; do
+	r=$((r + 1))
+	log "nemesis round $r of $rounds"
+	for f in $nemesis; do
+		$f
+		sleep 1
+	done
+done
+log "healing; stopping the clients"
+for i in $(seq 1 $N); do
+	link_up "$i"
+	ip netns exec "n$i" nft delete table inet rlnem 2>/dev/null
+	ip netns exec "n$i" tc qdisc del dev eth0 root 2>/dev/null
+	[ -e "$(dev "$i")" ] || start_node "$i"
+done
+# shellcheck disable=SC2086
+kill -TERM $pids
+wait
+cat $W/client*.out | sed 's/^/# /'
+
+tap_ok "after healing, all nodes converge on one leader and one applied index" \
+	wait_converged 60
+tap_ok "a leader cut off from the majority committed nothing ($MINORITY_OK of $MINORITY_RUNS)" \
+	test "$MINORITY_OK" = "$MINORITY_RUNS"
+for i in $(seq 1 $N); do
+	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
+done
+rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -h $W/h1 $W/h2 $W/h3 >$W/verdict
+rc=$?
+sed 's/^/# /' $W/verdict
+if [ "$expect" = fail ]; then
+	tap_ok "the checker catches the broken build" test $rc -eq 1
+else
+	tap_ok "the checker finds the histories and logs consistent" test $rc -eq 0
+fi
+tap_ok "every client acknowledged something" \
+	sh -c "grep -q ' ok ' $W/h1 && grep -q ' ok ' $W/h2 && grep -q ' ok ' $W/h3"
+
+for i in $(seq 1 $N); do
+	stop_node "$i"
+done
+rmmod raftlog
+tap_done
