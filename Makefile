@@ -14,7 +14,8 @@ KDIR ?=
 SEEDS ?=
 
 .PHONY: all deps kernel bench-kernel module modules userspace unit sim \
-	fuzz-smoke fuzz hygiene checkpatch sparse kunit vm selftest check demo clean
+	fuzz-smoke fuzz hygiene checkpatch sparse kunit vm selftest check demo \
+	torture clean
 
 all: modules userspace
 
@@ -76,6 +77,12 @@ selftest: deps
 
 check: deps
 	@scripts/check.sh
+
+# The long fault campaign: ROUNDS nemesis rounds (about a minute each on
+# the debug kernel under TCG), checked by rlcheck at the end.
+ROUNDS ?= 10
+torture: deps
+	@scripts/torture.sh $(ROUNDS)
 
 demo: deps
 	@scripts/demo.sh

@@ -47,5 +47,30 @@ for t in "$here"/tests/vm/*.sh; do
 		fi
 	done
 done
+
+# The multi-VM cluster: three guests, each its own kernel, over virtual NICs.
+case multi-vm in
+*"$filter"*)
+	if "$here/scripts/prepare-guest.sh" debug >"$here/build/prepare-debug.out" 2>&1; then
+		set -- $(tail -1 "$here/build/prepare-debug.out")
+		start=$(date +%s)
+		out=$("$here/scripts/multi-vm.sh" "$1" "$2" 600)
+		rc=$?
+		secs=$(($(date +%s) - start))
+	else
+		out="" rc=1 secs=0
+	fi
+	echo "$out" | grep '^#'
+	n=$((n + 1))
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $n - multi-vm: 3 guests over virtio NICs (${secs}s)"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - multi-vm: 3 guests over virtio NICs (${secs}s)"
+		echo "$out" | grep -v '^#' | sed 's/^/#   /'
+	fi
+	;;
+esac
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -232,6 +232,18 @@ for i in $(seq 1 $N); do
 done
 # shellcheck disable=SC2086
 kill -TERM $pids
+t=0
+for p in $pids; do
+	while kill -0 "$p" 2>/dev/null && [ $t -lt 150 ]; do
+		sleep 0.2
+		t=$((t + 1))
+	done
+	if kill -0 "$p" 2>/dev/null; then
+		log "client pid $p ignores SIGTERM: state $(awk '/^State/ {print $2}' /proc/$p/status), waiting in $(cat /proc/$p/wchan)"
+		cat /proc/$p/stack 2>/dev/null | sed 's/^/# /'
+		kill -KILL "$p"
+	fi
+done
 wait
 cat $W/client*.out | sed 's/^/# /'
 
