@@ -22,6 +22,7 @@
 int raftlog_open(const char *path, int oflags, struct raftlog **out)
 {
 	struct raftlog *rl = calloc(1, sizeof(*rl));
+	off_t pos;
 	int fd;
 
 	if (!rl)
@@ -33,9 +34,17 @@ int raftlog_open(const char *path, int oflags, struct raftlog **out)
 		free(rl);
 		return err;
 	}
-	rl->fd = fd;
 	/* a new file starts at the first index still in the log */
-	rl->next = (uint64_t)lseek(fd, 0, SEEK_CUR);
+	pos = lseek(fd, 0, SEEK_CUR);
+	if (pos < 0) {
+		int err = -errno;
+
+		close(fd);
+		free(rl);
+		return err;
+	}
+	rl->fd = fd;
+	rl->next = (uint64_t)pos;
 	*out = rl;
 	return 0;
 }
