@@ -333,17 +333,9 @@ static void run_threads(struct raftlog *rl, struct results *res)
 	for (i = 0; i < o.depth; i++)
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]))
 			die("pthread_create failed");
-	/*
-	 * Sample the queue until the workers are done.  With -n the
-	 * count tells when; with -t the deadline plus what is in flight.
-	 */
-	for (;;) {
-		struct raftlog_status st;
-
+	/* sample the queue while proposals are still being started */
+	while (more_to_propose(atomic_load(&next_seq), now_ns())) {
 		sample_pending(rl);
-		if (raftlog_status(rl, &st) == 0 && !st.pending &&
-		    !more_to_propose(atomic_load(&next_seq), now_ns()))
-			break;
 		usleep(SAMPLE_NS / 1000);
 	}
 	for (i = 0; i < o.depth; i++) {
@@ -602,12 +594,29 @@ static void print_text(const struct figures *f, const struct verify *v)
 	       v->misplaced);
 }
 
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static void json_str(const char *str)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
 static void print_json(const struct figures *f, const struct verify *v)
 {
 	bool first = true;
 
-	printf("{\"device\":\"%s\",\"mode\":\"%s\",\"depth\":%u,\"size\":%u,",
-	       o.dev, mode_names[o.mode], o.depth, o.size);
+	printf("{\"device\":");
+	json_str(o.dev);
+	printf(",\"mode\":\"%s\",\"depth\":%u,\"size\":%u,",
+	       mode_names[o.mode], o.depth, o.size);
 	printf("\"submitted\":%" PRIu64 ",\"completed\":%" PRIu64
 	       ",\"acked\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"errors\":{",
 	       f->submitted, f->completed, f->acked, f->errors);
