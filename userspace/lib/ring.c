@@ -56,12 +56,21 @@ int raftlog_ring_create(unsigned int depth, struct raftlog_ring **out)
 		free(r);
 		return -ENOMEM;
 	}
-	/* io_uring's default CQ is twice the SQ: never fewer than depth */
+	/*
+	 * At least depth SQEs (slot i uses sqes[i]); io_uring's default CQ
+	 * is twice the SQ, so never fewer CQEs than commands in flight.
+	 */
 	err = io_uring_queue_init(depth, &r->ring, IORING_SETUP_CQE32);
 	if (err) {
 		free(r->slots);
 		free(r);
 		return err;
+	}
+	if (r->ring.sq.ring_entries < depth) {
+		io_uring_queue_exit(&r->ring);
+		free(r->slots);
+		free(r);
+		return -EINVAL;
 	}
 	r->depth = depth;
 	for (unsigned int i = 0; i < depth; i++)
@@ -95,14 +104,30 @@ int raftlog_ring_submit(struct raftlog_ring *ring)
 	return io_uring_submit(&ring->ring);
 }
 
-/* An SQE for a new command; submits what is queued if the SQ is full. */
-static struct io_uring_sqe *rl_get_sqe(struct raftlog_ring *ring)
+/*
+ * The SQE of the command in slot: always sqes[slot], whatever SQ ring
+ * position carries it.  When the group's proposal queue is full the
+ * kernel answers the inline issue with EAGAIN and io_uring issues the
+ * command again from a worker; some kernels (6.12.y, until upstream's
+ * "io_uring/uring_cmd: switch sqe to async_data on EAGAIN") make that
+ * second issue read the command area from the SQ ring's SQE, not from
+ * their copy.  Were SQEs handed out round-robin as liburing does, a later
+ * command would overwrite it and the kernel would propose the wrong
+ * payload.  A slot's SQE is rewritten only once its command completed.
+ */
+static struct io_uring_sqe *rl_get_sqe(struct raftlog_ring *ring,
+				       unsigned int slot)
 {
+	struct io_uring_sq *sq = &ring->ring.sq;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring->ring);
 
 	if (!sqe && io_uring_submit(&ring->ring) >= 0)
 		sqe = io_uring_get_sqe(&ring->ring);
-	return sqe;
+	if (!sqe)
+		return NULL;
+	/* liburing maps ring position i to sqes[i]: point it at ours */
+	sq->array[sqe - sq->sqes] = slot;
+	return &sq->sqes[slot];
 }
 
 static int rl_queue(struct raftlog_ring *ring, struct raftlog *rl, int kind,
@@ -115,7 +140,7 @@ static int rl_queue(struct raftlog_ring *ring, struct raftlog *rl, int kind,
 
 	if (slot >= ring->depth)
 		return -EBUSY;
-	sqe = rl_get_sqe(ring);
+	sqe = rl_get_sqe(ring, slot);
 	if (!sqe)
 		return -EBUSY;
 	s = &ring->slots[slot];
