@@ -60,8 +60,10 @@ int raftlog_open_group(uint64_t group, int oflags, struct raftlog **out);
 /* Close the file.  Commands still in flight on a ring keep their file. */
 void raftlog_close(struct raftlog *rl);
 
-/* The file descriptor, for poll(2): POLLIN on a new commit at the read
- * position, POLLOUT while the proposal queue has room. */
+/*
+ * The file descriptor, for poll(2): POLLIN on a new commit at the read
+ * position, POLLOUT while the proposal queue has room.
+ */
 int raftlog_fd(const struct raftlog *rl);
 
 /* ------------------------------------------------------------------ */
@@ -115,8 +117,10 @@ uint64_t raftlog_tell(const struct raftlog *rl);
 /* ------------------------------------------------------------------ */
 /* Reading committed entries                                           */
 
-/* One committed entry.  data points into the handle's buffer and stays
- * valid until the next raftlog_next() or raftlog_seek() on the handle. */
+/*
+ * One committed entry.  data points into the handle's buffer and stays
+ * valid until the next raftlog_next() or raftlog_seek() on the handle.
+ */
 struct raftlog_entry {
 	uint64_t index;
 	uint64_t term;

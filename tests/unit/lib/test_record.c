@@ -45,7 +45,7 @@ RL_TEST(empty_buffer_is_the_end)
 
 RL_TEST(stream_of_records_decodes_in_order)
 {
-	static const char *payloads[] = { "a", "", "12345678", "hello, raft",
+	static const char * const payloads[] = { "a", "", "12345678", "hello, raft",
 					  "0123456789abcdef0" };
 	unsigned char buf[512], *p;
 	struct raftlog_entry e;
