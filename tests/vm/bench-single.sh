@@ -1,8 +1,8 @@
 #!/bin/sh
 # rl-test: kernels=debug timeout=300
 # raftlog-bench and libraftlog on single-node groups: io_uring proposals
-# and blocking write()s (and RAFTLOG_IOC_PROPOSE), 1 and 64 in flight,
-# each run printing well-formed JSON with sane figures (every proposal
+# and blocking write()s, 1 and 64 in flight (also io_uring completions
+# through libraftlog's callbacks, and RAFTLOG_IOC_PROPOSE), each run printing well-formed JSON with sane figures (every proposal
 # acknowledged, p50 <= p99 <= p999 <= max) and verified afterwards by
 # reading the log back through libraftlog's reader: every acknowledged
 # entry is there once, with its payload, at the index and term its
@@ -82,7 +82,7 @@ figures() {
 		"queue peak ${12}/${13}"
 }
 
-tap_plan 13
+tap_plan 17
 modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
@@ -102,6 +102,11 @@ for run in "uring 1" "uring 64" "write 1" "write 64"; do
 	tap_ok "$1, $2 in flight: sane JSON figures" sane "$1-$2"
 	figures "$1-$2"
 done
+
+tap_ok "io_uring with callbacks, 16 in flight, 300 entries" \
+	bench cb-16 -d $D1 -m uring --cb -q 16 -s 200 -n 300 --verify
+tap_ok "callbacks: sane JSON figures, index/term checked" sane cb-16
+figures cb-16
 
 tap_ok "RAFTLOG_IOC_PROPOSE, 8 threads, 400 entries of 4000 bytes" \
 	bench ioctl-8 -d $D1 -m ioctl -q 8 -s 4000 -n 400 --verify

@@ -5,9 +5,12 @@
  *
  *   raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl] [-q DEPTH]
  *                 [-s SIZE] [-t SECONDS | -n COUNT] [--json] [--verify]
+ *                 [--cb]
  *
  *   -m uring   one thread keeps DEPTH proposals in flight on io_uring
  *              (RAFTLOG_URING_PROPOSE); the default
+ *              (--cb: completions through libraftlog's callbacks
+ *              rather than its reap array)
  *   -m write   DEPTH threads, each proposing with a blocking write()
  *   -m ioctl   DEPTH threads, each with RAFTLOG_IOC_PROPOSE
  *   -s SIZE    payload bytes per entry (>= 16: each entry carries this
@@ -64,6 +67,7 @@ struct opts {
 	uint64_t count;		/* 0: run for seconds */
 	bool json;
 	bool verify;
+	bool cb;		/* uring: completions through callbacks */
 };
 
 /* One finished proposal. */
@@ -194,26 +198,57 @@ static void sample_pending(struct raftlog *rl)
 
 struct uslot {
 	uint64_t seq;
-	uint64_t t_submit;	/* 0 until the batch is submitted */
+	uint64_t t_submit;	/* set when its batch goes to the kernel */
 	unsigned char *buf;
 };
+
+/* The io_uring run's state, shared with the completion callback. */
+static struct {
+	struct uslot *slots;
+	unsigned int *free_slots;
+	unsigned int nfree;
+	struct results *res;
+} u;
+
+static void uring_finished(unsigned int s, const struct raftlog_completion *c,
+			   uint64_t now)
+{
+	struct uslot *sl = &u.slots[s];
+	struct result x = {
+		.seq = sl->seq, .lat_ns = now - sl->t_submit,
+		.index = c->index, .term = c->term, .err = c->err,
+	};
+
+	push(u.res, &x);
+	u.free_slots[u.nfree++] = s;
+	t_end = now;
+}
+
+/* --cb: completions come to this callback instead of the reap array */
+static void uring_cb(const struct raftlog_completion *c, void *arg)
+{
+	uring_finished((unsigned int)((struct uslot *)arg - u.slots), c,
+		       now_ns());
+}
 
 static void run_uring(struct raftlog *rl, struct results *res)
 {
 	struct raftlog_completion *c = calloc(o.depth, sizeof(*c));
-	struct uslot *slots = calloc(o.depth, sizeof(*slots));
-	unsigned int *free_slots = calloc(o.depth, sizeof(*free_slots));
-	unsigned int nfree = o.depth, *batch = calloc(o.depth, sizeof(*batch));
+	unsigned int *batch = calloc(o.depth, sizeof(*batch));
 	struct raftlog_ring *ring;
 	uint64_t seq = 0, last_sample = 0, now;
 	int err;
 
-	if (!c || !slots || !free_slots || !batch)
+	u.slots = calloc(o.depth, sizeof(*u.slots));
+	u.free_slots = calloc(o.depth, sizeof(*u.free_slots));
+	u.nfree = o.depth;
+	u.res = res;
+	if (!c || !u.slots || !u.free_slots || !batch)
 		die("out of memory");
 	for (unsigned int i = 0; i < o.depth; i++) {
-		free_slots[i] = o.depth - 1 - i;
-		slots[i].buf = malloc(o.size);
-		if (!slots[i].buf)
+		u.free_slots[i] = o.depth - 1 - i;
+		u.slots[i].buf = malloc(o.size);
+		if (!u.slots[i].buf)
 			die("out of memory");
 	}
 	err = raftlog_ring_create(o.depth, &ring);
@@ -224,13 +259,19 @@ static void run_uring(struct raftlog *rl, struct results *res)
 	for (;;) {
 		unsigned int nb = 0;
 
-		while (nfree && more_to_propose(seq, now)) {
-			unsigned int s = free_slots[--nfree];
+		while (u.nfree && more_to_propose(seq, now)) {
+			unsigned int s = u.free_slots[--u.nfree];
+			struct uslot *sl = &u.slots[s];
 
-			slots[s].seq = seq++;
-			fill_payload(slots[s].buf, o.size, slots[s].seq);
-			err = raftlog_ring_propose(ring, rl, slots[s].buf,
-						   o.size, s);
+			sl->seq = seq++;
+			fill_payload(sl->buf, o.size, sl->seq);
+			if (o.cb)
+				err = raftlog_ring_propose_cb(ring, rl, sl->buf,
+							      o.size, uring_cb,
+							      sl);
+			else
+				err = raftlog_ring_propose(ring, rl, sl->buf,
+							   o.size, s);
 			if (err)
 				die("raftlog_ring_propose: %s", strerror(-err));
 			batch[nb++] = s;
@@ -240,23 +281,16 @@ static void run_uring(struct raftlog *rl, struct results *res)
 		/* the batch goes to the kernel in the reap below */
 		now = now_ns();
 		for (unsigned int i = 0; i < nb; i++)
-			slots[batch[i]].t_submit = now;
+			u.slots[batch[i]].t_submit = now;
 		err = raftlog_ring_reap(ring, c, o.depth, RAFTLOG_REAP_WAIT);
 		if (err < 0)
 			die("raftlog_ring_reap: %s", strerror(-err));
 		now = now_ns();
-		for (int i = 0; i < err; i++) {
-			struct uslot *sl = &slots[c[i].user_data];
-			struct result x = {
-				.seq = sl->seq, .lat_ns = now - sl->t_submit,
-				.index = c[i].index, .term = c[i].term,
-				.err = c[i].err,
-			};
-
-			push(res, &x);
-			free_slots[nfree++] = (unsigned int)c[i].user_data;
-			t_end = now;
-		}
+		if (o.cb && err)
+			die("raftlog_ring_reap returned %d completions of callback commands",
+			    err);
+		for (int i = 0; i < err; i++)
+			uring_finished((unsigned int)c[i].user_data, &c[i], now);
 		if (now - last_sample >= SAMPLE_NS) {
 			sample_pending(rl);
 			last_sample = now;
@@ -266,10 +300,10 @@ static void run_uring(struct raftlog *rl, struct results *res)
 	atomic_store(&submitted, seq);
 	raftlog_ring_destroy(ring);
 	for (unsigned int i = 0; i < o.depth; i++)
-		free(slots[i].buf);
+		free(u.slots[i].buf);
 	free(c);
-	free(slots);
-	free(free_slots);
+	free(u.slots);
+	free(u.free_slots);
 	free(batch);
 }
 
@@ -322,22 +356,32 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static _Atomic bool workers_done;
+
+/* Samples the queue from before the first worker until the last ended. */
+static void *sampler_main(void *arg)
+{
+	while (!atomic_load(&workers_done)) {
+		sample_pending(arg);
+		usleep(SAMPLE_NS / 1000);
+	}
+	return NULL;
+}
+
 static void run_threads(struct raftlog *rl, struct results *res)
 {
 	struct worker *w = calloc(o.depth, sizeof(*w));
+	pthread_t sampler;
 	unsigned int i;
 
 	if (!w)
 		die("out of memory");
+	if (pthread_create(&sampler, NULL, sampler_main, rl))
+		die("pthread_create failed");
 	t_start = now_ns();
 	for (i = 0; i < o.depth; i++)
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]))
 			die("pthread_create failed");
-	/* sample the queue while proposals are still being started */
-	while (more_to_propose(atomic_load(&next_seq), now_ns())) {
-		sample_pending(rl);
-		usleep(SAMPLE_NS / 1000);
-	}
 	for (i = 0; i < o.depth; i++) {
 		pthread_join(w[i].tid, NULL);
 		if (w[i].open_err)
@@ -347,6 +391,8 @@ static void run_threads(struct raftlog *rl, struct results *res)
 		free(w[i].res.v);
 	}
 	t_end = now_ns();
+	atomic_store(&workers_done, true);
+	pthread_join(sampler, NULL);
 	free(w);
 }
 
@@ -407,7 +453,7 @@ static void run_verify(struct raftlog *rl, const struct results *res,
 	unsigned char *want = malloc(o.size);
 	struct raftlog *rd;
 	struct raftlog_entry e;
-	uint64_t end = 0;
+	uint64_t end = 0, maxidx = 0, applied = 0;
 	int64_t pos;
 
 	memset(v, 0, sizeof(*v));
@@ -416,6 +462,22 @@ static void run_verify(struct raftlog *rl, const struct results *res,
 	v->err = verify_end(rl, &end);
 	if (v->err)
 		goto out;
+	/* the barrier's index covers every acknowledged entry... */
+	for (size_t i = 0; i < res->n; i++)
+		if (!res->v[i].err && res->v[i].index > maxidx)
+			maxidx = res->v[i].index;
+	if (end < maxidx) {
+		v->err = -EPROTO;
+		goto out;
+	}
+	/* ...which a wait for the highest one confirms is readable */
+	if (maxidx) {
+		v->err = raftlog_wait(rl, maxidx, 10000, &applied);
+		if (!v->err && applied < maxidx)
+			v->err = -EPROTO;
+		if (v->err)
+			goto out;
+	}
 	v->err = raftlog_open(o.dev, O_RDONLY, &rd);
 	if (v->err)
 		goto out;
@@ -615,8 +677,8 @@ static void print_json(const struct figures *f, const struct verify *v)
 
 	printf("{\"device\":");
 	json_str(o.dev);
-	printf(",\"mode\":\"%s\",\"depth\":%u,\"size\":%u,",
-	       mode_names[o.mode], o.depth, o.size);
+	printf(",\"mode\":\"%s\",\"callbacks\":%s,\"depth\":%u,\"size\":%u,",
+	       mode_names[o.mode], o.cb ? "true" : "false", o.depth, o.size);
 	printf("\"submitted\":%" PRIu64 ",\"completed\":%" PRIu64
 	       ",\"acked\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"errors\":{",
 	       f->submitted, f->completed, f->acked, f->errors);
@@ -655,7 +717,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl] [-q DEPTH]\n"
-		"                     [-s SIZE] [-t SECONDS | -n COUNT] [--json] [--verify]\n");
+		"                     [-s SIZE] [-t SECONDS | -n COUNT] [--json] [--verify] [--cb]\n");
 	exit(2);
 }
 
@@ -683,13 +745,14 @@ static void parse_args(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "cb", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static char path[64];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:g:m:q:s:t:n:jVh", lo,
+	while ((c = getopt_long(argc, argv, "d:g:m:q:s:t:n:jVCh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -737,6 +800,9 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'V':
 			o.verify = true;
+			break;
+		case 'C':
+			o.cb = true;
 			break;
 		default:
 			usage();
