@@ -313,6 +313,7 @@ static void run_uring(struct raftlog *rl, struct results *res)
 struct worker {
 	pthread_t tid;
 	struct results res;
+	uint64_t t_last;	/* its last completion */
 	int open_err;
 };
 
@@ -348,7 +349,8 @@ static void *worker_main(void *arg)
 		else
 			x.err = raftlog_propose(rl, buf, o.size, &x.index,
 						&x.term);
-		x.lat_ns = now_ns() - t0;
+		w->t_last = now_ns();
+		x.lat_ns = w->t_last - t0;
 		push(&w->res, &x);
 	}
 	raftlog_close(rl);
@@ -389,8 +391,9 @@ static void run_threads(struct raftlog *rl, struct results *res)
 		for (size_t k = 0; k < w[i].res.n; k++)
 			push(res, &w[i].res.v[k]);
 		free(w[i].res.v);
+		if (w[i].t_last > t_end)
+			t_end = w[i].t_last;
 	}
-	t_end = now_ns();
 	atomic_store(&workers_done, true);
 	pthread_join(sampler, NULL);
 	free(w);
