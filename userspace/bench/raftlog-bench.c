@@ -4,7 +4,7 @@
  * group, through libraftlog.
  *
  *   raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl] [-q DEPTH]
- *                 [-s SIZE] [-t SECONDS | -n COUNT] [--json] [--verify]
+ *                 [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify]
  *                 [--cb]
  *
  *   -m uring   one thread keeps DEPTH proposals in flight on io_uring
@@ -15,8 +15,9 @@
  *   -m ioctl   DEPTH threads, each with RAFTLOG_IOC_PROPOSE
  *   -s SIZE    payload bytes per entry (>= 16: each entry carries this
  *              run's nonce and its sequence number), default 100
- *   -t / -n    stop proposing after SECONDS (default 5) or COUNT entries;
- *              what is in flight then still completes
+ *   -t / -n    stop proposing after SECONDS or COUNT entries, whichever
+ *              comes first (default: -t 5); what is in flight then still
+ *              completes
  *   --verify   afterwards, read the log back through libraftlog's reader
  *              (up to a read barrier) and check that every acknowledged
  *              entry is there exactly once with its payload and, in the
@@ -63,8 +64,8 @@ struct opts {
 	enum mode mode;
 	unsigned int depth;
 	uint32_t size;
-	double seconds;
-	uint64_t count;		/* 0: run for seconds */
+	double seconds;		/* 0: no time limit */
+	uint64_t count;		/* 0: no limit on the number */
 	bool json;
 	bool verify;
 	bool cb;		/* uring: completions through callbacks */
@@ -86,7 +87,6 @@ struct results {
 
 static struct opts o = {
 	.dev = "/dev/raftlog1", .mode = M_URING, .depth = 1, .size = 100,
-	.seconds = 5,
 };
 static uint32_t nonce;
 static struct raftlog_status st0;	/* before the run */
@@ -174,9 +174,9 @@ static int64_t payload_seq(const struct raftlog_entry *e)
 
 static bool more_to_propose(uint64_t seq, uint64_t now)
 {
-	if (o.count)
-		return seq < o.count;
-	return now < deadline;
+	if (o.count && seq >= o.count)
+		return false;
+	return !o.seconds || now < deadline;
 }
 
 /* Queue occupancy, from the status ioctl (sampled). */
@@ -720,7 +720,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl] [-q DEPTH]\n"
-		"                     [-s SIZE] [-t SECONDS | -n COUNT] [--json] [--verify] [--cb]\n");
+		"                     [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify] [--cb]\n");
 	exit(2);
 }
 
@@ -790,7 +790,6 @@ static void parse_args(int argc, char **argv)
 			o.seconds = strtod(optarg, &end);
 			if (*end || end == optarg || !(o.seconds > 0))
 				die("bad duration %s", optarg);
-			o.count = 0;
 			break;
 		}
 		case 'n':
@@ -813,6 +812,8 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (!o.count && !o.seconds)
+		o.seconds = 5;
 	if (o.size < HDR_SIZE)
 		die("size must be >= %d (nonce and sequence number)",
 		    HDR_SIZE);
