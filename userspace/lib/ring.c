@@ -108,12 +108,14 @@ int raftlog_ring_submit(struct raftlog_ring *ring)
  * The SQE of the command in slot: always sqes[slot], whatever SQ ring
  * position carries it.  When the group's proposal queue is full the
  * kernel answers the inline issue with EAGAIN and io_uring issues the
- * command again from a worker; some kernels (6.12.y, until upstream's
- * "io_uring/uring_cmd: switch sqe to async_data on EAGAIN") make that
- * second issue read the command area from the SQ ring's SQE, not from
- * their copy.  Were SQEs handed out round-robin as liburing does, a later
- * command would overwrite it and the kernel would propose the wrong
- * payload.  A slot's SQE is rewritten only once its command completed.
+ * command again from a worker.  Some kernels make that second issue read
+ * the command area from the SQ ring's SQE, not from a copy: Debian's
+ * 6.12.117 io_uring_cmd() copies the SQE into its async data on EAGAIN
+ * but leaves ioucmd->sqe pointing at the ring.  Were SQEs handed out
+ * round-robin as liburing does, a later command would overwrite it and
+ * the kernel would propose another command's payload (seen: duplicated
+ * and missing entries).  A slot's SQE is rewritten only once its command
+ * completed.
  */
 static struct io_uring_sqe *rl_get_sqe(struct raftlog_ring *ring,
 				       unsigned int slot)
