@@ -12,6 +12,8 @@ set -u
 . ./lib.sh
 SECS=${1:-5}
 D=/dev/raftlog1
+# libcrc32c's init needs the crc32c algorithm loaded first (stock kernel)
+modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram0 ] || modprobe brd rd_nr=1 rd_size=65536
 # a fresh group for each run: the log is never compacted, so a run must
@@ -19,8 +21,8 @@ modprobe_deps
 # every entry takes a 4 KiB record of its own)
 fresh_group() {
 	rmmod raftlog 2>/dev/null
-	raftctl format /dev/ram0 --cluster-id 7 --group 1 --node 1 >/dev/null ||
-		return 1
+	raftctl format /dev/ram0 --cluster-id 7 --group 1 --node 1 --force \
+		>/dev/null || return 1
 	insmod /lib/raftlog/raftlog.ko \
 		groups=id=1,node=1,cluster=7,dev=/dev/ram0,tick_ms=20 || return 1
 	i=0
