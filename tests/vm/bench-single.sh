@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=300
+# rl-test: kernels=debug,stock timeout=420
 # raftlog-bench and libraftlog on single-node groups: io_uring proposals
 # and blocking write()s, 1 and 64 in flight (also io_uring completions
 # through libraftlog's callbacks, and RAFTLOG_IOC_PROPOSE), each run printing well-formed JSON with sane figures (every proposal
@@ -85,7 +85,7 @@ figures() {
 		"queue peak ${12}/${13}"
 }
 
-tap_plan 17
+tap_plan 19
 modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
@@ -115,6 +115,13 @@ tap_ok "RAFTLOG_IOC_PROPOSE, 8 threads, 400 entries of 4000 bytes" \
 	bench ioctl-8 -d $D1 -m ioctl -q 8 -s 4000 -n 400 --verify
 tap_ok "ioctl: sane JSON figures, index/term checked" sane ioctl-8
 figures ioctl-8
+
+# entries of max_entry (64 KiB): each read() record is larger than the
+# reader's first buffer, which must grow (ENOBUFS) to return it
+tap_ok "RAFTLOG_IOC_PROPOSE, 2 threads, 20 entries of 65536 bytes (max_entry)" \
+	bench max-2 -d $D1 -m ioctl -q 2 -s 65536 -n 20 --verify
+tap_ok "max_entry: sane JSON figures, read back whole" sane max-2
+figures max-2
 
 # backpressure: 64 in flight against a queue of 8
 tap_ok "io_uring, 64 in flight on a queue of 8: all 1000 complete" \
