@@ -99,6 +99,7 @@ EXPORT_SYMBOL_IF_KUNIT(raft_tick);
 EXPORT_SYMBOL_IF_KUNIT(raft_step);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change);
+EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change_ctx);
 EXPORT_SYMBOL_IF_KUNIT(raft_read_index);
 EXPORT_SYMBOL_IF_KUNIT(raft_transfer_leader);
 EXPORT_SYMBOL_IF_KUNIT(raft_compact);
@@ -118,6 +119,8 @@ EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode_full);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode_full);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode_ctx);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode_ctx);
 /* internals the white-box tests use */
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_apply);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_valid);
