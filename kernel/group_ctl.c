@@ -232,20 +232,24 @@ static int rl_book_learn(struct rl_group *g, const struct raft_entry *e)
 	return rl_book_add(g, e->index, node, addr);
 }
 
-/* A committed configuration: is this node still in it? */
-static void rl_members_committed(struct rl_group *g,
+/*
+ * A committed configuration: remember it, and whether this node is still
+ * in it.  Returns true when it is a configuration.
+ */
+static bool rl_members_committed(struct rl_group *g,
 				 const struct raft_entry *e)
 {
-	struct raft_conf *c = &g->mb.cc;
+	struct raft_conf *c = &g->mb.committed;
 	u64 node, self = g->p.node_id;
 	u32 i;
 	u8 type;
 	bool in = false;
 
 	if (e->type != RAFT_ENTRY_CONF_CHANGE ||
-	    raft_conf_change_decode_full(e->data, e->len, &type, &node, c) ||
-	    !c->n_voters)
-		return;
+	    raft_conf_change_decode_full(e->data, e->len, &type, &node,
+					 &g->mb.cc) || !g->mb.cc.n_voters)
+		return false;
+	*c = g->mb.cc;
 	for (i = 0; i < c->n_voters; i++)
 		in |= c->voters[i] == self;
 	for (i = 0; i < c->n_learners; i++)
@@ -254,6 +258,7 @@ static void rl_members_committed(struct rl_group *g,
 		g->mb.was_member = true;
 	else if (g->mb.was_member)
 		g->mb.removed = true;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -267,6 +272,18 @@ static bool rl_ids_has(const u64 *ids, u32 n, u64 id)
 	return false;
 }
 
+static bool rl_conf_has(const struct raft_conf *c, u64 id)
+{
+	return rl_ids_has(c->voters, c->n_voters, id) ||
+	       rl_ids_has(c->learners, c->n_learners, id);
+}
+
+/*
+ * Whom to keep a transport peer for: the members of the configuration in
+ * force (c, the latest appended) and of the latest committed one.  A
+ * member whose removal is appended but not committed still counts: its
+ * acknowledgements (a removed leader's, for one) commit the removal.
+ */
 static bool rl_wanted(struct rl_group *g, const struct raft_conf *c, u64 id)
 {
 	u32 i;
@@ -274,8 +291,7 @@ static bool rl_wanted(struct rl_group *g, const struct raft_conf *c, u64 id)
 	if (id == g->p.node_id)
 		return false;
 	if (c->n_voters)
-		return rl_ids_has(c->voters, c->n_voters, id) ||
-		       rl_ids_has(c->learners, c->n_learners, id);
+		return rl_conf_has(c, id) || rl_conf_has(&g->mb.committed, id);
 	/* joined with an empty configuration: reach the cluster by spec */
 	for (i = 0; i < g->p.n_peers; i++)
 		if (g->p.peers[i].id == id)
@@ -320,11 +336,30 @@ static void rl_tp_member_add(struct rl_group *g, u64 id)
 	mb->n_tp++;
 }
 
-/* Make the transport dial exactly the members of c (worker only). */
-static void rl_tp_sync(struct rl_group *g, const struct raft_conf *c)
+static void rl_tp_sync_add(struct rl_group *g, const struct raft_conf *c)
 {
 	struct rl_members *mb = &g->mb;
 	u32 i, k;
+
+	for (i = 0; i < c->n_voters + c->n_learners; i++) {
+		u64 id = i < c->n_voters ? c->voters[i] :
+			 c->learners[i - c->n_voters];
+
+		if (id == g->p.node_id)
+			continue;
+		for (k = 0; k < mb->n_tp; k++)
+			if (mb->tp[k].node == id)
+				break;
+		if (k == mb->n_tp)
+			rl_tp_member_add(g, id);
+	}
+}
+
+/* Make the transport dial exactly whom rl_wanted() names (worker only). */
+static void rl_tp_sync(struct rl_group *g, const struct raft_conf *c)
+{
+	struct rl_members *mb = &g->mb;
+	u32 i;
 
 	if (!g->ep)
 		return;
@@ -338,18 +373,9 @@ static void rl_tp_sync(struct rl_group *g, const struct raft_conf *c)
 		else
 			i++;
 	}
-	for (i = 0; i < c->n_voters + c->n_learners; i++) {
-		u64 id = i < c->n_voters ? c->voters[i] :
-			 c->learners[i - c->n_voters];
-
-		if (id == g->p.node_id)
-			continue;
-		for (k = 0; k < mb->n_tp; k++)
-			if (mb->tp[k].node == id)
-				break;
-		if (k == mb->n_tp)
-			rl_tp_member_add(g, id);
-	}
+	rl_tp_sync_add(g, c);
+	if (c->n_voters)
+		rl_tp_sync_add(g, &mb->committed);
 }
 
 /* ------------------------------------------------------------------ */
@@ -366,6 +392,8 @@ int rl_members_boot(struct rl_group *g, const struct raft_boot *boot)
 	int err;
 
 	mb->was_member = !g->p.join;
+	/* committed entries are handed out again from the start */
+	mb->committed = boot->snap.conf;
 	for (i = 0; i < g->p.n_peers; i++) {
 		err = rl_book_add(g, 0, g->p.peers[i].id, g->p.peers[i].addr);
 		if (err)
@@ -387,16 +415,19 @@ int rl_members_boot(struct rl_group *g, const struct raft_boot *boot)
 }
 
 /*
- * A ready was taken out (worker, before its messages go): learn the
- * addresses its entries carry (after dropping those of the suffix they
- * overwrite), bring the transport in line with the configuration they
- * establish, and note whether a committed one left this node out.
+ * A ready was taken out (worker, before its messages go): note the
+ * configurations it commits (and whether one left this node out), learn
+ * the addresses its entries carry (after dropping those of the suffix
+ * they overwrite), and bring the transport in line.
  */
 int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
 {
+	bool sync = rd->n_entries;
 	u64 i;
 	int err;
 
+	for (i = 0; i < rd->n_committed; i++)
+		sync |= rl_members_committed(g, &rd->committed[i]);
 	if (rd->n_entries) {
 		rl_book_truncate(g, rd->entries[0].index);
 		for (i = 0; i < rd->n_entries; i++) {
@@ -404,11 +435,11 @@ int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
 			if (err)
 				return err;
 		}
+	}
+	if (sync) {
 		raft_status(g->raft, &g->mb.st);
 		rl_tp_sync(g, &g->mb.st.conf);
 	}
-	for (i = 0; i < rd->n_committed; i++)
-		rl_members_committed(g, &rd->committed[i]);
 	return 0;
 }
 
@@ -519,10 +550,19 @@ int rl_ctl_request(struct rl_group *g, struct rl_req *rq)
 		err = rl_transfer_check(g, rq->member);
 		if (!err)
 			err = raft_transfer_leader(g->raft, rq->member);
-		if (!err)
-			pr_info("group %u: node %llu hands leadership to %llu\n",
-				g->p.group_id, g->p.node_id, rq->member);
-		return err ? err : 1;
+		if (err)
+			return err;
+		/*
+		 * The caller watches the status snapshot, which is refreshed
+		 * only at the end of this step: show the transfer now, or it
+		 * would look abandoned already.
+		 */
+		spin_lock(&g->stream_lock);
+		g->st.lead_transferee = rq->member;
+		spin_unlock(&g->stream_lock);
+		pr_info("group %u: node %llu hands leadership to %llu\n",
+			g->p.group_id, g->p.node_id, rq->member);
+		return 1;
 	}
 	if (rq->kind != RL_REQ_CONF)
 		return -EINVAL;

@@ -96,9 +96,12 @@ struct rl_req {
  * with it, as the core's configuration history does.  The create spec's
  * peers are the book's entries at index 0.  On restart the book is rebuilt
  * from the spec and the log (rl_members_boot).  After every ready the
- * transport's peer set is made to match the current configuration
- * (voters and learners but this node); a node that joined with an empty
- * configuration keeps its spec's peers until it learns one.
+ * transport's peer set is made to match the members (voters and
+ * learners but this node) of the current configuration and of the latest
+ * committed one: a member being removed keeps its peer until the removal
+ * commits, so its acknowledgements (a removed leader's) still arrive.  A
+ * node that joined with an empty configuration keeps its spec's peers
+ * until it learns one.
  *
  * SNAPSHOTS (for the snapshot work): compaction drops the entries that
  * taught the addresses, so the snapshot blob must carry the address book
@@ -137,7 +140,8 @@ struct rl_members {
 	bool removed;		/* ... and a later committed one has not */
 	bool need_sync;		/* transport not yet matched to the log */
 	struct raft_status st;	/* scratch for the worker */
-	struct raft_conf cc;	/* scratch: a committed configuration */
+	struct raft_conf committed;	/* the latest committed one */
+	struct raft_conf cc;	/* scratch: decoding a configuration */
 };
 
 struct rl_group {
