@@ -436,7 +436,7 @@ int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
 				return err;
 		}
 	}
-	if (sync) {
+	if (sync && g->ep) {
 		raft_status(g->raft, &g->mb.st);
 		rl_tp_sync(g, &g->mb.st.conf);
 	}

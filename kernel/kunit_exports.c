@@ -90,6 +90,14 @@ EXPORT_SYMBOL_IF_KUNIT(rl_tp_parse_addr);
 /* -- group (kernel/group.c) -- */
 #include "group.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_group_params_parse);
+#include "group_int.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_members_boot);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_ready);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_addr);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_compact);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_load);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_free);
 
 /* -- raft core (kernel/raft/) -- */
 #include "raft/raft_int.h"

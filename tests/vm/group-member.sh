@@ -24,14 +24,15 @@ PORT=7000
 addr() { echo "10.77.0.$1:$PORT"; }
 dev() { echo "/dev/raftlog1.$1"; }
 
-# wait_for SECONDS COMMAND...: retry COMMAND every 0.2 s
+uptime_s() { cut -d. -f1 /proc/uptime; }
+# wait_for SECONDS COMMAND...: retry COMMAND until it holds, for at most
+# SECONDS of guest time (each try is slow under TCG: count time, not tries)
 wait_for() {
-	t=$(($1 * 5))
+	end=$(($(uptime_s) + $1))
 	shift
-	while [ $t -gt 0 ]; do
+	while [ "$(uptime_s)" -lt $end ]; do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.2
-		t=$((t - 1))
 	done
 	"$@"
 }
