@@ -85,6 +85,9 @@ int rl_group_params_check(struct rl_group_params *p)
 	/* peers need an address to be reached back on */
 	if (p->n_peers && !p->listen[0])
 		return -EINVAL;
+	/* a joining node reaches the cluster through its peers */
+	if (p->join && !p->n_peers)
+		return -EINVAL;
 	return 0;
 }
 
