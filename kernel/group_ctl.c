@@ -445,11 +445,13 @@ int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
 
 /*
  * After a step: the first one dials the members the recovered log names.
- * A node whose removal is committed stops like a failed
- * group (requests get a definite error, the status says so), once the
- * step's messages (a removed leader's TIMEOUT_NOW) were handed over.
- * Its transport stays until the group is destroyed: the others dropped
- * it already and refuse its connections.
+ * A node that saw its own removal commit stops like a failed group
+ * (requests get a definite error, the status says so), once the step's
+ * messages (a removed leader's TIMEOUT_NOW) were handed over.  Its
+ * transport stays until the group is destroyed: the others dropped it
+ * already and refuse its connections.  (A removed follower usually never
+ * sees its removal: the leader stops replicating to it on append.  It
+ * idles until destroyed; it cannot disturb the others, who refuse it.)
  */
 void rl_members_after_step(struct rl_group *g)
 {
