@@ -7,7 +7,9 @@
 # as learners while proposals run.  Node 5 is only told the addresses of
 # nodes 1-3: it must learn node 4's from the log (the address context of
 # the conf-change entry).  Both catch up and are promoted (5 voters on
-# every node), leadership goes to node 5 on request, then nodes 4 and 5
+# every node).  Node 1 restarts with only nodes 2 and 3 in its spec and
+# must find 4 and 5's addresses in its log to lead them.  Leadership goes
+# to node 5 on request, then nodes 4 and 5
 # (the leader) are removed: 3 voters everywhere, the removed leader stops,
 # and every node's log agrees.  Bad requests get their errno.  Unload
 # with groups running leaves KASAN/kmemleak/lockdep silent.
@@ -98,7 +100,7 @@ same_log() {
 }
 propose() { rlprobe propose "$(dev "$1")" "$2" "$3" 64; }
 
-tap_plan 30
+tap_plan 33
 modprobe_deps
 # the test kernel has 4 ram disks built in; legacy autoload makes a fifth
 [ -b /dev/ram0 ] || modprobe brd rd_nr=5 rd_size=65536
@@ -177,6 +179,21 @@ tap_ok "promote nodes 4 and 5" promote_both
 tap_ok "every node sees 5 voters, no learner" wait_for 60 conf_is 5 0 1 2 3 4 5
 tap_ok "promoting a voter again: EALREADY" ctl "$LEAD" EALREADY "member promote 1 5"
 
+# node 1 restarts from its device with only nodes 2 and 3 in its spec:
+# it must find nodes 4 and 5's addresses in its log to lead them
+ip netns exec n1 sh -c "echo 'destroy 1' > $CTL"
+create 1 "$(spec 1 2 3)"
+tap_ok "node 1 restarted from its device; the five agree on a leader" \
+	wait_for 60 agreed_leader 1 2 3 4 5
+LEAD=$(agreed_leader 1 2 3 4 5)
+echo "# leader $LEAD"
+to_node1() {
+	[ "$LEAD" = 1 ] || ctl "$LEAD" 0 "transfer 1 1"
+}
+tap_ok "leadership to the restarted node 1" to_node1
+LEAD=1
+tap_ok "nodes 4 and 5 follow node 1 (its log gave it their addresses)" \
+	wait_for 60 leader_is 1 2 3 4 5
 tap_ok "leadership transferred to node 5 on request" ctl "$LEAD" 0 "transfer 1 5"
 LEAD=5
 tap_ok "all five nodes follow node 5" wait_for 60 leader_is 1 2 3 4 5
