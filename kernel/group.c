@@ -85,6 +85,9 @@ int rl_group_params_check(struct rl_group_params *p)
 	/* peers need an address to be reached back on */
 	if (p->n_peers && !p->listen[0])
 		return -EINVAL;
+	/* a joining node reaches the cluster through its peers */
+	if (p->join && !p->n_peers)
+		return -EINVAL;
 	return 0;
 }
 
@@ -150,6 +153,10 @@ int rl_group_params_parse(char *s, struct rl_group_params *p)
 			err = rl_parse_u32(val, &p->max_pending);
 		} else if (!strcmp(tok, "cache")) {
 			err = rl_parse_u32(val, &p->cache_entries);
+		} else if (!strcmp(tok, "join")) {
+			err = kstrtou8(val, 0, &p->join);
+			if (!err && p->join > 1)
+				err = -EINVAL;
 		} else {
 			return -EINVAL;
 		}
@@ -162,7 +169,7 @@ int rl_group_params_parse(char *s, struct rl_group_params *p)
 /* ------------------------------------------------------------------ */
 /* Requests                                                            */
 
-static void rl_req_put(struct rl_req *rq)
+void rl_req_put(struct rl_req *rq)
 {
 	if (refcount_dec_and_test(&rq->ref)) {
 		kfree(rq->data);
@@ -238,7 +245,7 @@ static void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err,
  * Queue a request for the worker.  Returns 0, -EAGAIN (queue full and
  * nonblock), -ERESTARTSYS, -EIO (failed), -ENODEV (stopped).
  */
-static int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock)
+int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock)
 {
 	int err;
 
@@ -271,7 +278,7 @@ static int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock)
 	}
 }
 
-static struct rl_req *rl_req_alloc(u8 kind)
+struct rl_req *rl_req_alloc(u8 kind)
 {
 	struct rl_req *rq = kzalloc(sizeof(*rq), GFP_KERNEL);
 
@@ -804,7 +811,7 @@ static void rl_barriers_check(struct rl_group *g, int err)
 }
 
 /* Stop the group after an error it cannot recover from (worker only). */
-static void rl_group_fail(struct rl_group *g, int err)
+void rl_group_fail(struct rl_group *g, int err)
 {
 	struct rl_req *rq;
 	unsigned long id;
@@ -867,11 +874,13 @@ static void rl_handle_requests(struct rl_group *g)
 		}
 		if (rq->kind == RL_REQ_PROPOSE)
 			err = raft_propose(g->raft, rq->data, rq->len, rq->id);
-		else
+		else if (rq->kind == RL_REQ_BARRIER)
 			err = raft_read_index(g->raft, rq->id);
+		else	/* membership, transfer: 1 is done */
+			err = rl_ctl_request(g, rq);
 		if (err) {
 			xa_erase(&g->inflight, rq->id);
-			rl_req_finish(g, rq, err, 0, 0);
+			rl_req_finish(g, rq, err < 0 ? err : 0, 0, 0);
 		} else if (rq->kind == RL_REQ_PROPOSE) {
 			/* the core copied the payload */
 			kfree(rq->data);
@@ -906,7 +915,8 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 		const struct raft_proposal_result *res = &rd->results[i];
 
 		rq = xa_erase(&g->inflight, res->id);
-		if (!rq || rq->kind != RL_REQ_PROPOSE)
+		if (!rq || (rq->kind != RL_REQ_PROPOSE &&
+			    rq->kind != RL_REQ_CONF))
 			continue;
 		rl_req_finish(g, rq, res->err, res->index, res->term);
 	}
@@ -925,6 +935,10 @@ static void rl_process_ready(struct rl_group *g)
 			/* nothing was taken out: try again at the next tick */
 			return;
 		}
+		/* new members' addresses, before messages go to them */
+		err = rl_members_ready(g, &rd);
+		if (err)
+			goto fail;
 		/* these may go before persistence: replication runs in
 		 * parallel with the leader's own write
 		 */
@@ -1003,6 +1017,7 @@ static void rl_group_step(struct rl_group *g, bool tick)
 	rl_handle_msgs(g);
 	rl_handle_requests(g);
 	rl_process_ready(g);
+	rl_members_after_step(g);
 	if (g->raft)
 		rl_refresh_status(g);
 }
@@ -1035,6 +1050,7 @@ static void rl_group_release(struct kref *ref)
 	struct rl_group *g = container_of(ref, struct rl_group, ref);
 
 	kvfree(g->ring);
+	rl_members_free(g);
 	kfree(g);
 }
 
@@ -1153,8 +1169,14 @@ int rl_group_create(struct net *net, const struct rl_group_params *params,
 	err = rl_store_open(g, &boot);
 	if (err)
 		goto out_wq;
-	if (!boot.snap.index && !boot.snap.conf.n_voters)
+	/* a joining node learns the configuration from the leader */
+	if (!boot.snap.index && !boot.snap.conf.n_voters && !g->p.join)
 		rl_initial_conf(&g->p, &boot.snap.conf);
+	err = rl_members_boot(g, &boot);
+	if (err) {
+		rl_boot_free(&boot);
+		goto out_store;
+	}
 
 	cfg.id = g->p.node_id;
 	cfg.election_tick = g->p.election_ticks;
@@ -1216,6 +1238,7 @@ out_wq:
 	destroy_workqueue(g->wq);
 out_free:
 	kvfree(g->ring);
+	rl_members_free(g);
 	kfree(g);
 	return err;
 }
@@ -1311,6 +1334,8 @@ void rl_group_status(struct rl_group *g, struct raftlog_status *out)
 	out->pending = g->n_pending;
 	if (g->fail_err)
 		out->flags |= RAFTLOG_STATUS_F_FAILED;
+	if (g->fail_err == -EIDRM)
+		out->flags |= RAFTLOG_STATUS_F_REMOVED;
 	spin_unlock(&g->in_lock);
 	spin_lock(&g->stream_lock);
 	out->term = g->st.term;
@@ -1323,6 +1348,7 @@ void rl_group_status(struct rl_group *g, struct raftlog_status *out)
 	out->last_index = max(g->st.last_index, out->commit);
 	out->role = g->st.role;
 	out->n_voters = g->st.conf.n_voters;
+	out->n_learners = g->st.conf.n_learners;
 	spin_unlock(&g->stream_lock);
 }
 

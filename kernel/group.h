@@ -48,6 +48,12 @@ struct rl_group_params {
 	u32 max_entry;		/* largest proposal (0: 64 KiB) */
 	u32 max_pending;	/* proposals queued or in flight (0: 1024) */
 	u32 cache_entries;	/* committed entries kept for readers (0: 8192) */
+	/*
+	 * 1: this node joins an existing group: it boots with an empty
+	 * configuration (never campaigns) and learns the membership from
+	 * the leader once added; peers are only where to reach the cluster.
+	 */
+	u8 join;
 };
 
 /* Fill in the defaults for the zero fields; -EINVAL for bad values. */
@@ -57,7 +63,7 @@ int rl_group_params_check(struct rl_group_params *p);
  * Parse "id=1,node=1,dev=/dev/ram0[,cluster=7][,listen=10.0.0.1:7000]
  * [,peer=2@10.0.0.2:7000]...
  * [,tick_ms=50][,election=10][,heartbeat=2][,max_entry=65536]
- * [,max_pending=1024]" into p (zeroed first).  Returns 0 or -EINVAL.
+ * [,max_pending=1024][,join=1]" into p (zeroed first).  Returns 0 or -EINVAL.
  */
 int rl_group_params_parse(char *s, struct rl_group_params *p);
 
@@ -82,6 +88,56 @@ void rl_group_put(struct rl_group *g);
 u32 rl_group_id(const struct rl_group *g);
 u64 rl_group_node(const struct rl_group *g);
 struct net *rl_group_net(const struct rl_group *g);
+
+/*
+ * Membership and leadership (group_ctl.c), for netlink and debugfs.  Any
+ * context that may sleep; each call is carried out on the group's worker
+ * and waits for its outcome.  A change takes effect on every node when it
+ * appends the entry; the membership calls return once it is committed.
+ *
+ * rl_group_member_add: add @node as a learner that dials and is dialed at
+ * @addr ("ip:port"; every node learns it from the entry, see group_int.h).
+ * rl_group_member_promote: make learner @node a voter (catch it up first:
+ * a lagging new voter holds up commitment).  rl_group_member_remove:
+ * remove a voter or learner; removing the leader makes it hand over and
+ * step down, and a node that sees its own removal commit stops (its
+ * requests fail with EIO, its status has RAFTLOG_STATUS_F_REMOVED).
+ * rl_group_transfer: make voter @to the leader; returns once this node
+ * sees @to lead.
+ *
+ * Errors, all calls:
+ *   -EREMOTE    this node is not the leader; another is (the status's
+ *               leader): ask it
+ *   -EAGAIN     no leader known right now (election): retry
+ *   -EBUSY      another membership change is not committed yet, a
+ *               transfer is running, or the leader has not committed an
+ *               entry of its term yet: retry
+ *   -EINVAL     node id 0, malformed address, a learner as transferee
+ *   -ETIMEDOUT  no outcome in time (membership: ~30 s, the change may
+ *               still commit; transfer: the core gave up)
+ *   -ECANCELED  the change was appended but overwritten (lost leadership)
+ *   -EINTR      interrupted while waiting (the change may still happen)
+ *   -ENODEV     the group is being destroyed; -EIO it failed or this node
+ *               was removed; -ENOMEM
+ * add:      -EEXIST @node is already a member (or is this node);
+ *           -ENOSPC RAFT_MAX_MEMBERS learners; -EOPNOTSUPP the group has
+ *           no transport (created without listen=)
+ * promote:  -ENOENT @node is not a member; -EALREADY already a voter;
+ *           -ENOSPC RAFT_MAX_MEMBERS voters
+ * remove:   -ENOENT @node is not a member; -ERANGE it is the last voter
+ * transfer: -ENOENT @to is not a member; -EINVAL it is a learner;
+ *           -EALREADY @to is this node (the leader)
+ */
+int rl_group_member_add(struct rl_group *g, u64 node, const char *addr);
+int rl_group_member_promote(struct rl_group *g, u64 node);
+int rl_group_member_remove(struct rl_group *g, u64 node);
+int rl_group_transfer(struct rl_group *g, u64 to);
+/*
+ * The debugfs control's commands: cmd "member" with arg "add G ID@ADDR",
+ * "promote G ID" or "remove G ID", cmd "transfer" with arg "G TO", for
+ * group G of @net.  Errors as above; -ENOENT also for an unknown group.
+ */
+int rl_group_ctl_cmd(struct net *net, const char *cmd, char *arg);
 
 /* ---- for the character device ---- */
 

@@ -52,9 +52,14 @@ struct rl_centry {
 	u8 data[];
 };
 
-enum rl_req_kind { RL_REQ_PROPOSE, RL_REQ_BARRIER };
+enum rl_req_kind {
+	RL_REQ_PROPOSE,
+	RL_REQ_BARRIER,
+	RL_REQ_CONF,		/* membership change (group_ctl.c) */
+	RL_REQ_TRANSFER,	/* leadership transfer (group_ctl.c) */
+};
 
-/* A proposal or a read barrier waiting for its outcome. */
+/* A proposal, a read barrier or a control request waiting for its outcome. */
 struct rl_req {
 	struct list_head node;
 	refcount_t ref;
@@ -62,7 +67,11 @@ struct rl_req {
 	u8 kind;
 	u64 id;
 	u32 len;
-	u8 *data;		/* proposal payload until handed to the core */
+	u8 *data;		/* proposal payload until handed to the core;
+				 * RL_REQ_CONF: the change's context
+				 */
+	u8 cc_type;		/* RL_REQ_CONF: enum raft_conf_change_type */
+	u64 member;		/* RL_REQ_CONF, RL_REQ_TRANSFER: the node */
 	int err;
 	u64 index;
 	u64 term;
@@ -73,6 +82,66 @@ struct rl_req {
 	rl_req_done_fn fn;
 	void *fn_ctx;
 	struct list_head wait_node;	/* barrier waiting for applied */
+};
+
+/*
+ * Membership (group_ctl.c).  Every node must be able to dial every member,
+ * so a member's address travels in the conf-change entry that adds it, as
+ * the entry's opaque context (raft.h, payload version 3), encoded by
+ * rl_addr_ctx_encode(): one byte RL_CTX_ADDR, one byte length, the
+ * "ip:port" text (no NUL).  Each node learns it when it appends the entry
+ * (rl_members_ready), not when it commits, since the configuration takes
+ * effect on append: the address book is kept in log order with the index
+ * that taught each address, and a truncated suffix takes its addresses
+ * with it, as the core's configuration history does.  The create spec's
+ * peers are the book's entries at index 0.  On restart the book is rebuilt
+ * from the spec and the log (rl_members_boot).  After every ready the
+ * transport's peer set is made to match the members (voters and
+ * learners but this node) of the current configuration and of the latest
+ * committed one: a member being removed keeps its peer until the removal
+ * commits, so its acknowledgements (a removed leader's) still arrive.  A
+ * node that joined with an empty configuration keeps its spec's peers
+ * until it learns one.
+ *
+ * SNAPSHOTS (for the snapshot work): compaction drops the entries that
+ * taught the addresses, so the snapshot blob must carry the address book
+ * as of the snapshot index: for every member of the snapshot's
+ * configuration (voters and learners, this node included), its id and
+ * its address, i.e. rl_members_addr() of each at that index.  Installing
+ * a snapshot (and booting from one) must replace the book by those
+ * entries at the snapshot index (rl_members_snap_load) before the
+ * transport is synchronised; compacting must fold the older entries
+ * (rl_members_compact).  Encode/decode: rl_members_snap_encode/_load.
+ */
+#define RL_CTX_ADDR		1
+#define RL_ADDR_MAX		64	/* "ip:port" with its NUL */
+
+struct rl_addr {
+	u64 index;		/* the entry that taught it; 0: create spec */
+	u64 node;
+	char addr[RL_ADDR_MAX];
+};
+
+/* A transport peer the group added, and the address it dials. */
+struct rl_tp_member {
+	u64 node;
+	char addr[RL_ADDR_MAX];
+};
+
+#define RL_MAX_TP_MEMBERS	(2 * RAFT_MAX_MEMBERS)
+
+struct rl_members {
+	struct rl_addr *book;		/* in log order */
+	u32 n_book;
+	u32 cap_book;
+	struct rl_tp_member tp[RL_MAX_TP_MEMBERS];
+	u32 n_tp;
+	bool was_member;	/* a committed configuration had this node */
+	bool removed;		/* ... and a later committed one has not */
+	bool need_sync;		/* transport not yet matched to the log */
+	struct raft_status st;	/* scratch for the worker */
+	struct raft_conf committed;	/* the latest committed one */
+	struct raft_conf cc;	/* scratch: decoding a configuration */
 };
 
 struct rl_group {
@@ -127,6 +196,9 @@ struct rl_group {
 	u32 n_inmsgs;
 	u64 msgs_dropped;		/* not sent (worker) */
 	u64 msgs_in_dropped;		/* inbound queue full (in_lock) */
+
+	/* membership and addresses: worker only (group_ctl.c) */
+	struct rl_members mb;
 };
 
 /* A received message owned by the group until raft_step() took it. */
@@ -136,5 +208,25 @@ struct rl_inmsg {
 };
 
 #define RL_MAX_INMSGS		4096
+
+/* group.c, for the other files of the driver */
+struct rl_req *rl_req_alloc(u8 kind);
+int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock);
+void rl_req_put(struct rl_req *rq);
+void rl_group_fail(struct rl_group *g, int err);
+
+/* group_ctl.c: membership, addresses, leadership transfer */
+int rl_members_boot(struct rl_group *g, const struct raft_boot *boot);
+int rl_members_ready(struct rl_group *g, const struct raft_ready *rd);
+void rl_members_after_step(struct rl_group *g);
+void rl_members_free(struct rl_group *g);
+int rl_ctl_request(struct rl_group *g, struct rl_req *rq);
+const char *rl_members_addr(struct rl_group *g, u64 node);
+void rl_members_compact(struct rl_group *g, u64 index);
+ssize_t rl_members_snap_encode(struct rl_group *g, u64 index,
+			       const struct raft_conf *conf, u8 *buf,
+			       size_t len);
+int rl_members_snap_load(struct rl_group *g, u64 index, const u8 *buf,
+			 size_t len);
 
 #endif /* RL_GROUP_INT_H */

@@ -90,6 +90,14 @@ EXPORT_SYMBOL_IF_KUNIT(rl_tp_parse_addr);
 /* -- group (kernel/group.c) -- */
 #include "group.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_group_params_parse);
+#include "group_int.h"
+EXPORT_SYMBOL_IF_KUNIT(rl_members_boot);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_ready);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_addr);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_compact);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_encode);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_load);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_free);
 
 /* -- raft core (kernel/raft/) -- */
 #include "raft/raft_int.h"
@@ -99,6 +107,7 @@ EXPORT_SYMBOL_IF_KUNIT(raft_tick);
 EXPORT_SYMBOL_IF_KUNIT(raft_step);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change);
+EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change_ctx);
 EXPORT_SYMBOL_IF_KUNIT(raft_read_index);
 EXPORT_SYMBOL_IF_KUNIT(raft_transfer_leader);
 EXPORT_SYMBOL_IF_KUNIT(raft_compact);
@@ -118,6 +127,8 @@ EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode_full);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode_full);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_encode_ctx);
+EXPORT_SYMBOL_IF_KUNIT(raft_conf_change_decode_ctx);
 /* internals the white-box tests use */
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_apply);
 EXPORT_SYMBOL_IF_KUNIT(raft_conf_valid);

@@ -8,8 +8,9 @@
  * rl_ctl_group_create() and rl_ctl_group_destroy() are what the netlink
  * commands call.  Until netlink exists, groups are created by the `groups`
  * module parameter at load time (in the initial network namespace) and by
- * the debugfs file raftlog/control ("create SPEC" / "destroy ID") at run
- * time, in the namespace of the writer.  A namespace's groups are
+ * the debugfs file raftlog/control ("create SPEC" / "destroy ID", and the
+ * membership commands of rl_group_ctl_cmd) at run time, in the namespace
+ * of the writer.  A namespace's groups are
  * destroyed when it goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -135,7 +136,11 @@ static struct pernet_operations rl_net_ops = {
 	.pre_exit = rl_net_pre_exit,
 };
 
-/* debugfs raftlog/control: "create SPEC" or "destroy ID", one per write. */
+/*
+ * debugfs raftlog/control, one command per write: "create SPEC",
+ * "destroy ID", "member add|promote|remove G ...", "transfer G TO"
+ * (rl_group_ctl_cmd).
+ */
 static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
@@ -156,6 +161,8 @@ static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 		err = rl_ctl_create_spec(net, arg);
 	else if (!strcmp(cmd, "destroy") && arg && !kstrtou32(arg, 0, &id))
 		err = rl_ctl_group_destroy(net, id);
+	else if (!strcmp(cmd, "member") || !strcmp(cmd, "transfer"))
+		err = rl_group_ctl_cmd(net, cmd, arg);
 	else
 		err = -EINVAL;
 	kfree(buf);

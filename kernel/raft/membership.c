@@ -13,6 +13,7 @@
 
 #define CC_VERSION 1
 #define CC_VERSION_FULL 2
+#define CC_VERSION_CTX 3
 
 void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type, u64 node)
 {
@@ -37,11 +38,27 @@ u32 raft_conf_change_encode_full(u8 buf[RAFT_CONF_CHANGE_MAX_SIZE], u8 type,
 	return n;
 }
 
-int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
-				 struct raft_conf *result)
+u32 raft_conf_change_encode_ctx(u8 buf[RAFT_CONF_CHANGE_CTX_MAX_SIZE],
+				u8 type, u64 node,
+				const struct raft_conf *result,
+				const void *ctx, u32 ctx_len)
+{
+	u32 n = raft_conf_change_encode_full(buf, type, node, result);
+
+	if (!ctx_len)
+		return n;
+	buf[0] = CC_VERSION_CTX;
+	rl_put_le16(buf + n, ctx_len);
+	memcpy(buf + n + 2, ctx, ctx_len);
+	return n + 2 + ctx_len;
+}
+
+int raft_conf_change_decode_ctx(const u8 *buf, u32 len, u8 *type, u64 *node,
+				struct raft_conf *result, const u8 **ctx,
+				u32 *ctx_len)
 {
 	struct raft_conf c;
-	u32 i, n = RAFT_CONF_CHANGE_SIZE + 2;
+	u32 i, end, clen = 0, n = RAFT_CONF_CHANGE_SIZE + 2;
 
 	if (!buf || len < RAFT_CONF_CHANGE_SIZE)
 		return -EINVAL;
@@ -51,10 +68,21 @@ int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
 	if (buf[0] == CC_VERSION) {
 		if (len != RAFT_CONF_CHANGE_SIZE)
 			return -EINVAL;
-	} else if (buf[0] == CC_VERSION_FULL) {
+	} else if (buf[0] == CC_VERSION_FULL || buf[0] == CC_VERSION_CTX) {
 		if (len < n || buf[10] > RAFT_MAX_MEMBERS ||
-		    buf[11] > RAFT_MAX_MEMBERS ||
-		    len != n + 8 * (u32)(buf[10] + buf[11]))
+		    buf[11] > RAFT_MAX_MEMBERS)
+			return -EINVAL;
+		end = n + 8 * (u32)(buf[10] + buf[11]);
+		if (buf[0] == CC_VERSION_CTX) {
+			/* the context follows the ids: le16 length, bytes */
+			if (len < end + 2)
+				return -EINVAL;
+			clen = rl_get_le16(buf + end);
+			if (!clen || clen > RAFT_CONF_CHANGE_MAX_CONTEXT)
+				return -EINVAL;
+			end += 2 + clen;
+		}
+		if (len != end)
 			return -EINVAL;
 		c.n_voters = buf[10];
 		c.n_learners = buf[11];
@@ -73,7 +101,18 @@ int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
 		return -EINVAL;
 	if (result)
 		*result = c;
+	if (ctx) {
+		*ctx = clen ? buf + len - clen : NULL;
+		*ctx_len = clen;
+	}
 	return 0;
+}
+
+int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
+				 struct raft_conf *result)
+{
+	return raft_conf_change_decode_ctx(buf, len, type, node, result,
+					   NULL, NULL);
 }
 
 int raft_conf_change_decode(const u8 *buf, u32 len, u8 *type, u64 *node)

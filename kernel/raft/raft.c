@@ -1166,7 +1166,8 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 	return 0;
 }
 
-int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
+int raft_propose_conf_change_ctx(struct raft *r, u8 type, u64 node,
+				 const void *ctx, u32 ctx_len, u64 id)
 {
 	struct raft_conf *c;
 	u8 *buf;
@@ -1174,6 +1175,8 @@ int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 	u64 index;
 	int err;
 
+	if (ctx_len > RAFT_CONF_CHANGE_MAX_CONTEXT || (ctx_len && !ctx))
+		return -EINVAL;
 	if (r->role != RAFT_LEADER)
 		return -EAGAIN;
 	/*
@@ -1192,12 +1195,12 @@ int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 		rl_free(c);
 		return err;
 	}
-	buf = rl_malloc(RAFT_CONF_CHANGE_MAX_SIZE);
+	buf = rl_malloc(RAFT_CONF_CHANGE_CTX_MAX_SIZE);
 	if (!buf) {
 		rl_free(c);
 		return -ENOMEM;
 	}
-	len = raft_conf_change_encode_full(buf, type, node, c);
+	len = raft_conf_change_encode_ctx(buf, type, node, c, ctx, ctx_len);
 	rl_free(c);
 	err = propose_entry(r, RAFT_ENTRY_CONF_CHANGE, buf, len, &index);
 	rl_free(buf);
@@ -1207,6 +1210,11 @@ int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 		rl_warn("proposal %llu untracked: no memory",
 			(unsigned long long)id);
 	return 0;
+}
+
+int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
+{
+	return raft_propose_conf_change_ctx(r, type, node, NULL, 0, id);
 }
 
 int raft_read_index(struct raft *r, u64 ctx)

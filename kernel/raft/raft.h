@@ -106,10 +106,18 @@ enum raft_conf_change_type {
  * which leaders write, adds the whole resulting configuration (counts and
  * ids, at most RAFT_CONF_CHANGE_MAX_SIZE bytes), so a node that joined with
  * an empty configuration knows the exact membership from the first change
- * in its log on, across restarts.
+ * in its log on, across restarts.  Version 3 is version 2 followed by an
+ * opaque context (le16 length, 1..RAFT_CONF_CHANGE_MAX_CONTEXT bytes) the
+ * core carries but never interprets, like etcd's ConfChange.Context: the
+ * caller puts there what every node must learn with the change (the group
+ * driver: the new member's address).  Leaders write version 3 only when a
+ * context was given.
  */
 #define RAFT_CONF_CHANGE_SIZE		10
 #define RAFT_CONF_CHANGE_MAX_SIZE	(12 + 16 * RAFT_MAX_MEMBERS)
+#define RAFT_CONF_CHANGE_MAX_CONTEXT	256
+#define RAFT_CONF_CHANGE_CTX_MAX_SIZE	(RAFT_CONF_CHANGE_MAX_SIZE + 2 + \
+					 RAFT_CONF_CHANGE_MAX_CONTEXT)
 
 void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type,
 			     u64 node);
@@ -117,13 +125,26 @@ void raft_conf_change_encode(u8 buf[RAFT_CONF_CHANGE_SIZE], u8 type,
 u32 raft_conf_change_encode_full(u8 buf[RAFT_CONF_CHANGE_MAX_SIZE], u8 type,
 				 u64 node, const struct raft_conf *result);
 /*
- * Either version: returns 0 or -EINVAL when the payload is not a valid
- * conf change.  result may be NULL; it is filled from a version 2 payload
- * (n_voters stays 0 for version 1).
+ * Version 3 (version 2 when ctx_len is 0): returns the payload length.
+ * ctx_len must be at most RAFT_CONF_CHANGE_MAX_CONTEXT.
+ */
+u32 raft_conf_change_encode_ctx(u8 buf[RAFT_CONF_CHANGE_CTX_MAX_SIZE],
+				u8 type, u64 node,
+				const struct raft_conf *result,
+				const void *ctx, u32 ctx_len);
+/*
+ * Any version: returns 0 or -EINVAL when the payload is not a valid
+ * conf change.  result may be NULL; it is filled from a version 2 or 3
+ * payload (n_voters stays 0 for version 1).  ctx may be NULL; else *ctx
+ * points into buf at the context and *ctx_len is its length (NULL and 0
+ * when the payload has none).
  */
 int raft_conf_change_decode(const u8 *buf, u32 len, u8 *type, u64 *node);
 int raft_conf_change_decode_full(const u8 *buf, u32 len, u8 *type, u64 *node,
 				 struct raft_conf *result);
+int raft_conf_change_decode_ctx(const u8 *buf, u32 len, u8 *type, u64 *node,
+				struct raft_conf *result, const u8 **ctx,
+				u32 *ctx_len);
 
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                           */
@@ -367,6 +388,13 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id);
  * soon as the entry is appended to its log.
  */
 int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id);
+/*
+ * The same, with an opaque context carried in the entry (see version 3
+ * above) to every node's log; -EINVAL also when ctx_len exceeds
+ * RAFT_CONF_CHANGE_MAX_CONTEXT.
+ */
+int raft_propose_conf_change_ctx(struct raft *r, u8 type, u64 node,
+				 const void *ctx, u32 ctx_len, u64 id);
 
 /*
  * Linearizable read barrier: a raft_read_state with this ctx arrives once
@@ -403,7 +431,11 @@ int raft_ready(struct raft *r, struct raft_ready *rd);
 /* rd's committed entries count as applied; rd's memory is released. */
 void raft_advance(struct raft *r, struct raft_ready *rd);
 
-/* Introspection (status, tests, simulator). */
+/*
+ * Introspection (status, tests, simulator).  These only read the node:
+ * unlike the calls above they may also be made between raft_ready() and
+ * raft_advance().
+ */
 struct raft_status {
 	u64 id;
 	u8 role;

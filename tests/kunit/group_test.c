@@ -50,6 +50,11 @@ static void full_spec(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->max_entry, 4096U);
 	KUNIT_EXPECT_EQ(test, p->max_pending, 64U);
 	KUNIT_EXPECT_EQ(test, p->cache_entries, 100U);
+	KUNIT_EXPECT_EQ(test, p->join, 0);
+	KUNIT_ASSERT_EQ(test, parse(test,
+				    "id=1,node=4,join=1,listen=10.0.0.4:1,peer=1@10.0.0.1:1",
+				    p), 0);
+	KUNIT_EXPECT_EQ(test, p->join, 1);
 }
 
 static void defaults(struct kunit *test)
@@ -92,6 +97,9 @@ static void refused(struct kunit *test)
 		"id=1,node=1,max_entry=2000000",	/* > core limit */
 		"id=1,node=1,tick_ms=100000",
 		"id=1,node=1,cache=4000000",
+		"id=1,node=1,join=2",
+		"id=1,node=1,join=yes",
+		"id=1,node=1,join=1",		/* joins through nobody */
 	};
 	struct rl_group_params *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 	unsigned int i;

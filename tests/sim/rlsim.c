@@ -625,9 +625,18 @@ static void truth_extend(struct sim *s, u64 node, u64 term, u64 index,
 	t->type = m->type;
 	t->commit_term = term;
 	if (m->type == RAFT_ENTRY_CONF_CHANGE) {
-		if (raft_conf_change_decode(m->data, m->len, &t->cc_type,
-					    &t->cc_node))
+		const u8 *ctx;
+		char want[32];
+		u32 clen;
+
+		if (raft_conf_change_decode_ctx(m->data, m->len, &t->cc_type,
+						&t->cc_node, NULL, &ctx, &clen))
 			fail(s, "committed conf change at %llu does not decode",
+			     ULL(index));
+		snprintf(want, sizeof(want), "addr-of-%llu", ULL(t->cc_node));
+		if (clen && (t->cc_type != RAFT_CC_ADD_LEARNER ||
+			     clen != strlen(want) || memcmp(ctx, want, clen)))
+			fail(s, "conf change at %llu carries a wrong context",
 			     ULL(index));
 		trace(s, "commit %llu: conf change %u node %llu", ULL(index),
 		      t->cc_type, ULL(t->cc_node));
@@ -1628,7 +1637,19 @@ static void conf_change(struct sim *s)
 	pid = prop_new(s, K_CONF, l->id);
 	s->props[pid].cc_type = type;
 	s->props[pid].cc_node = target;
-	err = raft_propose_conf_change(l->r, type, target, pid);
+	/*
+	 * Like the group driver, a new member's add carries its "address"
+	 * as the opaque context; every commit checks it arrived intact.
+	 */
+	if (fresh) {
+		char ctx[32];
+
+		snprintf(ctx, sizeof(ctx), "addr-of-%llu", ULL(target));
+		err = raft_propose_conf_change_ctx(l->r, type, target, ctx,
+						   strlen(ctx), pid);
+	} else {
+		err = raft_propose_conf_change(l->r, type, target, pid);
+	}
 	trace(s, "conf change p%llu on n%llu: type %u node %llu: %d", ULL(pid),
 	      ULL(l->id), type, ULL(target), err);
 	if (err) {

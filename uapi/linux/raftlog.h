@@ -98,6 +98,8 @@ struct raftlog_record {
 
 /* struct raftlog_status.flags */
 #define RAFTLOG_STATUS_F_FAILED		0x1	/* storage error: stopped */
+/* with FAILED: this node's removal from the group committed: stopped */
+#define RAFTLOG_STATUS_F_REMOVED	0x2
 
 struct raftlog_status {
 	__u64	group_id;
@@ -115,7 +117,9 @@ struct raftlog_status {
 	__u32	n_voters;
 	__u32	pending;	/* proposals queued or in flight here */
 	__u32	max_pending;	/* the proposal queue's capacity */
-	__u64	reserved[4];	/* zero */
+	__u32	n_learners;	/* members that replicate but do not vote */
+	__u32	reserved32;	/* zero */
+	__u64	reserved[3];	/* zero */
 };
 
 /*

@@ -65,6 +65,134 @@ RL_TEST(full_conf_change_codec_round_trip)
 	rl_free(buf);
 }
 
+RL_TEST(conf_change_context_round_trip_and_rejects_garbage)
+{
+	struct raft_conf c = { .n_voters = 3, .n_learners = 1,
+			       .voters = { 1, 2, 3 }, .learners = { 4 } };
+	static const char addr[] = "10.0.0.4:7000";
+	struct raft_conf out;
+	u8 *buf = rl_malloc(RAFT_CONF_CHANGE_CTX_MAX_SIZE);
+	u8 *big = rl_malloc(RAFT_CONF_CHANGE_MAX_CONTEXT);
+	const u8 *ctx = NULL;
+	u32 len, clen = 0, base;
+	u8 type = 0;
+	u64 node = 0;
+
+	RL_ASSERT(buf && big);
+	base = raft_conf_change_encode_full(buf, RAFT_CC_ADD_LEARNER, 4, &c);
+	len = raft_conf_change_encode_ctx(buf, RAFT_CC_ADD_LEARNER, 4, &c,
+					  addr, sizeof(addr) - 1);
+	RL_EXPECT_EQ(len, base + 2 + sizeof(addr) - 1);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, len, &type, &node, &out,
+						 &ctx, &clen), 0);
+	RL_EXPECT_EQ(type, RAFT_CC_ADD_LEARNER);
+	RL_EXPECT_EQ(node, 4);
+	RL_EXPECT_EQ(out.n_voters, 3);
+	RL_EXPECT_EQ(out.learners[0], 4);
+	RL_EXPECT_EQ(clen, sizeof(addr) - 1);
+	RL_ASSERT(ctx);
+	RL_EXPECT(!memcmp(ctx, addr, clen));
+	/* the older decoders read the change and ignore the context */
+	RL_EXPECT_EQ(raft_conf_change_decode_full(buf, len, &type, &node,
+						  &out), 0);
+	RL_EXPECT_EQ(out.n_voters, 3);
+	RL_EXPECT_EQ(raft_conf_change_decode(buf, len, &type, &node), 0);
+	/* lengths must agree: cut short, one byte extra, context length 0 */
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, len - 1, &type, &node,
+						 NULL, &ctx, &clen), -EINVAL);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, len + 1, &type, &node,
+						 NULL, &ctx, &clen), -EINVAL);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, base + 1, &type, &node,
+						 NULL, &ctx, &clen), -EINVAL);
+	rl_put_le16(buf + base, 0);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, base + 2, &type, &node,
+						 NULL, &ctx, &clen), -EINVAL);
+	/* the largest context fits; a longer length is refused */
+	memset(big, 0xab, RAFT_CONF_CHANGE_MAX_CONTEXT);
+	len = raft_conf_change_encode_ctx(buf, RAFT_CC_REMOVE, 4, &c, big,
+					  RAFT_CONF_CHANGE_MAX_CONTEXT);
+	RL_EXPECT_EQ(len, RAFT_CONF_CHANGE_MAX_SIZE - 16 * RAFT_MAX_MEMBERS +
+		     8 * 4 + 2 + RAFT_CONF_CHANGE_MAX_CONTEXT);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, len, &type, &node, NULL,
+						 &ctx, &clen), 0);
+	RL_EXPECT_EQ(clen, RAFT_CONF_CHANGE_MAX_CONTEXT);
+	RL_EXPECT_EQ(ctx[clen - 1], 0xab);
+	rl_put_le16(buf + base, RAFT_CONF_CHANGE_MAX_CONTEXT + 1);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, len + 1, &type, &node,
+						 NULL, &ctx, &clen), -EINVAL);
+	/* without a context the leader's payload stays version 2 */
+	len = raft_conf_change_encode_ctx(buf, RAFT_CC_REMOVE, 4, &c, NULL, 0);
+	RL_EXPECT_EQ(len, base);
+	RL_EXPECT_EQ(buf[0], 2);
+	RL_EXPECT_EQ(raft_conf_change_decode_ctx(buf, len, &type, &node, NULL,
+						 &ctx, &clen), 0);
+	RL_EXPECT(!ctx);
+	RL_EXPECT_EQ(clen, 0);
+	rl_free(big);
+	rl_free(buf);
+}
+
+/* Find the last conf-change entry of node id's log. */
+static const struct raft_entry *last_conf_entry(struct tnet *t, u64 id)
+{
+	struct raft *r = t->node[id].r;
+	u64 i;
+
+	for (i = raft_log_last(&r->log); i >= raft_log_first(&r->log); i--) {
+		const struct raft_entry *e = raft_log_entry(&r->log, i);
+
+		if (e && e->type == RAFT_ENTRY_CONF_CHANGE)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The context reaches every node's log with the change, byte for byte,
+ * including a node that joined with an empty configuration; an oversized
+ * context is refused before anything is appended.
+ */
+RL_TEST(conf_change_context_replicates_to_every_node)
+{
+	struct tnet *t = elected(3);
+	static const char addr[] = "[fd00::4]:7000";
+	u8 *big = rl_zalloc(RAFT_CONF_CHANGE_MAX_CONTEXT + 1);
+	const struct raft_entry *e;
+	const u8 *ctx;
+	u64 last, node, id;
+	u32 clen;
+	u8 type;
+
+	RL_ASSERT(t && big);
+	TH_ASSERT_EQ(tnet_add_empty(t, 4, NULL), 0);
+	last = raft_log_last(&t->node[1].r->log);
+	TH_EQ(raft_propose_conf_change_ctx(t->node[1].r, RAFT_CC_ADD_LEARNER, 4,
+					   big,
+					   RAFT_CONF_CHANGE_MAX_CONTEXT + 1,
+					   1), -EINVAL);
+	TH_EQ(raft_propose_conf_change_ctx(t->node[1].r, RAFT_CC_ADD_LEARNER, 4,
+					   NULL, 3, 1), -EINVAL);
+	RL_EXPECT_EQ(raft_log_last(&t->node[1].r->log), last);
+	TH_EQ(raft_propose_conf_change_ctx(t->node[1].r, RAFT_CC_ADD_LEARNER, 4,
+					   addr, sizeof(addr) - 1, 2), 0);
+	tnet_tick_all(t, 3);
+	for (id = 1; id <= 4; id++) {
+		e = last_conf_entry(t, id);
+		RL_ASSERT(e);
+		RL_EXPECT_EQ(e->index, last + 1);
+		RL_EXPECT_EQ(raft_conf_change_decode_ctx(e->data, e->len, &type,
+							 &node, NULL, &ctx,
+							 &clen), 0);
+		RL_EXPECT_EQ(node, 4);
+		RL_EXPECT_EQ(clen, sizeof(addr) - 1);
+		RL_EXPECT(ctx && !memcmp(ctx, addr, clen));
+		RL_EXPECT_EQ(tnet_status(t, id)->conf.n_learners, 1);
+		RL_EXPECT_EQ(tnet_status(t, id)->commit, last + 1);
+	}
+	rl_free(big);
+	tnet_free(t);
+}
+
 /*
  * A node that joined with an empty configuration and restarts from its
  * durable log knows the exact membership: the leader's conf-change entries
@@ -327,6 +455,8 @@ RL_SUITE(raft_membership,
 	 RL_CASE(conf_change_codec_round_trip_and_rejects_garbage),
 	 RL_CASE(conf_apply_table),
 	 RL_CASE(full_conf_change_codec_round_trip),
+	 RL_CASE(conf_change_context_round_trip_and_rejects_garbage),
+	 RL_CASE(conf_change_context_replicates_to_every_node),
 	 RL_CASE(joiner_restarts_with_exact_membership),
 	 RL_CASE(learner_catches_up_without_voting_then_is_promoted),
 	 RL_CASE(conf_change_takes_effect_when_appended),

@@ -28,6 +28,15 @@
  *                                      once, each completing with its
  *                                      term and index; a barrier; bad
  *                                      opcode, flags, size and ring setup
+ *   rlprobe digest DEV LAST            print a hash of the log's records
+ *                                      1..LAST (index, term, flags,
+ *                                      payload); fails unless all of them
+ *                                      are readable
+ *   rlprobe ctl FILE ERRNO COMMAND     write COMMAND to FILE (the debugfs
+ *                                      control) in one write(); succeed
+ *                                      if it fails with ERRNO (a number
+ *                                      or a name such as EEXIST; 0: must
+ *                                      succeed)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,15 +113,19 @@ static int cmd_status(void)
 		return 1;
 	printf("group=%llu\nnode=%llu\nterm=%llu\nvote=%llu\nleader=%llu\n"
 	       "commit=%llu\napplied=%llu\nfirst=%llu\nlast=%llu\nrole=%u\n"
-	       "flags=%u\nmax_entry=%u\nvoters=%u\npending=%u\nmax_pending=%u\n",
+	       "flags=%u\nmax_entry=%u\nvoters=%u\npending=%u\nmax_pending=%u\n"
+	       "learners=%u\n",
 	       (unsigned long long)st.group_id, (unsigned long long)st.node_id,
 	       (unsigned long long)st.term, (unsigned long long)st.vote,
 	       (unsigned long long)st.leader, (unsigned long long)st.commit,
 	       (unsigned long long)st.applied,
 	       (unsigned long long)st.first_index,
 	       (unsigned long long)st.last_index, st.role, st.flags,
-	       st.max_entry, st.n_voters, st.pending, st.max_pending);
-	for (int i = 0; i < 4; i++)
+	       st.max_entry, st.n_voters, st.pending, st.max_pending,
+	       st.n_learners);
+	if (st.reserved32)
+		return fail("reserved32 not zero");
+	for (int i = 0; i < 3; i++)
 		if (st.reserved[i])
 			return fail("reserved[%d] not zero", i);
 	return 0;
@@ -642,6 +655,93 @@ static int cmd_uring_abandon(long n)
 	return 0;
 }
 
+/* FNV-1a, 64 bit: enough to tell two logs apart */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--) {
+		h ^= *b++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int cmd_digest(uint64_t last)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	size_t cap = 256 * 1024;
+	char *buf = malloc(cap);
+	uint64_t h = 0xcbf29ce484222325ULL, next = 1;
+
+	if (lseek(fd, 1, SEEK_SET) != 1)
+		return fail("lseek to 1: %s", strerror(errno));
+	while (next <= last) {
+		ssize_t r = read(fd, buf, cap);
+		size_t off = 0;
+
+		if (r <= 0)
+			return fail("read at %llu of %llu: %zd %s",
+				    (unsigned long long)next,
+				    (unsigned long long)last, r,
+				    r < 0 ? strerror(errno) : "");
+		while (off < (size_t)r && next <= last) {
+			struct raftlog_record hd;
+
+			memcpy(&hd, buf + off, sizeof(hd));
+			if (hd.index != next)
+				return fail("index %llu, expected %llu",
+					    (unsigned long long)hd.index,
+					    (unsigned long long)next);
+			h = fnv(h, &hd.index, sizeof(hd.index));
+			h = fnv(h, &hd.term, sizeof(hd.term));
+			h = fnv(h, &hd.flags, sizeof(hd.flags));
+			h = fnv(h, buf + off + sizeof(hd), hd.len);
+			off += RAFTLOG_RECORD_SIZE(hd.len);
+			next++;
+		}
+	}
+	printf("%016llx\n", (unsigned long long)h);
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int err;
+} errnames[] = {
+	{ "EEXIST", EEXIST }, { "ENOENT", ENOENT }, { "EINVAL", EINVAL },
+	{ "EBUSY", EBUSY }, { "EAGAIN", EAGAIN }, { "EREMOTE", EREMOTE },
+	{ "ERANGE", ERANGE }, { "EALREADY", EALREADY }, { "ENOSPC", ENOSPC },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ETIMEDOUT", ETIMEDOUT },
+	{ "EIO", EIO }, { "ENODEV", ENODEV },
+};
+
+static int cmd_ctl(const char *want_s, const char *cmd)
+{
+	int want = -1, fd, got = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (!strcmp(want_s, errnames[i].name))
+			want = errnames[i].err;
+	if (want < 0)
+		want = atoi(want_s);
+	fd = open(dev, O_WRONLY);
+	if (fd < 0)
+		return fail("open %s: %s", dev, strerror(errno));
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		got = errno;
+	close(fd);
+	if (got != want)
+		return fail("\"%s\": %s, expected %s", cmd,
+			    got ? strerror(got) : "success",
+			    want ? strerror(want) : "success");
+	printf("\"%s\": %s\n", cmd, got ? strerror(got) : "ok");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -673,6 +773,10 @@ int main(int argc, char **argv)
 		return cmd_uring(atol(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "uring-abandon") && argc >= 4)
 		return cmd_uring_abandon(atol(argv[3]));
+	if (!strcmp(argv[1], "digest") && argc >= 4)
+		return cmd_digest(strtoull(argv[3], NULL, 0));
+	if (!strcmp(argv[1], "ctl") && argc >= 5)
+		return cmd_ctl(argv[3], argv[4]);
 	fprintf(stderr, "rlprobe: bad command\n");
 	return 2;
 }
