@@ -1,0 +1,210 @@
+#!/bin/sh
+# rl-test: kernels=debug timeout=600
+# A real 3-node group: three network namespaces joined by veth through a
+# bridge, each node with its own RAM disk, created through the debugfs
+# control from inside its namespace (device /dev/raftlog1.<node>).
+#   one leader is elected and every node agrees on it;
+#   entries proposed on every node (write(), RAFTLOG_IOC_PROPOSE, io_uring)
+#   read back identically and in the same order on all three;
+#   the leader's link goes down: the other two elect a new leader within a
+#   few election timeouts and keep committing, the cut-off node commits
+#   nothing (its write fails) and steps down; it rejoins and catches up to
+#   an identical log (its uncommitted entry overwritten);
+#   a follower's group is destroyed and recreated on its device: it keeps
+#   its log and catches up on what was committed while it was down;
+#   compaction: "compact 1 INDEX" on the leader; a follower cut off over
+#   the compacted range comes back through InstallSnapshot and then
+#   entries, and read() below its new first index fails with ERANGE;
+#   that follower restarts from a device holding the snapshot;
+#   module unload with the cluster running.
+set -u
+. ./lib.sh
+
+# "ip netns exec" remounts /sys for the namespace, hiding debugfs there:
+# reach it through a mount of our own.
+mkdir -p /tmp/rldbg
+mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
+CTL=/tmp/rldbg/raftlog/control
+ip() { /usr/sbin/ip "$@"; }
+TICK=30
+ELECTION=10
+# the longest randomized election timeout, in seconds
+ETO=$(awk "BEGIN { print 2 * $ELECTION * $TICK / 1000 }")
+ERANGE=34
+
+spec() {
+	s="id=1,node=$1,cluster=7,dev=/dev/ram$(($1 - 1)),listen=10.77.0.$1:7000"
+	s="$s,tick_ms=$TICK,election=$ELECTION,heartbeat=2"
+	for j in 1 2 3; do
+		[ "$j" = "$1" ] || s="$s,peer=$j@10.77.0.$j:7000"
+	done
+	echo "$s"
+}
+ctl() {	# ctl NODE COMMAND...: a control command in NODE's namespace
+	n=$1
+	shift
+	ip netns exec "n$n" sh -c "echo '$*' > $CTL"
+}
+dev() { echo "/dev/raftlog1.$1"; }
+st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk "BEGIN { printf \"%.2f\", $(now) - $1 }"; }
+wait_for() {	# wait_for SECONDS COMMAND...: retry every 0.1 s
+	t=$(($1 * 10))
+	shift
+	while [ $t -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	"$@"
+}
+# agreed NODE...: exactly one of NODEs leads and all of them follow it
+agreed() {
+	n=0
+	L=0
+	for i in "$@"; do
+		[ "$(st "$i" role)" = 3 ] && { n=$((n + 1)); L=$i; }
+	done
+	[ $n = 1 ] || { echo "$n leaders among $*"; return 1; }
+	for i in "$@"; do
+		[ "$(st "$i" leader)" = "$L" ] ||
+			{ echo "node $i follows $(st "$i" leader), not $L"; return 1; }
+	done
+	echo "$L" >/tmp/leader
+}
+leader() { cat /tmp/leader; }
+others() { for i in 1 2 3; do [ "$i" = "$1" ] || echo "$i"; done; }
+# caught NODE REF: NODE has applied everything REF has
+caught() { [ "$(st "$1" applied)" -ge "$(st "$2" applied)" ]; }
+# same_logs FROM NODE...: identical committed records from FROM on
+same_logs() {
+	from=$1
+	shift
+	ref=
+	for i in "$@"; do
+		rlprobe dump "$(dev "$i")" "$from" >/tmp/dump.$i || return 1
+		if [ -z "$ref" ]; then
+			ref=$i
+			echo "node $i: $(wc -l </tmp/dump.$i) records from $from"
+		elif ! cmp /tmp/dump.$ref /tmp/dump.$i; then
+			diff /tmp/dump.$ref /tmp/dump.$i | head -20
+			return 1
+		fi
+	done
+	[ -s /tmp/dump.$ref ]
+}
+# converge NODE...: all reach the first one's applied index, same logs
+converge() {
+	a=$(st "$1" applied)
+	for i in "$@"; do
+		rlprobe wait "$(dev "$i")" "$a" 30000 || return 1
+	done
+	same_logs 0 "$@"
+}
+checks() {	# checks NODE TAG N [SIZE]...: TAG's entries all there, in order
+	n=$1
+	shift
+	while [ $# -ge 3 ]; do
+		rlprobe check "$(dev "$n")" "$1" "$2" "$3" || return 1
+		shift 3
+	done
+}
+
+tap_plan 20
+modprobe_deps
+[ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
+insmod /lib/raftlog/raftlog.ko || exit 1
+ip link add rlbr0 type bridge
+ip link set rlbr0 up
+for i in 1 2 3; do
+	ip netns add n$i
+	ip link add v$i type veth peer name e$i
+	ip link set e$i netns n$i
+	ip link set v$i master rlbr0 up
+	ip -n n$i addr add 10.77.0.$i/24 dev e$i
+	ip -n n$i link set e$i up
+	ip -n n$i link set lo up
+	raftctl format /dev/ram$((i - 1)) --cluster-id 7 --group 1 --node $i >/dev/null
+done
+tap_ok "namespaces reach each other" ip netns exec n1 ping -c1 -W5 10.77.0.3
+
+t0=$(now)
+for i in 1 2 3; do ctl $i create "$(spec $i)"; done
+tap_ok "three nodes, one device each" sh -c \
+	"test -c $(dev 1) && test -c $(dev 2) && test -c $(dev 3) && ! test -e /dev/raftlog1"
+tap_ok "exactly one leader, followed by all three" wait_for 60 agreed 1 2 3
+echo "# first leader: node $(leader) after $(since "$t0") s"
+sleep 2
+L=$(leader)
+same_leader() { agreed 1 2 3 && [ "$(leader)" = "$1" ]; }
+tap_ok "the leadership is stable (node $L still leads 2 s later)" same_leader "$L"
+
+# entries from every node, through every interface
+ok=1
+for i in 1 2 3; do
+	rlprobe propose "$(dev $i)" 20 w$i 100 >/tmp/p.out 2>&1 || { ok=0; cat /tmp/p.out; }
+	rlprobe ipropose "$(dev $i)" 10 p$i >/tmp/p.out 2>&1 || { ok=0; cat /tmp/p.out; }
+done
+tap_ok "write() and the PROPOSE ioctl commit on leader and followers" [ $ok = 1 ]
+F=$(others "$L" | head -1)
+tap_ok "io_uring: 64 proposals in flight on follower $F" \
+	rlprobe uring "$(dev "$F")" 64 u
+tap_ok "all three logs identical, in the same order" converge "$L" 1 2 3
+ok=1
+for i in 1 2 3; do
+	checks $i w1 20 100 w2 20 100 w3 20 100 p1 10 0 p2 10 0 p3 10 0 u 64 0 \
+		>/tmp/c.out 2>&1 || { ok=0; cat /tmp/c.out; }
+done
+tap_ok "every node reads each proposer's entries, complete and in order" [ $ok = 1 ]
+
+# the leader is cut off
+OLD=$L
+set -- $(others "$OLD")
+A=$1
+B=$2
+commit_old=$(st "$OLD" commit)
+t0=$(now)
+ip link set v"$OLD" down
+tap_ok "nodes $A and $B elect a new leader without node $OLD" \
+	wait_for 30 agreed "$A" "$B"
+elect=$(since "$t0")
+L=$(leader)
+echo "# new leader: node $L, elected $elect s after the cut (election timeout <= $ETO s)"
+tap_ok "elected within 10 election timeouts" \
+	awk "BEGIN { exit !($elect < 10 * $ETO) }"
+tap_ok "proposals continue on the majority" sh -c \
+	"rlprobe propose $(dev "$A") 15 m$A 50 && rlprobe propose $(dev "$B") 15 m$B 50"
+tap_ok "the cut-off node $OLD cannot commit a write" \
+	rlprobe tryprop "$(dev "$OLD")" 3
+tap_ok "the cut-off node $OLD stepped down and committed nothing" sh -c \
+	"[ \$(rlprobe status $(dev "$OLD") | sed -n 's/^role=//p') != 3 ] &&
+	 [ \$(rlprobe status $(dev "$OLD") | sed -n 's/^commit=//p') = $commit_old ]"
+t0=$(now)
+ip link set v"$OLD" up
+tap_ok "node $OLD rejoins and catches up" wait_for 60 caught "$OLD" "$L"
+echo "# node $OLD caught up $(since "$t0") s after its link came back"
+tap_ok "node $OLD's log is identical (its uncommitted entry overwritten)" \
+	converge "$L" 1 2 3
+tap_ok "node $OLD follows node $L" agreed 1 2 3
+
+# a follower restarts from its device
+F=$(others "$L" | head -1)
+destroyed() { ctl "$1" destroy 1 && ! test -e "$(dev "$1")"; }
+tap_ok "follower $F destroyed" destroyed "$F"
+rlprobe propose "$(dev "$L")" 25 down 30 >/dev/null
+ctl "$F" create "$(spec "$F")"
+tap_ok "follower $F recreated on its device catches up" \
+	wait_for 60 caught "$F" "$L"
+kept() {
+	checks "$1" w1 20 100 p2 10 0 down 25 30 && converge "$2" 1 2 3
+}
+tap_ok "it kept its log and has what was committed while it was down" \
+	kept "$F" "$L"
+
+rmmod raftlog
+tap_ok "rmmod with the cluster running" sh -c "! test -d /sys/module/raftlog"
+for i in 1 2 3; do ip netns del n$i; done
+ip link del rlbr0
+umount /tmp/rldbg
+tap_done
