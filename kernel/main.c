@@ -8,8 +8,8 @@
  * rl_ctl_group_create() and rl_ctl_group_destroy() are what the netlink
  * commands call.  Until netlink exists, groups are created by the `groups`
  * module parameter at load time (in the initial network namespace) and by
- * the debugfs file raftlog/control ("create SPEC" / "destroy ID") at run
- * time, in the namespace of the writer.  A namespace's groups are
+ * the debugfs file raftlog/control ("create SPEC" / "destroy ID" /
+ * "compact ID INDEX") at run time, in the namespace of the writer.  A namespace's groups are
  * destroyed when it goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -135,7 +135,29 @@ static struct pernet_operations rl_net_ops = {
 	.pre_exit = rl_net_pre_exit,
 };
 
-/* debugfs raftlog/control: "create SPEC" or "destroy ID", one per write. */
+/* "compact ID INDEX": snapshot group ID of @net at INDEX. */
+static int rl_ctl_compact(struct net *net, char *arg)
+{
+	char *id_s = strsep(&arg, " ");
+	struct rl_group *g;
+	u64 index;
+	u32 id;
+	int err;
+
+	if (!arg || kstrtou32(id_s, 0, &id) || kstrtou64(strim(arg), 0, &index))
+		return -EINVAL;
+	g = rl_group_find(net, id);
+	if (!g)
+		return -ENOENT;
+	err = rl_group_compact(g, index);
+	rl_group_put(g);
+	return err;
+}
+
+/*
+ * debugfs raftlog/control, one command per write: "create SPEC",
+ * "destroy ID" or "compact ID INDEX".
+ */
 static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
@@ -156,6 +178,8 @@ static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 		err = rl_ctl_create_spec(net, arg);
 	else if (!strcmp(cmd, "destroy") && arg && !kstrtou32(arg, 0, &id))
 		err = rl_ctl_group_destroy(net, id);
+	else if (!strcmp(cmd, "compact") && arg)
+		err = rl_ctl_compact(net, arg);
 	else
 		err = -EINVAL;
 	kfree(buf);
