@@ -844,7 +844,7 @@ static int rl_tp_start(struct rl_group *g)
 {
 	struct rl_tp_config *cfg;
 	struct sockaddr_storage addr;
-	u32 i;
+	u32 i, eto;
 	int err = 0;
 
 	if (!g->p.listen[0])
@@ -861,6 +861,14 @@ static int rl_tp_start(struct rl_group *g)
 	cfg->node_id = g->p.node_id;
 	cfg->recv = rl_tp_recv;
 	cfg->ctx = g;
+	/*
+	 * A peer back from a partition should hear from us within a few
+	 * election timeouts: redial at least that often, and give up on a
+	 * connection whose data goes unacknowledged for longer.
+	 */
+	eto = g->p.tick_ms * g->p.election_ticks;
+	cfg->backoff_max_ms = clamp(2 * eto, 1000U, 5000U);
+	cfg->user_timeout_ms = clamp(4 * eto, 2000U, 10000U);
 	g->ep = rl_tp_open(cfg, &err);
 	if (!g->ep)
 		goto out;

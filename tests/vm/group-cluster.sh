@@ -111,7 +111,7 @@ checks() {	# checks NODE TAG N [SIZE]...: TAG's entries all there, in order
 	done
 }
 
-tap_plan 20
+tap_plan 30
 modprobe_deps
 [ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
 insmod /lib/raftlog/raftlog.ko || exit 1
@@ -201,6 +201,65 @@ kept() {
 }
 tap_ok "it kept its log and has what was committed while it was down" \
 	kept "$F" "$L"
+
+# compaction: a follower cut off over the compacted range comes back
+# through InstallSnapshot, a reader it had below the snapshot gets ERANGE
+first_is() { [ "$(st "$1" first)" = "$2" ]; }
+snapped() { caught "$1" "$2" && first_is "$1" "$3"; }
+agreed 1 2 3 >/dev/null
+L=$(leader)
+set -- $(others "$L")
+S=$1
+T=$2
+rm -f /tmp/go
+rlprobe holdread "$(dev "$S")" 1 /tmp/go $ERANGE >/tmp/hold.out 2>&1 &
+HOLD=$!
+wait_for 10 grep -q ready /tmp/hold.out
+ip link set v"$S" down
+rlprobe propose "$(dev "$L")" 30 s 40 >/dev/null
+A=$(st "$L" applied)
+tap_ok "compact 1 $A on leader $L" ctl "$L" compact 1 "$A"
+tap_ok "leader's first index is now $((A + 1)); lseek below it: ERANGE" \
+	sh -c "[ \$(rlprobe status $(dev "$L") | sed -n 's/^first=//p') = $((A + 1)) ] &&
+	       rlprobe holdread $(dev "$L") 1 /tmp/go $ERANGE"
+bad_compact() {
+	! ctl "$L" compact 1 0 && ! ctl "$L" compact 1 "$A" &&
+	! ctl "$L" compact 1 99999999 && ! ctl "$L" compact 9 1 &&
+	! ctl "$L" compact 1 && first_is "$L" $((A + 1))
+}
+tap_ok "compact at 0, again at $A, beyond applied, of no group: refused" bad_compact
+rlprobe propose "$(dev "$L")" 10 t 0 >/dev/null
+t0=$(now)
+ip link set v"$S" up
+tap_ok "follower $S catches up through InstallSnapshot (first index $((A + 1)))" \
+	wait_for 60 snapped "$S" "$L" $((A + 1))
+echo "# follower $S back through a snapshot $(since "$t0") s after its link came back"
+touch /tmp/go
+tap_ok "its reader held at index 1 gets ERANGE" sh -c "wait $HOLD; cat /tmp/hold.out; grep -q 'Numerical result out of range' /tmp/hold.out"
+after_snap() {
+	a=$(st "$L" applied)
+	for i in 1 2 3; do
+		rlprobe wait "$(dev "$i")" "$a" 30000 || return 1
+	done
+	same_logs $((A + 1)) 1 2 3 && checks "$S" t 10 0
+}
+tap_ok "logs identical after the snapshot on all three; entries after it in order" \
+	after_snap
+# restarts from a device holding a snapshot: the follower, then the leader
+ctl "$S" destroy 1
+rlprobe propose "$(dev "$L")" 5 v 0 >/dev/null
+ctl "$S" create "$(spec "$S")"
+tap_ok "follower $S restarts from its snapshot and catches up" \
+	wait_for 60 snapped "$S" "$L" $((A + 1))
+ctl "$L" destroy 1
+tap_ok "leader $L destroyed: $S and $T elect another" wait_for 30 agreed "$S" "$T"
+OLD=$L
+L=$(leader)
+rlprobe propose "$(dev "$L")" 5 w 0 >/dev/null
+ctl "$OLD" create "$(spec "$OLD")"
+tap_ok "node $OLD restarts from its own snapshot and catches up" \
+	wait_for 60 snapped "$OLD" "$L" $((A + 1))
+tap_ok "logs identical after the snapshot on all three" after_snap
 
 rmmod raftlog
 tap_ok "rmmod with the cluster running" sh -c "! test -d /sys/module/raftlog"
