@@ -42,6 +42,7 @@
 #include "wire.h"
 #include "group.h"
 #include "group_int.h"
+#include "main.h"
 
 static LIST_HEAD(rl_groups);
 static DEFINE_MUTEX(rl_groups_lock);
@@ -1067,6 +1068,11 @@ static void rl_process_ready(struct rl_group *g)
 			/* nothing was taken out: try again at the next tick */
 			return;
 		}
+		if (rd.ss_changed && rl_verbose)
+			pr_info("group %u: node %llu is %s in term %llu (leader %llu)\n",
+				g->p.group_id, g->p.node_id,
+				raft_role_name(rd.ss.role), rd.ss.term,
+				rd.ss.lead);
 		/* these may go before persistence: replication runs in
 		 * parallel with the leader's own write
 		 */

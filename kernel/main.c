@@ -35,8 +35,8 @@
 const char rl_version[] = RL_VERSION;
 
 /* Log each group's role changes at info level; off by default on busy hosts. */
-static bool verbose;
-module_param(verbose, bool, 0644);
+bool rl_verbose;
+module_param_named(verbose, rl_verbose, bool, 0644);
 MODULE_PARM_DESC(verbose, "Log role and membership changes at info level");
 
 /* Groups to create at load time: "SPEC;SPEC..." (see rl_group_params_parse). */
@@ -227,7 +227,7 @@ static int __init rl_init(void)
 	}
 	pr_info("raftlog %s loaded (protocol %u, format %u)%s\n", rl_version,
 		RAFTLOG_PROTOCOL_VERSION, RAFTLOG_FORMAT_VERSION,
-		verbose ? ", verbose" : "");
+		rl_verbose ? ", verbose" : "");
 	return 0;
 
 out:

@@ -49,6 +49,7 @@ dev() { echo "/dev/raftlog1.$1"; }
 st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk "BEGIN { printf \"%.2f\", $(now) - $1 }"; }
+mark() { echo "# [$(now)] $*"; }
 wait_for() {	# wait_for SECONDS COMMAND...: retry every 0.1 s
 	t=$(($1 * 10))
 	shift
@@ -61,17 +62,15 @@ wait_for() {	# wait_for SECONDS COMMAND...: retry every 0.1 s
 }
 # agreed NODE...: exactly one of NODEs leads and all of them follow it
 agreed() {
-	n=0
-	L=0
-	for i in "$@"; do
-		[ "$(st "$i" role)" = 3 ] && { n=$((n + 1)); L=$i; }
-	done
-	[ $n = 1 ] || { echo "$n leaders among $*"; return 1; }
-	for i in "$@"; do
-		[ "$(st "$i" leader)" = "$L" ] ||
-			{ echo "node $i follows $(st "$i" leader), not $L"; return 1; }
-	done
-	echo "$L" >/tmp/leader
+	devs=
+	for i in "$@"; do devs="$devs $(dev "$i")"; done
+	rlprobe roles $devs >/tmp/roles || return 1
+	awk '$2 == 3 { n++; ldr = $1 } END {
+		if (n != 1) { print n + 0 " leaders"; exit 1 }
+		print ldr }' /tmp/roles >/tmp/leader.new || { cat /tmp/roles; return 1; }
+	awk -v l="$(cat /tmp/leader.new)" '$3 != l { bad = 1 } END { exit bad }' \
+		/tmp/roles || { cat /tmp/roles; return 1; }
+	mv /tmp/leader.new /tmp/leader
 }
 leader() { cat /tmp/leader; }
 others() { for i in 1 2 3; do [ "$i" = "$1" ] || echo "$i"; done; }
@@ -114,7 +113,9 @@ checks() {	# checks NODE TAG N [SIZE]...: TAG's entries all there, in order
 tap_plan 30
 modprobe_deps
 [ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
-insmod /lib/raftlog/raftlog.ko || exit 1
+# role changes with timestamps on the console, to read elections from
+echo 1 >/sys/module/printk/parameters/time 2>/dev/null
+insmod /lib/raftlog/raftlog.ko verbose=1 || exit 1
 ip link add rlbr0 type bridge
 ip link set rlbr0 up
 for i in 1 2 3; do
@@ -165,6 +166,7 @@ A=$1
 B=$2
 commit_old=$(st "$OLD" commit)
 t0=$(now)
+mark "link of node $OLD down"
 ip link set v"$OLD" down
 tap_ok "nodes $A and $B elect a new leader without node $OLD" \
 	wait_for 30 agreed "$A" "$B"
@@ -181,6 +183,7 @@ tap_ok "the cut-off node $OLD stepped down and committed nothing" sh -c \
 	"[ \$(rlprobe status $(dev "$OLD") | sed -n 's/^role=//p') != 3 ] &&
 	 [ \$(rlprobe status $(dev "$OLD") | sed -n 's/^commit=//p') = $commit_old ]"
 t0=$(now)
+mark "link of node $OLD up"
 ip link set v"$OLD" up
 tap_ok "node $OLD rejoins and catches up" wait_for 60 caught "$OLD" "$L"
 echo "# node $OLD caught up $(since "$t0") s after its link came back"
@@ -215,6 +218,7 @@ rm -f /tmp/go
 rlprobe holdread "$(dev "$S")" 1 /tmp/go $ERANGE >/tmp/hold.out 2>&1 &
 HOLD=$!
 wait_for 10 grep -q ready /tmp/hold.out
+mark "link of node $S down"
 ip link set v"$S" down
 rlprobe propose "$(dev "$L")" 30 s 40 >/dev/null
 A=$(st "$L" applied)
@@ -230,6 +234,7 @@ bad_compact() {
 tap_ok "compact at 0, again at $A, beyond applied, of no group: refused" bad_compact
 rlprobe propose "$(dev "$L")" 10 t 0 >/dev/null
 t0=$(now)
+mark "link of node $S up"
 ip link set v"$S" up
 tap_ok "follower $S catches up through InstallSnapshot (first index $((A + 1)))" \
 	wait_for 60 snapped "$S" "$L" $((A + 1))

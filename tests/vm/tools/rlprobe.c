@@ -34,6 +34,8 @@
  *                                      so logs of several nodes compare
  *                                      with cmp
  *   rlprobe wait DEV INDEX MS          RAFTLOG_IOC_WAIT for INDEX
+ *   rlprobe roles DEV...               one line per device: "node role
+ *                                      leader term commit applied first"
  *   rlprobe tryprop DEV SECS           write() one entry that must not
  *                                      commit: succeed if it fails (or
  *                                      is still blocked after SECS)
@@ -716,6 +718,29 @@ static int cmd_dump(uint64_t from)
 	return 0;
 }
 
+static int cmd_roles(char **devs, int n)
+{
+	struct raftlog_status st;
+
+	for (int i = 0; i < n; i++) {
+		int fd;
+
+		dev = devs[i];
+		fd = open_dev(O_RDONLY);
+		if (get_status(fd, &st))
+			return 1;
+		printf("%llu %u %llu %llu %llu %llu %llu\n",
+		       (unsigned long long)st.node_id, st.role,
+		       (unsigned long long)st.leader,
+		       (unsigned long long)st.term,
+		       (unsigned long long)st.commit,
+		       (unsigned long long)st.applied,
+		       (unsigned long long)st.first_index);
+		close(fd);
+	}
+	return 0;
+}
+
 static int cmd_wait(uint64_t index, unsigned int ms)
 {
 	int fd = open_dev(O_RDONLY);
@@ -824,6 +849,8 @@ int main(int argc, char **argv)
 		return cmd_uring_abandon(atol(argv[3]));
 	if (!strcmp(argv[1], "dump"))
 		return cmd_dump(argc > 3 ? strtoull(argv[3], NULL, 0) : 0);
+	if (!strcmp(argv[1], "roles"))
+		return cmd_roles(argv + 2, argc - 2);
 	if (!strcmp(argv[1], "wait") && argc >= 5)
 		return cmd_wait(strtoull(argv[3], NULL, 0), atoi(argv[4]));
 	if (!strcmp(argv[1], "tryprop") && argc >= 4)
