@@ -869,7 +869,7 @@ static int rl_tp_start(struct rl_group *g)
 	 */
 	eto = g->p.tick_ms * g->p.election_ticks;
 	cfg->backoff_max_ms = clamp(2 * eto, 1000U, 5000U);
-	cfg->user_timeout_ms = clamp(4 * eto, 2000U, 10000U);
+	cfg->user_timeout_ms = clamp(8 * eto, 5000U, 30000U);
 	g->ep = rl_tp_open(cfg, &err);
 	if (!g->ep)
 		goto out;
