@@ -27,7 +27,7 @@ mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
 CTL=/tmp/rldbg/raftlog/control
 ip() { /usr/sbin/ip "$@"; }
 TICK=50
-ELECTION=10
+ELECTION=20
 # the longest randomized election timeout, in seconds
 ETO=$(awk "BEGIN { print 2 * $ELECTION * $TICK / 1000 }")
 ERANGE=34
