@@ -1000,6 +1000,10 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 		rq = xa_erase(&g->inflight, res->id);
 		if (!rq || rq->kind != RL_REQ_PROPOSE)
 			continue;
+		if (res->err == -ETIMEDOUT && rl_verbose)
+			pr_info("group %u: node %llu: proposal %llu: outcome unknown (%llu messages not sent)\n",
+				g->p.group_id, g->p.node_id, res->id,
+				g->msgs_dropped);
 		rl_req_finish(g, rq, res->err, res->index, res->term);
 	}
 }
@@ -1224,23 +1228,22 @@ static int rl_do_compact(struct rl_group *g, u64 index)
 	err = raft_compact(g->raft, index, &blob, sizeof(blob));
 	if (err)
 		return err;
-	raft_snapshot_meta(g->raft, &meta);
-	if (!g->volatile_log) {
-		conf_len = rl_conf_encode(&meta.conf, conf);
-		t = rl_storage_save_snapshot(g->store, meta.index, meta.term,
-					     conf, conf_len, &blob,
-					     sizeof(blob));
-		if (t >= 0) {
-			g->last_ticket = t;
-			t = rl_storage_compact(g->store, meta.index);
-		}
-		/* the log on the device is still whole: only report it */
-		if (t < 0)
-			return t;
-		g->last_ticket = t;
-	}
 	rl_stream_cut(g, index, false);
 	rl_refresh_status(g);
+	if (g->volatile_log)
+		return 0;
+	raft_snapshot_meta(g->raft, &meta);
+	conf_len = rl_conf_encode(&meta.conf, conf);
+	t = rl_storage_save_snapshot(g->store, meta.index, meta.term, conf,
+				     conf_len, &blob, sizeof(blob));
+	if (t >= 0) {
+		g->last_ticket = t;
+		t = rl_storage_compact(g->store, meta.index);
+	}
+	/* the log on the device is still whole: only report it */
+	if (t < 0)
+		return t;
+	g->last_ticket = t;
 	return 0;
 }
 
@@ -1504,7 +1507,9 @@ static void rl_group_stop(struct rl_group *g)
 	spin_unlock(&g->stream_lock);
 	wake_up_interruptible_all(&g->room_wq);
 	wake_up_interruptible_poll(&g->stream_wq, EPOLLHUP | EPOLLIN);
-	pr_info("group %u: stopped\n", g->p.group_id);
+	pr_info("group %u: node %llu stopped (messages not sent %llu, received but dropped %llu)\n",
+		g->p.group_id, g->p.node_id, g->msgs_dropped,
+		g->msgs_in_dropped);
 }
 
 int rl_group_destroy(struct net *net, u32 id)

@@ -9,8 +9,8 @@
  * commands call.  Until netlink exists, groups are created by the `groups`
  * module parameter at load time (in the initial network namespace) and by
  * the debugfs file raftlog/control ("create SPEC" / "destroy ID" /
- * "compact ID INDEX") at run time, in the namespace of the writer.  A namespace's groups are
- * destroyed when it goes away.
+ * "compact ID INDEX") at run time, in the namespace of the writer.  A
+ * namespace's groups are destroyed when it goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
