@@ -189,6 +189,7 @@ tap_ok "proposals continue on the majority" sh -c \
 	"rlprobe propose $(dev "$A") 15 m$A 50 && rlprobe propose $(dev "$B") 15 m$B 50"
 tap_ok "the cut-off node $OLD cannot commit a write" \
 	rlprobe tryprop "$(dev "$OLD")" 3
+sed 's/^/# /' /tmp/tap.out
 tap_ok "the cut-off node $OLD stepped down and committed nothing" sh -c \
 	"[ \$(rlprobe status $(dev "$OLD") | sed -n 's/^role=//p') != 3 ] &&
 	 [ \$(rlprobe status $(dev "$OLD") | sed -n 's/^commit=//p') = $commit_old ]"
@@ -196,7 +197,9 @@ t0=$(now)
 mark "link of node $OLD up"
 ip link set v"$OLD" up
 tap_ok "node $OLD rejoins and catches up" wait_for 60 caught "$OLD" "$L"
-echo "# node $OLD caught up $(since "$t0") s after its link came back"
+kt=$(dmesg | awk -v t="$t0" -v n="$OLD" '$0 ~ "node " n " is follower in term" {
+	ts = substr($0, 2, index($0, "]") - 2) + 0; if (ts > t) { print ts; exit } }')
+echo "# node $OLD caught up $(since "$t0") s after its link came back (polling); follows the leader again after $(awk "BEGIN { printf \"%.2f\", ${kt:-0} - $t0 }") s (kernel log)"
 tap_ok "node $OLD's log is identical (its uncommitted entry overwritten)" \
 	converge "$L" 1 2 3
 tap_ok "node $OLD follows node $L" agreed 1 2 3
