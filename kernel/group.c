@@ -42,6 +42,7 @@
 #include "wire.h"
 #include "group.h"
 #include "group_int.h"
+#include "main.h"
 
 static LIST_HEAD(rl_groups);
 static DEFINE_MUTEX(rl_groups_lock);
@@ -306,6 +307,8 @@ struct rl_io {
 	u64 ticket;
 	u64 last_index;		/* 0: no entries */
 	u64 last_term;
+	u64 snap_index;		/* 0: no snapshot installed */
+	u64 snap_term;
 	u32 n_msgs;
 	struct raft_msg *msgs;
 };
@@ -351,6 +354,9 @@ static void rl_boot_free(struct raft_boot *boot)
 	kvfree(ents);
 	boot->entries = NULL;
 	boot->n_entries = 0;
+	kvfree(boot->snap_data);
+	boot->snap_data = NULL;
+	boot->snap_len = 0;
 }
 
 static u8 rl_type_from_disk(u8 t)
@@ -370,20 +376,22 @@ static u8 rl_type_to_disk(const struct raft_entry *e)
 static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 			 struct raft_boot *boot)
 {
+	/* a compaction not yet carried out leaves entries the snapshot covers */
+	u64 first = max(in->first_index, boot->snap.index + 1);
 	struct raft_entry *ents;
 	struct rl_entry e;
 	u64 i, n;
 	int err;
 
-	if (in->last_index < in->first_index)
+	if (in->last_index < first)
 		return 0;
-	n = in->last_index - in->first_index + 1;
+	n = in->last_index - first + 1;
 	ents = kvcalloc(n, sizeof(*ents), GFP_KERNEL);
 	if (!ents)
 		return -ENOMEM;
 	boot->entries = ents;
 	for (i = 0; i < n; i++) {
-		u64 index = in->first_index + i;
+		u64 index = first + i;
 
 		err = rl_storage_entry(g->store, index, &e, NULL, 0);
 		if (err && err != -ENOBUFS)
@@ -410,8 +418,102 @@ static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 	return 0;
 bad:
 	pr_err("group %u: cannot read entry %llu back: %d\n", g->p.group_id,
-	       in->first_index + i, err);
+	       first + i, err);
 	return err;
+}
+
+/*
+ * Snapshots.  The group's state machine is the log itself, so its
+ * snapshot blob only says what it covers (readers below it get -ERANGE);
+ * the configuration as of the snapshot is stored beside it.  The core
+ * treats the blob as opaque and sends it to followers behind the
+ * compacted prefix; a blob from another leader is stored as it came.
+ */
+#define RL_SNAP_MAGIC		0x50534c52	/* "RLSP" */
+#define RL_SNAP_VERSION		1
+
+struct rl_snap_blob {
+	__le32 magic;
+	__le32 version;
+	__le32 group_id;
+	__le32 reserved;
+	__le64 index;
+	__le64 term;
+};
+
+/* The configuration as stored: le32 counts, then le64 voters, learners. */
+#define RL_CONF_MAX		(8 + 16 * RAFT_MAX_MEMBERS)
+
+static u32 rl_conf_encode(const struct raft_conf *c, u8 *buf)
+{
+	__le32 n[2] = { cpu_to_le32(c->n_voters), cpu_to_le32(c->n_learners) };
+	u32 i, off = sizeof(n);
+	__le64 id;
+
+	memcpy(buf, n, sizeof(n));
+	for (i = 0; i < c->n_voters + c->n_learners; i++, off += sizeof(id)) {
+		id = cpu_to_le64(i < c->n_voters ? c->voters[i] :
+				 c->learners[i - c->n_voters]);
+		memcpy(buf + off, &id, sizeof(id));
+	}
+	return off;
+}
+
+static int rl_conf_decode(const u8 *buf, u32 len, struct raft_conf *c)
+{
+	u32 i, off = 2 * sizeof(__le32);
+	__le32 n[2];
+	__le64 id;
+
+	memset(c, 0, sizeof(*c));
+	if (len < sizeof(n))
+		return -EUCLEAN;
+	memcpy(n, buf, sizeof(n));
+	c->n_voters = le32_to_cpu(n[0]);
+	c->n_learners = le32_to_cpu(n[1]);
+	if (c->n_voters > RAFT_MAX_MEMBERS || c->n_learners > RAFT_MAX_MEMBERS ||
+	    len != off + sizeof(id) * (c->n_voters + c->n_learners))
+		return -EUCLEAN;
+	for (i = 0; i < c->n_voters + c->n_learners; i++, off += sizeof(id)) {
+		memcpy(&id, buf + off, sizeof(id));
+		if (i < c->n_voters)
+			c->voters[i] = le64_to_cpu(id);
+		else
+			c->learners[i - c->n_voters] = le64_to_cpu(id);
+	}
+	return 0;
+}
+
+/* Load the device's snapshot into boot (the core validates the conf). */
+static int rl_snap_load(struct rl_group *g, struct raft_boot *boot)
+{
+	const struct rl_snap_blob *b;
+	void *conf = NULL, *data = NULL;
+	u64 index, term, len = 0;
+	u32 conf_len = 0;
+	int err;
+
+	err = rl_storage_load_snapshot(g->store, &index, &term, &conf,
+				       &conf_len, &data, &len);
+	if (!err)
+		err = rl_conf_decode(conf, conf_len, &boot->snap.conf);
+	kvfree(conf);
+	b = data;
+	/* our own blob must describe the snapshot it came with */
+	if (!err && len == sizeof(*b) && le32_to_cpu(b->magic) == RL_SNAP_MAGIC &&
+	    (le64_to_cpu(b->index) != index || le64_to_cpu(b->term) != term))
+		err = -EUCLEAN;
+	if (err) {
+		pr_err("group %u: cannot load the snapshot of %s: %d\n",
+		       g->p.group_id, g->p.dev_path, err);
+		kvfree(data);
+		return err;
+	}
+	boot->snap.index = index;
+	boot->snap.term = term;
+	boot->snap_data = data;
+	boot->snap_len = len;
+	return 0;
 }
 
 /*
@@ -449,11 +551,9 @@ static int rl_store_open(struct rl_group *g, struct raft_boot *boot)
 	}
 	rl_storage_get_info(g->store, &in);
 	if (in.snap_index) {
-		/* TODO(snapshots): load the snapshot and its configuration */
-		pr_err("group %u: %s holds a snapshot; not supported yet\n",
-		       g->p.group_id, g->p.dev_path);
-		err = -EOPNOTSUPP;
-		goto out_close;
+		err = rl_snap_load(g, boot);
+		if (err)
+			goto out_close;
 	}
 	boot->hs.term = in.hs.term;
 	boot->hs.vote = in.hs.vote;
@@ -539,6 +639,10 @@ static int rl_io_queue(struct rl_group *g, const struct raft_ready *rd)
 		io->last_index = rd->entries[rd->n_entries - 1].index;
 		io->last_term = rd->entries[rd->n_entries - 1].term;
 	}
+	if (rd->snapshot) {
+		io->snap_index = rd->snapshot->meta.index;
+		io->snap_term = rd->snapshot->meta.term;
+	}
 	if (rd->n_msgs_after_persist) {
 		io->msgs = kcalloc(rd->n_msgs_after_persist, sizeof(*io->msgs),
 				   GFP_NOIO);
@@ -580,6 +684,9 @@ static void rl_io_complete(struct rl_group *g)
 			break;
 		list_del(&io->node);
 		rl_send_msgs(g, io->msgs, io->n_msgs);
+		if (io->snap_index)
+			raft_snapshot_installed(g->raft, io->snap_index,
+						io->snap_term);
 		if (io->last_index)
 			raft_persisted(g->raft, io->last_index, io->last_term);
 		rl_io_free(io);
@@ -745,7 +852,7 @@ static int rl_tp_start(struct rl_group *g)
 {
 	struct rl_tp_config *cfg;
 	struct sockaddr_storage addr;
-	u32 i;
+	u32 i, eto;
 	int err = 0;
 
 	if (!g->p.listen[0])
@@ -762,6 +869,14 @@ static int rl_tp_start(struct rl_group *g)
 	cfg->node_id = g->p.node_id;
 	cfg->recv = rl_tp_recv;
 	cfg->ctx = g;
+	/*
+	 * A peer back from a partition should hear from us within a few
+	 * election timeouts: redial at least that often, and give up on a
+	 * connection whose data goes unacknowledged for longer.
+	 */
+	eto = g->p.tick_ms * g->p.election_ticks;
+	cfg->backoff_max_ms = clamp(2 * eto, 1000U, 5000U);
+	cfg->user_timeout_ms = clamp(8 * eto, 5000U, 30000U);
 	g->ep = rl_tp_open(cfg, &err);
 	if (!g->ep)
 		goto out;
@@ -918,14 +1033,69 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 		if (!rq || (rq->kind != RL_REQ_PROPOSE &&
 			    rq->kind != RL_REQ_CONF))
 			continue;
+		if (res->err == -ETIMEDOUT && rl_verbose)
+			pr_info("group %u: node %llu: proposal %llu: outcome unknown (%llu messages not sent)\n",
+				g->p.group_id, g->p.node_id, res->id,
+				g->msgs_dropped);
 		rl_req_finish(g, rq, res->err, res->index, res->term);
 	}
+}
+
+/* Readers restart after a snapshot: nothing at or below it is readable. */
+static void rl_stream_cut(struct rl_group *g, u64 index, bool reset)
+{
+	spin_lock(&g->stream_lock);
+	while (g->ring_first <= g->applied &&
+	       (reset || g->ring_first <= index))
+		rl_ring_evict(g);
+	if (reset && g->applied < index) {
+		g->applied = index;
+		g->ring_first = index + 1;
+	}
+	if (g->first_index <= index)
+		g->first_index = index + 1;
+	spin_unlock(&g->stream_lock);
+	wake_up_interruptible_poll(&g->stream_wq, EPOLLIN | EPOLLRDNORM);
+}
+
+/*
+ * A snapshot from the leader replaces the log: store it (dropping any
+ * suffix the store still holds, the core has), then restart the stream
+ * after it.  The core hears it is installed once the store made it
+ * durable (rl_io_complete or right after the ready).
+ */
+static int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
+{
+	u8 conf[RL_CONF_MAX];
+	u32 conf_len;
+	s64 t;
+
+	if (!g->volatile_log) {
+		if (g->log_last > s->meta.index) {
+			t = rl_storage_truncate(g->store, s->meta.index);
+			if (t < 0)
+				return t;
+			g->last_ticket = t;
+		}
+		conf_len = rl_conf_encode(&s->meta.conf, conf);
+		t = rl_storage_save_snapshot(g->store, s->meta.index,
+					     s->meta.term, conf, conf_len,
+					     s->data, s->len);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+		g->log_last = s->meta.index;
+	}
+	rl_stream_cut(g, s->meta.index, true);
+	pr_info("group %u: node %llu installed a snapshot at %llu (term %llu)\n",
+		g->p.group_id, g->p.node_id, s->meta.index, s->meta.term);
+	return 0;
 }
 
 static void rl_process_ready(struct rl_group *g)
 {
 	struct raft_ready rd;
-	u64 last_index = 0, last_term = 0;
+	u64 last_index = 0, last_term = 0, snap_index, snap_term;
 	bool now;
 	int err;
 
@@ -939,14 +1109,23 @@ static void rl_process_ready(struct rl_group *g)
 		err = rl_members_ready(g, &rd);
 		if (err)
 			goto fail;
+		if (rd.ss_changed && rl_verbose)
+			pr_info("group %u: node %llu is %s in term %llu (leader %llu)\n",
+				g->p.group_id, g->p.node_id,
+				raft_role_name(rd.ss.role), rd.ss.term,
+				rd.ss.lead);
 		/* these may go before persistence: replication runs in
 		 * parallel with the leader's own write
 		 */
 		rl_send_msgs(g, rd.msgs, rd.n_msgs);
+		snap_index = 0;
+		snap_term = 0;
 		if (rd.snapshot) {
-			/* TODO(snapshots): install through the store */
-			err = -EOPNOTSUPP;
-			goto fail;
+			err = rl_snap_install(g, rd.snapshot);
+			if (err)
+				goto fail;
+			snap_index = rd.snapshot->meta.index;
+			snap_term = rd.snapshot->meta.term;
 		}
 		err = rl_store_persist(g, &rd);
 		if (err)
@@ -964,7 +1143,8 @@ static void rl_process_ready(struct rl_group *g)
 				rd.entries[rd.n_entries - 1].index : 0;
 			last_term = rd.n_entries ?
 				rd.entries[rd.n_entries - 1].term : 0;
-		} else if (rd.n_entries || rd.n_msgs_after_persist) {
+		} else if (rd.n_entries || rd.n_msgs_after_persist ||
+			   rd.snapshot) {
 			err = rl_io_queue(g, &rd);
 			if (err)
 				goto fail;
@@ -976,6 +1156,8 @@ static void rl_process_ready(struct rl_group *g)
 		rl_report(g, &rd);
 		rl_barriers_check(g, 0);
 		raft_advance(g->raft, &rd);
+		if (now && snap_index)
+			raft_snapshot_installed(g->raft, snap_index, snap_term);
 		if (now && last_index)
 			raft_persisted(g->raft, last_index, last_term);
 		rl_io_complete(g);
@@ -1040,6 +1222,96 @@ static void rl_tick_work(struct work_struct *w)
 		queue_delayed_work(g->wq, &g->tick_work,
 				   msecs_to_jiffies(g->p.tick_ms));
 	spin_unlock(&g->in_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Compaction                                                          */
+
+struct rl_compact {
+	struct work_struct work;
+	struct rl_group *g;
+	u64 index;
+	int err;
+	struct completion done;
+};
+
+/*
+ * Snapshot the group at index (worker only): the core drops its log up
+ * to there and keeps the blob for followers behind it; the store saves
+ * the snapshot, then discards the entries it covers (in that order, so
+ * a crash in between leaves the log whole).
+ */
+static int rl_do_compact(struct rl_group *g, u64 index)
+{
+	struct raft_snapshot_meta meta;
+	struct rl_snap_blob blob = {};
+	struct raft_status st;
+	u8 conf[RL_CONF_MAX];
+	u32 conf_len;
+	s64 t;
+	int err;
+
+	if (g->fail_err)
+		return -EIO;
+	raft_status(g->raft, &st);
+	if (!index || index > st.applied)
+		return -EINVAL;
+	if (index <= st.snap_index)
+		return -EALREADY;
+	blob.magic = cpu_to_le32(RL_SNAP_MAGIC);
+	blob.version = cpu_to_le32(RL_SNAP_VERSION);
+	blob.group_id = cpu_to_le32(g->p.group_id);
+	blob.index = cpu_to_le64(index);
+	blob.term = cpu_to_le64(raft_term_at(g->raft, index));
+	err = raft_compact(g->raft, index, &blob, sizeof(blob));
+	if (err)
+		return err;
+	rl_stream_cut(g, index, false);
+	rl_refresh_status(g);
+	if (g->volatile_log)
+		return 0;
+	raft_snapshot_meta(g->raft, &meta);
+	conf_len = rl_conf_encode(&meta.conf, conf);
+	t = rl_storage_save_snapshot(g->store, meta.index, meta.term, conf,
+				     conf_len, &blob, sizeof(blob));
+	if (t >= 0) {
+		g->last_ticket = t;
+		t = rl_storage_compact(g->store, meta.index);
+	}
+	/* the log on the device is still whole: only report it */
+	if (t < 0)
+		return t;
+	g->last_ticket = t;
+	return 0;
+}
+
+static void rl_compact_work(struct work_struct *w)
+{
+	struct rl_compact *c = container_of(w, struct rl_compact, work);
+
+	c->err = rl_do_compact(c->g, c->index);
+	complete(&c->done);
+}
+
+int rl_group_compact(struct rl_group *g, u64 index)
+{
+	struct rl_compact c = { .g = g, .index = index };
+	bool queued;
+	int err;
+
+	INIT_WORK_ONSTACK(&c.work, rl_compact_work);
+	init_completion(&c.done);
+	/* once stopping is set the queue is only drained, never fed */
+	spin_lock(&g->in_lock);
+	err = g->stopping ? -ENODEV : g->fail_err ? -EIO : 0;
+	queued = !err && queue_work(g->wq, &c.work);
+	spin_unlock(&g->in_lock);
+	if (queued) {
+		wait_for_completion(&c.done);
+		err = c.err;
+	}
+	destroy_work_on_stack(&c.work);
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1281,7 +1553,9 @@ static void rl_group_stop(struct rl_group *g)
 	spin_unlock(&g->stream_lock);
 	wake_up_interruptible_all(&g->room_wq);
 	wake_up_interruptible_poll(&g->stream_wq, EPOLLHUP | EPOLLIN);
-	pr_info("group %u: stopped\n", g->p.group_id);
+	pr_info("group %u: node %llu stopped (messages not sent %llu, received but dropped %llu)\n",
+		g->p.group_id, g->p.node_id, g->msgs_dropped,
+		g->msgs_in_dropped);
 }
 
 int rl_group_destroy(struct net *net, u32 id)

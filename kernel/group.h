@@ -138,6 +138,16 @@ int rl_group_transfer(struct rl_group *g, u64 to);
  * group G of @net.  Errors as above; -ENOENT also for an unknown group.
  */
 int rl_group_ctl_cmd(struct net *net, const char *cmd, char *arg);
+/*
+ * Snapshot group @g at @index (<= applied) and discard the log up to it,
+ * on the device too; runs on the group's worker and waits for it.
+ * Readers below index + 1 get -ERANGE from then on; followers behind it
+ * are sent the snapshot.  0, -EINVAL (0 or beyond applied), -EALREADY
+ * (at or below the current snapshot), -EIO (the group failed), -ENODEV
+ * (stopped), -ENOMEM, or the store's error (the log then stays whole on
+ * the device).
+ */
+int rl_group_compact(struct rl_group *g, u64 index);
 
 /* ---- for the character device ---- */
 

@@ -8,9 +8,9 @@
  * rl_ctl_group_create() and rl_ctl_group_destroy() are what the netlink
  * commands call.  Until netlink exists, groups are created by the `groups`
  * module parameter at load time (in the initial network namespace) and by
- * the debugfs file raftlog/control ("create SPEC" / "destroy ID", and the
- * membership commands of rl_group_ctl_cmd) at run time, in the namespace
- * of the writer.  A namespace's groups are
+ * the debugfs file raftlog/control ("create SPEC" / "destroy ID" /
+ * "compact ID INDEX", and the membership commands of rl_group_ctl_cmd) at
+ * run time, in the namespace of the writer.  A namespace's groups are
  * destroyed when it goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -36,8 +36,8 @@
 const char rl_version[] = RL_VERSION;
 
 /* Log each group's role changes at info level; off by default on busy hosts. */
-static bool verbose;
-module_param(verbose, bool, 0644);
+bool rl_verbose;
+module_param_named(verbose, rl_verbose, bool, 0644);
 MODULE_PARM_DESC(verbose, "Log role and membership changes at info level");
 
 /* Groups to create at load time: "SPEC;SPEC..." (see rl_group_params_parse). */
@@ -136,10 +136,29 @@ static struct pernet_operations rl_net_ops = {
 	.pre_exit = rl_net_pre_exit,
 };
 
+/* "compact ID INDEX": snapshot group ID of @net at INDEX. */
+static int rl_ctl_compact(struct net *net, char *arg)
+{
+	char *id_s = strsep(&arg, " ");
+	struct rl_group *g;
+	u64 index;
+	u32 id;
+	int err;
+
+	if (!arg || kstrtou32(id_s, 0, &id) || kstrtou64(strim(arg), 0, &index))
+		return -EINVAL;
+	g = rl_group_find(net, id);
+	if (!g)
+		return -ENOENT;
+	err = rl_group_compact(g, index);
+	rl_group_put(g);
+	return err;
+}
+
 /*
  * debugfs raftlog/control, one command per write: "create SPEC",
- * "destroy ID", "member add|promote|remove G ...", "transfer G TO"
- * (rl_group_ctl_cmd).
+ * "destroy ID", "compact ID INDEX", "member add|promote|remove G ...",
+ * "transfer G TO" (rl_group_ctl_cmd).
  */
 static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
@@ -161,6 +180,8 @@ static ssize_t rl_control_write(struct file *file, const char __user *ubuf,
 		err = rl_ctl_create_spec(net, arg);
 	else if (!strcmp(cmd, "destroy") && arg && !kstrtou32(arg, 0, &id))
 		err = rl_ctl_group_destroy(net, id);
+	else if (!strcmp(cmd, "compact") && arg)
+		err = rl_ctl_compact(net, arg);
 	else if (!strcmp(cmd, "member") || !strcmp(cmd, "transfer"))
 		err = rl_group_ctl_cmd(net, cmd, arg);
 	else
@@ -210,7 +231,7 @@ static int __init rl_init(void)
 	}
 	pr_info("raftlog %s loaded (protocol %u, format %u)%s\n", rl_version,
 		RAFTLOG_PROTOCOL_VERSION, RAFTLOG_FORMAT_VERSION,
-		verbose ? ", verbose" : "");
+		rl_verbose ? ", verbose" : "");
 	return 0;
 
 out:

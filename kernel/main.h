@@ -6,6 +6,8 @@
 
 /* The module's version string, also shown by modinfo. */
 extern const char rl_version[];
+/* Log role and membership changes at info level (module parameter). */
+extern bool rl_verbose;
 
 struct rl_group_params;
 struct net;

@@ -558,6 +558,8 @@ static int rl_tp_dial(struct rl_tp_peer *p)
 	/* Blocking connect and handshake reads/writes time out. */
 	sock->sk->sk_sndtimeo = timeo;
 	sock->sk->sk_rcvtimeo = timeo;
+	/* int in newer kernels, void in older ones: nothing to check */
+	tcp_sock_set_user_timeout(sock->sk, ep->cfg.user_timeout_ms);
 
 	mutex_lock(&p->dial_mutex);
 	if (READ_ONCE(p->stopping)) {
@@ -1335,6 +1337,8 @@ struct rl_tp_ep *rl_tp_open(const struct rl_tp_config *cfg, int *err)
 		ep->cfg.backoff_min_ms = 100;
 	if (!ep->cfg.backoff_max_ms)
 		ep->cfg.backoff_max_ms = 5000;
+	if (!ep->cfg.user_timeout_ms)
+		ep->cfg.user_timeout_ms = 5000;
 	ep->cfg.backoff_max_ms = max(ep->cfg.backoff_max_ms,
 				     ep->cfg.backoff_min_ms);
 	spin_lock_init(&ep->lock);

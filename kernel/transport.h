@@ -55,6 +55,14 @@ struct rl_tp_config {
 	u32 connect_timeout_ms;		/* dial + handshake (0: 3000) */
 	u32 backoff_min_ms;		/* first retry delay (0: 100) */
 	u32 backoff_max_ms;		/* cap (0: 5000) */
+	/*
+	 * A dialed connection whose sent data stays unacknowledged this
+	 * long is dropped and redialed (TCP_USER_TIMEOUT; 0: 5000), so a
+	 * peer back from a partition is reached again in about backoff_max
+	 * rather than at TCP's next retransmission, which backs off to
+	 * minutes.
+	 */
+	u32 user_timeout_ms;
 	rl_tp_recv_fn recv;
 	void *ctx;
 };

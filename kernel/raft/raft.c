@@ -1276,6 +1276,11 @@ int raft_compact(struct raft *r, u64 index, const void *data, u64 len)
 	return 0;
 }
 
+void raft_snapshot_meta(const struct raft *r, struct raft_snapshot_meta *meta)
+{
+	*meta = r->snap.meta;
+}
+
 void raft_persisted(struct raft *r, u64 index, u64 term)
 {
 	/* only what was handed out, and not overwritten since */

@@ -419,6 +419,9 @@ int raft_transfer_leader(struct raft *r, u64 to);
  */
 int raft_compact(struct raft *r, u64 index, const void *data, u64 len);
 
+/* The latest snapshot's metadata (index 0: none), e.g. to persist it. */
+void raft_snapshot_meta(const struct raft *r, struct raft_snapshot_meta *meta);
+
 /* Entries up to index (of term `term`) are durable in the local log. */
 void raft_persisted(struct raft *r, u64 index, u64 term);
 

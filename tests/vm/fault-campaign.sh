@@ -230,6 +230,7 @@ for i in $(seq 1 $N); do
 	ip netns exec "n$i" tc qdisc del dev eth0 root 2>/dev/null
 	[ -e "$(dev "$i")" ] || start_node "$i"
 done
+log "healed; clients:$pids"
 # shellcheck disable=SC2086
 kill -TERM $pids
 t=0
@@ -244,6 +245,7 @@ for p in $pids; do
 		kill -KILL "$p"
 	fi
 done
+log "clients stopped"
 wait
 cat $W/client*.out | sed 's/^/# /'
 

@@ -28,6 +28,24 @@
  *                                      once, each completing with its
  *                                      term and index; a barrier; bad
  *                                      opcode, flags, size and ring setup
+ *   rlprobe dump DEV [FROM]            print every committed record from
+ *                                      FROM (default: first index) as
+ *                                      "index term flags len hash" lines,
+ *                                      so logs of several nodes compare
+ *                                      with cmp
+ *   rlprobe wait DEV INDEX MS          RAFTLOG_IOC_WAIT for INDEX
+ *   rlprobe roles DEV...               one line per device: "node role
+ *                                      leader term commit applied first"
+ *   rlprobe tryprop DEV SECS           write() one entry that must not
+ *                                      commit: succeed if it fails (or
+ *                                      is still blocked after SECS)
+ *   rlprobe holdread DEV POS FILE ERRNO
+ *                                      open at POS, print "ready", wait
+ *                                      for FILE to exist, then read: the
+ *                                      read must fail with ERRNO (0: it
+ *                                      must return records from POS);
+ *                                      a seek that fails with ERRNO
+ *                                      already succeeds
  *   rlprobe digest DEV LAST            print a hash of the log's records
  *                                      1..LAST (index, term, flags,
  *                                      payload); fails unless all of them
@@ -655,6 +673,162 @@ static int cmd_uring_abandon(long n)
 	return 0;
 }
 
+/* FNV-1a: enough to tell payloads apart in a dump */
+static uint64_t hash64(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int cmd_dump(uint64_t from)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	size_t cap = 256 * 1024;
+	char *buf = malloc(cap);
+	struct raftlog_status st;
+	uint64_t next;
+
+	if (get_status(fd, &st))
+		return 1;
+	next = from ? from : st.first_index;
+	if (lseek(fd, next, SEEK_SET) != (off_t)next)
+		return fail("seek to %llu: %s", (unsigned long long)next,
+			    strerror(errno));
+	for (;;) {
+		ssize_t r = read(fd, buf, cap);
+		size_t off = 0;
+
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			return fail("read at %llu: %zd %s",
+				    (unsigned long long)next, r, strerror(errno));
+		while (off < (size_t)r) {
+			struct raftlog_record h;
+
+			memcpy(&h, buf + off, sizeof(h));
+			if (h.index != next)
+				return fail("index %llu, expected %llu",
+					    (unsigned long long)h.index,
+					    (unsigned long long)next);
+			printf("%llu %llu %u %u %016llx\n",
+			       (unsigned long long)h.index,
+			       (unsigned long long)h.term, h.flags, h.len,
+			       (unsigned long long)hash64((unsigned char *)buf +
+							  off + sizeof(h),
+							  h.len));
+			off += RAFTLOG_RECORD_SIZE(h.len);
+			next++;
+		}
+	}
+	free(buf);
+	close(fd);
+	return 0;
+}
+
+static int cmd_roles(char **devs, int n)
+{
+	struct raftlog_status st;
+
+	for (int i = 0; i < n; i++) {
+		int fd;
+
+		dev = devs[i];
+		fd = open_dev(O_RDONLY);
+		if (get_status(fd, &st))
+			return 1;
+		printf("%llu %u %llu %llu %llu %llu %llu\n",
+		       (unsigned long long)st.node_id, st.role,
+		       (unsigned long long)st.leader,
+		       (unsigned long long)st.term,
+		       (unsigned long long)st.commit,
+		       (unsigned long long)st.applied,
+		       (unsigned long long)st.first_index);
+		close(fd);
+	}
+	return 0;
+}
+
+static int cmd_wait(uint64_t index, unsigned int ms)
+{
+	int fd = open_dev(O_RDONLY);
+	struct raftlog_wait w = { .index = index, .timeout_ms = ms };
+
+	if (ioctl(fd, RAFTLOG_IOC_WAIT, &w))
+		return fail("WAIT %llu: %s (applied %llu)",
+			    (unsigned long long)index, strerror(errno),
+			    (unsigned long long)w.applied);
+	close(fd);
+	return 0;
+}
+
+static int cmd_tryprop(unsigned int secs)
+{
+	int fd = open_dev(O_RDWR);
+	struct sigaction sa = { .sa_handler = on_signal };
+	static const char buf[] = "minority";
+	ssize_t r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(secs);
+	r = write(fd, buf, sizeof(buf) - 1);
+	alarm(0);
+	if (r >= 0)
+		return fail("write on the minority side committed");
+	printf("write failed: %s\n", strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static int cmd_holdread(uint64_t pos, const char *file, int want)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	struct raftlog_record h;
+	char buf[4096];
+	ssize_t r;
+	int i;
+
+	if (lseek(fd, pos, SEEK_SET) != (off_t)pos) {
+		if (want && errno == want) {
+			printf("seek to %llu: %s\n", (unsigned long long)pos,
+			       strerror(errno));
+			return 0;
+		}
+		return fail("seek to %llu: %s", (unsigned long long)pos,
+			    strerror(errno));
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (i = 0; access(file, F_OK); i++) {
+		if (i > 6000)
+			return fail("%s never appeared", file);
+		usleep(100 * 1000);
+	}
+	r = read(fd, buf, sizeof(buf));
+	if (!want) {
+		if (r <= 0)
+			return fail("read at %llu: %s", (unsigned long long)pos,
+				    strerror(errno));
+		memcpy(&h, buf, sizeof(h));
+		if (h.index != pos)
+			return fail("read at %llu returned %llu",
+				    (unsigned long long)pos,
+				    (unsigned long long)h.index);
+	} else {
+		if (expect_err(r, want, "held read"))
+			return 1;
+	}
+	printf("read at %llu: %s\n", (unsigned long long)pos,
+	       r < 0 ? strerror(errno) : "records");
+	close(fd);
+	return 0;
+}
+
 /* FNV-1a, 64 bit: enough to tell two logs apart */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -773,6 +947,17 @@ int main(int argc, char **argv)
 		return cmd_uring(atol(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "uring-abandon") && argc >= 4)
 		return cmd_uring_abandon(atol(argv[3]));
+	if (!strcmp(argv[1], "dump"))
+		return cmd_dump(argc > 3 ? strtoull(argv[3], NULL, 0) : 0);
+	if (!strcmp(argv[1], "roles"))
+		return cmd_roles(argv + 2, argc - 2);
+	if (!strcmp(argv[1], "wait") && argc >= 5)
+		return cmd_wait(strtoull(argv[3], NULL, 0), atoi(argv[4]));
+	if (!strcmp(argv[1], "tryprop") && argc >= 4)
+		return cmd_tryprop(atoi(argv[3]));
+	if (!strcmp(argv[1], "holdread") && argc >= 6)
+		return cmd_holdread(strtoull(argv[3], NULL, 0), argv[4],
+				    atoi(argv[5]));
 	if (!strcmp(argv[1], "digest") && argc >= 4)
 		return cmd_digest(strtoull(argv[3], NULL, 0));
 	if (!strcmp(argv[1], "ctl") && argc >= 5)
