@@ -71,6 +71,11 @@ tap_plan 65
 modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram3 ] || modprobe brd rd_nr=4 rd_size=65536
+# built in on the test kernel, modules on the stock one
+modprobe -q veth 2>/dev/null || true
+modprobe -q bridge 2>/dev/null || true
+# the initramfs root is 0700: let the unprivileged user reach the tools
+chmod 755 /
 insmod /lib/raftlog/raftlog.ko || exit 1
 
 # ---- single node ----------------------------------------------------
