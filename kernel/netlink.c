@@ -863,34 +863,35 @@ static const struct rl_group_event_hook rl_nl_hook = {
 /* ------------------------------------------------------------------ */
 /* The family                                                          */
 
-#define RL_OP(c, fn, pol, fl) {				\
+/* A mutation: its own policy (attributes up to @max), admin only. */
+#define RL_OP(c, fn, pol, max) {			\
 	.cmd = RAFTLOG_CMD_##c,				\
 	.doit = fn,					\
 	.policy = pol,					\
-	.maxattr = ARRAY_SIZE(pol) - 1,			\
-	.flags = fl,					\
+	.maxattr = max,					\
+	.flags = GENL_UNS_ADMIN_PERM,			\
 }
 
 static const struct genl_ops rl_nl_ops[] = {
-	RL_OP(GROUP_NEW, rl_nl_group_new, rl_new_policy, GENL_UNS_ADMIN_PERM),
-	RL_OP(GROUP_DEL, rl_nl_group_del, rl_group_policy, GENL_UNS_ADMIN_PERM),
+	RL_OP(GROUP_NEW, rl_nl_group_new, rl_new_policy, RAFTLOG_A_MAX),
+	RL_OP(GROUP_DEL, rl_nl_group_del, rl_group_policy, RAFTLOG_A_GROUP_ID),
 	{
 		.cmd = RAFTLOG_CMD_GROUP_GET,
 		.doit = rl_nl_group_get,
 		.dumpit = rl_nl_group_dump,
 		.policy = rl_group_policy,
-		.maxattr = ARRAY_SIZE(rl_group_policy) - 1,
+		.maxattr = RAFTLOG_A_GROUP_ID,
 	},
-	RL_OP(GROUP_SET, rl_nl_group_set, rl_set_policy, GENL_UNS_ADMIN_PERM),
+	RL_OP(GROUP_SET, rl_nl_group_set, rl_set_policy, RAFTLOG_A_MAX_PENDING),
 	RL_OP(MEMBER_ADD, rl_nl_member_add, rl_member_policy,
-	      GENL_UNS_ADMIN_PERM),
+	      RAFTLOG_A_MEMBER_ADDR),
 	RL_OP(MEMBER_PROMOTE, rl_nl_member_promote, rl_member_policy,
-	      GENL_UNS_ADMIN_PERM),
+	      RAFTLOG_A_MEMBER_ADDR),
 	RL_OP(MEMBER_REMOVE, rl_nl_member_remove, rl_member_policy,
-	      GENL_UNS_ADMIN_PERM),
+	      RAFTLOG_A_MEMBER_ADDR),
 	RL_OP(LEADER_TRANSFER, rl_nl_leader_transfer, rl_member_policy,
-	      GENL_UNS_ADMIN_PERM),
-	RL_OP(COMPACT, rl_nl_compact, rl_compact_policy, GENL_UNS_ADMIN_PERM),
+	      RAFTLOG_A_MEMBER_ADDR),
+	RL_OP(COMPACT, rl_nl_compact, rl_compact_policy, RAFTLOG_A_INDEX),
 };
 
 static struct genl_family rl_nl_family __ro_after_init = {

@@ -408,6 +408,7 @@ enum raftlog_cmd {
 	RAFTLOG_CMD_EVENT,
 	__RAFTLOG_CMD_MAX
 };
+
 #define RAFTLOG_CMD_MAX (__RAFTLOG_CMD_MAX - 1)
 
 enum raftlog_attr {
@@ -448,6 +449,7 @@ enum raftlog_attr {
 	RAFTLOG_A_ERROR,
 	__RAFTLOG_A_MAX
 };
+
 #define RAFTLOG_A_MAX (__RAFTLOG_A_MAX - 1)
 
 enum raftlog_peer_attr {
@@ -457,6 +459,7 @@ enum raftlog_peer_attr {
 	RAFTLOG_PEER_A_ADDR,
 	__RAFTLOG_PEER_A_MAX
 };
+
 #define RAFTLOG_PEER_A_MAX (__RAFTLOG_PEER_A_MAX - 1)
 
 enum raftlog_member_attr {
@@ -484,6 +487,7 @@ enum raftlog_member_attr {
 	RAFTLOG_MEMBER_A_HANDSHAKE_FAILURES,
 	__RAFTLOG_MEMBER_A_MAX
 };
+
 #define RAFTLOG_MEMBER_A_MAX (__RAFTLOG_MEMBER_A_MAX - 1)
 
 enum raftlog_counter_attr {
@@ -505,6 +509,7 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_MSGS_IN_DROPPED,
 	__RAFTLOG_COUNTER_A_MAX
 };
+
 #define RAFTLOG_COUNTER_A_MAX (__RAFTLOG_COUNTER_A_MAX - 1)
 
 enum raftlog_storage_attr {
@@ -523,6 +528,7 @@ enum raftlog_storage_attr {
 	RAFTLOG_STORAGE_A_RING_LAPS,
 	__RAFTLOG_STORAGE_A_MAX
 };
+
 #define RAFTLOG_STORAGE_A_MAX (__RAFTLOG_STORAGE_A_MAX - 1)
 
 /* RAFTLOG_MEMBER_A_KIND */
