@@ -119,6 +119,7 @@ tap_ok "counters: fsyncs and their latency are measured" eval \
 tap_ok "status: commit = applied = last index = storage durable index" eval \
 	"c=\$(field 1 commit); [ \$c = \$(field 1 applied) ] &&
 	 [ \$c = \$(field 1 last_index) ] && [ \$c = \$(field 1 storage.durable_index) ]"
+raftctl group show 1 | sed 's/^/# /'
 tap_ok "human output names role, leader and members" sh -c \
 	"raftctl group show 1 | tee /tmp/show | grep -q '^group 1  node 1  cluster 7  leader  term [0-9]*  leader 1 (self)' &&
 	 grep -qE '^  1\\*  +voter' /tmp/show"
@@ -307,6 +308,7 @@ leader_view() {
 }
 tap_ok "the leader's show -j: 3 voters, followers connected, replicating, matched" \
 	wait_for 30 leader_view
+in_ns n$L raftctl group show 10 | sed 's/^/# /'
 F=1
 [ $L = 1 ] && F=2
 tap_ok "a proposal on follower $F commits (forwarded to the leader)" eval \
