@@ -250,7 +250,9 @@ static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
 	for (i = 0; i < g->p.n_peers; i++)
 		if (g->p.peers[i].id == id)
 			strscpy(mi->addr, g->p.peers[i].addr, sizeof(mi->addr));
-	if (!raft_peer_progress(g->raft, id, &match, &next, &state)) {
+	/* the leader's own entry says nothing a member line should */
+	if (!mi->self &&
+	    !raft_peer_progress(g->raft, id, &match, &next, &state)) {
 		mi->has_progress = true;
 		mi->match = match;
 		mi->next = next;
