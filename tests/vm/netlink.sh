@@ -67,7 +67,7 @@ raw() {
 	echo "$out" | grep -qE -- "$want"
 }
 
-tap_plan 66
+tap_plan 68
 modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram3 ] || modprobe brd rd_nr=4 rd_size=65536
@@ -247,6 +247,22 @@ all_eperm() {
 tap_ok "unprivileged group del, set, member, leader, compact: EPERM, exit 4" all_eperm
 tap_ok "unprivileged group show is allowed" eval \
 	"[ \$(rl-asuser 1000 raftctl group show 1 -j | jget 0.role) = leader ]"
+# CAP_NET_ADMIN counts in the user namespace owning the network namespace:
+# an unprivileged user's own namespaces may hold a (volatile) group, which
+# goes away with them
+userns_group() {
+	rl-asuser 1000 unshare -U -r -n sh -c \
+		'raftctl group add 7 node 1 tick-ms 20 && test -c /dev/raftlog7.1 &&
+		 raftctl group show -j | jget 0.group' >/tmp/userns 2>&1
+	rc=$?
+	cat /tmp/userns
+	[ $rc = 0 ] && [ "$(tail -1 /tmp/userns)" = 7 ] &&
+		wait_for 30 eval '! test -e /dev/raftlog7.1'
+}
+tap_ok "a user namespace's owner may create a group in its network namespace; gone with it" \
+	userns_group
+tap_ok "and the initial namespace never saw that group" eval \
+	"[ \$(raftctl group show -j | jget '#') = 1 ]"
 tap_ok "group 1 is untouched" eval "[ \$(field 1 max_pending) = 10 ]"
 
 # ---- three nodes in three namespaces ------------------------------------
