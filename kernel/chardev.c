@@ -358,8 +358,23 @@ static const struct file_operations rl_fops = {
 #endif
 };
 
+/*
+ * A host runs one node of a group, in the initial namespace: its device
+ * is raftlog<group>.  Nodes in other namespaces (containers, a cluster
+ * tested on one machine) are told apart by node id.
+ */
+void rl_chardev_name(struct rl_group *g, char *buf, size_t len)
+{
+	if (net_eq(rl_group_net(g), &init_net))
+		snprintf(buf, len, "raftlog%u", rl_group_id(g));
+	else
+		snprintf(buf, len, "raftlog%u.%llu", rl_group_id(g),
+			 rl_group_node(g));
+}
+
 int rl_chardev_add(struct rl_group *g)
 {
+	char name[48];
 	struct rl_cdev *c;
 	u32 minor;
 	int err;
@@ -377,20 +392,9 @@ int rl_chardev_add(struct rl_group *g)
 		return err == -EBUSY ? -ENOSPC : err;
 	}
 	c->minor = minor;
-	/*
-	 * A host runs one node of a group, in the initial namespace: its
-	 * device is raftlog<group>.  Nodes in other namespaces (containers,
-	 * a cluster tested on one machine) are told apart by node id.
-	 */
-	if (net_eq(rl_group_net(g), &init_net))
-		c->dev = device_create(&rl_class, NULL,
-				       MKDEV(MAJOR(rl_devt), minor), NULL,
-				       "raftlog%u", rl_group_id(g));
-	else
-		c->dev = device_create(&rl_class, NULL,
-				       MKDEV(MAJOR(rl_devt), minor), NULL,
-				       "raftlog%u.%llu", rl_group_id(g),
-				       rl_group_node(g));
+	rl_chardev_name(g, name, sizeof(name));
+	c->dev = device_create(&rl_class, NULL, MKDEV(MAJOR(rl_devt), minor),
+			       NULL, "%s", name);
 	if (IS_ERR(c->dev)) {
 		err = PTR_ERR(c->dev);
 		xa_erase(&rl_minors, minor);

@@ -6,6 +6,8 @@
 #ifndef RL_CHARDEV_H
 #define RL_CHARDEV_H
 
+#include <linux/types.h>
+
 struct rl_group;
 
 int rl_chardev_init(void);
@@ -13,6 +15,8 @@ void rl_chardev_exit(void);
 
 /* Create /dev/raftlog<id> for a running group (takes a reference). */
 int rl_chardev_add(struct rl_group *g);
+/* The name of its node under /dev: "raftlog<id>" or "raftlog<id>.<node>". */
+void rl_chardev_name(struct rl_group *g, char *buf, size_t len);
 /* Remove it: no new opens; open files keep working until the group stops. */
 void rl_chardev_remove(struct rl_group *g);
 

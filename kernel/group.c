@@ -72,7 +72,8 @@ int rl_group_params_check(struct rl_group_params *p)
 	    p->election_ticks > 1000 || p->max_entry > RAFT_MAX_ENTRY_SIZE ||
 	    p->max_pending > 65536 || p->cache_entries > RL_MAX_CACHE)
 		return -EINVAL;
-	if (p->n_peers > RL_GROUP_MAX_PEERS - 1)
+	if (p->n_peers > RL_GROUP_MAX_PEERS - 1 ||
+	    p->secret_len > RAFTLOG_SECRET_MAX)
 		return -EINVAL;
 	for (i = 0; i < p->n_peers; i++) {
 		if (!p->peers[i].id || p->peers[i].id == p->node_id)
@@ -330,6 +331,7 @@ static void rl_store_durable(void *ctx, u64 ticket, u64 last_index)
 	struct rl_group *g = ctx;
 
 	atomic64_set(&g->durable_ticket, ticket);
+	atomic64_inc(&g->fsyncs);
 	rl_group_kick(g);
 }
 
@@ -776,6 +778,8 @@ static int rl_publish(struct rl_group *g, const struct raft_entry *ents,
 		g->ring_bytes += e->len;
 		g->applied = e->index;
 		spin_unlock(&g->stream_lock);
+		g->c.commits++;
+		g->c.commit_bytes += e->len;
 	}
 	if (n)
 		wake_up_interruptible_poll(&g->stream_wq, EPOLLIN | EPOLLRDNORM);
@@ -841,6 +845,7 @@ static void rl_handle_msgs(struct rl_group *g)
 	spin_unlock(&g->in_lock);
 	list_for_each_entry_safe(im, tmp, &q, node) {
 		list_del(&im->node);
+		rl_info_contact(g, im->m.from);
 		/* a malformed message is refused by the core and ignored */
 		raft_step(g->raft, &im->m);
 		rl_inmsg_free(im);
@@ -877,6 +882,8 @@ static int rl_tp_start(struct rl_group *g)
 	eto = g->p.tick_ms * g->p.election_ticks;
 	cfg->backoff_max_ms = clamp(2 * eto, 1000U, 5000U);
 	cfg->user_timeout_ms = clamp(8 * eto, 5000U, 30000U);
+	memcpy(cfg->secret, g->p.secret, sizeof(cfg->secret));
+	cfg->secret_len = g->p.secret_len;
 	g->ep = rl_tp_open(cfg, &err);
 	if (!g->ep)
 		goto out;
@@ -893,7 +900,8 @@ out:
 	if (err)
 		pr_err("group %u: transport on %s: %d\n", g->p.group_id,
 		       g->p.listen, err);
-	kfree(cfg);
+	/* the transport keeps its own copy of the secret */
+	kfree_sensitive(cfg);
 	return err;
 }
 
@@ -935,6 +943,7 @@ void rl_group_fail(struct rl_group *g, int err)
 	spin_lock(&g->in_lock);
 	g->fail_err = err;
 	spin_unlock(&g->in_lock);
+	rl_info_failed(g, err);
 	xa_for_each(&g->inflight, id, rq) {
 		xa_erase(&g->inflight, id);
 		rl_req_finish(g, rq, -EIO, 0, 0);
@@ -987,12 +996,14 @@ static void rl_handle_requests(struct rl_group *g)
 			rl_req_finish(g, rq, err == -EBUSY ? -EIO : err, 0, 0);
 			continue;
 		}
-		if (rq->kind == RL_REQ_PROPOSE)
+		if (rq->kind == RL_REQ_PROPOSE) {
+			g->c.proposals++;
 			err = raft_propose(g->raft, rq->data, rq->len, rq->id);
-		else if (rq->kind == RL_REQ_BARRIER)
+		} else if (rq->kind == RL_REQ_BARRIER) {
 			err = raft_read_index(g->raft, rq->id);
-		else	/* membership, transfer: 1 is done */
+		} else {	/* membership, transfer: 1 is done */
 			err = rl_ctl_request(g, rq);
+		}
 		if (err) {
 			xa_erase(&g->inflight, rq->id);
 			rl_req_finish(g, rq, err < 0 ? err : 0, 0, 0);
@@ -1037,6 +1048,8 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 			pr_info("group %u: node %llu: proposal %llu: outcome unknown (%llu messages not sent)\n",
 				g->p.group_id, g->p.node_id, res->id,
 				g->msgs_dropped);
+		if (res->err)
+			g->c.proposals_failed++;
 		rl_req_finish(g, rq, res->err, res->index, res->term);
 	}
 }
@@ -1130,6 +1143,7 @@ static void rl_process_ready(struct rl_group *g)
 		err = rl_store_persist(g, &rd);
 		if (err)
 			goto fail;
+		rl_info_persist_queued(g);
 		/*
 		 * With nothing outstanding at the store (or no store), the
 		 * batch is durable now; otherwise wait for the ticket.
@@ -1173,6 +1187,7 @@ static void rl_refresh_status(struct rl_group *g)
 	struct raft_status st;
 
 	raft_status(g->raft, &st);
+	rl_info_observe(g, &g->st, &st);
 	spin_lock(&g->stream_lock);
 	g->st = st;
 	if (!g->volatile_log)
@@ -1194,6 +1209,7 @@ static void rl_group_step(struct rl_group *g, bool tick)
 		return;
 	}
 	rl_io_complete(g);
+	rl_info_durable(g);
 	if (tick)
 		raft_tick(g->raft);
 	rl_handle_msgs(g);
@@ -1217,6 +1233,7 @@ static void rl_tick_work(struct work_struct *w)
 					  tick_work);
 
 	rl_group_step(g, true);
+	rl_info_tick(g);
 	spin_lock(&g->in_lock);
 	if (!g->stopping && !g->fail_err)
 		queue_delayed_work(g->wq, &g->tick_work,
@@ -1470,6 +1487,7 @@ int rl_group_create(struct net *net, const struct rl_group_params *params,
 	raft_status(g->raft, &g->st);
 
 	err = rl_tp_start(g);
+	memzero_explicit(g->p.secret, sizeof(g->p.secret));
 	if (err)
 		goto out_raft;
 
@@ -1489,6 +1507,7 @@ int rl_group_create(struct net *net, const struct rl_group_params *params,
 	pr_info("group %u: node %llu started (%u voter(s), %s)\n",
 		g->p.group_id, g->p.node_id, boot.snap.conf.n_voters,
 		g->volatile_log ? "volatile log" : g->p.dev_path);
+	rl_info_lifecycle(g, true);
 	if (out) {
 		rl_group_get(g);
 		*out = g;
@@ -1511,7 +1530,7 @@ out_wq:
 out_free:
 	kvfree(g->ring);
 	rl_members_free(g);
-	kfree(g);
+	kfree_sensitive(g);
 	return err;
 }
 
@@ -1522,6 +1541,7 @@ static void rl_group_stop(struct rl_group *g)
 	unsigned long id;
 	u64 i;
 
+	rl_info_lifecycle(g, false);
 	spin_lock(&g->in_lock);
 	g->stopping = true;
 	spin_unlock(&g->in_lock);
@@ -1576,6 +1596,21 @@ int rl_group_destroy(struct net *net, u32 id)
 	rl_group_stop(found);
 	rl_group_put(found);
 	return 0;
+}
+
+struct rl_group *rl_group_next(struct net *net, u32 after)
+{
+	struct rl_group *g, *best = NULL;
+
+	mutex_lock(&rl_groups_lock);
+	list_for_each_entry(g, &rl_groups, reg_node)
+		if (net_eq(g->net, net) && g->p.group_id > after &&
+		    (!best || g->p.group_id < best->p.group_id))
+			best = g;
+	if (best)
+		rl_group_get(best);
+	mutex_unlock(&rl_groups_lock);
+	return best;
 }
 
 struct rl_group *rl_group_any(struct net *net)

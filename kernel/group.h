@@ -20,6 +20,7 @@
 #include <linux/types.h>
 #include <linux/kref.h>
 #include <linux/wait.h>
+#include <linux/raftlog_wire.h>
 
 struct net;
 
@@ -54,6 +55,13 @@ struct rl_group_params {
 	 * the leader once added; peers are only where to reach the cluster.
 	 */
 	u8 join;
+	/*
+	 * The cluster secret peers authenticate with (0 bytes: none).  Handed
+	 * to the transport at start and wiped from the group's copy; never
+	 * reported back.  Whoever fills it wipes its own copy too.
+	 */
+	u32 secret_len;
+	u8 secret[RAFTLOG_SECRET_MAX];
 };
 
 /* Fill in the defaults for the zero fields; -EINVAL for bad values. */
@@ -88,6 +96,11 @@ void rl_group_put(struct rl_group *g);
 u32 rl_group_id(const struct rl_group *g);
 u64 rl_group_node(const struct rl_group *g);
 struct net *rl_group_net(const struct rl_group *g);
+
+/* The registered group of @net with the lowest id above @after, referenced. */
+struct rl_group *rl_group_next(struct net *net, u32 after);
+
+/* ---- control (kernel/group_ctl.c) ---- */
 
 /*
  * Membership and leadership (group_ctl.c), for netlink and debugfs.  Any
@@ -148,6 +161,105 @@ int rl_group_ctl_cmd(struct net *net, const char *cmd, char *arg);
  * the device).
  */
 int rl_group_compact(struct rl_group *g, u64 index);
+
+/*
+ * Change the tunables that are safe at run time (0: keep): max_entry
+ * (1..RAFT_MAX_ENTRY_SIZE) and max_pending (1..65536), checked by the
+ * caller.  0, or -ENODEV when the group is stopping.
+ */
+int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending);
+
+/* ---- status and events (kernel/group_info.c) ---- */
+
+/* Counters of a group since it started (see RAFTLOG_COUNTER_A_*). */
+struct rl_group_counters {
+	u64 elections_started;
+	u64 elections_won;
+	u64 proposals;
+	u64 proposals_failed;
+	u64 commits;
+	u64 commit_bytes;
+	u64 fsyncs;
+	u64 fsync_usec_total;
+	u64 fsync_usec_max;
+	u64 fsync_samples;
+	u64 decode_errors;	/* summed over peers and the listener */
+	u64 handshake_failures;
+	u64 msgs_dropped;
+	u64 msgs_in_dropped;
+};
+
+/* One voter or learner as this node sees it (RAFTLOG_MEMBER_A_*). */
+struct rl_member_info {
+	u64 id;
+	char addr[64];		/* "" when this node does not dial it */
+	bool learner;
+	bool self;
+	bool has_progress;	/* match/next/inflight/progress: leader only */
+	bool has_contact;	/* contact_ms: a message arrived from it */
+	bool has_link;		/* the transport knows it */
+	bool connected;
+	u8 progress;		/* RAFTLOG_PROGRESS_* */
+	u64 match, next, inflight;
+	u64 contact_ms;
+	u64 connects, disconnects, connect_failures;
+	u64 frames_out, bytes_out, frames_in, bytes_in, frames_dropped;
+	u64 decode_errors, handshake_failures;
+};
+
+#define RL_INFO_MAX_MEMBERS	32	/* voters and learners */
+
+/* Storage state (RAFTLOG_STORAGE_A_*). */
+struct rl_storage_state {
+	u8 state;		/* RAFTLOG_STORAGE_* */
+	int error;
+	u64 first_index, last_index, durable_index;
+	u64 snap_index, snap_term;
+	u64 ring_blocks, used_blocks, records, ring_laps;
+};
+
+/* A consistent status report of one group, taken on its worker. */
+struct rl_group_info {
+	struct rl_group_params p;	/* secret always zero */
+	bool auth;			/* a secret was set */
+	u8 role;			/* RAFTLOG_ROLE_* */
+	u32 flags;			/* RAFTLOG_STATUS_F_* */
+	u32 pending;
+	u64 term, vote, leader;
+	u64 commit, applied, first_index, last_index;
+	struct rl_group_counters c;
+	struct rl_storage_state s;
+	u32 n_members;
+	struct rl_member_info members[RL_INFO_MAX_MEMBERS];
+};
+
+/* Fill @out: 0, or -ENODEV when the group is stopping. */
+int rl_group_info(struct rl_group *g, struct rl_group_info *out);
+
+/* An event of a group (RAFTLOG_EVENT_*); see uapi RAFTLOG_CMD_EVENT. */
+struct rl_group_event {
+	u32 type;		/* RAFTLOG_EVENT_* */
+	u32 group_id;
+	u64 node_id;
+	u8 role;		/* ROLE, LEADER */
+	u64 term, leader;	/* ROLE, LEADER */
+	u64 peer;		/* PEER_UP, PEER_DOWN */
+	int err;		/* FAILED */
+	u32 n_voters, n_learners;	/* MEMBERS */
+	const u64 *voters, *learners;
+};
+
+/*
+ * The event hook: called for each event of every group, from the group's
+ * worker or its creator/destroyer, under rcu_read_lock() (it must not
+ * sleep).  The group never calls netlink: netlink registers here.
+ */
+struct rl_group_event_hook {
+	void (*fn)(struct net *net, const struct rl_group_event *ev);
+};
+
+/* Install @h (NULL: remove); on removal waits until no call is running. */
+void rl_group_set_event_hook(const struct rl_group_event_hook *h);
 
 /* ---- for the character device ---- */
 

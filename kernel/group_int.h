@@ -144,6 +144,13 @@ struct rl_members {
 	struct raft_conf cc;	/* scratch: decoding a configuration */
 };
 
+/* What the worker remembers of a peer for the status and the events. */
+struct rl_peer_mon {
+	u64 id;			/* 0: free slot */
+	u64 contact_ns;		/* last message from it (0: none yet) */
+	bool up;		/* the connection we dialed was up */
+};
+
 struct rl_group {
 	struct kref ref;
 	struct list_head reg_node;	/* rl_groups, under rl_groups_lock */
@@ -199,6 +206,14 @@ struct rl_group {
 
 	/* membership and addresses: worker only (group_ctl.c) */
 	struct rl_members mb;
+	/* status and events (group_info.c): the worker's, unless noted */
+	struct rl_group_counters c;
+	atomic64_t fsyncs;		/* the store's durable callback */
+	bool sync_timing;		/* a durability latency is measured */
+	u64 sync_ticket;		/* ... until this ticket is durable */
+	u64 sync_t0;			/* ns, when it was queued */
+	u64 sync_seen;			/* durable ticket last looked at */
+	struct rl_peer_mon mon[RL_INFO_MAX_MEMBERS];
 };
 
 /* A received message owned by the group until raft_step() took it. */
@@ -228,5 +243,17 @@ ssize_t rl_members_snap_encode(struct rl_group *g, u64 index,
 			       size_t len);
 int rl_members_snap_load(struct rl_group *g, u64 index, const u8 *buf,
 			 size_t len);
+/*
+ * group_info.c, called by group.c.  All on the worker except
+ * rl_info_lifecycle (creator, destroyer).
+ */
+void rl_info_observe(struct rl_group *g, const struct raft_status *old,
+		     const struct raft_status *now);
+void rl_info_contact(struct rl_group *g, u64 from);
+void rl_info_tick(struct rl_group *g);
+void rl_info_persist_queued(struct rl_group *g);
+void rl_info_durable(struct rl_group *g);
+void rl_info_failed(struct rl_group *g, int err);
+void rl_info_lifecycle(struct rl_group *g, bool up);
 
 #endif /* RL_GROUP_INT_H */

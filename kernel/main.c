@@ -6,11 +6,12 @@
  * the subsystems up and down in order, and holds the control operations
  * that create and destroy a group together with its /dev/raftlog<N>:
  * rl_ctl_group_create() and rl_ctl_group_destroy() are what the netlink
- * commands call.  Until netlink exists, groups are created by the `groups`
- * module parameter at load time (in the initial network namespace) and by
- * the debugfs file raftlog/control ("create SPEC" / "destroy ID" /
- * "compact ID INDEX", and the membership commands of rl_group_ctl_cmd) at
- * run time, in the namespace of the writer.  A namespace's groups are
+ * commands (kernel/netlink.c) call.  Groups are also created by the
+ * `groups` module parameter at load time (in the initial network
+ * namespace) and by the debugfs file raftlog/control ("create SPEC" /
+ * "destroy ID" / "compact ID INDEX", and the membership commands of
+ * rl_group_ctl_cmd) at run time, in the namespace of the writer.  A
+ * namespace's groups are
  * destroyed when it goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,6 +31,7 @@
 #include "group.h"
 #include "chardev.h"
 #include "transport.h"
+#include "netlink.h"
 
 #define RL_VERSION "0.1.0"
 
@@ -209,6 +211,9 @@ static int __init rl_init(void)
 	err = register_pernet_subsys(&rl_net_ops);
 	if (err)
 		goto out_chardev;
+	err = rl_nl_init();
+	if (err)
+		goto out_pernet;
 	rl_debugfs = debugfs_create_dir("raftlog", NULL);
 	debugfs_create_file("control", 0200, rl_debugfs, NULL,
 			    &rl_control_fops);
@@ -236,7 +241,9 @@ static int __init rl_init(void)
 
 out:
 	debugfs_remove_recursive(rl_debugfs);
+	rl_nl_exit();
 	rl_ctl_destroy_all(NULL);
+out_pernet:
 	unregister_pernet_subsys(&rl_net_ops);
 out_chardev:
 	rl_chardev_exit();
@@ -248,6 +255,8 @@ out_tp:
 static void __exit rl_exit(void)
 {
 	debugfs_remove_recursive(rl_debugfs);
+	/* no request or event may find a group being torn down */
+	rl_nl_exit();
 	rl_ctl_destroy_all(NULL);
 	unregister_pernet_subsys(&rl_net_ops);
 	rl_chardev_exit();

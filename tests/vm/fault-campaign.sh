@@ -246,7 +246,6 @@ for p in $pids; do
 	fi
 done
 log "clients stopped"
-wait
 cat $W/client*.out | sed 's/^/# /'
 
 tap_ok "after healing, all nodes converge on one leader and one applied index" \

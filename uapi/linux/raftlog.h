@@ -198,4 +198,374 @@ struct raftlog_uring_propose {
 #define RAFTLOG_IOC_WAIT	_IOWR(RAFTLOG_IOC_MAGIC, 3, struct raftlog_wait)
 #define RAFTLOG_IOC_PROPOSE	_IOWR(RAFTLOG_IOC_MAGIC, 4, struct raftlog_propose)
 
+/* ------------------------------------------------------------------ */
+/* Generic netlink family "raftlog"                                     */
+
+/*
+ * Documentation
+ * =============
+ *
+ * Operators create, inspect, reconfigure and watch groups through the
+ * generic netlink family RAFTLOG_GENL_NAME, version RAFTLOG_GENL_VERSION
+ * (uapi/raftlog.yaml describes the same family as a YNL spec; a unit test
+ * keeps the two in step).  Groups belong to the network namespace of the
+ * socket that created them: every command sees only the groups of the
+ * caller's namespace, and the family is usable in any namespace.
+ *
+ * Commands that change something (all but RAFTLOG_CMD_GROUP_GET) need
+ * CAP_NET_ADMIN in the user namespace that owns the caller's network
+ * namespace; otherwise they fail with EPERM.  Every attribute policy is
+ * strict: unknown attributes, wrong lengths and out-of-range values are
+ * refused with EINVAL or ERANGE and an extended ack that points at the
+ * attribute.  Every other refusal also carries an extended ack message
+ * naming the attribute and the reason (and, for a missing attribute, the
+ * missing type), so `raftctl` can print it.
+ *
+ * Attributes
+ * ----------
+ *
+ * The top-level attribute set, enum raftlog_attr:
+ *
+ *    RAFTLOG_A_GROUP_ID: NLA_U32, 1..
+ *    RAFTLOG_A_NODE_ID: NLA_U64, 1..
+ *    RAFTLOG_A_CLUSTER_ID: NLA_U64
+ *    RAFTLOG_A_DEVICE: NLA_NUL_STRING, maxlen 127, the block device path
+ *    RAFTLOG_A_LISTEN: NLA_NUL_STRING, maxlen 63, "a.b.c.d:port" or "[v6]:port"
+ *    RAFTLOG_A_PEER: NLA_NESTED, repeated, enum raftlog_peer_attr
+ *    RAFTLOG_A_SECRET: NLA_BINARY, 1..RAFTLOG_SECRET_MAX bytes
+ *    RAFTLOG_A_TICK_MS: NLA_U32, 1..10000
+ *    RAFTLOG_A_ELECTION_TICKS: NLA_U32, 2..1000
+ *    RAFTLOG_A_HEARTBEAT_TICKS: NLA_U32, 1..999, below the election ticks
+ *    RAFTLOG_A_MAX_ENTRY: NLA_U32, 1..1048576 bytes
+ *    RAFTLOG_A_MAX_PENDING: NLA_U32, 1..65536
+ *    RAFTLOG_A_CACHE_ENTRIES: NLA_U32, 1..1048576
+ *    RAFTLOG_A_MEMBER_ID: NLA_U64, 1..
+ *    RAFTLOG_A_MEMBER_ADDR: NLA_NUL_STRING, maxlen 63
+ *    RAFTLOG_A_INDEX: NLA_U64, 1..
+ *    RAFTLOG_A_CHARDEV: NLA_NUL_STRING, the node's name under /dev
+ *    RAFTLOG_A_AUTH: NLA_FLAG, a cluster secret is set
+ *    RAFTLOG_A_ROLE: NLA_U8, RAFTLOG_ROLE_*
+ *    RAFTLOG_A_TERM: NLA_U64
+ *    RAFTLOG_A_VOTE: NLA_U64
+ *    RAFTLOG_A_LEADER: NLA_U64, 0 when none is known
+ *    RAFTLOG_A_COMMIT: NLA_U64
+ *    RAFTLOG_A_APPLIED: NLA_U64
+ *    RAFTLOG_A_FIRST_INDEX: NLA_U64
+ *    RAFTLOG_A_LAST_INDEX: NLA_U64
+ *    RAFTLOG_A_PENDING: NLA_U32, proposals queued or in flight here
+ *    RAFTLOG_A_FLAGS: NLA_U32, RAFTLOG_STATUS_F_*
+ *    RAFTLOG_A_MEMBER: NLA_NESTED, repeated, enum raftlog_member_attr
+ *    RAFTLOG_A_COUNTERS: NLA_NESTED, enum raftlog_counter_attr
+ *    RAFTLOG_A_STORAGE: NLA_NESTED, enum raftlog_storage_attr
+ *    RAFTLOG_A_EVENT: NLA_U32, RAFTLOG_EVENT_*
+ *    RAFTLOG_A_ERROR: NLA_S32, a negative errno
+ *
+ * One initial peer, enum raftlog_peer_attr (both required):
+ *
+ *    RAFTLOG_PEER_A_ID: NLA_U64, 1..
+ *    RAFTLOG_PEER_A_ADDR: NLA_NUL_STRING, maxlen 63
+ *
+ * One member of a group as reported, enum raftlog_member_attr.  Progress
+ * (match, next, in flight, progress state) is only known to a leader;
+ * connection state and counters only for members other than the node
+ * itself, and only while the transport knows the member:
+ *
+ *    RAFTLOG_MEMBER_A_ID: NLA_U64
+ *    RAFTLOG_MEMBER_A_ADDR: NLA_NUL_STRING, where this node dials it
+ *    RAFTLOG_MEMBER_A_KIND: NLA_U8, RAFTLOG_MEMBER_VOTER or _LEARNER
+ *    RAFTLOG_MEMBER_A_SELF: NLA_FLAG, this is the reporting node
+ *    RAFTLOG_MEMBER_A_MATCH: NLA_U64, highest index known replicated
+ *    RAFTLOG_MEMBER_A_NEXT: NLA_U64, next index to send
+ *    RAFTLOG_MEMBER_A_INFLIGHT: NLA_U64, entries sent, not acknowledged
+ *    RAFTLOG_MEMBER_A_PROGRESS: NLA_U8, RAFTLOG_PROGRESS_*
+ *    RAFTLOG_MEMBER_A_CONTACT_MS: NLA_U64, ms since its last message
+ *    RAFTLOG_MEMBER_A_CONNECTED: NLA_U8, 1 while the connection to it is up
+ *    RAFTLOG_MEMBER_A_CONNECTS: NLA_U64
+ *    RAFTLOG_MEMBER_A_DISCONNECTS: NLA_U64
+ *    RAFTLOG_MEMBER_A_CONNECT_FAILURES: NLA_U64
+ *    RAFTLOG_MEMBER_A_FRAMES_OUT: NLA_U64
+ *    RAFTLOG_MEMBER_A_BYTES_OUT: NLA_U64
+ *    RAFTLOG_MEMBER_A_FRAMES_IN: NLA_U64
+ *    RAFTLOG_MEMBER_A_BYTES_IN: NLA_U64
+ *    RAFTLOG_MEMBER_A_FRAMES_DROPPED: NLA_U64
+ *    RAFTLOG_MEMBER_A_DECODE_ERRORS: NLA_U64
+ *    RAFTLOG_MEMBER_A_HANDSHAKE_FAILURES: NLA_U64
+ *
+ * The group's counters since it started, enum raftlog_counter_attr:
+ *
+ *    RAFTLOG_COUNTER_A_ELECTIONS_STARTED: NLA_U64, campaigns (new terms)
+ *    RAFTLOG_COUNTER_A_ELECTIONS_WON: NLA_U64
+ *    RAFTLOG_COUNTER_A_PROPOSALS: NLA_U64, handed to the core here
+ *    RAFTLOG_COUNTER_A_PROPOSALS_FAILED: NLA_U64, completed with an error
+ *    RAFTLOG_COUNTER_A_COMMITS: NLA_U64, entries applied
+ *    RAFTLOG_COUNTER_A_COMMIT_BYTES: NLA_U64, their payload bytes
+ *    RAFTLOG_COUNTER_A_FSYNCS: NLA_U64, durability completions
+ *    RAFTLOG_COUNTER_A_FSYNC_USEC_TOTAL: NLA_U64, summed durability latency
+ *    RAFTLOG_COUNTER_A_FSYNC_USEC_MAX: NLA_U64
+ *    RAFTLOG_COUNTER_A_FSYNC_SAMPLES: NLA_U64, latencies summed
+ *    RAFTLOG_COUNTER_A_DECODE_ERRORS: NLA_U64, bad frames from peers
+ *    RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES: NLA_U64
+ *    RAFTLOG_COUNTER_A_MSGS_DROPPED: NLA_U64, outbound, queue full
+ *    RAFTLOG_COUNTER_A_MSGS_IN_DROPPED: NLA_U64, inbound, queue full
+ *
+ * The group's storage, enum raftlog_storage_attr (the indexes and block
+ * counts only with a device):
+ *
+ *    RAFTLOG_STORAGE_A_STATE: NLA_U8, RAFTLOG_STORAGE_*
+ *    RAFTLOG_STORAGE_A_ERROR: NLA_S32, why it failed
+ *    RAFTLOG_STORAGE_A_FIRST_INDEX: NLA_U64
+ *    RAFTLOG_STORAGE_A_LAST_INDEX: NLA_U64
+ *    RAFTLOG_STORAGE_A_DURABLE_INDEX: NLA_U64
+ *    RAFTLOG_STORAGE_A_SNAP_INDEX: NLA_U64
+ *    RAFTLOG_STORAGE_A_SNAP_TERM: NLA_U64
+ *    RAFTLOG_STORAGE_A_RING_BLOCKS: NLA_U64
+ *    RAFTLOG_STORAGE_A_USED_BLOCKS: NLA_U64
+ *    RAFTLOG_STORAGE_A_RECORDS: NLA_U64
+ *    RAFTLOG_STORAGE_A_RING_LAPS: NLA_U64
+ *
+ * Commands
+ * --------
+ *
+ * RAFTLOG_CMD_GROUP_NEW: create a group and its /dev/raftlog<GROUP_ID>
+ * (/dev/raftlog<GROUP_ID>.<NODE_ID> outside the initial namespace).
+ * Required: GROUP_ID, NODE_ID.  Optional: CLUSTER_ID (0), DEVICE (without
+ * one the log is volatile: for tests only), LISTEN (required with peers),
+ * PEER (each with PEER_A_ID and PEER_A_ADDR; the initial voters besides
+ * this node, at most 15, distinct, not NODE_ID), SECRET (the cluster's
+ * shared secret: peers prove knowledge of it; never reported back),
+ * TICK_MS (50), ELECTION_TICKS (10), HEARTBEAT_TICKS (2), MAX_ENTRY
+ * (65536), MAX_PENDING (1024), CACHE_ENTRIES (8192).  Errors: EEXIST
+ * the namespace has the group already; ENOENT, ENOTBLK, EBUSY, EUCLEAN,
+ * ESTALE, ENOSPC, EIO on the device (missing, not a block device, held
+ * by someone else, not formatted by `raftctl format`, formatted for
+ * other ids, too small); EADDRINUSE, EADDRNOTAVAIL on LISTEN; EINVAL on
+ * an address that does not parse or an inconsistent set of parameters.
+ *
+ * RAFTLOG_CMD_GROUP_DEL: stop and remove group GROUP_ID (required).
+ * Proposals still waiting fail with ENODEV, readers are woken with
+ * ENODEV.  ENOENT when the namespace has no such group.
+ *
+ * RAFTLOG_CMD_GROUP_GET: with GROUP_ID, the status of that group (ENOENT
+ * if none); as a dump (NLM_F_DUMP), one message per group of the
+ * namespace, by rising id.  A reply holds GROUP_ID, NODE_ID, CLUSTER_ID,
+ * DEVICE (if any), LISTEN (if any), CHARDEV, AUTH, the tunables (TICK_MS
+ * to CACHE_ENTRIES), ROLE, TERM, VOTE, LEADER, COMMIT, APPLIED,
+ * FIRST_INDEX, LAST_INDEX, PENDING, FLAGS, one MEMBER per voter and
+ * learner of the current configuration, COUNTERS and STORAGE.  The
+ * status is taken on the group's worker, so it is one consistent view.
+ *
+ * RAFTLOG_CMD_GROUP_SET: change tunables of a running group where that
+ * is safe: MAX_PENDING and MAX_ENTRY (GROUP_ID and at least one of them
+ * required).  A smaller MAX_PENDING does not fail what is queued already.
+ *
+ * RAFTLOG_CMD_MEMBER_ADD: add MEMBER_ID, reachable at MEMBER_ADDR, to
+ * group GROUP_ID as a learner: it receives the log but does not vote
+ * until promoted.  Leader only.  All three required.
+ *
+ * RAFTLOG_CMD_MEMBER_PROMOTE: make learner MEMBER_ID of GROUP_ID a voter.
+ *
+ * RAFTLOG_CMD_MEMBER_REMOVE: remove voter or learner MEMBER_ID from
+ * GROUP_ID.
+ *
+ * RAFTLOG_CMD_LEADER_TRANSFER: hand leadership of GROUP_ID to voter
+ * MEMBER_ID (it is brought up to date first).  Leader only.
+ *
+ * RAFTLOG_CMD_COMPACT: drop the log of GROUP_ID up to INDEX (at most the
+ * applied index).
+ *
+ * The membership and leadership commands return once the change is
+ * proposed, not when it is committed (watch the events).  Their errors:
+ * EAGAIN this node is not the leader, EBUSY another change or a transfer
+ * is in progress, EEXIST already a member, ENOENT no such member or
+ * group, EINVAL the change would leave no voter or change nothing,
+ * ERANGE INDEX beyond the applied index, EOPNOTSUPP not available.
+ *
+ * RAFTLOG_CMD_EVENT: notifications on the multicast group
+ * RAFTLOG_MCGRP_EVENTS, never a request.  Each holds GROUP_ID, NODE_ID,
+ * EVENT and, by event:
+ *   RAFTLOG_EVENT_GROUP_UP, _GROUP_DOWN: a group started or stopped
+ *   RAFTLOG_EVENT_ROLE: ROLE, TERM, LEADER after a role change
+ *   RAFTLOG_EVENT_LEADER: LEADER, TERM, ROLE after a change of leader
+ *   RAFTLOG_EVENT_MEMBERS: the new configuration, one MEMBER (ID, KIND)
+ *                          per voter and learner
+ *   RAFTLOG_EVENT_PEER_UP, _PEER_DOWN: MEMBER_ID, the connection this
+ *                          node dialed to it came up or went down
+ *   RAFTLOG_EVENT_FAILED:  ERROR, the group stopped on a storage error
+ * Events are sent from the group's worker without blocking; under memory
+ * pressure one may be lost.
+ */
+#define RAFTLOG_GENL_NAME		"raftlog"
+#define RAFTLOG_GENL_VERSION		1
+#define RAFTLOG_MCGRP_EVENTS		"events"
+
+enum raftlog_cmd {
+	RAFTLOG_CMD_UNSPEC,
+	RAFTLOG_CMD_GROUP_NEW,
+	RAFTLOG_CMD_GROUP_DEL,
+	RAFTLOG_CMD_GROUP_GET,
+	RAFTLOG_CMD_GROUP_SET,
+	RAFTLOG_CMD_MEMBER_ADD,
+	RAFTLOG_CMD_MEMBER_PROMOTE,
+	RAFTLOG_CMD_MEMBER_REMOVE,
+	RAFTLOG_CMD_LEADER_TRANSFER,
+	RAFTLOG_CMD_COMPACT,
+	RAFTLOG_CMD_EVENT,
+	__RAFTLOG_CMD_MAX
+};
+
+#define RAFTLOG_CMD_MAX (__RAFTLOG_CMD_MAX - 1)
+
+enum raftlog_attr {
+	RAFTLOG_A_UNSPEC,
+	RAFTLOG_A_PAD,
+	RAFTLOG_A_GROUP_ID,
+	RAFTLOG_A_NODE_ID,
+	RAFTLOG_A_CLUSTER_ID,
+	RAFTLOG_A_DEVICE,
+	RAFTLOG_A_LISTEN,
+	RAFTLOG_A_PEER,
+	RAFTLOG_A_SECRET,
+	RAFTLOG_A_TICK_MS,
+	RAFTLOG_A_ELECTION_TICKS,
+	RAFTLOG_A_HEARTBEAT_TICKS,
+	RAFTLOG_A_MAX_ENTRY,
+	RAFTLOG_A_MAX_PENDING,
+	RAFTLOG_A_CACHE_ENTRIES,
+	RAFTLOG_A_MEMBER_ID,
+	RAFTLOG_A_MEMBER_ADDR,
+	RAFTLOG_A_INDEX,
+	RAFTLOG_A_CHARDEV,
+	RAFTLOG_A_AUTH,
+	RAFTLOG_A_ROLE,
+	RAFTLOG_A_TERM,
+	RAFTLOG_A_VOTE,
+	RAFTLOG_A_LEADER,
+	RAFTLOG_A_COMMIT,
+	RAFTLOG_A_APPLIED,
+	RAFTLOG_A_FIRST_INDEX,
+	RAFTLOG_A_LAST_INDEX,
+	RAFTLOG_A_PENDING,
+	RAFTLOG_A_FLAGS,
+	RAFTLOG_A_MEMBER,
+	RAFTLOG_A_COUNTERS,
+	RAFTLOG_A_STORAGE,
+	RAFTLOG_A_EVENT,
+	RAFTLOG_A_ERROR,
+	__RAFTLOG_A_MAX
+};
+
+#define RAFTLOG_A_MAX (__RAFTLOG_A_MAX - 1)
+
+enum raftlog_peer_attr {
+	RAFTLOG_PEER_A_UNSPEC,
+	RAFTLOG_PEER_A_PAD,
+	RAFTLOG_PEER_A_ID,
+	RAFTLOG_PEER_A_ADDR,
+	__RAFTLOG_PEER_A_MAX
+};
+
+#define RAFTLOG_PEER_A_MAX (__RAFTLOG_PEER_A_MAX - 1)
+
+enum raftlog_member_attr {
+	RAFTLOG_MEMBER_A_UNSPEC,
+	RAFTLOG_MEMBER_A_PAD,
+	RAFTLOG_MEMBER_A_ID,
+	RAFTLOG_MEMBER_A_ADDR,
+	RAFTLOG_MEMBER_A_KIND,
+	RAFTLOG_MEMBER_A_SELF,
+	RAFTLOG_MEMBER_A_MATCH,
+	RAFTLOG_MEMBER_A_NEXT,
+	RAFTLOG_MEMBER_A_INFLIGHT,
+	RAFTLOG_MEMBER_A_PROGRESS,
+	RAFTLOG_MEMBER_A_CONTACT_MS,
+	RAFTLOG_MEMBER_A_CONNECTED,
+	RAFTLOG_MEMBER_A_CONNECTS,
+	RAFTLOG_MEMBER_A_DISCONNECTS,
+	RAFTLOG_MEMBER_A_CONNECT_FAILURES,
+	RAFTLOG_MEMBER_A_FRAMES_OUT,
+	RAFTLOG_MEMBER_A_BYTES_OUT,
+	RAFTLOG_MEMBER_A_FRAMES_IN,
+	RAFTLOG_MEMBER_A_BYTES_IN,
+	RAFTLOG_MEMBER_A_FRAMES_DROPPED,
+	RAFTLOG_MEMBER_A_DECODE_ERRORS,
+	RAFTLOG_MEMBER_A_HANDSHAKE_FAILURES,
+	__RAFTLOG_MEMBER_A_MAX
+};
+
+#define RAFTLOG_MEMBER_A_MAX (__RAFTLOG_MEMBER_A_MAX - 1)
+
+enum raftlog_counter_attr {
+	RAFTLOG_COUNTER_A_UNSPEC,
+	RAFTLOG_COUNTER_A_PAD,
+	RAFTLOG_COUNTER_A_ELECTIONS_STARTED,
+	RAFTLOG_COUNTER_A_ELECTIONS_WON,
+	RAFTLOG_COUNTER_A_PROPOSALS,
+	RAFTLOG_COUNTER_A_PROPOSALS_FAILED,
+	RAFTLOG_COUNTER_A_COMMITS,
+	RAFTLOG_COUNTER_A_COMMIT_BYTES,
+	RAFTLOG_COUNTER_A_FSYNCS,
+	RAFTLOG_COUNTER_A_FSYNC_USEC_TOTAL,
+	RAFTLOG_COUNTER_A_FSYNC_USEC_MAX,
+	RAFTLOG_COUNTER_A_FSYNC_SAMPLES,
+	RAFTLOG_COUNTER_A_DECODE_ERRORS,
+	RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES,
+	RAFTLOG_COUNTER_A_MSGS_DROPPED,
+	RAFTLOG_COUNTER_A_MSGS_IN_DROPPED,
+	__RAFTLOG_COUNTER_A_MAX
+};
+
+#define RAFTLOG_COUNTER_A_MAX (__RAFTLOG_COUNTER_A_MAX - 1)
+
+enum raftlog_storage_attr {
+	RAFTLOG_STORAGE_A_UNSPEC,
+	RAFTLOG_STORAGE_A_PAD,
+	RAFTLOG_STORAGE_A_STATE,
+	RAFTLOG_STORAGE_A_ERROR,
+	RAFTLOG_STORAGE_A_FIRST_INDEX,
+	RAFTLOG_STORAGE_A_LAST_INDEX,
+	RAFTLOG_STORAGE_A_DURABLE_INDEX,
+	RAFTLOG_STORAGE_A_SNAP_INDEX,
+	RAFTLOG_STORAGE_A_SNAP_TERM,
+	RAFTLOG_STORAGE_A_RING_BLOCKS,
+	RAFTLOG_STORAGE_A_USED_BLOCKS,
+	RAFTLOG_STORAGE_A_RECORDS,
+	RAFTLOG_STORAGE_A_RING_LAPS,
+	__RAFTLOG_STORAGE_A_MAX
+};
+
+#define RAFTLOG_STORAGE_A_MAX (__RAFTLOG_STORAGE_A_MAX - 1)
+
+/* RAFTLOG_MEMBER_A_KIND */
+enum raftlog_member_kind {
+	RAFTLOG_MEMBER_VOTER,
+	RAFTLOG_MEMBER_LEARNER,
+};
+
+/* RAFTLOG_MEMBER_A_PROGRESS: how the leader replicates to the member */
+enum raftlog_progress {
+	RAFTLOG_PROGRESS_PROBE,		/* finding the matching index */
+	RAFTLOG_PROGRESS_REPLICATE,	/* streaming entries */
+	RAFTLOG_PROGRESS_SNAPSHOT,	/* sending a snapshot */
+};
+
+/* RAFTLOG_STORAGE_A_STATE */
+enum raftlog_storage_state {
+	RAFTLOG_STORAGE_OK,		/* the log is on its block device */
+	RAFTLOG_STORAGE_VOLATILE,	/* no device: nothing is durable */
+	RAFTLOG_STORAGE_FAILED,		/* stopped after a device error */
+};
+
+/* RAFTLOG_A_EVENT */
+enum raftlog_event {
+	RAFTLOG_EVENT_UNSPEC,
+	RAFTLOG_EVENT_GROUP_UP,
+	RAFTLOG_EVENT_GROUP_DOWN,
+	RAFTLOG_EVENT_ROLE,
+	RAFTLOG_EVENT_LEADER,
+	RAFTLOG_EVENT_MEMBERS,
+	RAFTLOG_EVENT_PEER_UP,
+	RAFTLOG_EVENT_PEER_DOWN,
+	RAFTLOG_EVENT_FAILED,
+};
+
 #endif /* _UAPI_LINUX_RAFTLOG_H */

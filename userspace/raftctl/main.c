@@ -26,7 +26,34 @@ static const struct rc_cmd cmds[] = {
 	{ "inspect", cmd_inspect,
 	  "inspect DEV [-j]",
 	  "check and print the on-disk state of DEV (offline)" },
+	{ "group", cmd_group,
+	  "group { add | del | show | set } ...",
+	  "create, destroy, show and tune groups" },
+	{ "member", cmd_member,
+	  "member { add | promote | remove } GROUP ...",
+	  "change the membership of a group" },
+	{ "leader", cmd_leader,
+	  "leader transfer GROUP to NODE",
+	  "hand leadership to another voter" },
+	{ "compact", cmd_compact,
+	  "compact GROUP upto INDEX",
+	  "drop the log up to INDEX" },
+	{ "monitor", cmd_monitor,
+	  "monitor [-j]",
+	  "print the events of the groups of this network namespace" },
+	{ "propose", cmd_propose,
+	  "propose GROUP DATA|-",
+	  "propose one entry through /dev/raftlog<GROUP>; waits for its commit" },
+	{ "tail", cmd_tail,
+	  "tail GROUP [-f] [-n COUNT] [--from INDEX] [-j]",
+	  "print committed entries of /dev/raftlog<GROUP>" },
 };
+
+bool rc_is_help(const char *arg)
+{
+	return arg && (!strcmp(arg, "-h") || !strcmp(arg, "--help") ||
+		       !strcmp(arg, "help"));
+}
 
 static void usage_all(FILE *f)
 {
@@ -209,6 +236,12 @@ void j_str(struct rc_json *j, const char *key, const char *v)
 			putchar(*v);
 	}
 	putchar('"');
+}
+
+void j_s64(struct rc_json *j, const char *key, int64_t v)
+{
+	j_key(j, key);
+	printf("%lld", (long long)v);
 }
 
 void j_bool(struct rc_json *j, const char *key, bool v)

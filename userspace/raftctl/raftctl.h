@@ -11,10 +11,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* exit codes shared by all subcommands */
+/* exit codes shared by all subcommands (raftctl.8, EXIT STATUS) */
 #define RC_OK		0
 #define RC_CORRUPT	1	/* inspect: a check failed */
+#define RC_FAIL		1	/* the operation failed (other reasons) */
 #define RC_USAGE	2	/* bad usage, or an I/O or system error */
+#define RC_NOENT	3	/* no such group, member or device */
+#define RC_PERM		4	/* permission denied (CAP_NET_ADMIN) */
+#define RC_NOMOD	5	/* raftlog.ko is not loaded */
+#define RC_INVAL	6	/* the kernel refused the parameters */
+#define RC_AGAIN	7	/* not now: not the leader, busy; retry */
 
 struct rc_cmd {
 	const char *name;
@@ -25,6 +31,47 @@ struct rc_cmd {
 
 int cmd_format(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_group(int argc, char **argv);
+int cmd_member(int argc, char **argv);
+int cmd_leader(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_propose(int argc, char **argv);
+int cmd_tail(int argc, char **argv);
+
+/* true if argv[i] is -h/--help/help */
+bool rc_is_help(const char *arg);
+
+/* ---- generic netlink (nl.c) ---- */
+struct mnl_socket;
+struct nlmsghdr;
+typedef int (*rc_nl_cb)(const struct nlmsghdr *nlh, void *data);
+
+struct rc_nl {
+	struct mnl_socket *sock;
+	uint16_t family;
+	uint32_t mcgrp_events;
+	unsigned int seq, portid;
+	char ext_msg[256];		/* the last error's extended ack */
+	char ext_attr[64];		/* the attribute it points at */
+	char ext_miss[64];		/* the attribute it says is missing */
+	bool ext_miss_nest;
+	char req[4096];			/* the last request, for offsets */
+	char buf[8192] __attribute__((aligned(8)));
+	char rbuf[65536] __attribute__((aligned(8)));
+};
+
+/* Open and resolve the family: RC_OK, RC_NOMOD or RC_FAIL (printed). */
+int rc_nl_open(struct rc_nl *nl, bool quiet);
+void rc_nl_close(struct rc_nl *nl);
+int rc_nl_family_cb(const struct nlmsghdr *nlh, void *data);
+/* Start a request of @cmd in nl->buf. */
+struct nlmsghdr *rc_nl_req(struct rc_nl *nl, uint8_t cmd, uint16_t flags);
+/* Send it, feed replies to cb; 0 or -errno (extack kept in nl). */
+int rc_nl_talk(struct rc_nl *nl, struct nlmsghdr *nlh, rc_nl_cb cb, void *data);
+/* Print "raftctl: WHAT: strerror: extack"; returns the exit code. */
+int rc_nl_perror(struct rc_nl *nl, const char *what, int err);
+int rc_exit_code(int err);
 
 /* print "raftctl: ..." to stderr */
 void rc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -51,5 +98,6 @@ void j_end(struct rc_json *j, char close);
 void j_u64(struct rc_json *j, const char *key, uint64_t v);
 void j_str(struct rc_json *j, const char *key, const char *v);
 void j_bool(struct rc_json *j, const char *key, bool v);
+void j_s64(struct rc_json *j, const char *key, int64_t v);
 
 #endif

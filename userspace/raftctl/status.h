@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A group's status as RAFTLOG_CMD_GROUP_GET reports it, parsed; printed
+ * for people or as JSON.
+ */
+#ifndef RAFTCTL_STATUS_H
+#define RAFTCTL_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/raftlog.h>
+
+struct nlmsghdr;
+struct nlattr;
+struct rc_json;
+
+#define RC_MAX_MEMBERS	32
+
+struct rc_member {
+	uint64_t id;
+	char addr[64];
+	uint8_t kind;
+	bool self;
+	bool has_progress, has_contact, has_link;
+	uint8_t progress;
+	uint64_t match, next, inflight, contact_ms;
+	bool connected;
+	/* RAFTLOG_MEMBER_A_CONNECTS.. in attribute order */
+	uint64_t link[RAFTLOG_MEMBER_A_MAX + 1];
+};
+
+struct rc_status {
+	uint32_t group_id;
+	uint64_t node_id, cluster_id;
+	char device[128], listen[64], chardev[64];
+	bool auth;
+	uint32_t tick_ms, election_ticks, heartbeat_ticks;
+	uint32_t max_entry, max_pending, cache_entries;
+	uint8_t role;
+	uint64_t term, vote, leader, commit, applied, first_index, last_index;
+	uint32_t pending, flags;
+	int n_members;
+	struct rc_member members[RC_MAX_MEMBERS];
+	uint64_t counters[RAFTLOG_COUNTER_A_MAX + 1];
+	bool has_storage;
+	uint8_t storage_state;
+	int32_t storage_error;
+	uint64_t storage[RAFTLOG_STORAGE_A_MAX + 1];
+};
+
+int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st);
+int rc_member_parse(const struct nlattr *nest, struct rc_member *m);
+void rc_status_print(const struct rc_status *st, int nth);
+void rc_status_json(struct rc_json *j, const struct rc_status *st);
+const char *rc_role_name(unsigned int role);
+
+/* The path of /dev/<chardev> of group @id here: 0, or an exit code. */
+int rc_group_chardev(uint32_t id, char *path, size_t len);
+
+#endif
