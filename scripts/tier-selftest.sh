@@ -67,6 +67,11 @@ for report in "BUG: KASAN: slab-use-after-free in rl_x+0x1" \
 	check "scan: flags '$(echo "$report" | cut -c1-40)...'" sh -c "! '$here/scripts/scan-console.sh' '$tmp/bad.log' >/dev/null"
 done
 
+{ echo "[    0.5] BUG: KASAN: wild-memory-access in do_raw_spin_lock+0x1"; echo "raftlog-guest: kernel 6.12, 2 cpu(s), running x.sh"; cat "$tmp/good.log"; } >"$tmp/boot.log"
+check "scan: a report during the kernel's boot, before the test starts, is noted, not counted" scan_ok "$tmp/boot.log"
+{ echo "raftlog-guest: kernel 6.12, 2 cpu(s), running x.sh"; cat "$tmp/good.log"; echo "[    2.0] BUG: KASAN: slab-out-of-bounds in rl_x+0x1"; } >"$tmp/late.log"
+check "scan: ... but one after it fails the run" sh -c "! '$here/scripts/scan-console.sh' '$tmp/late.log' >/dev/null"
+
 # --- guest checks --------------------------------------------------------------
 set -- $("$here/scripts/prepare-guest.sh" debug | tail -1) || { echo "not ok - prepare guest"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 kernel=$1 initrd=$2
