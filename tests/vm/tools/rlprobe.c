@@ -784,6 +784,9 @@ static int cmd_uring_flood(long n, long depth, const char *tag)
 				return fail("bad or duplicate completion %ld", i);
 			inflight--;
 			if (cqe->res == -EAGAIN) {
+				if (cqe->big_cqe[0] != RAFTLOG_URING_QUEUE_FULL)
+					return fail("proposal %ld: -EAGAIN, big_cqe[0] %llu (no leader?)",
+						    i, (unsigned long long)cqe->big_cqe[0]);
 				eagain++;
 				retry[nretry++] = i;
 			} else if (cqe->res <= 0) {
