@@ -359,7 +359,7 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 {
 	unsigned int stored = 0, handled = 0;
 	struct io_uring_cqe *cqe;
-	bool room = false;
+	bool room = false, full = false;
 	int r;
 
 	r = rl_retry_submit(ring, false);
@@ -383,8 +383,10 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 				continue;
 			}
 			room = true;
-			if (!s->cb && stored >= max)
+			if (!s->cb && stored >= max) {
+				full = true;	/* it stays for the next call */
 				break;
+			}
 			cb = s->cb;
 			arg = s->arg;
 			/* free first: the callback may queue the next one */
@@ -400,8 +402,8 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 		if (r < 0)
 			return r;
 		room = false;
-		if (handled || !(flags & RAFTLOG_REAP_WAIT) || !ring->inflight ||
-		    stored >= max)
+		if (handled || full || !(flags & RAFTLOG_REAP_WAIT) ||
+		    !ring->inflight)
 			return (int)stored;
 		r = rl_wait(ring);
 		if (r < 0)
