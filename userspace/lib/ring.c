@@ -17,9 +17,9 @@
  *
  * A proposal that finds the group's proposal queue full completes with
  * -EAGAIN and RAFTLOG_URING_QUEUE_FULL (not appended): the slot keeps it
- * on the retry list and it is submitted again once a completion of ours
- * came in (room freed), or after RL_RETRY_WAIT_MS with none: never in a
- * spin.  The caller only sees its final outcome.
+ * on the retry list and it is submitted again, one per completion of
+ * ours (room freed), and all of them after RL_RETRY_WAIT_MS without:
+ * never in a spin.  The caller only sees its final outcome.
  */
 #include <errno.h>
 #include <limits.h>
@@ -55,7 +55,7 @@ struct raftlog_ring {
 	/* proposals refused for a full queue, to send again (FIFO) */
 	unsigned int retry_head, retry_tail;
 	unsigned int nretry;
-	uint64_t retry_since_ns;	/* when the oldest was refused */
+	uint64_t retry_since_ns;	/* first refusal or last resend */
 	uint64_t retries;
 };
 
@@ -223,10 +223,10 @@ static void rl_retry_add(struct raftlog_ring *ring, struct rl_slot *s)
 	ring->retries++;
 }
 
-/* Queue every refused proposal again (sent by the caller's submit). */
-static void rl_retry_send(struct raftlog_ring *ring)
+/* Queue up to n refused proposals again (sent by the caller's submit). */
+static void rl_retry_send(struct raftlog_ring *ring, unsigned int n)
 {
-	while (ring->retry_head != RL_NONE) {
+	while (n-- && ring->retry_head != RL_NONE) {
 		unsigned int slot = ring->retry_head;
 		struct rl_slot *s = &ring->slots[slot];
 		struct io_uring_sqe *sqe = rl_get_sqe(ring, slot);
@@ -322,16 +322,22 @@ static void rl_slot_free(struct raftlog_ring *ring, struct rl_slot *s)
 }
 
 /*
- * Send the refused proposals again when a completion made room (room),
- * or when the oldest waited RL_RETRY_WAIT_MS; then submit what is queued.
+ * Send refused proposals again: as many as completions of ours made room
+ * (room), not all of them for each (most would be refused again); all
+ * once the oldest waited RL_RETRY_WAIT_MS (others' room, or none of ours
+ * in flight).  Then submit what is queued.
  */
-static int rl_retry_submit(struct raftlog_ring *ring, bool room)
+static int rl_retry_submit(struct raftlog_ring *ring, unsigned int room)
 {
 	int r;
 
-	if (ring->nretry && (room || rl_now_ns() - ring->retry_since_ns >=
-				     RL_RETRY_WAIT_MS * 1000000ull))
-		rl_retry_send(ring);
+	if (ring->nretry && rl_now_ns() - ring->retry_since_ns >=
+			    RL_RETRY_WAIT_MS * 1000000ull)
+		room = ring->nretry;
+	if (ring->nretry && room) {
+		rl_retry_send(ring, room);
+		ring->retry_since_ns = rl_now_ns();
+	}
 	if (!io_uring_sq_ready(&ring->ring))
 		return 0;
 	r = io_uring_submit(&ring->ring);
@@ -359,10 +365,11 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 {
 	unsigned int stored = 0, handled = 0;
 	struct io_uring_cqe *cqe;
-	bool room = false, full = false;
+	unsigned int room = 0;
+	bool full = false;
 	int r;
 
-	r = rl_retry_submit(ring, false);
+	r = rl_retry_submit(ring, 0);
 	if (r < 0)
 		return r;
 	for (;;) {
@@ -382,7 +389,7 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 				io_uring_cqe_seen(&ring->ring, cqe);
 				continue;
 			}
-			room = true;
+			room++;
 			if (!s->cb && stored >= max) {
 				full = true;	/* it stays for the next call */
 				break;
@@ -401,7 +408,7 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 		r = rl_retry_submit(ring, room);
 		if (r < 0)
 			return r;
-		room = false;
+		room = 0;
 		if (handled || full || !(flags & RAFTLOG_REAP_WAIT) ||
 		    !ring->inflight)
 			return (int)stored;
