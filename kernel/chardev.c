@@ -282,6 +282,28 @@ static void rl_uring_done(void *ctx, int err, u64 index, u64 term)
 	io_uring_cmd_complete_in_task(cmd, rl_uring_tw);
 }
 
+/*
+ * The command failed at issue.  A proposal refused for a full queue on
+ * the inline (IO_URING_F_NONBLOCK) issue completes here with -EAGAIN and
+ * RAFTLOG_URING_QUEUE_FULL in big_cqe[0]: returning -EAGAIN would have
+ * io_uring issue it again from a worker, and some kernels (6.12's
+ * io_uring_cmd() copies the SQE on -EAGAIN but leaves cmd->sqe on the SQ
+ * ring slot) let that second issue read the payload from a slot that
+ * userspace may have filled with another command since: entries lost and
+ * duplicated.  So the SQE of a proposal is read at its first issue only.
+ * A barrier has no payload (cmd_op is latched at prep): it may still
+ * wait for room in the worker.
+ */
+static int rl_uring_refuse(struct io_uring_cmd *cmd, int err,
+			   unsigned int issue_flags)
+{
+	if (err != -EAGAIN || cmd->cmd_op != RAFTLOG_URING_PROPOSE)
+		return err;
+	io_uring_cmd_done(cmd, -EAGAIN, RAFTLOG_URING_QUEUE_FULL,
+			  issue_flags);
+	return -EIOCBQUEUED;
+}
+
 static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct rl_group *g = cmd->file->private_data;
@@ -319,9 +341,8 @@ static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	default:
 		return -ENOTTY;
 	}
-	/* -EAGAIN with IO_URING_F_NONBLOCK: io_uring retries from io-wq */
 	if (IS_ERR(rq))
-		return PTR_ERR(rq);
+		return rl_uring_refuse(cmd, PTR_ERR(rq), issue_flags);
 	/*
 	 * The request is queued but nothing completes the command until it
 	 * is armed: so pdu->rq and the cancelable mark are in place before

@@ -67,11 +67,13 @@ groups_up() {
 	wait_leader $D1 && wait_leader $D2 && test -c $D3
 }
 
-# backpressured NAME: sane, and the sampled queue peak reached its size
+# backpressured NAME: sane, the sampled queue peak reached its size, and
+# the kernel refused proposals for a full queue (libraftlog sent them again)
 backpressured() {
 	sane "$1" || return 1
 	[ "$(rljson "/tmp/$1.json" pending_peak max_pending | tr '\n' ' ')" = \
-		"8 8 " ]
+		"8 8 " ] || return 1
+	[ "$(rljson "/tmp/$1.json" queue_full_retries)" -gt 0 ]
 }
 
 # figures NAME: the run's numbers as TAP comments
@@ -79,10 +81,10 @@ figures() {
 	# shellcheck disable=SC2046
 	set -- $(rljson "/tmp/$1.json" mode depth size acked seconds ops_per_s \
 		mb_per_s latency_us.p50 latency_us.p99 latency_us.p999 \
-		latency_us.max pending_peak max_pending)
+		latency_us.max pending_peak max_pending queue_full_retries)
 	echo "# $1 q=$2 s=$3: $4 ops in $5 s: $6 ops/s, $7 MB/s;" \
 		"latency us p50 $8 p99 $9 p999 ${10} max ${11};" \
-		"queue peak ${12}/${13}"
+		"queue peak ${12}/${13}, sent again after a full queue ${14}"
 }
 
 tap_plan 19
@@ -126,7 +128,7 @@ figures max-2
 # backpressure: 64 in flight against a queue of 8
 tap_ok "io_uring, 64 in flight on a queue of 8: all 1000 complete" \
 	bench bp -d $D2 -m uring -q 64 -s 64 -n 1000 --verify
-tap_ok "the queue filled (peak pending = max_pending = 8), nothing failed" \
+tap_ok "the queue filled (peak pending = max_pending = 8, proposals refused and sent again), nothing failed" \
 	backpressured bp
 figures bp
 

@@ -164,19 +164,28 @@ struct raftlog_propose {
  * IORING_SETUP_CQE32 (the completion carries a 64-bit index in
  * big_cqe[0]); without it every command fails with EINVAL.  Commands
  * complete asynchronously, so one thread can keep many proposals in
- * flight; the proposal queue (status.max_pending) bounds them: a full
- * queue makes a non-blocking issue fail with EAGAIN, which io_uring
- * retries from a worker that waits for room.
+ * flight; the proposal queue (status.max_pending) bounds them.
  *
  * RAFTLOG_URING_PROPOSE: the SQE's command area holds a struct
- * raftlog_uring_propose.  Completes when the entry is committed:
- * res = the entry's term (capped at INT32_MAX) and big_cqe[0] = its
- * index; or res = -errno as for write() (EMSGSIZE, EAGAIN, ENOBUFS,
- * EBUSY, ECANCELED, ETIMEDOUT, EIO, ENODEV, EFAULT, EINVAL for flags).
+ * raftlog_uring_propose, read once, when the command is first issued
+ * (the SQE may be reused as soon as the submit returns).  Completes when
+ * the entry is committed: res = the entry's term (capped at INT32_MAX)
+ * and big_cqe[0] = its index; or res = -errno as for write() (EMSGSIZE,
+ * EAGAIN, ENOBUFS, EBUSY, ECANCELED, ETIMEDOUT, EIO, ENODEV, EFAULT,
+ * EINVAL for flags).  A proposal that finds the queue full completes at
+ * once with res = -EAGAIN and big_cqe[0] = RAFTLOG_URING_QUEUE_FULL:
+ * definitely not appended; submit it again once another command of the
+ * group completed (or after a short wait), as with write() on
+ * O_NONBLOCK.  Otherwise big_cqe[0] is 0 with an error (-EAGAIN then
+ * means no leader known or the leader refused, as for write()).  Issued
+ * from an io_uring worker (IOSQE_ASYNC) a proposal waits for room
+ * instead.
  *
- * RAFTLOG_URING_BARRIER: the command area is ignored.  Completes as
- * RAFTLOG_IOC_BARRIER returns: res = 0 and big_cqe[0] = the read index,
- * already applied; or res = -errno (EAGAIN, EIO, ENODEV).
+ * RAFTLOG_URING_BARRIER: the command area is ignored.  A full queue
+ * makes io_uring issue it again from a worker that waits for room.
+ * Completes as RAFTLOG_IOC_BARRIER returns: res = 0 and big_cqe[0] =
+ * the read index, already applied; or res = -errno (EAGAIN, EIO,
+ * ENODEV).
  *
  * Any other cmd_op fails with ENOTTY.  A command still waiting when its
  * ring is torn down completes with ECANCELED (an entry already proposed
@@ -184,6 +193,9 @@ struct raftlog_propose {
  */
 #define RAFTLOG_URING_PROPOSE		1
 #define RAFTLOG_URING_BARRIER		2
+
+/* big_cqe[0] of a proposal refused with -EAGAIN for a full queue */
+#define RAFTLOG_URING_QUEUE_FULL	1
 
 /* 16 bytes: fits the command area of a plain 64-byte SQE. */
 struct raftlog_uring_propose {

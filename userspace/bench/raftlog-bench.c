@@ -28,7 +28,9 @@
  * CLOCK_MONOTONIC.  Throughput counts acknowledged entries over the time
  * from the first submission to the last completion.  The status ioctl is
  * sampled every 10 ms for the proposal queue's occupancy (pending_peak
- * against max_pending shows backpressure).
+ * against max_pending shows backpressure); in the uring mode
+ * queue_full_retries counts the proposals libraftlog sent again after
+ * the kernel refused them for a full queue.
  *
  * Exit status: 0 when every proposal was acknowledged (and verified), 1
  * if any failed (counts by errno are printed) or verification failed, 2
@@ -94,6 +96,7 @@ static uint64_t t_start, t_end, deadline;
 static _Atomic uint64_t next_seq;	/* above every sequence number used */
 static _Atomic uint64_t submitted;	/* proposals actually made */
 static _Atomic unsigned int pending_peak;
+static uint64_t queue_full_retries;	/* libraftlog's, uring mode */
 
 static void die(const char *fmt, ...)
 {
@@ -298,6 +301,7 @@ static void run_uring(struct raftlog *rl, struct results *res)
 	}
 	atomic_store(&next_seq, seq);
 	atomic_store(&submitted, seq);
+	queue_full_retries = raftlog_ring_retries(ring);
 	raftlog_ring_destroy(ring);
 	for (unsigned int i = 0; i < o.depth; i++)
 		free(u.slots[i].buf);
@@ -645,8 +649,9 @@ static void print_text(const struct figures *f, const struct verify *v)
 	       f->mbs, f->secs);
 	printf("  latency us: min %.1f p50 %.1f p99 %.1f p999 %.1f max %.1f mean %.1f\n",
 	       f->min, f->p50, f->p99, f->p999, f->max, f->mean);
-	printf("  queue: max_pending %u, peak pending %u\n", st0.max_pending,
-	       atomic_load(&pending_peak));
+	printf("  queue: max_pending %u, peak pending %u, %" PRIu64
+	       " proposals sent again after a full queue\n", st0.max_pending,
+	       atomic_load(&pending_peak), queue_full_retries);
 	if (!o.verify)
 		return;
 	if (v->err)
@@ -697,10 +702,11 @@ static void print_json(const struct figures *f, const struct verify *v)
 	printf("\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,\"p99\":%.1f,"
 	       "\"p999\":%.1f,\"max\":%.1f,\"mean\":%.1f},",
 	       f->min, f->p50, f->p99, f->p999, f->max, f->mean);
-	printf("\"max_pending\":%u,\"pending_peak\":%u,\"term\":%" PRIu64
+	printf("\"max_pending\":%u,\"pending_peak\":%u,"
+	       "\"queue_full_retries\":%" PRIu64 ",\"term\":%" PRIu64
 	       ",\"min_index\":%" PRIu64 ",\"max_index\":%" PRIu64,
-	       st0.max_pending, atomic_load(&pending_peak), (uint64_t)st0.term,
-	       f->min_index, f->max_index);
+	       st0.max_pending, atomic_load(&pending_peak), queue_full_retries,
+	       (uint64_t)st0.term, f->min_index, f->max_index);
 	if (o.verify)
 		printf(",\"verify\":{\"ok\":%s,\"error\":\"%s\",\"first\":%"
 		       PRIu64 ",\"last\":%" PRIu64 ",\"read\":%" PRIu64

@@ -184,13 +184,14 @@ void raftlog_ring_destroy(struct raftlog_ring *ring);
 /*
  * Queue an asynchronous proposal of len bytes on rl's group
  * (RAFTLOG_URING_PROPOSE); it is sent with the next raftlog_ring_submit()
- * or raftlog_ring_reap().  The kernel copies the payload when it takes
- * the command, which may be after the submit returns (when the group's
- * proposal queue is full the command waits for room), so data must stay
- * valid and unchanged until the command completes.  The completion
- * carries the entry's index and term, or an error (see write() in the
- * uapi header; -EAGAIN from a full queue never reaches the caller, the
- * command waits instead).
+ * or raftlog_ring_reap().  When the group's proposal queue is full the
+ * kernel refuses the proposal (not appended) and raftlog_ring_reap()
+ * sends it again once another command completed, or after a millisecond
+ * (see raftlog_ring_retries()); the kernel copies the payload each time,
+ * so data must stay valid and unchanged until the command completes.
+ * The completion carries the entry's index and term, or an error (see
+ * write() in the uapi header; -EAGAIN from a full queue never reaches
+ * the caller, -EAGAIN for no leader does).
  *
  * The raftlog_ring_propose() variant reports the completion through
  * raftlog_ring_reap()'s array with user_data; the _cb variant calls
@@ -227,7 +228,10 @@ int raftlog_ring_submit(struct raftlog_ring *ring);
  * until at least one completion was handled.  Returns the number stored
  * in out (0 when only callbacks ran or nothing completed), or -errno
  * (-EINTR: a signal arrived while waiting).  Stops early when out is
- * full; the rest stay for the next call.
+ * full; the rest stay for the next call.  Proposals refused for a full
+ * queue are sent again from here: a caller that polls raftlog_ring_fd()
+ * instead of waiting here should call this at least every millisecond
+ * while raftlog_ring_inflight() is not zero.
  */
 int raftlog_ring_reap(struct raftlog_ring *ring,
 		      struct raftlog_completion *out, unsigned int max,
@@ -235,6 +239,12 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 
 /* Commands queued or in flight (not yet reaped). */
 unsigned int raftlog_ring_inflight(const struct raftlog_ring *ring);
+
+/*
+ * How many times a proposal found the group's proposal queue full and
+ * was sent again (over the ring's life).
+ */
+uint64_t raftlog_ring_retries(const struct raftlog_ring *ring);
 
 /* The ring's file descriptor, for poll(2) (POLLIN: completions ready). */
 int raftlog_ring_fd(const struct raftlog_ring *ring);

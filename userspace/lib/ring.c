@@ -14,9 +14,17 @@
  * Each command in flight owns a slot; the SQE's user_data is the slot
  * number, so a completion finds its kind, the caller's user_data and the
  * callback without trusting anything but our own table.
+ *
+ * A proposal that finds the group's proposal queue full completes with
+ * -EAGAIN and RAFTLOG_URING_QUEUE_FULL (not appended): the slot keeps it
+ * on the retry list and it is submitted again, one per completion of
+ * ours (room freed), and all of them after RL_RETRY_WAIT_MS without:
+ * never in a spin.  The caller only sees its final outcome.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <liburing.h>
@@ -24,13 +32,18 @@
 #include "internal.h"
 
 #define RL_RING_MAX_DEPTH	32768
+/* refused proposals with nothing else of ours to wait for: resend after */
+#define RL_RETRY_WAIT_MS	1
+#define RL_NONE			UINT_MAX
 
 struct rl_slot {
 	uint64_t user_data;
 	raftlog_cb cb;
 	void *arg;
 	int kind;		/* 0 when free */
-	unsigned int next_free;
+	unsigned int next_free;	/* also the retry list's link */
+	int fd;			/* to send a refused proposal again */
+	struct raftlog_uring_propose up;
 };
 
 struct raftlog_ring {
@@ -39,6 +52,11 @@ struct raftlog_ring {
 	unsigned int depth;
 	unsigned int free_head;	/* depth when none is free */
 	unsigned int inflight;
+	/* proposals refused for a full queue, to send again (FIFO) */
+	unsigned int retry_head, retry_tail;
+	unsigned int nretry;
+	uint64_t retry_since_ns;	/* first refusal or last resend */
+	uint64_t retries;
 };
 
 int raftlog_ring_create(unsigned int depth, struct raftlog_ring **out)
@@ -76,6 +94,8 @@ int raftlog_ring_create(unsigned int depth, struct raftlog_ring **out)
 	for (unsigned int i = 0; i < depth; i++)
 		r->slots[i].next_free = i + 1;
 	r->free_head = 0;
+	r->retry_head = RL_NONE;
+	r->retry_tail = RL_NONE;
 	*out = r;
 	return 0;
 }
@@ -94,6 +114,11 @@ unsigned int raftlog_ring_inflight(const struct raftlog_ring *ring)
 	return ring->inflight;
 }
 
+uint64_t raftlog_ring_retries(const struct raftlog_ring *ring)
+{
+	return ring->retries;
+}
+
 int raftlog_ring_fd(const struct raftlog_ring *ring)
 {
 	return ring->ring.ring_fd;
@@ -106,16 +131,16 @@ int raftlog_ring_submit(struct raftlog_ring *ring)
 
 /*
  * The SQE of the command in slot: always sqes[slot], whatever SQ ring
- * position carries it.  When the group's proposal queue is full the
- * kernel answers the inline issue with EAGAIN and io_uring issues the
- * command again from a worker.  Some kernels make that second issue read
- * the command area from the SQ ring's SQE, not from a copy: Debian's
- * 6.12.117 io_uring_cmd() copies the SQE into its async data on EAGAIN
- * but leaves ioucmd->sqe pointing at the ring.  Were SQEs handed out
- * round-robin as liburing does, a later command would overwrite it and
- * the kernel would propose another command's payload (seen: duplicated
- * and missing entries).  A slot's SQE is rewritten only once its command
- * completed.
+ * position carries it, and rewritten only once its command completed.
+ * The current module never reads a proposal's SQE after its first issue
+ * (a full queue completes it with -EAGAIN); older modules answered that
+ * inline issue with EAGAIN, io_uring issued the command again from a
+ * worker, and Debian's 6.12.117 io_uring_cmd() (it copies the SQE into
+ * its async data but leaves ioucmd->sqe on the ring) made that second
+ * issue read a slot that liburing's round-robin SQEs had refilled: the
+ * kernel proposed another command's payload (duplicated and missing
+ * entries).  Keeping one SQE per slot leaves this library correct on
+ * such a module too, at no cost.
  */
 static struct io_uring_sqe *rl_get_sqe(struct raftlog_ring *ring,
 				       unsigned int slot)
@@ -130,6 +155,19 @@ static struct io_uring_sqe *rl_get_sqe(struct raftlog_ring *ring,
 	/* liburing maps ring position i to sqes[i]: point it at ours */
 	sq->array[sqe - sq->sqes] = slot;
 	return &sq->sqes[slot];
+}
+
+/* Fill slot's SQE with its command. */
+static void rl_prep(struct io_uring_sqe *sqe, const struct rl_slot *s,
+		    unsigned int slot)
+{
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, s->fd, NULL, 0, 0);
+	sqe->cmd_op = s->kind;
+	/* addr3 and the command area share the SQE's last 16 bytes */
+	memset(sqe->cmd, 0, sizeof(s->up));
+	if (s->kind == RAFTLOG_URING_PROPOSE)
+		memcpy(sqe->cmd, &s->up, sizeof(s->up));
+	io_uring_sqe_set_data64(sqe, slot);
 }
 
 static int rl_queue(struct raftlog_ring *ring, struct raftlog *rl, int kind,
@@ -151,16 +189,63 @@ static int rl_queue(struct raftlog_ring *ring, struct raftlog *rl, int kind,
 	s->user_data = user_data;
 	s->cb = cb;
 	s->arg = arg;
-	ring->inflight++;
-
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, rl->fd, NULL, 0, 0);
-	sqe->cmd_op = kind;
-	/* addr3 and the command area share the SQE's last 16 bytes */
-	memset(sqe->cmd, 0, sizeof(*up));
+	s->fd = rl->fd;
+	memset(&s->up, 0, sizeof(s->up));
 	if (up)
-		memcpy(sqe->cmd, up, sizeof(*up));
-	io_uring_sqe_set_data64(sqe, slot);
+		s->up = *up;
+	ring->inflight++;
+	rl_prep(sqe, s, slot);
 	return 0;
+}
+
+static uint64_t rl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A proposal refused for a full queue: keep its slot, send it later. */
+static void rl_retry_add(struct raftlog_ring *ring, struct rl_slot *s)
+{
+	unsigned int slot = (unsigned int)(s - ring->slots);
+
+	if (!ring->nretry)
+		ring->retry_since_ns = rl_now_ns();
+	s->next_free = RL_NONE;
+	if (ring->retry_tail == RL_NONE)
+		ring->retry_head = slot;
+	else
+		ring->slots[ring->retry_tail].next_free = slot;
+	ring->retry_tail = slot;
+	ring->nretry++;
+	ring->retries++;
+}
+
+/* Queue up to n refused proposals again (sent by the caller's submit). */
+static void rl_retry_send(struct raftlog_ring *ring, unsigned int n)
+{
+	while (n-- && ring->retry_head != RL_NONE) {
+		unsigned int slot = ring->retry_head;
+		struct rl_slot *s = &ring->slots[slot];
+		struct io_uring_sqe *sqe = rl_get_sqe(ring, slot);
+
+		if (!sqe)
+			return;	/* stays listed: tried on the next reap */
+		ring->retry_head = s->next_free;
+		if (ring->retry_head == RL_NONE)
+			ring->retry_tail = RL_NONE;
+		ring->nretry--;
+		rl_prep(sqe, s, slot);
+	}
+}
+
+/* Is this CQE a proposal refused for a full queue (to send again)? */
+static bool rl_refused(const struct rl_slot *s, const struct io_uring_cqe *cqe)
+{
+	return s->kind == RAFTLOG_URING_PROPOSE && cqe->res == -EAGAIN &&
+	       cqe->big_cqe[0] == RAFTLOG_URING_QUEUE_FULL;
 }
 
 static int rl_queue_propose(struct raftlog_ring *ring, struct raftlog *rl,
@@ -236,19 +321,57 @@ static void rl_slot_free(struct raftlog_ring *ring, struct rl_slot *s)
 	ring->inflight--;
 }
 
+/*
+ * Send refused proposals again: as many as completions of ours made room
+ * (room), not all of them for each (most would be refused again); all
+ * once the oldest waited RL_RETRY_WAIT_MS (others' room, or none of ours
+ * in flight).  Then submit what is queued.
+ */
+static int rl_retry_submit(struct raftlog_ring *ring, unsigned int room)
+{
+	int r;
+
+	if (ring->nretry && rl_now_ns() - ring->retry_since_ns >=
+			    RL_RETRY_WAIT_MS * 1000000ull)
+		room = ring->nretry;
+	if (ring->nretry && room) {
+		rl_retry_send(ring, room);
+		ring->retry_since_ns = rl_now_ns();
+	}
+	if (!io_uring_sq_ready(&ring->ring))
+		return 0;
+	r = io_uring_submit(&ring->ring);
+	return r < 0 ? r : 0;
+}
+
+/* Wait for a completion; only a short while when refused ones wait. */
+static int rl_wait(struct raftlog_ring *ring)
+{
+	struct __kernel_timespec ts = {
+		.tv_nsec = RL_RETRY_WAIT_MS * 1000000,
+	};
+	struct io_uring_cqe *cqe;
+	int r;
+
+	if (!ring->nretry)
+		return io_uring_wait_cqe(&ring->ring, &cqe);
+	r = io_uring_wait_cqe_timeout(&ring->ring, &cqe, &ts);
+	return r == -ETIME ? 0 : r;
+}
+
 int raftlog_ring_reap(struct raftlog_ring *ring,
 		      struct raftlog_completion *out, unsigned int max,
 		      unsigned int flags)
 {
 	unsigned int stored = 0, handled = 0;
 	struct io_uring_cqe *cqe;
+	unsigned int room = 0;
+	bool full = false;
 	int r;
 
-	if (io_uring_sq_ready(&ring->ring)) {
-		r = io_uring_submit(&ring->ring);
-		if (r < 0)
-			return r;
-	}
+	r = rl_retry_submit(ring, 0);
+	if (r < 0)
+		return r;
 	for (;;) {
 		while (io_uring_peek_cqe(&ring->ring, &cqe) == 0) {
 			struct raftlog_completion c;
@@ -260,8 +383,17 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 				io_uring_cqe_seen(&ring->ring, cqe);
 				continue;
 			}
-			if (!s->cb && stored >= max)
-				return (int)stored;
+			if (rl_refused(s, cqe)) {
+				/* not appended: the caller never sees it */
+				rl_retry_add(ring, s);
+				io_uring_cqe_seen(&ring->ring, cqe);
+				continue;
+			}
+			room++;
+			if (!s->cb && stored >= max) {
+				full = true;	/* it stays for the next call */
+				break;
+			}
 			cb = s->cb;
 			arg = s->arg;
 			/* free first: the callback may queue the next one */
@@ -273,9 +405,14 @@ int raftlog_ring_reap(struct raftlog_ring *ring,
 				out[stored++] = c;
 			handled++;
 		}
-		if (handled || !(flags & RAFTLOG_REAP_WAIT) || !ring->inflight)
+		r = rl_retry_submit(ring, room);
+		if (r < 0)
+			return r;
+		room = 0;
+		if (handled || full || !(flags & RAFTLOG_REAP_WAIT) ||
+		    !ring->inflight)
 			return (int)stored;
-		r = io_uring_wait_cqe(&ring->ring, &cqe);
+		r = rl_wait(ring);
 		if (r < 0)
 			return r;
 	}

@@ -55,6 +55,15 @@
  *                                      if it fails with ERRNO (a number
  *                                      or a name such as EEXIST; 0: must
  *                                      succeed)
+ *   rlprobe uring-flood DEV N DEPTH TAG
+ *                                      io_uring with liburing's usual SQE
+ *                                      reuse (an 8-entry SQ): N distinct
+ *                                      proposals, DEPTH in flight (far
+ *                                      above max_pending); each ends ok
+ *                                      or -EAGAIN (queue full: proposed
+ *                                      again after a completion); then
+ *                                      the whole log read back: each
+ *                                      TAG-i exactly once, at its index
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -652,6 +661,191 @@ static int cmd_uring(long n, const char *tag)
 	return bad;
 }
 
+/* Parse "TAG-i" (exactly TAG, a dash, digits): i, or -1. */
+static long tag_number(const char *p, size_t len, const char *tag)
+{
+	size_t t = strlen(tag);
+	long i = 0;
+
+	if (len <= t + 1 || memcmp(p, tag, t) || p[t] != '-')
+		return -1;
+	for (size_t k = t + 1; k < len; k++) {
+		if (p[k] < '0' || p[k] > '9' || i > 100000000)
+			return -1;
+		i = i * 10 + (p[k] - '0');
+	}
+	return i;
+}
+
+/*
+ * Every entry of the log tagged TAG: each TAG-i for i < n exactly once,
+ * at index[i] (its completion's index), and nothing else tagged TAG.
+ */
+static int flood_check(int fd, const char *tag, long n, const uint64_t *index)
+{
+	size_t cap = 256 * 1024;
+	char *buf = malloc(cap);
+	unsigned char *seen = calloc(n, 1);
+	struct raftlog_status st;
+	long found = 0, bad = 0;
+
+	if (!buf || !seen || get_status(fd, &st))
+		return fail("check setup");
+	if (lseek(fd, st.first_index, SEEK_SET) != (off_t)st.first_index)
+		return fail("seek to %llu", (unsigned long long)st.first_index);
+	for (;;) {
+		ssize_t r = read(fd, buf, cap);
+		size_t off = 0;
+
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			return fail("read back: %zd %s", r, strerror(errno));
+		while (off + sizeof(struct raftlog_record) <= (size_t)r) {
+			struct raftlog_record h;
+			long i;
+
+			memcpy(&h, buf + off, sizeof(h));
+			i = tag_number(buf + off + sizeof(h), h.len, tag);
+			off += RAFTLOG_RECORD_SIZE(h.len);
+			if (h.flags & (RAFTLOG_RECORD_F_NOOP |
+				       RAFTLOG_RECORD_F_CONF))
+				continue;
+			if (i < 0 || i >= n) {
+				if (i >= n)
+					bad |= fail("index %llu: %s-%ld was never proposed",
+						    (unsigned long long)h.index,
+						    tag, i);
+				continue;
+			}
+			found++;
+			if (seen[i]++) {
+				bad |= fail("index %llu: %s-%ld again (duplicate)",
+					    (unsigned long long)h.index, tag, i);
+				continue;
+			}
+			if (h.index != index[i])
+				bad |= fail("%s-%ld at index %llu, its completion said %llu",
+					    tag, i, (unsigned long long)h.index,
+					    (unsigned long long)index[i]);
+		}
+	}
+	for (long i = 0; i < n; i++)
+		if (!seen[i])
+			bad |= fail("%s-%ld acknowledged at %llu, not in the log",
+				    tag, i, (unsigned long long)index[i]);
+	printf("log: %ld entries tagged %s for %ld proposals\n", found, tag, n);
+	free(buf);
+	free(seen);
+	return bad ? 1 : 0;
+}
+
+/*
+ * Many more proposals in flight than the queue holds, SQEs handed out by
+ * liburing as usual (an 8-entry SQ: each slot is rewritten as soon as
+ * the previous submit consumed it).  A proposal that ends with -EAGAIN
+ * (queue full, not appended) is proposed again with the same payload
+ * once another completion came in, or after 1 ms with none in flight.
+ */
+static int cmd_uring_flood(long n, long depth, const char *tag)
+{
+	int fd = open_dev(O_RDWR | O_NONBLOCK);
+	struct io_uring_params p = { .flags = IORING_SETUP_CQE32 |
+					      IORING_SETUP_CQSIZE };
+	struct raftlog_uring_propose up = { 0 };
+	struct raftlog_status st;
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	char (*bufs)[32] = calloc(n, 32);
+	uint64_t *index = calloc(n, sizeof(*index));
+	long *retry = calloc(n, sizeof(*retry));
+	long next = 0, nretry = 0, inflight = 0, done = 0, eagain = 0;
+	long submits = 0;
+	int r, redo = 1;
+
+	if (!bufs || !index || !retry || n <= 0 || depth <= 0)
+		return fail("bad arguments");
+	if (get_status(fd, &st))
+		return 1;
+	if (depth <= 2 * (long)st.max_pending)
+		return fail("depth %ld is not far above max_pending %u", depth,
+			    st.max_pending);
+	p.cq_entries = 2 * depth;
+	r = io_uring_queue_init_params(8, &ring, &p);
+	if (r)
+		return fail("io_uring_queue_init: %s", strerror(-r));
+	for (long i = 0; i < n; i++)
+		snprintf(bufs[i], sizeof(bufs[i]), "%s-%ld", tag, i);
+	while (done < n) {
+		long progress = 0;
+
+		if (!inflight && nretry) {
+			usleep(1000);	/* all to redo, none in flight */
+			redo = 1;
+		}
+		/* fill up to depth: the proposals to redo first, once room */
+		while (inflight < depth && ((redo && nretry) || next < n)) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+			long i;
+
+			if (!sqe) {
+				r = io_uring_submit(&ring);
+				if (r < 0)
+					return fail("submit: %s", strerror(-r));
+				submits++;
+				continue;
+			}
+			i = redo && nretry ? retry[--nretry] : next++;
+			up.data = (uintptr_t)bufs[i];
+			up.len = strlen(bufs[i]);
+			prep_cmd(sqe, fd, RAFTLOG_URING_PROPOSE, &up, i);
+			inflight++;
+		}
+		r = io_uring_submit(&ring);
+		if (r < 0)
+			return fail("submit: %s", strerror(-r));
+		submits++;
+		r = io_uring_wait_cqe(&ring, &cqe);
+		if (r)
+			return fail("wait_cqe: %s", strerror(-r));
+		do {
+			long i = (long)cqe->user_data;
+
+			if (i < 0 || i >= n || index[i])
+				return fail("bad or duplicate completion %ld", i);
+			inflight--;
+			if (cqe->res == -EAGAIN) {
+				if (cqe->big_cqe[0] != RAFTLOG_URING_QUEUE_FULL)
+					return fail("proposal %ld: -EAGAIN, big_cqe[0] %llu (no leader?)",
+						    i, (unsigned long long)cqe->big_cqe[0]);
+				eagain++;
+				retry[nretry++] = i;
+			} else if (cqe->res <= 0) {
+				return fail("proposal %ld: res %d (%s)", i,
+					    cqe->res, strerror(-cqe->res));
+			} else if (!cqe->big_cqe[0]) {
+				return fail("proposal %ld: no index", i);
+			} else {
+				index[i] = cqe->big_cqe[0];
+				done++;
+				progress++;
+			}
+			io_uring_cqe_seen(&ring, cqe);
+		} while (io_uring_peek_cqe(&ring, &cqe) == 0);
+		/* redo after a completion made room, not in a spin */
+		redo = progress > 0;
+	}
+	io_uring_queue_exit(&ring);
+	printf("%ld proposals, %ld in flight, max_pending %u: %ld -EAGAIN completions redone, %ld submits\n",
+	       n, depth, st.max_pending, eagain, submits);
+	r = flood_check(fd, tag, n, index);
+	free(bufs);
+	free(index);
+	free(retry);
+	close(fd);
+	return r;
+}
+
 /* Leave proposals in flight and exit: the ring teardown must cope. */
 static int cmd_uring_abandon(long n)
 {
@@ -945,6 +1139,8 @@ int main(int argc, char **argv)
 		return cmd_blockread(atoi(argv[3]));
 	if (!strcmp(argv[1], "uring") && argc >= 5)
 		return cmd_uring(atol(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "uring-flood") && argc >= 6)
+		return cmd_uring_flood(atol(argv[3]), atol(argv[4]), argv[5]);
 	if (!strcmp(argv[1], "uring-abandon") && argc >= 4)
 		return cmd_uring_abandon(atol(argv[3]));
 	if (!strcmp(argv[1], "dump"))
