@@ -1,6 +1,8 @@
 #!/bin/sh
-# make demo: build everything, boot the test kernel in QEMU and show
-# raftlog in it.  The guest side is tests/vm/demo.sh.
+# make demo: build everything, boot the test kernel in QEMU and run a
+# 3-node raftlog cluster in it with raftctl: propose, tail, kill the
+# leader, fail over, bring it back, check nothing was lost.  The guest
+# side is tests/vm/demo.sh.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 echo "== raftlog demo: building the test kernel (about 10 minutes the first time, cached after)"

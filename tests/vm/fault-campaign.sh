@@ -58,7 +58,7 @@ spec() {
 ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL"; }
 start_node() { ctl "$1" "create $(spec "$1")"; }
 stop_node() { ctl "$1" "destroy 1"; }
-field() { rlprobe status "$(dev "$1")" 2>/dev/null | sed -n "s/^$2=//p"; }
+field() { timeout 10 rlprobe status "$(dev "$1")" 2>/dev/null | sed -n "s/^$2=//p"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 log() { echo "# [$(now)] $*"; }
 fault() { faults=$((faults + 1)); log "fault $faults: $*"; }
@@ -207,11 +207,9 @@ tap_plan 5
 tap_ok "3-node cluster up, node ${l:-none} leads" test -n "$l"
 
 # the clients propose until the nemesis is done (SIGTERM)
-pids=""
 for i in $(seq 1 $N); do
 	ip netns exec "n$i" rlclient "$(dev "$i")" "$i" 100000 "$W/h$i" \
 		>"$W/client$i.out" 2>&1 &
-	pids="$pids $!"
 done
 sleep 2
 r=0
@@ -223,38 +221,48 @@ while [ $r -lt "$rounds" ]; do
 		sleep 1
 	done
 done
-log "healing; stopping the clients"
+log "healing"
 for i in $(seq 1 $N); do
 	link_up "$i"
 	ip netns exec "n$i" nft delete table inet rlnem 2>/dev/null
 	ip netns exec "n$i" tc qdisc del dev eth0 root 2>/dev/null
 	[ -e "$(dev "$i")" ] || start_node "$i"
 done
-log "healed; clients:$pids"
-# shellcheck disable=SC2086
-kill -TERM $pids
+log "healed; stopping the clients"
+# "ip netns exec" forks: signal the clients themselves, not their parents
+killall -TERM rlclient 2>/dev/null
 t=0
-for p in $pids; do
-	while kill -0 "$p" 2>/dev/null && [ $t -lt 150 ]; do
-		sleep 0.2
-		t=$((t + 1))
-	done
-	if kill -0 "$p" 2>/dev/null; then
-		log "client pid $p ignores SIGTERM: state $(awk '/^State/ {print $2}' /proc/$p/status), waiting in $(cat /proc/$p/wchan)"
-		cat /proc/$p/stack 2>/dev/null | sed 's/^/# /'
-		kill -KILL "$p"
-	fi
+while pidof rlclient >/dev/null && [ $t -lt 150 ]; do
+	sleep 0.2
+	t=$((t + 1))
+done
+for p in $(pidof rlclient); do
+	log "client pid $p ignores SIGTERM: state $(awk '/^State/ {print $2}' /proc/$p/status), waiting in $(cat /proc/$p/wchan)"
+	kill -KILL "$p"
 done
 log "clients stopped"
 cat $W/client*.out | sed 's/^/# /'
+# a watchdog: if the checks below hang, show who waits where
+(
+	sleep 240
+	echo "# watchdog: still running after 240 s; processes:"
+	for d in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null | cut -c1-60)
+		[ -n "$c" ] && echo "# ${d#/proc/} $c [$(cat "$d/wchan" 2>/dev/null)]"
+	done
+) &
+dog=$!
+log "waiting for the nodes to converge"
 
 tap_ok "after healing, all nodes converge on one leader and one applied index" \
 	wait_converged 60
 tap_ok "a leader cut off from the majority committed nothing ($MINORITY_OK of $MINORITY_RUNS)" \
 	test "$MINORITY_OK" = "$MINORITY_RUNS"
+log "dumping the logs"
 for i in $(seq 1 $N); do
 	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
 done
+kill "$dog" 2>/dev/null
 rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -h $W/h1 $W/h2 $W/h3 >$W/verdict
 rc=$?
 sed 's/^/# /' $W/verdict
