@@ -6,6 +6,8 @@
 #   - a leaked allocation (selftest_leak=1) -> kmemleak report -> run-vm fails
 #   - a kernel WARN (selftest_warn=1) -> console scan -> run-vm fails
 #   - a guest that never finishes -> killed at the timeout, reported (124)
+#   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
+#     reports acknowledged entries missing from the log
 #   - synthetic logs: truncated KTAP, missing plan, each kernel report kind
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,6 +94,15 @@ vm -t 600 -l "$tmp/warn.console" kunit.sh selftest_warn=1
 rc=$?
 check "guest: a kernel WARN fails the run (exit $rc)" \
 	sh -c "[ $rc -ne 0 ] && grep -q 'deliberate warning' '$tmp/warn.console'"
+
+# the fault campaign with a module whose leader acknowledges a proposal as
+# soon as it appended it: partitioning that leader loses acknowledged
+# entries, which the checker must find (the script passes when it does)
+vm -t 900 -l "$tmp/bug.console" fault-campaign.sh module=/lib/raftlog/bug/raftlog.ko \
+	expect=fail faults=partition_leader+partition_leader
+rc=$?
+check "guest: the campaign's checker catches a leader that acknowledges before a majority has the entry (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'acknowledged at .* is not in the log' '$tmp/bug.console'"
 
 start=$(date +%s)
 vm -t 45 selftest-hang.sh
