@@ -437,7 +437,7 @@ bad:
 
 /*
  * Check a snapshot blob (from the device or a leader: hostile) against
- * the snapshot it came with.  0 with *addrs/*addrs_len set to its address
+ * the snapshot it came with.  0 with *addrs and *addrs_len set to its address
  * section (NULL/0 for a version 1 blob, which has none), or -EUCLEAN.
  * The section itself is checked by rl_members_snap_load.
  */
