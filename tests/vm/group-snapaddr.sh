@@ -93,7 +93,8 @@ propose() { rlprobe propose "$(dev "$1")" "$2" "$3" 64; }
 lead() {
 	to=$1
 	shift
-	l=$(wait_for 60 agreed_leader "$@") || return 1
+	wait_for 60 agreed_leader "$@" || return 1
+	l=$(agreed_leader "$@") || return 1
 	[ "$l" = "$to" ] || ctl "$l" 0 "transfer 1 $to" || return 1
 	wait_for 60 leader_is "$to" "$@"
 }
