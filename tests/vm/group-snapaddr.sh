@@ -4,8 +4,9 @@
 # Three nodes in three network namespaces form group 1; follower B goes
 # down, node 4 boots empty (join=1) and is added and promoted while B is
 # away, and the live nodes (leader L, follower A, node 4) compact their
-# logs past that add.  Nobody's spec names node 4: its address is only in the snapshot.
-#  - B comes back behind the compacted prefix, installs L's snapshot and
+# logs past that add.  Nobody's spec names node 4: past the compaction its
+# address is only in the snapshots.
+#  - B comes back behind the compacted prefix, installs a snapshot and
 #    must dial node 4: with A down, B can only win leadership (a transfer)
 #    and commit with node 4's vote and acknowledgement.
 #  - B restarts from its device (the installed snapshot) and does so again.
