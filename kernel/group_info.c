@@ -235,9 +235,9 @@ static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
 {
 	struct rl_member_info *mi;
 	struct rl_peer_mon *m;
+	const char *addr;
 	u64 match, next;
 	u8 state;
-	u32 i;
 
 	if (out->n_members >= ARRAY_SIZE(out->members))
 		return;
@@ -245,11 +245,10 @@ static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
 	mi->id = id;
 	mi->learner = learner;
 	mi->self = id == g->p.node_id;
-	if (mi->self)
-		strscpy(mi->addr, g->p.listen, sizeof(mi->addr));
-	for (i = 0; i < g->p.n_peers; i++)
-		if (g->p.peers[i].id == id)
-			strscpy(mi->addr, g->p.peers[i].addr, sizeof(mi->addr));
+	/* the address book knows the members added at run time too */
+	addr = rl_members_addr(g, id);
+	if (addr)
+		strscpy(mi->addr, addr, sizeof(mi->addr));
 	/* the leader's own entry says nothing a member line should */
 	if (!mi->self &&
 	    !raft_peer_progress(g->raft, id, &match, &next, &state)) {
