@@ -336,7 +336,6 @@ int rc_exit_code(int err)
 	case ECANCELED:
 	case EINTR:
 		return RC_UNSURE;
-	case EEXIST:
 	case EALREADY:
 		return RC_ALREADY;
 	default:

@@ -23,7 +23,7 @@
 #define RC_AGAIN	7	/* not now: no leader (election), busy; retry */
 #define RC_NOTLEADER	8	/* this node is not the leader: ask the one named */
 #define RC_UNSURE	9	/* no outcome known: the change may still happen */
-#define RC_ALREADY	10	/* nothing to do: already so (a member, a voter, the leader) */
+#define RC_ALREADY	10	/* nothing to do: already so (a voter, the leader) */
 
 struct rc_cmd {
 	const char *name;
