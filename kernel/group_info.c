@@ -78,6 +78,39 @@ static bool rl_conf_equal(const struct raft_conf *a, const struct raft_conf *b)
 	       !memcmp(a->learners, b->learners, a->n_learners * sizeof(u64));
 }
 
+static bool rl_conf_has(const struct raft_conf *c, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i < c->n_voters; i++)
+		if (c->voters[i] == id)
+			return true;
+	for (i = 0; i < c->n_learners; i++)
+		if (c->learners[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * A member left the configuration: its connection goes with it, and the
+ * tick no longer looks at it, so report it down here.
+ */
+static void rl_drop_left(struct rl_group *g, const struct raft_conf *now)
+{
+	struct rl_group_event ev = { .type = RAFTLOG_EVENT_PEER_DOWN };
+	struct rl_peer_mon *m;
+
+	for (m = g->mon; m < g->mon + ARRAY_SIZE(g->mon); m++) {
+		if (!m->id || rl_conf_has(now, m->id))
+			continue;
+		if (m->up) {
+			ev.peer = m->id;
+			rl_emit(g, &ev);
+		}
+		memset(m, 0, sizeof(*m));
+	}
+}
+
 /* After each step: count elections, report role/leader/membership. */
 void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		     const struct raft_status *now)
@@ -109,6 +142,7 @@ void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		ev.n_learners = now->conf.n_learners;
 		ev.learners = now->conf.learners;
 		rl_emit(g, &ev);
+		rl_drop_left(g, &now->conf);
 	}
 }
 
