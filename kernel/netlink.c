@@ -695,9 +695,14 @@ static void rl_explain_change(struct genl_info *info, struct rl_group *g,
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *grp = info->attrs[RAFTLOG_A_GROUP_ID];
-	struct nlattr *mem = info->attrs[RAFTLOG_A_MEMBER_ID];
-	struct nlattr *idx = info->attrs[RAFTLOG_A_INDEX];
 	u8 cmd = info->genlhdr->cmd;
+	struct nlattr *mem = NULL, *idx = NULL;
+
+	/* attrs[] is as long as the command's policy: COMPACT's has INDEX */
+	if (cmd == RAFTLOG_CMD_COMPACT)
+		idx = info->attrs[RAFTLOG_A_INDEX];
+	else
+		mem = info->attrs[RAFTLOG_A_MEMBER_ID];
 
 	switch (err) {
 	case -EREMOTE:

@@ -153,7 +153,7 @@ follower_refuses() {
 tap_ok "a follower refuses member add: exit 8, names leader $L" follower_refuses
 
 # proposals run while the group grows
-propose "$L" 150 bg >/tmp/bg.out 2>&1 &
+propose "$L" 60 bg >/tmp/bg.out 2>&1 &
 bg=$!
 tap_ok "raftctl member add 4 and 5 as learners (on the leader)" \
 	eval "in_ns $L raftctl member add 1 4@$(addr 4) &&
@@ -251,7 +251,7 @@ logs_agree() {
 		echo "# node $n: 1..$C $d"
 		[ "$d" = "$d0" ] || return 1
 	done
-	for t in "a 20" "bg 150" "z 20"; do
+	for t in "a 20" "bg 60" "z 20"; do
 		set -- $t
 		in_ns 1 rlprobe check "$(dev 1)" "$1" "$2" 64 || return 1
 	done
