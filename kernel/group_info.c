@@ -78,6 +78,39 @@ static bool rl_conf_equal(const struct raft_conf *a, const struct raft_conf *b)
 	       !memcmp(a->learners, b->learners, a->n_learners * sizeof(u64));
 }
 
+static bool rl_conf_has(const struct raft_conf *c, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i < c->n_voters; i++)
+		if (c->voters[i] == id)
+			return true;
+	for (i = 0; i < c->n_learners; i++)
+		if (c->learners[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * A member left the configuration: its connection goes with it, and the
+ * tick no longer looks at it, so report it down here.
+ */
+static void rl_drop_left(struct rl_group *g, const struct raft_conf *now)
+{
+	struct rl_group_event ev = { .type = RAFTLOG_EVENT_PEER_DOWN };
+	struct rl_peer_mon *m;
+
+	for (m = g->mon; m < g->mon + ARRAY_SIZE(g->mon); m++) {
+		if (!m->id || rl_conf_has(now, m->id))
+			continue;
+		if (m->up) {
+			ev.peer = m->id;
+			rl_emit(g, &ev);
+		}
+		memset(m, 0, sizeof(*m));
+	}
+}
+
 /* After each step: count elections, report role/leader/membership. */
 void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		     const struct raft_status *now)
@@ -109,6 +142,7 @@ void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		ev.n_learners = now->conf.n_learners;
 		ev.learners = now->conf.learners;
 		rl_emit(g, &ev);
+		rl_drop_left(g, &now->conf);
 	}
 }
 
@@ -235,9 +269,9 @@ static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
 {
 	struct rl_member_info *mi;
 	struct rl_peer_mon *m;
+	const char *addr;
 	u64 match, next;
 	u8 state;
-	u32 i;
 
 	if (out->n_members >= ARRAY_SIZE(out->members))
 		return;
@@ -245,11 +279,10 @@ static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
 	mi->id = id;
 	mi->learner = learner;
 	mi->self = id == g->p.node_id;
-	if (mi->self)
-		strscpy(mi->addr, g->p.listen, sizeof(mi->addr));
-	for (i = 0; i < g->p.n_peers; i++)
-		if (g->p.peers[i].id == id)
-			strscpy(mi->addr, g->p.peers[i].addr, sizeof(mi->addr));
+	/* the address book knows the members added at run time too */
+	addr = rl_members_addr(g, id);
+	if (addr)
+		strscpy(mi->addr, addr, sizeof(mi->addr));
 	/* the leader's own entry says nothing a member line should */
 	if (!mi->self &&
 	    !raft_peer_progress(g->raft, id, &match, &next, &state)) {

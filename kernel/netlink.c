@@ -83,6 +83,7 @@ static const struct nla_policy rl_new_policy[RAFTLOG_A_MAX + 1] = {
 							&rl_max_pending_range),
 	[RAFTLOG_A_CACHE_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &rl_cache_range),
+	[RAFTLOG_A_JOIN] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy rl_group_policy[RAFTLOG_A_GROUP_ID + 1] = {
@@ -421,6 +422,7 @@ static int rl_parse_new(struct genl_info *info, struct rl_group_params *p)
 			return -EINVAL;
 		}
 	}
+	p->join = nla_get_flag(a[RAFTLOG_A_JOIN]);
 	if (a[RAFTLOG_A_SECRET]) {
 		p->secret_len = nla_len(a[RAFTLOG_A_SECRET]);
 		nla_memcpy(p->secret, a[RAFTLOG_A_SECRET], sizeof(p->secret));
@@ -436,6 +438,12 @@ static int rl_parse_new(struct genl_info *info, struct rl_group_params *p)
 	if (p->n_peers && !p->listen[0]) {
 		NL_SET_ERR_MSG(extack, "a group with peers needs a listen address");
 		NL_SET_ERR_ATTR_MISS(extack, NULL, RAFTLOG_A_LISTEN);
+		return -EINVAL;
+	}
+	if (p->join && !p->n_peers) {
+		NL_SET_ERR_MSG_ATTR(extack, a[RAFTLOG_A_JOIN],
+				    "a joining node needs a peer to reach the cluster through");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, RAFTLOG_A_PEER);
 		return -EINVAL;
 	}
 	/* the core's rule, against the defaults of what was not given */
@@ -644,22 +652,69 @@ static int rl_nl_group_set(struct sk_buff *skb, struct genl_info *info)
 /* ------------------------------------------------------------------ */
 /* Membership, leadership, compaction                                  */
 
-/* Name the attribute a refused change was about. */
-static void rl_explain_change(struct genl_info *info, int err)
+/* The leader this node knows of, for the message of an EREMOTE; 0: none. */
+static u64 __maybe_unused rl_known_leader(struct rl_group *g)
+{
+	struct rl_group_info *in;
+	u64 lead = 0;
+
+	in = kmalloc(sizeof(*in), GFP_KERNEL);
+	if (in && !rl_group_info(g, in))
+		lead = in->leader;
+	kfree(in);
+	return lead;
+}
+
+/*
+ * EREMOTE names the leader to ask.  Kernels without formatted extack
+ * messages (6.1) get the plain text; raftctl then reads the leader from
+ * the group's status.
+ */
+static void rl_explain_remote(struct genl_info *info, struct rl_group *g)
+{
+	NL_SET_BAD_ATTR(info->extack, info->attrs[RAFTLOG_A_GROUP_ID]);
+#ifdef NL_SET_ERR_MSG_FMT
+	{
+		u64 lead = rl_known_leader(g);
+
+		if (lead) {
+			NL_SET_ERR_MSG_FMT(info->extack,
+					   "not the leader; node %llu leads",
+					   lead);
+			return;
+		}
+	}
+#endif
+	NL_SET_ERR_MSG(info->extack,
+		       "not the leader; ask the leader named in the group's status");
+}
+
+/* Name the attribute a refused change was about, and why. */
+static void rl_explain_change(struct genl_info *info, struct rl_group *g,
+			      int err)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *grp = info->attrs[RAFTLOG_A_GROUP_ID];
-	struct nlattr *mem = info->attrs[RAFTLOG_A_MEMBER_ID];
-	struct nlattr *idx = info->attrs[RAFTLOG_A_INDEX];
+	u8 cmd = info->genlhdr->cmd;
+	struct nlattr *mem = NULL, *idx = NULL;
+
+	/* attrs[] is as long as the command's policy: COMPACT's has INDEX */
+	if (cmd == RAFTLOG_CMD_COMPACT)
+		idx = info->attrs[RAFTLOG_A_INDEX];
+	else
+		mem = info->attrs[RAFTLOG_A_MEMBER_ID];
 
 	switch (err) {
+	case -EREMOTE:
+		rl_explain_remote(info, g);
+		break;
 	case -EAGAIN:
 		NL_SET_ERR_MSG_ATTR(extack, grp,
-				    "this node is not the group's leader");
+				    "no leader known right now (election); retry");
 		break;
 	case -EBUSY:
 		NL_SET_ERR_MSG_ATTR(extack, grp,
-				    "a membership change or leadership transfer is in progress");
+				    "another membership change or a leadership transfer is in progress, or the leader has not committed in its term yet; retry");
 		break;
 	case -EEXIST:
 		NL_SET_ERR_MSG_ATTR(extack, mem, "already a member of the group");
@@ -667,23 +722,53 @@ static void rl_explain_change(struct genl_info *info, int err)
 	case -ENOENT:
 		NL_SET_ERR_MSG_ATTR(extack, mem, "not a member of the group");
 		break;
-	case -EINVAL:
-		NL_SET_ERR_MSG_ATTR(extack, mem ?: idx,
-				    "the change is not possible (no voter left, or nothing changes)");
+	case -EALREADY:
+		if (cmd == RAFTLOG_CMD_COMPACT)
+			NL_SET_ERR_MSG_ATTR(extack, idx,
+					    "the log is compacted up to this index already");
+		else if (cmd == RAFTLOG_CMD_LEADER_TRANSFER)
+			NL_SET_ERR_MSG_ATTR(extack, mem, "that node leads already");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, mem, "already a voter");
 		break;
 	case -ERANGE:
-		NL_SET_ERR_MSG_ATTR(extack, idx,
-				    "index is beyond what this node applied");
+		NL_SET_ERR_MSG_ATTR(extack, mem,
+				    "it is the last voter of the group");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG_ATTR(extack, mem,
+				    "the configuration has no room for another member");
+		break;
+	case -EINVAL:
+		if (cmd == RAFTLOG_CMD_COMPACT)
+			NL_SET_ERR_MSG_ATTR(extack, idx,
+					    "index is beyond what this node applied");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, mem,
+					    "a learner cannot take leadership; promote it first");
 		break;
 	case -EOPNOTSUPP:
 		NL_SET_ERR_MSG_ATTR(extack, grp,
-				    "operation not supported by this build of raftlog");
+				    "the group has no transport (created without a listen address)");
+		break;
+	case -ETIMEDOUT:
+		NL_SET_ERR_MSG_ATTR(extack, grp,
+				    "no outcome in time; the change may still commit");
+		break;
+	case -ECANCELED:
+		NL_SET_ERR_MSG_ATTR(extack, grp,
+				    "the change was overwritten: leadership was lost");
+		break;
+	case -EINTR:
+		NL_SET_ERR_MSG_ATTR(extack, grp,
+				    "interrupted; the change may still happen");
 		break;
 	case -ENODEV:
 		NL_SET_ERR_MSG_ATTR(extack, grp, "the group is stopping");
 		break;
 	case -EIO:
-		NL_SET_ERR_MSG_ATTR(extack, grp, "the group failed");
+		NL_SET_ERR_MSG_ATTR(extack, grp,
+				    "the group failed or this node was removed from it");
 		break;
 	default:
 		NL_SET_ERR_MSG_ATTR(extack, grp, "the group refused the change");
@@ -749,7 +834,7 @@ static int rl_nl_change(struct genl_info *info, enum rl_change what)
 		break;
 	}
 	if (err)
-		rl_explain_change(info, err);
+		rl_explain_change(info, g, err);
 out:
 	rl_group_put(g);
 	return err;
@@ -787,7 +872,7 @@ static int rl_nl_compact(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	err = rl_group_compact(g, nla_get_u64(info->attrs[RAFTLOG_A_INDEX]));
 	if (err)
-		rl_explain_change(info, err);
+		rl_explain_change(info, g, err);
 	rl_group_put(g);
 	return err;
 }

@@ -271,6 +271,7 @@ struct raftlog_uring_propose {
  *    RAFTLOG_A_STORAGE: NLA_NESTED, enum raftlog_storage_attr
  *    RAFTLOG_A_EVENT: NLA_U32, RAFTLOG_EVENT_*
  *    RAFTLOG_A_ERROR: NLA_S32, a negative errno
+ *    RAFTLOG_A_JOIN: NLA_FLAG, the node joins an existing cluster
  *
  * One initial peer, enum raftlog_peer_attr (both required):
  *
@@ -346,7 +347,10 @@ struct raftlog_uring_propose {
  * this node, at most 15, distinct, not NODE_ID), SECRET (the cluster's
  * shared secret: peers prove knowledge of it; never reported back),
  * TICK_MS (50), ELECTION_TICKS (10), HEARTBEAT_TICKS (2), MAX_ENTRY
- * (65536), MAX_PENDING (1024), CACHE_ENTRIES (8192).  Errors: EEXIST
+ * (65536), MAX_PENDING (1024), CACHE_ENTRIES (8192), JOIN (the node boots
+ * with an empty configuration, never campaigns, and waits for the leader
+ * to add it with MEMBER_ADD; needs a PEER to reach the cluster through;
+ * EINVAL without one).  Errors: EEXIST
  * the namespace has the group already; ENOENT, ENOTBLK, EBUSY, EUCLEAN,
  * ESTALE, ENOSPC, EIO on the device (missing, not a block device, held
  * by someone else, not formatted by `raftctl format`, formatted for
@@ -363,7 +367,9 @@ struct raftlog_uring_propose {
  * DEVICE (if any), LISTEN (if any), CHARDEV, AUTH, the tunables (TICK_MS
  * to CACHE_ENTRIES), ROLE, TERM, VOTE, LEADER, COMMIT, APPLIED,
  * FIRST_INDEX, LAST_INDEX, PENDING, FLAGS, one MEMBER per voter and
- * learner of the current configuration, COUNTERS and STORAGE.  The
+ * learner of the current configuration (KIND tells which; ADDR is the
+ * address the node reaches it at: the initial peers' and that of each
+ * MEMBER_ADD, as of the log's end), COUNTERS and STORAGE.  The
  * status is taken on the group's worker, so it is one consistent view.
  *
  * RAFTLOG_CMD_GROUP_SET: change tunables of a running group where that
@@ -385,12 +391,28 @@ struct raftlog_uring_propose {
  * RAFTLOG_CMD_COMPACT: drop the log of GROUP_ID up to INDEX (at most the
  * applied index).
  *
- * The membership and leadership commands return once the change is
- * proposed, not when it is committed (watch the events).  Their errors:
- * EAGAIN this node is not the leader, EBUSY another change or a transfer
- * is in progress, EEXIST already a member, ENOENT no such member or
- * group, EINVAL the change would leave no voter or change nothing,
- * ERANGE INDEX beyond the applied index, EOPNOTSUPP not available.
+ * The membership commands return once the change is committed (the
+ * MEMBERS event follows); LEADER_TRANSFER returns once this node sees
+ * MEMBER_ID lead.  Errors, each with an extended ack message:
+ *   EREMOTE    this node is not the leader; the message names the leader
+ *              when the kernel can format one, else GROUP_GET's LEADER
+ *   EAGAIN     no leader known right now (an election): retry
+ *   EBUSY      another change or a transfer is in progress, or the leader
+ *              has not committed an entry of its term yet: retry
+ *   EEXIST     MEMBER_ADD: already a member, or this node
+ *   ENOENT     no such group, or MEMBER_ID is not a member
+ *   EALREADY   PROMOTE: already a voter; TRANSFER: MEMBER_ID leads
+ *              already; COMPACT: at or below the current snapshot
+ *   ERANGE     REMOVE: MEMBER_ID is the last voter
+ *   ENOSPC     no room for another voter or learner
+ *   EINVAL     TRANSFER to a learner or to this node; COMPACT: INDEX 0
+ *              or beyond the applied index
+ *   EOPNOTSUPP MEMBER_ADD on a group without a transport (no LISTEN)
+ *   ETIMEDOUT  no outcome in time (the change may still commit)
+ *   ECANCELED  the change was overwritten: leadership was lost
+ *   EINTR      interrupted while waiting (the change may still happen)
+ *   ENODEV     the group is stopping; EIO it failed or this node was
+ *              removed from it
  *
  * RAFTLOG_CMD_EVENT: notifications on the multicast group
  * RAFTLOG_MCGRP_EVENTS, never a request.  Each holds GROUP_ID, NODE_ID,
@@ -463,6 +485,7 @@ enum raftlog_attr {
 	RAFTLOG_A_STORAGE,
 	RAFTLOG_A_EVENT,
 	RAFTLOG_A_ERROR,
+	RAFTLOG_A_JOIN,
 	__RAFTLOG_A_MAX
 };
 

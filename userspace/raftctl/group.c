@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,9 @@ static const char group_usage[] =
 	"usage: raftctl group add ID [dev PATH] node N [cluster-id N] [listen IP:PORT]\n"
 	"                 [peer N@IP:PORT]... [secret-file FILE] [tick-ms N]\n"
 	"                 [election-ticks N] [heartbeat-ticks N] [max-entry BYTES]\n"
-	"                 [max-pending N] [cache-entries N]\n"
+	"                 [max-pending N] [cache-entries N] [join]\n"
+	"         (join: start with no configuration and wait for the leader's\n"
+	"          `raftctl member add`; needs a peer to reach the cluster)\n"
 	"       raftctl group del ID\n"
 	"       raftctl group show [ID] [-j]\n"
 	"       raftctl group set ID [max-entry BYTES] [max-pending N]\n";
@@ -164,6 +167,12 @@ static int group_add(int argc, char **argv)
 			rc_nl_close(&nl);
 			return usage(stdout, group_usage, RC_OK);
 		}
+		if (!strcmp(k, "join")) {
+			/* a flag: no value follows */
+			mnl_attr_put(nlh, RAFTLOG_A_JOIN, 0, NULL);
+			i--;
+			continue;
+		}
 		if (!val) {
 			rc_err("group add: \"%s\" needs a value", k);
 			goto bad;
@@ -233,10 +242,19 @@ bad:
 /* One-attribute commands                                              */
 
 /* Send a request built by the caller; print the error if any. */
-static int simple(struct rc_nl *nl, struct nlmsghdr *nlh, const char *what)
+static int simple(struct rc_nl *nl, struct nlmsghdr *nlh, const char *what,
+		  uint32_t id)
 {
-	int err = rc_nl_talk(nl, nlh, NULL, NULL);
-	int rc = err ? rc_nl_perror(nl, what, err) : RC_OK;
+	static struct rc_status st;
+	int err, rc;
+
+	err = rc_nl_talk(nl, nlh, NULL, NULL);
+	/* a kernel that cannot format the leader into the message: ask */
+	if (err == -EREMOTE && !strstr(nl->ext_msg, " leads") && id &&
+	    !rc_group_status(id, &st) && st.leader)
+		snprintf(nl->ext_msg, sizeof(nl->ext_msg),
+			 "node %" PRIu64 " leads", st.leader);
+	rc = err ? rc_nl_perror(nl, what, err) : RC_OK;
 
 	rc_nl_close(nl);
 	return rc;
@@ -258,7 +276,7 @@ static int group_del(int argc, char **argv)
 		return rc;
 	nlh = rc_nl_req(&nl, RAFTLOG_CMD_GROUP_DEL, 0);
 	mnl_attr_put_u32(nlh, RAFTLOG_A_GROUP_ID, id);
-	return simple(&nl, nlh, "group del");
+	return simple(&nl, nlh, "group del", id);
 }
 
 static int group_set(int argc, char **argv)
@@ -292,7 +310,7 @@ static int group_set(int argc, char **argv)
 		}
 		mnl_attr_put_u32(nlh, o->attr, v);
 	}
-	return simple(&nl, nlh, "group set");
+	return simple(&nl, nlh, "group set", id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -426,7 +444,7 @@ int cmd_member(int argc, char **argv)
 	if (addr)
 		mnl_attr_put_strz(nlh, RAFTLOG_A_MEMBER_ADDR, addr);
 	snprintf(num, sizeof(num), "member %s", what);
-	return simple(&nl, nlh, num);
+	return simple(&nl, nlh, num, id);
 }
 
 int cmd_leader(int argc, char **argv)
@@ -452,7 +470,7 @@ int cmd_leader(int argc, char **argv)
 	nlh = rc_nl_req(&nl, RAFTLOG_CMD_LEADER_TRANSFER, 0);
 	mnl_attr_put_u32(nlh, RAFTLOG_A_GROUP_ID, id);
 	mnl_attr_put_u64(nlh, RAFTLOG_A_MEMBER_ID, node);
-	return simple(&nl, nlh, "leader transfer");
+	return simple(&nl, nlh, "leader transfer", id);
 }
 
 int cmd_compact(int argc, char **argv)
@@ -477,5 +495,5 @@ int cmd_compact(int argc, char **argv)
 	nlh = rc_nl_req(&nl, RAFTLOG_CMD_COMPACT, 0);
 	mnl_attr_put_u32(nlh, RAFTLOG_A_GROUP_ID, id);
 	mnl_attr_put_u64(nlh, RAFTLOG_A_INDEX, index);
-	return simple(&nl, nlh, "compact");
+	return simple(&nl, nlh, "compact", id);
 }

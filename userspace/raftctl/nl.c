@@ -302,7 +302,13 @@ int rc_nl_perror(struct rc_nl *nl, const char *what, int err)
 			 nl->ext_miss);
 	else if (nl->ext_attr[0])
 		snprintf(extra, sizeof(extra), ": attribute %s", nl->ext_attr);
-	rc_err("%s: %s%s", what, strerror(-err), extra);
+	/* strerror(EREMOTE) is "Object is remote": say what it means here */
+	if (err == -EREMOTE && !strncmp(nl->ext_msg, "not the leader", 14))
+		rc_err("%s%s", what, extra);
+	else
+		rc_err("%s: %s%s", what,
+		       err == -EREMOTE ? "not the leader" : strerror(-err),
+		       extra);
 	return rc_exit_code(err);
 }
 
@@ -324,6 +330,14 @@ int rc_exit_code(int err)
 	case EAGAIN:
 	case EBUSY:
 		return RC_AGAIN;
+	case EREMOTE:
+		return RC_NOTLEADER;
+	case ETIMEDOUT:
+	case ECANCELED:
+	case EINTR:
+		return RC_UNSURE;
+	case EALREADY:
+		return RC_ALREADY;
 	default:
 		return RC_FAIL;
 	}

@@ -20,7 +20,10 @@
 #define RC_PERM		4	/* permission denied (CAP_NET_ADMIN) */
 #define RC_NOMOD	5	/* raftlog.ko is not loaded */
 #define RC_INVAL	6	/* the kernel refused the parameters */
-#define RC_AGAIN	7	/* not now: not the leader, busy; retry */
+#define RC_AGAIN	7	/* not now: no leader (election), busy; retry */
+#define RC_NOTLEADER	8	/* this node is not the leader: ask the one named */
+#define RC_UNSURE	9	/* no outcome known: the change may still happen */
+#define RC_ALREADY	10	/* nothing to do: already so (a voter, the leader) */
 
 struct rc_cmd {
 	const char *name;

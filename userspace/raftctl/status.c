@@ -230,6 +230,15 @@ static const char *state_name(const struct rc_status *st)
 	return st->storage_state < 3 ? storage_states[st->storage_state] : "?";
 }
 
+static uint64_t count_kind(const struct rc_status *st, uint8_t kind)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < st->n_members; i++)
+		n += st->members[i].kind == kind;
+	return n;
+}
+
 void rc_status_print(const struct rc_status *st, int nth)
 {
 	const uint64_t *c = st->counters;
@@ -264,6 +273,9 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       st->listen[0] ? st->listen : "-", st->auth ? "yes" : "no",
 	       st->tick_ms, st->election_ticks, st->heartbeat_ticks,
 	       st->max_entry, st->cache_entries);
+	printf("  %" PRIu64 " voters, %" PRIu64 " learners\n",
+	       count_kind(st, RAFTLOG_MEMBER_VOTER),
+	       count_kind(st, RAFTLOG_MEMBER_LEARNER));
 	printf("  %-6s %-8s %-22s %-5s %8s %8s %8s %-9s %8s\n", "MEMBER", "KIND",
 	       "ADDRESS", "LINK", "MATCH", "NEXT", "INFLIGHT", "PROGRESS",
 	       "CONTACT");
@@ -366,6 +378,8 @@ void rc_status_json(struct rc_json *j, const struct rc_status *st)
 	j_u64(j, "max_entry", st->max_entry);
 	j_u64(j, "max_pending", st->max_pending);
 	j_u64(j, "cache_entries", st->cache_entries);
+	j_u64(j, "voters", count_kind(st, RAFTLOG_MEMBER_VOTER));
+	j_u64(j, "learners", count_kind(st, RAFTLOG_MEMBER_LEARNER));
 	j_begin(j, "members", '[');
 	for (int i = 0; i < st->n_members; i++)
 		member_json(j, &st->members[i]);
@@ -394,6 +408,21 @@ static int chardev_cb(const struct nlmsghdr *nlh, void *data)
 	struct rc_status *st = data;
 
 	return rc_status_parse(nlh, st) ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+int rc_group_status(uint32_t id, struct rc_status *st)
+{
+	struct rc_nl nl;
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (rc_nl_open(&nl, true))
+		return -ENOENT;
+	nlh = rc_nl_req(&nl, RAFTLOG_CMD_GROUP_GET, 0);
+	mnl_attr_put_u32(nlh, RAFTLOG_A_GROUP_ID, id);
+	err = rc_nl_talk(&nl, nlh, chardev_cb, st);
+	rc_nl_close(&nl);
+	return err;
 }
 
 int rc_group_chardev(uint32_t id, char *path, size_t len)

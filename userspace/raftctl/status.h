@@ -56,5 +56,7 @@ const char *rc_role_name(unsigned int role);
 
 /* The path of /dev/<chardev> of group @id here: 0, or an exit code. */
 int rc_group_chardev(uint32_t id, char *path, size_t len);
+/* The status of group @id here, quietly: 0 or -errno. */
+int rc_group_status(uint32_t id, struct rc_status *st);
 
 #endif
