@@ -122,7 +122,7 @@ sed 's/^/  /' /tmp/monitor.log | head -40
 say "summary"
 ok=1
 for i in $(seq 1 $N); do
-	rlcheck dump "/dev/raftlog1.$i" "/tmp/log$i" >/dev/null
+	ip netns exec "n$i" raftctl tail 1 >"/tmp/log$i"
 	n=$(grep -c ' from node ' "/tmp/log$i")
 	echo "  node $i: commit index $(field "$i" commit), $n application entries"
 	[ "$n" = 8 ] || ok=0
