@@ -39,7 +39,7 @@ until [ "$(rlprobe status $DEV | sed -n 's/^leader=//p')" != 0 ] || [ $t -ge 600
 	t=$((t + 1))
 done
 echo "# [$(now)] leader: $(rlprobe status $DEV | sed -n 's/^leader=//p')"
-tap_ok "node $node: proposes $count entries" rlprobe propose $DEV "$count" "vm$node" 0
+tap_ok "node $node: proposes $count entries" rlprobe propose $DEV "$count" "vm$node" 16
 
 # every node's entries committed here: count them in the dump
 t=0
@@ -55,7 +55,7 @@ last=$(grep -n ' vm[0-9]*-' /tmp/log | tail -1 | cut -d: -f1)
 digest=$(head -n "$last" /tmp/log | cut -d' ' -f1,4 | md5sum | cut -d' ' -f1)
 echo "MULTIVM-DIGEST node=$node entries=$last digest=$digest"
 tap_ok "node $node: each node's own entries are in its order" \
-	rlprobe check $DEV "vm$node" "$count" 0
+	rlprobe check $DEV "vm$node" "$count" 16
 # let the others finish before this node goes away
 sleep 20
 rmmod raftlog
