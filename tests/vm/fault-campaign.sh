@@ -7,6 +7,7 @@
 #   partitions the leader from the majority, isolates a follower,
 #   cuts the leader's inbound traffic only (one-way partition),
 #   adds loss, delay and reordering on every link (tc netem),
+#   transfers leadership to another node,
 #   restarts every node in turn (rolling restart).
 # Then it heals everything, waits for the nodes to catch up, dumps every
 # node's committed log and hands logs and client histories to rlcheck:
@@ -17,7 +18,8 @@
 #
 # Arguments (rlargs): rounds=N (nemesis rounds, default 1),
 # faults=A+B+... (which faults, in order; default all of kill_leader,
-# partition_leader, isolate_follower, one_way, netem, rolling_restart),
+# partition_leader, isolate_follower, one_way, netem, transfer_leader,
+# rolling_restart),
 # module=PATH (the raftlog.ko to test; the harness self-test passes a
 # deliberately broken build), expect=fail (the self-test: pass only if
 # rlcheck finds violations).
@@ -25,7 +27,7 @@ set -u
 . ./lib.sh
 
 rounds=1 module=/lib/raftlog/raftlog.ko expect=pass
-nemesis="kill_leader partition_leader isolate_follower one_way netem rolling_restart"
+nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart"
 for a in "$@"; do
 	case $a in
 	rounds=*) rounds=${a#rounds=} ;;
@@ -187,6 +189,15 @@ netem() {
 	for i in $(seq 1 $N); do
 		ip netns exec "n$i" tc qdisc del dev eth0 root
 	done
+}
+
+# Leadership transfer in the middle of it all (debugfs "transfer", the call
+# `raftctl leader transfer` makes); refused transfers are fine.
+transfer_leader() {
+	l=$(wait_leader 20) || { log "no leader to transfer from"; return; }
+	to=$((l % N + 1))
+	fault "transfer leadership from node $l to node $to"
+	ctl "$l" "transfer 1 $to" 2>/dev/null || log "transfer refused"
 }
 
 rolling_restart() {
