@@ -426,22 +426,89 @@ bad:
 
 /*
  * Snapshots.  The group's state machine is the log itself, so its
- * snapshot blob only says what it covers (readers below it get -ERANGE);
- * the configuration as of the snapshot is stored beside it.  The core
- * treats the blob as opaque and sends it to followers behind the
- * compacted prefix; a blob from another leader is stored as it came.
+ * snapshot blob (struct rl_snap_blob, docs/format.md) says what it covers
+ * (readers below it get -ERANGE) and, from version 2 on, carries the
+ * address book as of its index: the entries that taught the addresses
+ * are gone with the compacted prefix.  The configuration as of the
+ * snapshot is stored beside it.  The core treats the blob as opaque and
+ * sends it to followers behind the compacted prefix; a blob from another
+ * leader is checked (rl_snap_blob_addrs), then stored as it came.
  */
-#define RL_SNAP_MAGIC		0x50534c52	/* "RLSP" */
-#define RL_SNAP_VERSION		1
 
-struct rl_snap_blob {
-	__le32 magic;
-	__le32 version;
-	__le32 group_id;
-	__le32 reserved;
-	__le64 index;
-	__le64 term;
-};
+/*
+ * Check a snapshot blob (from the device or a leader: hostile) against
+ * the snapshot it came with.  0 with *addrs and *addrs_len set to its address
+ * section (NULL/0 for a version 1 blob, which has none), or -EUCLEAN.
+ * The section itself is checked by rl_members_snap_load.
+ */
+int rl_snap_blob_addrs(struct rl_group *g, const u8 *data, u64 len,
+		       u64 index, u64 term, const u8 **addrs, u32 *addrs_len)
+{
+	const struct rl_snap_blob *b = (const void *)data;
+	u32 ver, alen;
+
+	*addrs = NULL;
+	*addrs_len = 0;
+	if (!data || len < sizeof(*b) ||
+	    le32_to_cpu(b->magic) != RL_SNAP_MAGIC ||
+	    le32_to_cpu(b->group_id) != g->p.group_id ||
+	    le64_to_cpu(b->index) != index || le64_to_cpu(b->term) != term)
+		return -EUCLEAN;
+	ver = le32_to_cpu(b->version);
+	alen = le32_to_cpu(b->addrs_len);
+	switch (ver) {
+	case RL_SNAP_VERSION_NOADDR:
+		return len == sizeof(*b) && !alen ? 0 : -EUCLEAN;
+	case RL_SNAP_VERSION:
+		if (alen > RL_SNAP_ADDRS_MAX || len != sizeof(*b) + alen)
+			return -EUCLEAN;
+		*addrs = data + sizeof(*b);
+		*addrs_len = alen;
+		return 0;
+	}
+	return -EUCLEAN;
+}
+
+/*
+ * Build the blob of a snapshot at index (worker only): the header, then
+ * the book as of index for conf, the configuration in force there.  A
+ * group without a transport has no one to dial: version 1, no section.
+ */
+static int rl_snap_blob_build(struct rl_group *g, u64 index,
+			      const struct raft_conf *conf, u8 **blobp,
+			      u32 *lenp)
+{
+	struct rl_snap_blob *b;
+	ssize_t n = 0;
+	u8 *buf;
+
+	if (g->ep) {
+		n = rl_members_snap_encode(g, index, conf, NULL, 0);
+		if (n < 0)
+			return n;
+		if (n > RL_SNAP_ADDRS_MAX)
+			return -E2BIG;
+	}
+	buf = kzalloc(sizeof(*b) + n, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	b = (void *)buf;
+	b->magic = cpu_to_le32(RL_SNAP_MAGIC);
+	b->version = cpu_to_le32(g->ep ? RL_SNAP_VERSION :
+				 RL_SNAP_VERSION_NOADDR);
+	b->group_id = cpu_to_le32(g->p.group_id);
+	b->addrs_len = cpu_to_le32(n);
+	b->index = cpu_to_le64(index);
+	b->term = cpu_to_le64(raft_term_at(g->raft, index));
+	if (n && rl_members_snap_encode(g, index, conf, buf + sizeof(*b),
+					n) != n) {
+		kfree(buf);
+		return -EINVAL;
+	}
+	*blobp = buf;
+	*lenp = sizeof(*b) + n;
+	return 0;
+}
 
 /* The configuration as stored: le32 counts, then le64 voters, learners. */
 #define RL_CONF_MAX		(8 + 16 * RAFT_MAX_MEMBERS)
@@ -489,10 +556,10 @@ static int rl_conf_decode(const u8 *buf, u32 len, struct raft_conf *c)
 /* Load the device's snapshot into boot (the core validates the conf). */
 static int rl_snap_load(struct rl_group *g, struct raft_boot *boot)
 {
-	const struct rl_snap_blob *b;
 	void *conf = NULL, *data = NULL;
 	u64 index, term, len = 0;
-	u32 conf_len = 0;
+	u32 conf_len = 0, addrs_len;
+	const u8 *addrs;
 	int err;
 
 	err = rl_storage_load_snapshot(g->store, &index, &term, &conf,
@@ -500,11 +567,10 @@ static int rl_snap_load(struct rl_group *g, struct raft_boot *boot)
 	if (!err)
 		err = rl_conf_decode(conf, conf_len, &boot->snap.conf);
 	kvfree(conf);
-	b = data;
-	/* our own blob must describe the snapshot it came with */
-	if (!err && len == sizeof(*b) && le32_to_cpu(b->magic) == RL_SNAP_MAGIC &&
-	    (le64_to_cpu(b->index) != index || le64_to_cpu(b->term) != term))
-		err = -EUCLEAN;
+	/* the blob must describe the snapshot it came with */
+	if (!err)
+		err = rl_snap_blob_addrs(g, data, len, index, term, &addrs,
+					 &addrs_len);
 	if (err) {
 		pr_err("group %u: cannot load the snapshot of %s: %d\n",
 		       g->p.group_id, g->p.dev_path, err);
@@ -1261,10 +1327,11 @@ struct rl_compact {
 static int rl_do_compact(struct rl_group *g, u64 index)
 {
 	struct raft_snapshot_meta meta;
-	struct rl_snap_blob blob = {};
+	struct raft_conf *cf;
 	struct raft_status st;
 	u8 conf[RL_CONF_MAX];
-	u32 conf_len;
+	u32 conf_len, len;
+	u8 *blob;
 	s64 t;
 	int err;
 
@@ -1275,31 +1342,39 @@ static int rl_do_compact(struct rl_group *g, u64 index)
 		return -EINVAL;
 	if (index <= st.snap_index)
 		return -EALREADY;
-	blob.magic = cpu_to_le32(RL_SNAP_MAGIC);
-	blob.version = cpu_to_le32(RL_SNAP_VERSION);
-	blob.group_id = cpu_to_le32(g->p.group_id);
-	blob.index = cpu_to_le64(index);
-	blob.term = cpu_to_le64(raft_term_at(g->raft, index));
-	err = raft_compact(g->raft, index, &blob, sizeof(blob));
+	cf = kmalloc(sizeof(*cf), GFP_KERNEL);
+	if (!cf)
+		return -ENOMEM;
+	raft_conf_at_index(g->raft, index, cf);
+	err = rl_snap_blob_build(g, index, cf, &blob, &len);
+	kfree(cf);
 	if (err)
 		return err;
+	err = raft_compact(g->raft, index, blob, len);
+	if (err)
+		goto out;
+	rl_members_compact(g, index);
 	rl_stream_cut(g, index, false);
 	rl_refresh_status(g);
 	if (g->volatile_log)
-		return 0;
+		goto out;
 	raft_snapshot_meta(g->raft, &meta);
 	conf_len = rl_conf_encode(&meta.conf, conf);
 	t = rl_storage_save_snapshot(g->store, meta.index, meta.term, conf,
-				     conf_len, &blob, sizeof(blob));
+				     conf_len, blob, len);
 	if (t >= 0) {
 		g->last_ticket = t;
 		t = rl_storage_compact(g->store, meta.index);
 	}
 	/* the log on the device is still whole: only report it */
-	if (t < 0)
-		return t;
+	if (t < 0) {
+		err = t;
+		goto out;
+	}
 	g->last_ticket = t;
-	return 0;
+out:
+	kfree(blob);
+	return err;
 }
 
 static void rl_compact_work(struct work_struct *w)

@@ -175,40 +175,63 @@ ssize_t rl_members_snap_encode(struct rl_group *g, u64 index,
 	return off;
 }
 
-/* Replace the book by a snapshot blob's address section (see above). */
+/*
+ * The member at off of an address section of len bytes (from a disk or
+ * a leader: hostile): its id and address; returns its size, or -EINVAL.
+ */
+static int rl_snap_addr_decode(const u8 *buf, size_t len, size_t off,
+			       u64 *id, char *addr)
+{
+	struct sockaddr_storage ss;
+	u8 al;
+
+	if (len - off < 9)
+		return -EINVAL;
+	*id = rl_get_le64(buf + off);
+	al = buf[off + 8];
+	if (!*id || !al || al >= RL_ADDR_MAX || len - off - 9 < al ||
+	    memchr(buf + off + 9, 0, al))
+		return -EINVAL;
+	memcpy(addr, buf + off + 9, al);
+	addr[al] = 0;
+	if (rl_tp_parse_addr(addr, &ss))
+		return -EINVAL;
+	return 9 + al;
+}
+
+/*
+ * Replace the book by a snapshot blob's address section (see above),
+ * all at index.  The section is checked whole first: a refused one
+ * leaves the book as it was.
+ */
 int rl_members_snap_load(struct rl_group *g, u64 index, const u8 *buf,
 			 size_t len)
 {
 	char addr[RL_ADDR_MAX];
-	size_t off = 4;
+	size_t off;
 	u32 i, n;
-	int err;
+	int pass, err;
+	u64 id;
 
 	if (len < 4)
 		return -EINVAL;
 	n = rl_get_le32(buf);
-	if (n > 2 * RAFT_MAX_MEMBERS)
+	if (n > RL_MAX_TP_MEMBERS)
 		return -EINVAL;
-	g->mb.n_book = 0;
-	for (i = 0; i < n; i++) {
-		u64 id;
-		u8 al;
-
-		if (len - off < 9)
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			g->mb.n_book = 0;
+		for (i = 0, off = 4; i < n; i++, off += err) {
+			err = rl_snap_addr_decode(buf, len, off, &id, addr);
+			if (err < 0)
+				return err;
+			if (pass && rl_book_add(g, index, id, addr))
+				return -ENOMEM;
+		}
+		if (off != len)
 			return -EINVAL;
-		id = rl_get_le64(buf + off);
-		al = buf[off + 8];
-		if (!id || al >= RL_ADDR_MAX || len - off - 9 < al ||
-		    memchr(buf + off + 9, 0, al))
-			return -EINVAL;
-		memcpy(addr, buf + off + 9, al);
-		addr[al] = 0;
-		err = rl_book_add(g, index, id, addr);
-		if (err)
-			return err;
-		off += 9 + al;
 	}
-	return off == len ? 0 : -EINVAL;
+	return 0;
 }
 
 /* Learn the address an appended conf-change entry carries, if any. */
@@ -382,6 +405,37 @@ static void rl_tp_sync(struct rl_group *g, const struct raft_conf *c)
 /* Hooks of the group's lifecycle and ready loop                       */
 
 /*
+ * A snapshot replaces the log up to its index (booting from one, or
+ * installing the leader's): the book becomes the blob's address section
+ * at that index, or, for a version 1 blob, what the book knew up to
+ * there, folded.  Its configuration is committed.
+ */
+static int rl_members_snap_apply(struct rl_group *g,
+				 const struct raft_snapshot_meta *meta,
+				 const u8 *data, u64 len)
+{
+	const u8 *addrs;
+	u32 alen;
+	int err;
+
+	err = rl_snap_blob_addrs(g, data, len, meta->index, meta->term,
+				 &addrs, &alen);
+	if (!err && addrs)
+		err = rl_members_snap_load(g, meta->index, addrs, alen);
+	if (err) {
+		pr_err("group %u: bad snapshot blob at %llu: %d\n",
+		       g->p.group_id, meta->index, err);
+		return err == -ENOMEM ? err : -EUCLEAN;
+	}
+	if (!addrs) {
+		rl_book_truncate(g, meta->index + 1);
+		rl_members_compact(g, meta->index);
+	}
+	g->mb.committed = meta->conf;
+	return 0;
+}
+
+/*
  * Before the core starts: the book from the create spec (index 0) and
  * the durable log's conf changes.  Nothing runs concurrently yet.
  */
@@ -403,6 +457,12 @@ int rl_members_boot(struct rl_group *g, const struct raft_boot *boot)
 		strscpy(mb->tp[mb->n_tp].addr, g->p.peers[i].addr,
 			RL_ADDR_MAX);
 		mb->n_tp++;
+	}
+	if (boot->snap.index) {
+		err = rl_members_snap_apply(g, &boot->snap, boot->snap_data,
+					    boot->snap_len);
+		if (err)
+			return err;
 	}
 	for (i = 0; i < boot->n_entries; i++) {
 		err = rl_book_learn(g, &boot->entries[i]);
@@ -426,6 +486,14 @@ int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
 	u64 i;
 	int err;
 
+	if (rd->snapshot) {
+		err = rl_members_snap_apply(g, &rd->snapshot->meta,
+					    rd->snapshot->data,
+					    rd->snapshot->len);
+		if (err)
+			return err;
+		sync = true;
+	}
 	for (i = 0; i < rd->n_committed; i++)
 		sync |= rl_members_committed(g, &rd->committed[i]);
 	if (rd->n_entries) {

@@ -103,15 +103,17 @@ struct rl_req {
  * node that joined with an empty configuration keeps its spec's peers
  * until it learns one.
  *
- * SNAPSHOTS (for the snapshot work): compaction drops the entries that
- * taught the addresses, so the snapshot blob must carry the address book
- * as of the snapshot index: for every member of the snapshot's
+ * SNAPSHOTS: compaction drops the entries that taught the addresses, so
+ * the snapshot blob (version 2, struct rl_snap_blob) carries the address
+ * book as of the snapshot index: for every member of the snapshot's
  * configuration (voters and learners, this node included), its id and
- * its address, i.e. rl_members_addr() of each at that index.  Installing
- * a snapshot (and booting from one) must replace the book by those
- * entries at the snapshot index (rl_members_snap_load) before the
- * transport is synchronised; compacting must fold the older entries
- * (rl_members_compact).  Encode/decode: rl_members_snap_encode/_load.
+ * its address, i.e. rl_members_addr() of each at that index
+ * (rl_members_snap_encode).  Installing a snapshot from the leader
+ * (rl_members_ready) and booting from one (rl_members_boot) replace the
+ * book by those entries at the snapshot index (rl_members_snap_load)
+ * before the transport is synchronised; compacting folds the older
+ * entries (rl_members_compact).  A version 1 blob has no section: the
+ * book keeps what it knows, folded at the snapshot index.
  */
 #define RL_CTX_ADDR		1
 #define RL_ADDR_MAX		64	/* "ip:port" with its NUL */
@@ -129,6 +131,26 @@ struct rl_tp_member {
 };
 
 #define RL_MAX_TP_MEMBERS	(2 * RAFT_MAX_MEMBERS)
+
+/*
+ * The snapshot blob (docs/format.md), little endian: this header, then
+ * (version 2) addrs_len bytes of address section: le32 count, then per
+ * member le64 id, u8 length, the address text (no NUL).  Version 1 blobs
+ * (addrs_len 0, nothing after the header) are still read.
+ */
+#define RL_SNAP_MAGIC		0x50534c52	/* "RLSP" */
+#define RL_SNAP_VERSION_NOADDR	1
+#define RL_SNAP_VERSION		2
+#define RL_SNAP_ADDRS_MAX	(4 + RL_MAX_TP_MEMBERS * (9 + RL_ADDR_MAX - 1))
+
+struct rl_snap_blob {
+	__le32 magic;
+	__le32 version;
+	__le32 group_id;
+	__le32 addrs_len;	/* version 1: reserved, 0 */
+	__le64 index;
+	__le64 term;
+};
 
 struct rl_members {
 	struct rl_addr *book;		/* in log order */
@@ -229,6 +251,8 @@ struct rl_req *rl_req_alloc(u8 kind);
 int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock);
 void rl_req_put(struct rl_req *rq);
 void rl_group_fail(struct rl_group *g, int err);
+int rl_snap_blob_addrs(struct rl_group *g, const u8 *data, u64 len,
+		       u64 index, u64 term, const u8 **addrs, u32 *addrs_len);
 
 /* group_ctl.c: membership, addresses, leadership transfer */
 int rl_members_boot(struct rl_group *g, const struct raft_boot *boot);

@@ -97,6 +97,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_members_addr);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_compact);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_load);
+EXPORT_SYMBOL_IF_KUNIT(rl_snap_blob_addrs);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_free);
 
 /* -- raft core (kernel/raft/) -- */

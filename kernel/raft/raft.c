@@ -52,6 +52,12 @@ u64 raft_term_at(const struct raft *r, u64 index)
 	return term_at(r, index);
 }
 
+void raft_conf_at_index(const struct raft *r, u64 index,
+			struct raft_conf *conf)
+{
+	*conf = *raft_conf_at(r, index);
+}
+
 static void reset_randomized_timeout(struct raft *r)
 {
 	r->randomized_timeout = r->cfg.election_tick +

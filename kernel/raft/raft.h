@@ -459,6 +459,11 @@ struct raft_status {
 void raft_status(const struct raft *r, struct raft_status *st);
 /* Term of the entry at index, or 0 if unknown (compacted or beyond). */
 u64 raft_term_at(const struct raft *r, u64 index);
+/* The configuration in force at index (snapshot index <= index), e.g. for
+ * the caller's snapshot of it.
+ */
+void raft_conf_at_index(const struct raft *r, u64 index,
+			struct raft_conf *conf);
 /* Peer progress as seen by a leader: -ENOENT if not leader or no peer. */
 int raft_peer_progress(const struct raft *r, u64 peer, u64 *match,
 		       u64 *next, u8 *state);

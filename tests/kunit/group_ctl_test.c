@@ -230,6 +230,191 @@ static void compaction_and_snapshot_section(struct kunit *test)
 	blob[0] = 4;
 	blob[4 + 8] = RL_ADDR_MAX;
 	KUNIT_EXPECT_EQ(test, rl_members_snap_load(h, 10, blob, n), -EINVAL);
+	/* ... and leaves the book as it was */
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.44:7000");
+	rl_members_free(g);
+	rl_members_free(h);
+}
+
+/* A snapshot blob at index 10 (term 3) of group 1: header, then section. */
+static u8 *snap_blob(struct kunit *test, u32 version, const u8 *sec,
+		     u32 sec_len, u64 *len)
+{
+	struct rl_snap_blob *b;
+	u8 *buf = kunit_kzalloc(test, sizeof(*b) + sec_len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	b = (void *)buf;
+	b->magic = cpu_to_le32(RL_SNAP_MAGIC);
+	b->version = cpu_to_le32(version);
+	b->group_id = cpu_to_le32(1);
+	b->addrs_len = cpu_to_le32(sec_len);
+	b->index = cpu_to_le64(10);
+	b->term = cpu_to_le64(3);
+	memcpy(buf + sizeof(*b), sec, sec_len);
+	*len = sizeof(*b) + sec_len;
+	return buf;
+}
+
+static void snapshot_blob_checked(struct kunit *test)
+{
+	static const struct raft_conf conf12 = {
+		.n_voters = 2, .voters = { 1, 2 },
+	};
+	struct rl_group *g = bare_group(test, false);
+	struct rl_snap_blob *b;
+	const u8 *addrs;
+	u8 sec[128];
+	u32 alen;
+	ssize_t n;
+	u64 len;
+	u8 *blob;
+
+	KUNIT_ASSERT_EQ(test, rl_members_boot(g, &(struct raft_boot){}), 0);
+	n = rl_members_snap_encode(g, 10, &conf12, sec, sizeof(sec));
+	KUNIT_ASSERT_GT(test, n, 4);
+
+	/* version 2: the section follows the header */
+	blob = snap_blob(test, RL_SNAP_VERSION, sec, n, &len);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), 0);
+	KUNIT_EXPECT_PTR_EQ(test, addrs, (const u8 *)blob + sizeof(*b));
+	KUNIT_EXPECT_EQ(test, alen, (u32)n);
+	/* short, long, section length beyond the blob or beyond any book */
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len - 1, 10, 3,
+						 &addrs, &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, sizeof(*b) - 1, 10,
+						 3, &addrs, &alen), -EUCLEAN);
+	b = (void *)blob;
+	b->addrs_len = cpu_to_le32(n + 1);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+	b->addrs_len = cpu_to_le32(0xffffffe0);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+	b->addrs_len = cpu_to_le32(n);
+	/* it must describe the snapshot it came with, of this group */
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 11, 3, &addrs,
+						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 4, &addrs,
+						 &alen), -EUCLEAN);
+	b->group_id = cpu_to_le32(2);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+	b->group_id = cpu_to_le32(1);
+	b->magic = 0;
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+	b->magic = cpu_to_le32(RL_SNAP_MAGIC);
+	b->version = cpu_to_le32(3);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, NULL, 0, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+
+	/* version 1 (before addresses): the header alone, still read */
+	blob = snap_blob(test, RL_SNAP_VERSION_NOADDR, NULL, 0, &len);
+	addrs = blob;
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), 0);
+	KUNIT_EXPECT_NULL(test, addrs);
+	KUNIT_EXPECT_EQ(test, alen, 0U);
+	blob = snap_blob(test, RL_SNAP_VERSION_NOADDR, sec, n, &len);
+	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
+						 &alen), -EUCLEAN);
+	rl_members_free(g);
+}
+
+/*
+ * Booting from a snapshot and installing one replace the book by the
+ * blob's section at its index; a refused section leaves the book whole;
+ * a version 1 blob keeps the book, folded.
+ */
+static void snapshot_restores_book(struct kunit *test)
+{
+	static const struct raft_conf conf124 = {
+		.n_voters = 3, .voters = { 1, 2, 4 },
+	};
+	struct rl_group *g = bare_group(test, false);
+	struct rl_group *h = bare_group(test, false);
+	struct raft_snapshot snap = {};
+	struct raft_ready rd = {};
+	struct raft_boot boot = {};
+	struct raft_entry e;
+	u8 ctx[RL_ADDR_MAX + 2];
+	u8 sec[256];
+	ssize_t n;
+	u64 len;
+
+	/* the leader's book: node 4 added at 5, node 5 at 12 */
+	cc_entry(test, &e, 5, RAFT_CC_ADD_LEARNER, 4, &conf123_4, ctx,
+		 addr_ctx(ctx, "10.0.0.4:7000"));
+	boot.entries = &e;
+	boot.n_entries = 1;
+	KUNIT_ASSERT_EQ(test, rl_members_boot(g, &boot), 0);
+	n = rl_members_snap_encode(g, 10, &conf124, sec, sizeof(sec));
+	KUNIT_ASSERT_GT(test, n, 4);
+
+	/* restart from a device holding the snapshot: no entry teaches 4 */
+	memset(&boot, 0, sizeof(boot));
+	boot.snap.index = 10;
+	boot.snap.term = 3;
+	boot.snap.conf = conf124;
+	boot.snap_data = snap_blob(test, RL_SNAP_VERSION, sec, n, &len);
+	boot.snap_len = len;
+	KUNIT_ASSERT_EQ(test, rl_members_boot(h, &boot), 0);
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 2), "10.0.0.2:7000");
+	/* node 3 is not in the snapshot's configuration: not in its book */
+	KUNIT_EXPECT_NULL(test, rl_members_addr(h, 3));
+	KUNIT_EXPECT_EQ(test, h->mb.committed.n_voters, 3U);
+	rl_members_free(h);
+
+	/* a hostile blob fails the boot */
+	boot.snap.term = 4;
+	KUNIT_EXPECT_EQ(test, rl_members_boot(h, &boot), -EUCLEAN);
+	rl_members_free(h);
+
+	/* a follower installs the leader's snapshot */
+	KUNIT_ASSERT_EQ(test, rl_members_boot(h, &(struct raft_boot){}), 0);
+	KUNIT_EXPECT_NULL(test, rl_members_addr(h, 4));
+	snap.meta.index = 10;
+	snap.meta.term = 3;
+	snap.meta.conf = conf124;
+	snap.data = snap_blob(test, RL_SNAP_VERSION, sec, n, &snap.len);
+	rd.snapshot = &snap;
+	KUNIT_ASSERT_EQ(test, rl_members_ready(h, &rd), 0);
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
+	KUNIT_EXPECT_EQ(test, h->mb.book[0].index, 10ULL);
+
+	/* a damaged section (bad address text) is refused, book untouched */
+	snap.meta.index = 10;
+	memcpy(snap.data + sizeof(struct rl_snap_blob) + 4 + 9, "xx", 2);
+	KUNIT_EXPECT_EQ(test, rl_members_ready(h, &rd), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
+	KUNIT_EXPECT_EQ(test, rl_members_snap_load(h, 10, snap.data +
+			sizeof(struct rl_snap_blob), n), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 2), "10.0.0.2:7000");
+
+	/* version 1 from an older leader: the book stays, folded, and what
+	 * it learned past the snapshot goes with the replaced log
+	 */
+	cc_entry(test, &e, 12, RAFT_CC_ADD_LEARNER, 5, &conf123_4, ctx,
+		 addr_ctx(ctx, "10.0.0.5:7000"));
+	rd.snapshot = NULL;
+	rd.entries = &e;
+	rd.n_entries = 1;
+	KUNIT_ASSERT_EQ(test, rl_members_ready(h, &rd), 0);
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 5), "10.0.0.5:7000");
+	memset(&rd, 0, sizeof(rd));
+	snap.meta.index = 11;
+	snap.data = snap_blob(test, RL_SNAP_VERSION_NOADDR, NULL, 0,
+			      &snap.len);
+	((struct rl_snap_blob *)snap.data)->index = cpu_to_le64(11);
+	rd.snapshot = &snap;
+	KUNIT_ASSERT_EQ(test, rl_members_ready(h, &rd), 0);
+	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
+	KUNIT_EXPECT_NULL(test, rl_members_addr(h, 5));
 	rl_members_free(g);
 	rl_members_free(h);
 }
@@ -239,6 +424,8 @@ static struct kunit_case members_cases[] = {
 	KUNIT_CASE(hostile_contexts_ignored),
 	KUNIT_CASE(committed_removal_marks_removed),
 	KUNIT_CASE(compaction_and_snapshot_section),
+	KUNIT_CASE(snapshot_blob_checked),
+	KUNIT_CASE(snapshot_restores_book),
 	{}
 };
 
