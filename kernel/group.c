@@ -1005,7 +1005,8 @@ void rl_group_fail(struct rl_group *g, int err)
 	struct rl_req *rq;
 	unsigned long id;
 
-	pr_err("group %u: failed (%d); stopped\n", g->p.group_id, err);
+	pr_err("group %u: node %llu failed (%d); stopped\n", g->p.group_id,
+	       g->p.node_id, err);
 	spin_lock(&g->in_lock);
 	g->fail_err = err;
 	spin_unlock(&g->in_lock);

@@ -808,8 +808,12 @@ s64 rl_storage_append(struct rl_storage *s, const struct rl_entry *ents,
 		goto unlock;
 	ret = -ENOSPC;
 	if (s->used + s->pend_blocks + op->est_blocks + s->rec_max_blocks >
-	    s->sb.ring_blocks)
+	    s->sb.ring_blocks) {
+		pr_warn_ratelimited("raftlog: group %u: log ring full (%llu of %llu blocks used, %llu pending, %u entries need %llu): compact the log\n",
+				    s->cfg.group_id, s->used, s->sb.ring_blocks,
+				    s->pend_blocks, n, op->est_blocks);
 		goto unlock;
+	}
 	win_evict(s, n);
 	ret = -ENOBUFS;
 	if (s->acc_last + n - s->win_first + 1 > RL_WIN)

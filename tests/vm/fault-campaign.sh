@@ -8,7 +8,11 @@
 #   cuts the leader's inbound traffic only (one-way partition),
 #   adds loss, delay and reordering on every link (tc netem),
 #   transfers leadership to another node,
-#   restarts every node in turn (rolling restart).
+#   restarts every node in turn (rolling restart),
+#   crashes a node like a power cut (its disk keeps only what was flushed
+#   or written FUA, rebuilt from a dm-log-writes log) and restarts it,
+#   grows the group to four and shrinks it back while a follower is cut
+#   off, handing the leadership to the newcomer in between.
 # Then it heals everything, waits for the nodes to catch up, dumps every
 # node's committed log and hands logs and client histories to rlcheck:
 # one committed prefix, every acknowledged proposal exactly once where it
@@ -19,7 +23,7 @@
 # Arguments (rlargs): rounds=N (nemesis rounds, default 1),
 # faults=A+B+... (which faults, in order; default all of kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
-# rolling_restart),
+# rolling_restart, crash_restart, membership),
 # module=PATH (the raftlog.ko to test; the harness self-test passes a
 # deliberately broken build), expect=fail (the self-test: pass only if
 # rlcheck finds violations).
@@ -27,7 +31,7 @@ set -u
 . ./lib.sh
 
 rounds=1 module=/lib/raftlog/raftlog.ko expect=pass
-nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart"
+nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart crash_restart membership"
 for a in "$@"; do
 	case $a in
 	rounds=*) rounds=${a#rounds=} ;;
@@ -41,7 +45,11 @@ mkdir -p /tmp/rldbg
 mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
 CTL=/tmp/rldbg/raftlog/control
 ip() { /usr/sbin/ip "$@"; }
+# no udev in the guest: dmsetup makes its nodes itself
+export DM_DISABLE_UDEV=1
 N=3
+# the node the membership fault adds and removes again
+X=4
 PORT=7000
 TICK=50
 faults=0
@@ -50,14 +58,31 @@ mkdir -p $W
 
 addr() { echo "10.0.0.$1"; }
 dev() { echo "/dev/raftlog1.$1"; }
+ram() { echo "/dev/ram$(($1 - 1))"; }
+# the disks are device-mapper devices over RAM disks, so that a crash can
+# swap a logging target in underneath a running node
+disk() { echo "/dev/mapper/rl$1"; }
 spec() {
-	s="id=1,node=$1,cluster=7,dev=/dev/ram$(($1 - 1)),listen=$(addr "$1"):$PORT,tick_ms=$TICK"
+	s="id=1,node=$1,cluster=7,dev=$(disk "$1"),listen=$(addr "$1"):$PORT,tick_ms=$TICK"
+	if [ "$1" = $X ]; then
+		s="$s,join=1"	# it learns its configuration from the leader
+	fi
 	for j in $(seq 1 $N); do
 		[ "$j" = "$1" ] || s="$s,peer=$j@$(addr "$j"):$PORT"
 	done
 	echo "$s"
 }
-ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL"; }
+ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL" 2>/dev/null; }
+# ctl_leader COMMAND: on whichever node leads, retried for up to 20 s
+# (leaders change under the nemesis; a change still in progress is EBUSY)
+ctl_leader() {
+	end=$(($(cut -d. -f1 /proc/uptime) + 20))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+		c=$(wait_leader 5) && ctl "$c" "$1" && return 0
+		sleep 0.5
+	done
+	return 1
+}
 start_node() { ctl "$1" "create $(spec "$1")"; }
 stop_node() { ctl "$1" "destroy 1"; }
 field() { timeout 10 rlprobe status "$(dev "$1")" 2>/dev/null | sed -n "s/^$2=//p"; }
@@ -65,11 +90,11 @@ now() { cut -d' ' -f1 /proc/uptime; }
 log() { echo "# [$(now)] $*"; }
 fault() { faults=$((faults + 1)); log "fault $faults: $*"; }
 
-# The node that leads, as every live node that knows a leader sees it; empty
-# while there is none or they disagree.
+# The node that leads (node X included, while it runs), as every live node
+# that knows a leader sees it; empty while there is none or they disagree.
 leader() {
 	l=""
-	for i in $(seq 1 $N); do
+	for i in $(seq 1 $X); do
 		[ "$(field "$i" role)" = 3 ] && { [ -z "$l" ] || return 0; l=$i; }
 	done
 	echo "$l"
@@ -115,17 +140,25 @@ link_up() { ip link set "v$1" up; }
 setup() {
 	ip link add br0 type bridge
 	ip link set br0 up
-	for i in $(seq 1 $N); do
+	for i in $(seq 1 $X); do
 		ip netns add "n$i"
 		ip link add "v$i" type veth peer name eth0 netns "n$i"
 		ip link set "v$i" master br0 up
 		ip -n "n$i" addr add "$(addr "$i")/24" dev eth0
 		ip -n "n$i" link set eth0 up
 		ip -n "n$i" link set lo up
-		raftctl format "/dev/ram$((i - 1))" --cluster-id 7 --group 1 --node "$i" --force >/dev/null
+		dmsetup create "rl$i" --table \
+			"0 $(blockdev --getsz "$(ram "$i")") linear $(ram "$i") 0"
+		raftctl format "$(disk "$i")" --cluster-id 7 --group 1 --node "$i" --force >/dev/null
 	done
+	# the log of the crash fault's dm-log-writes target, in memory
+	dd if=/dev/zero of=$W/lw.img bs=1M count=64 2>/dev/null
+	LOGDEV=$(losetup -f)
+	losetup "$LOGDEV" $W/lw.img
 	modprobe_deps
-	insmod "$module"
+	# role changes with timestamps on the console, to read failures from
+	echo 1 >/sys/module/printk/parameters/time 2>/dev/null
+	insmod "$module" verbose=1
 	for i in $(seq 1 $N); do
 		start_node "$i"
 	done
@@ -211,10 +244,91 @@ rolling_restart() {
 	done
 }
 
+# A power cut: from the moment the node's disk starts failing, only what
+# it had flushed (or written FUA) survives.  dm-log-writes logs writes
+# once a flush covers them; the crash image is the disk as it was when
+# logging began plus that log (rlreplay), and the node restarts from it.
+# The leader and a follower crash in turn.
+CRASHES=0 REPLAYED=0
+crash_restart() {
+	l=$(wait_leader 20) || l=1
+	f=$l
+	[ $((CRASHES % 2)) = 0 ] || f=$((l % N + 1))
+	CRASHES=$((CRASHES + 1))
+	sz=$(blockdev --getsz "$(ram "$f")")
+	# a consistent starting image: no I/O while it is copied
+	dmsetup suspend "rl$f"
+	dd if="$(ram "$f")" of=$W/base bs=1M 2>/dev/null
+	dd if=/dev/zero of="$LOGDEV" bs=4k count=1 2>/dev/null
+	dmsetup load "rl$f" --table "0 $sz log-writes $(ram "$f") $LOGDEV"
+	dmsetup resume "rl$f"
+	sleep 2
+	fault "power cut on node $f ($( [ "$f" = "$l" ] && echo leader || echo follower)): its disk fails from now on, unflushed writes are lost"
+	dmsetup load "rl$f" --table "0 $sz error"
+	dmsetup resume "rl$f"
+	stop_node "$f"
+	# the crash image: the starting image plus every write made durable
+	dd if=$W/base of="$(ram "$f")" bs=1M 2>/dev/null
+	if rlreplay "$LOGDEV" "$(ram "$f")" >$W/replay.out; then
+		REPLAYED=$((REPLAYED + 1))
+		log "node $f's disk after the crash: $(cat $W/replay.out)"
+	else
+		log "node $f: the dm-log-writes log did not replay"
+	fi
+	dmsetup load "rl$f" --table "0 $sz linear $(ram "$f") 0"
+	dmsetup resume "rl$f"
+	start_node "$f"
+}
+
+# Membership under faults: node X joins as a learner and is promoted while
+# a follower is cut off, the leadership moves to it, then it is removed
+# (by itself, when it leads) and the follower comes back.
+MEMBER_RUNS=0 MEMBER_OK=0
+members() {	# the members NODE's group lists: "ID:KIND ..."
+	ip netns exec "n$1" raftctl group show 1 -j >$W/show.json 2>/dev/null ||
+		return 1
+	k=0
+	while id=$(jget "0.members.$k.id" <$W/show.json 2>/dev/null); do
+		printf '%s:%s ' "$id" "$(jget "0.members.$k.kind" <$W/show.json)"
+		k=$((k + 1))
+	done
+	echo
+}
+members_ok() { [ "$MEMBER_OK" = "$MEMBER_RUNS" ] && members_back; }
+# every node lists exactly the voters 1..N
+members_back() {
+	want="$(for i in $(seq 1 $N); do printf '%s:voter ' "$i"; done)"
+	for i in $(seq 1 $N); do
+		got=$(members "$i")
+		[ "$got" = "$want" ] || { echo "node $i lists $got"; return 1; }
+	done
+}
+membership() {
+	l=$(wait_leader 20) || { log "no leader for the membership change"; return; }
+	f=$((l % N + 1))
+	MEMBER_RUNS=$((MEMBER_RUNS + 1))
+	fault "membership: node $X joins while follower $f is cut off, takes the lead, leaves"
+	raftctl format "$(disk $X)" --cluster-id 7 --group 1 --node $X --force >/dev/null
+	start_node $X
+	link_down "$f"
+	ok=1
+	ctl_leader "member add 1 $X@$(addr $X):$PORT" || { log "add refused"; ok=0; }
+	# a learner that has not caught up may be refused promotion
+	ctl_leader "member promote 1 $X" || { log "promote refused"; ok=0; }
+	sleep 1
+	ctl_leader "transfer 1 $X" || log "transfer to node $X refused"
+	sleep 1
+	ctl_leader "member remove 1 $X" || { log "remove refused"; ok=0; }
+	link_up "$f"
+	sleep 1
+	stop_node $X
+	[ $ok = 1 ] && MEMBER_OK=$((MEMBER_OK + 1))
+}
+
 # --- the run ---------------------------------------------------------------
 setup
 l=$(wait_leader 60)
-tap_plan 5
+tap_plan 7
 tap_ok "3-node cluster up, node ${l:-none} leads" test -n "$l"
 
 # the clients propose until the nemesis is done (SIGTERM)
@@ -269,6 +383,10 @@ tap_ok "after healing, all nodes converge on one leader and one applied index" \
 	wait_converged 60
 tap_ok "a leader cut off from the majority committed nothing ($MINORITY_OK of $MINORITY_RUNS)" \
 	test "$MINORITY_OK" = "$MINORITY_RUNS"
+tap_ok "membership changed under faults $MEMBER_OK of $MEMBER_RUNS times; back to nodes 1-$N, all voters" \
+	members_ok
+tap_ok "every crashed node's disk was rebuilt from its write log ($REPLAYED of $CRASHES)" \
+	test "$REPLAYED" = "$CRASHES"
 log "dumping the logs"
 for i in $(seq 1 $N); do
 	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
@@ -288,5 +406,10 @@ tap_ok "every client acknowledged something" \
 for i in $(seq 1 $N); do
 	stop_node "$i"
 done
+[ -e "$(dev $X)" ] && stop_node $X
 rmmod raftlog
+for i in $(seq 1 $X); do
+	dmsetup remove "rl$i"
+done
+losetup -d "$LOGDEV"
 tap_done
