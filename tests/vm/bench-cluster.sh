@@ -7,10 +7,7 @@
 #   or with the bench kernel from scripts/prepare-guest.sh bench
 set -u
 . ./lib.sh
-ip() { /usr/sbin/ip "$@"; }
-mkdir -p /tmp/rldbg
-mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
-CTL=/tmp/rldbg/raftlog/control
+CTL=$(rl_debugfs raftlog/control)
 N=3
 ip link add br0 type bridge
 ip link set br0 up

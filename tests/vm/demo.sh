@@ -6,7 +6,6 @@
 # from its disk and shows that nothing committed was lost.
 set -u
 . ./lib.sh
-ip() { /usr/sbin/ip "$@"; }
 N=3
 say() { printf '\n--> %s\n' "$*"; }
 run() {	# run NODE COMMAND...: show and run a command on node NODE

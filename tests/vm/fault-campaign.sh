@@ -41,10 +41,7 @@ for a in "$@"; do
 	esac
 done
 
-mkdir -p /tmp/rldbg
-mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
-CTL=/tmp/rldbg/raftlog/control
-ip() { /usr/sbin/ip "$@"; }
+CTL=$(rl_debugfs raftlog/control)
 # no udev in the guest: dmsetup makes its nodes itself
 export DM_DISABLE_UDEV=1
 N=3
@@ -76,8 +73,8 @@ ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL" 2>/dev/null; }
 # ctl_leader COMMAND: on whichever node leads, retried for up to 20 s
 # (leaders change under the nemesis; a change still in progress is EBUSY)
 ctl_leader() {
-	end=$(($(cut -d. -f1 /proc/uptime) + 20))
-	while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+	end=$(($(uptime_s) + 20))
+	while [ "$(uptime_s)" -lt $end ]; do
 		c=$(wait_leader 5) && ctl "$c" "$1" && return 0
 		sleep 0.5
 	done
@@ -86,7 +83,6 @@ ctl_leader() {
 start_node() { ctl "$1" "create $(spec "$1")"; }
 stop_node() { ctl "$1" "destroy 1"; }
 field() { timeout 10 rlprobe status "$(dev "$1")" 2>/dev/null | sed -n "s/^$2=//p"; }
-now() { cut -d' ' -f1 /proc/uptime; }
 log() { echo "# [$(now)] $*"; }
 fault() { faults=$((faults + 1)); log "fault $faults: $*"; }
 
@@ -284,14 +280,14 @@ crash_restart() {
 # a follower is cut off, the leadership moves to it, then it is removed
 # (by itself, when it leads) and the follower comes back.
 MEMBER_RUNS=0 MEMBER_OK=0
-members() {	# the members NODE's group lists: "ID:KIND ..."
+members() {	# the members NODE's group lists: "ID:KIND ...", by id
 	ip netns exec "n$1" raftctl group show 1 -j >$W/show.json 2>/dev/null ||
 		return 1
 	k=0
 	while id=$(jget "0.members.$k.id" <$W/show.json 2>/dev/null); do
-		printf '%s:%s ' "$id" "$(jget "0.members.$k.kind" <$W/show.json)"
+		echo "$id:$(jget "0.members.$k.kind" <$W/show.json)"
 		k=$((k + 1))
-	done
+	done | sort | tr '\n' ' '
 	echo
 }
 members_ok() { [ "$MEMBER_OK" = "$MEMBER_RUNS" ] && members_back; }

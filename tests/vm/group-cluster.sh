@@ -20,12 +20,7 @@
 set -u
 . ./lib.sh
 
-# "ip netns exec" remounts /sys for the namespace, hiding debugfs there:
-# reach it through a mount of our own.
-mkdir -p /tmp/rldbg
-mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
-CTL=/tmp/rldbg/raftlog/control
-ip() { /usr/sbin/ip "$@"; }
+CTL=$(rl_debugfs raftlog/control)
 TICK=50
 ELECTION=20
 # the longest randomized election timeout, in seconds
@@ -47,7 +42,6 @@ ctl() {	# ctl NODE COMMAND...: a control command in NODE's namespace
 }
 dev() { echo "/dev/raftlog1.$1"; }
 st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
-now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk "BEGIN { printf \"%.2f\", $(now) - $1 }"; }
 mark() { echo "# [$(now)] $*"; }
 # the time the kernel logged the first "is leader" after uptime $1
@@ -55,17 +49,6 @@ leader_logged() {
 	dmesg | awk -v t="$1" '/raftlog: group 1: node .* is leader in term/ {
 		ts = substr($0, 2, index($0, "]") - 2) + 0
 		if (ts > t) { print ts; exit } }'
-}
-# wait_for SECONDS COMMAND...: retry every 0.1 s for SECONDS of wall
-# clock (the commands themselves take a while under TCG)
-wait_for() {
-	end=$(awk "BEGIN { print $(now) + $1 }")
-	shift
-	while awk "BEGIN { exit !($(now) < $end) }"; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	"$@"
 }
 # agreed NODE...: exactly one of NODEs leads and all of them follow it
 agreed() {

@@ -16,28 +16,11 @@
 set -u
 . ./lib.sh
 
-# "ip netns exec" remounts /sys for the namespace, hiding debugfs there:
-# reach it through a mount of our own.
-mkdir -p /tmp/rldbg
-mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
-CTL=/tmp/rldbg/raftlog/control
-ip() { /usr/sbin/ip "$@"; }
+CTL=$(rl_debugfs raftlog/control)
 PORT=7000
 addr() { echo "10.77.0.$1:$PORT"; }
 dev() { echo "/dev/raftlog1.$1"; }
 
-uptime_s() { cut -d. -f1 /proc/uptime; }
-# wait_for SECONDS COMMAND...: retry COMMAND until it holds, for at most
-# SECONDS of guest time (each try is slow under TCG: count time, not tries)
-wait_for() {
-	end=$(($(uptime_s) + $1))
-	shift
-	while [ "$(uptime_s)" -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	"$@"
-}
 st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
 # ctl NODE ERRNO COMMAND: a control command in node's namespace
 ctl() { ip netns exec n$1 rlprobe ctl $CTL "$2" "$3"; }

@@ -32,3 +32,31 @@ modprobe_deps() {
 		modprobe -q "$m" 2>/dev/null || true
 	done
 }
+
+# The iproute2 ip: busybox's applet knows no network namespaces.
+ip() { /usr/sbin/ip "$@"; }
+# seconds since boot: now with fractions, uptime_s whole
+now() { cut -d' ' -f1 /proc/uptime; }
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
+# wait_for SECONDS COMMAND...: retry COMMAND quietly every 0.2 s for up to
+# SECONDS of wall clock (commands take a while under TCG, so not a count of
+# tries), then run it once more with its output shown.
+wait_for() {
+	end=$(($(uptime_s) + $1))
+	shift
+	while [ "$(uptime_s)" -lt $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	"$@"
+}
+
+# rl_debugfs FILE: the path of FILE under a debugfs mount of our own:
+# "ip netns exec" remounts /sys for the namespace, hiding
+# /sys/kernel/debug from commands run there.
+rl_debugfs() {
+	mkdir -p /tmp/rldbg
+	mountpoint -q /tmp/rldbg || mount -t debugfs debugfs /tmp/rldbg
+	echo "/tmp/rldbg/$1"
+}

@@ -21,20 +21,8 @@ set -u
 . ./lib.sh
 
 # iproute2, not busybox's applet of the same name (no netns support)
-ip() { /usr/sbin/ip "$@"; }
 in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-# wait_for SECONDS COMMAND...: retry COMMAND every 0.2 s
-wait_for() {
-	t=$(($1 * 5))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-		t=$((t - 1))
-	done
-	"$@"
-}
 # field [NS] GROUP PATH: one value of raftctl group show GROUP -j
 field() {
 	if [ $# -eq 3 ]; then

@@ -15,23 +15,11 @@
 set -u
 . ./lib.sh
 
-ip() { /usr/sbin/ip "$@"; }
 PORT=7100
 addr() { echo "10.78.0.$1:$PORT"; }
 dev() { echo "/dev/raftlog1.$1"; }
 in_ns() { n=$1; shift; ip netns exec "n$n" "$@"; }
 
-uptime_s() { cut -d. -f1 /proc/uptime; }
-# wait_for SECONDS COMMAND...: retry COMMAND until it holds (guest time)
-wait_for() {
-	end=$(($(uptime_s) + $1))
-	shift
-	while [ "$(uptime_s)" -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.3
-	done
-	"$@"
-}
 # js NODE PATH: one field of node's `raftctl group show 1 -j`
 js() { in_ns "$1" raftctl group show 1 -j | jget "0.$2"; }
 ge() { [ "${1:-0}" -ge "$2" ]; }

@@ -9,10 +9,7 @@
 # + payload.
 set -u
 . ./lib.sh
-mkdir -p /tmp/rldbg
-mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
-CTL=/tmp/rldbg/raftlog_tpctl/ctl	# /sys is remounted by ip netns exec
-ip() { /usr/sbin/ip "$@"; }
+CTL=$(rl_debugfs raftlog_tpctl/ctl)	# /sys is remounted by ip netns exec
 ctl() { ns=$1; shift; ip netns exec "$ns" sh -c "echo '$*' > $CTL"; }
 received() { awk '$1 == "a2" && $2 ~ /^node=/ { split($3, kv, "="); print kv[2] }' $CTL; }
 # busybox date has no %N: /proc/uptime (10 ms resolution) is enough here

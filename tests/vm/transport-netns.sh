@@ -13,13 +13,8 @@
 set -u
 . ./lib.sh
 
-# "ip netns exec" remounts /sys for the namespace, hiding debugfs there:
-# reach it through a mount of our own.
-mkdir -p /tmp/rldbg
-mount -t debugfs debugfs /tmp/rldbg 2>/dev/null
-CTL=/tmp/rldbg/raftlog_tpctl/ctl
+CTL=$(rl_debugfs raftlog_tpctl/ctl)
 # iproute2, not busybox's applet of the same name (no netns support)
-ip() { /usr/sbin/ip "$@"; }
 PORT=7100
 
 ctl() {	# ctl NS COMMAND...: one command, in namespace NS
@@ -36,17 +31,6 @@ field() {
 epfield() {
 	st | awk -v n="$1" -v k="$2" '$1 == n && $2 ~ /^node=/ {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }'
-}
-# wait_for SECONDS COMMAND...: retry COMMAND every 0.2 s
-wait_for() {
-	t=$(($1 * 5))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		t=$((t - 1))
-	done
-	"$@"
 }
 ge() { [ "${1:-0}" -ge "$2" ]; }
 eq() { [ "${1:-x}" = "$2" ]; }
