@@ -78,11 +78,13 @@ selftest: deps
 check: deps
 	@scripts/check.sh
 
-# The long fault campaign: ROUNDS nemesis rounds (about a minute each on
-# the debug kernel under TCG), checked by rlcheck at the end.
+# The long fault campaign: ROUNDS nemesis rounds (about 200 s each on
+# the debug kernel under TCG), or MINUTES of them, checked by rlcheck at
+# the end.
 ROUNDS ?= 10
+MINUTES ?= 0
 torture: deps
-	@scripts/torture.sh $(ROUNDS)
+	@scripts/torture.sh $(ROUNDS) $(MINUTES)
 
 demo: deps
 	@scripts/demo.sh

@@ -20,7 +20,8 @@
 # proposed, all caught up.  While the leader is cut off from the majority
 # its commit index must not move.
 #
-# Arguments (rlargs): rounds=N (nemesis rounds, default 1),
+# Arguments (rlargs): rounds=N (nemesis rounds, default 1), minutes=M
+# (instead: as many rounds as start within M minutes),
 # faults=A+B+... (which faults, in order; default all of kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
 # rolling_restart, crash_restart, membership),
@@ -30,11 +31,12 @@
 set -u
 . ./lib.sh
 
-rounds=1 module=/lib/raftlog/raftlog.ko expect=pass
+rounds=1 minutes=0 module=/lib/raftlog/raftlog.ko expect=pass
 nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart crash_restart membership"
 for a in "$@"; do
 	case $a in
 	rounds=*) rounds=${a#rounds=} ;;
+	minutes=*) minutes=${a#minutes=} ;;
 	faults=*) nemesis=$(echo "${a#faults=}" | tr '+' ' ') ;;
 	module=*) module=${a#module=} ;;
 	expect=*) expect=${a#expect=} ;;
@@ -334,9 +336,17 @@ for i in $(seq 1 $N); do
 done
 sleep 2
 r=0
-while [ $r -lt "$rounds" ]; do
+until_s=$(($(uptime_s) + minutes * 60))
+more_rounds() {
+	if [ "$minutes" -gt 0 ]; then
+		[ "$(uptime_s)" -lt $until_s ]
+	else
+		[ $r -lt "$rounds" ]
+	fi
+}
+while more_rounds; do
 	r=$((r + 1))
-	log "nemesis round $r of $rounds"
+	log "nemesis round $r$([ "$minutes" -gt 0 ] || echo " of $rounds")"
 	for f in $nemesis; do
 		$f
 		sleep 1
