@@ -562,9 +562,14 @@ static int valid_msg(const struct raft *r, const struct raft_msg *m)
 				return 0;
 		}
 	}
-	if (m->type == RAFT_MSG_PROPOSE &&
-	    (m->n_entries != 1 || m->entries[0].type != RAFT_ENTRY_NORMAL))
-		return 0;
+	if (m->type == RAFT_MSG_PROPOSE) {
+		if (m->n_entries < 1 || m->n_entries > RAFT_MAX_FORWARD ||
+		    m->context > ~0ULL - m->n_entries)
+			return 0;
+		for (i = 0; i < m->n_entries; i++)
+			if (m->entries[i].type != RAFT_ENTRY_NORMAL)
+				return 0;
+	}
 	if (m->type == RAFT_MSG_SNAPSHOT) {
 		if (m->snap_len > RAFT_MAX_ENTRY_SIZE ||
 		    (m->snap_len && !m->snap_data) ||
@@ -754,18 +759,23 @@ static int handle_snapshot(struct raft *r, const struct raft_msg *m)
 	return 0;
 }
 
+/* Refuse a READ_INDEX, or each proposal of a PROPOSE. */
 static void reply_error(struct raft *r, const struct raft_msg *m, s32 err)
 {
+	u32 i, n = m->type == RAFT_MSG_PROPOSE ? m->n_entries : 1;
 	struct raft_msg *resp;
 
-	if (m->type == RAFT_MSG_PROPOSE)
-		resp = raft_new_msg(r, RAFT_MSG_PROPOSE_RESP, m->from);
-	else
-		resp = raft_new_msg(r, RAFT_MSG_READ_INDEX_RESP, m->from);
-	if (!resp)
-		return;
-	resp->context = m->context;
-	resp->error = err;
+	for (i = 0; i < n; i++) {
+		if (m->type == RAFT_MSG_PROPOSE)
+			resp = raft_new_msg(r, RAFT_MSG_PROPOSE_RESP, m->from);
+		else
+			resp = raft_new_msg(r, RAFT_MSG_READ_INDEX_RESP,
+					    m->from);
+		if (!resp)
+			return;
+		resp->context = m->context + i;
+		resp->error = err;
+	}
 }
 
 static int step_follower(struct raft *r, const struct raft_msg *m)
@@ -931,24 +941,31 @@ static void handle_snapshot_resp(struct raft *r, struct raft_progress *pr,
 	send_snapshot_chunk(r, pr);
 }
 
+/* Append each forwarded proposal and tell its follower where it went. */
 static void handle_forward(struct raft *r, const struct raft_msg *m)
 {
-	const struct raft_entry *e = &m->entries[0];
 	struct raft_msg *resp;
-	u64 index = 0;
+	u64 index;
+	u32 i;
 	int err;
 
-	err = propose_entry(r, RAFT_ENTRY_NORMAL, e->data, e->len, &index);
-	resp = raft_new_msg(r, RAFT_MSG_PROPOSE_RESP, m->from);
-	if (!resp)
-		return;
-	resp->context = m->context;
-	if (err) {
-		resp->error = err;
-		return;
+	for (i = 0; i < m->n_entries; i++) {
+		const struct raft_entry *e = &m->entries[i];
+
+		index = 0;
+		err = propose_entry(r, RAFT_ENTRY_NORMAL, e->data, e->len,
+				    &index);
+		resp = raft_new_msg(r, RAFT_MSG_PROPOSE_RESP, m->from);
+		if (!resp)
+			return;
+		resp->context = m->context + i;
+		if (err) {
+			resp->error = err;
+			continue;
+		}
+		resp->index = index;
+		resp->log_term = r->term;
 	}
-	resp->index = index;
-	resp->log_term = r->term;
 }
 
 static int step_leader(struct raft *r, const struct raft_msg *m)
@@ -1138,9 +1155,58 @@ int raft_step(struct raft *r, const struct raft_msg *m)
 
 /* ---- the caller's requests ---- */
 
+/* Add @e to the PROPOSE @m already carries (one more entry at its end). */
+static int add_forwarded(struct raft_msg *m, const struct raft_entry *e)
+{
+	struct raft_entry *ents = rl_calloc(m->n_entries + 1, sizeof(*ents));
+
+	if (!ents)
+		return -ENOMEM;
+	if (raft_entry_copy(&ents[m->n_entries], e)) {
+		rl_free(ents);
+		return -ENOMEM;
+	}
+	/* the entries move (their data stays where it is) */
+	memcpy(ents, m->entries, m->n_entries * sizeof(*ents));
+	rl_free(m->entries);
+	m->entries = ents;
+	m->n_entries++;
+	return 0;
+}
+
+/*
+ * Forward a proposal to the leader.  The proposals of one step go in one
+ * PROPOSE when their ids follow each other: entry i stands for proposal
+ * context + i, and the leader answers each on its own.  One message per
+ * proposal would cost the leader a frame, a decode and a step each.
+ */
+static int forward_proposal(struct raft *r, const struct raft_entry *e,
+			    u64 id)
+{
+	struct raft_msg *m = r->n_msgs ? &r->msgs[r->n_msgs - 1] : NULL;
+	u64 bytes = e->len;
+	u32 i;
+
+	if (m && m->type == RAFT_MSG_PROPOSE && m->to == r->lead &&
+	    m->n_entries < RAFT_MAX_FORWARD && m->context + m->n_entries == id) {
+		for (i = 0; i < m->n_entries; i++)
+			bytes += m->entries[i].len;
+		if (bytes <= r->cfg.max_size_per_msg)
+			return add_forwarded(m, e);
+	}
+	m = raft_new_msg(r, RAFT_MSG_PROPOSE, r->lead);
+	if (!m)
+		return -ENOMEM;
+	if (copy_entries(m, (struct raft_entry *)e, 1)) {
+		drop_last_msg(r);
+		return -ENOMEM;
+	}
+	m->context = id;
+	return 0;
+}
+
 int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 {
-	struct raft_msg *m;
 	struct raft_entry e = { .type = RAFT_ENTRY_NORMAL, .len = len,
 				.data = (u8 *)data };
 	u64 index;
@@ -1161,14 +1227,10 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 		return -EAGAIN;
 	if (raft_props_add(r, id, 0, 0, 0))
 		return -ENOMEM;
-	m = raft_new_msg(r, RAFT_MSG_PROPOSE, r->lead);
-	if (!m || copy_entries(m, &e, 1)) {
-		if (m)
-			drop_last_msg(r);
+	if (forward_proposal(r, &e, id)) {
 		r->n_props--;
 		return -ENOMEM;
 	}
-	m->context = id;
 	return 0;
 }
 

@@ -47,6 +47,8 @@
 
 /* Upper bound on an entry payload and a snapshot chunk the core accepts. */
 #define RAFT_MAX_ENTRY_SIZE	0x100000U	/* 1 MiB */
+/* proposals a follower forwards in one PROPOSE */
+#define RAFT_MAX_FORWARD	64
 
 /*
  * Compile-time bug switches, used ONLY by the simulator's self-test to

@@ -37,6 +37,61 @@ RL_TEST(forwarded_proposal_learns_index_and_term)
 	tnet_free(t);
 }
 
+RL_TEST(forwarded_proposals_of_one_step_share_a_message)
+{
+	struct tnet *t = elected(3, NULL);
+	u32 i;
+
+	RL_ASSERT(t);
+	/* five proposals on follower 3 before its next ready batch */
+	for (i = 0; i < 5; i++)
+		TH_EQ(tnet_propose(t, 3, "abcde" + i, 100 + i), 0);
+	/* ids 100..104 follow each other: one PROPOSE carries them all */
+	tnet_ready_node(t, 3);
+	RL_EXPECT_EQ(tnet_count(t, RAFT_MSG_PROPOSE, 3, 1), 1);
+	/* a gap in the ids starts another message */
+	TH_EQ(tnet_propose(t, 3, "x", 200), 0);
+	TH_EQ(tnet_propose(t, 3, "y", 201), 0);
+	tnet_ready_node(t, 3);
+	RL_EXPECT_EQ(tnet_count(t, RAFT_MSG_PROPOSE, 3, 1), 2);
+	tnet_settle(t);
+	/* each proposal learns its own index, in the order proposed */
+	RL_ASSERT_EQ(t->node[3].n_results, 7);
+	for (i = 0; i < 7; i++) {
+		const struct raft_proposal_result *res = &t->node[3].results[i];
+		u64 want = i < 5 ? 100 + i : 200 + i - 5;
+
+		RL_EXPECT_EQ(res->id, want);
+		RL_EXPECT_EQ(res->err, 0);
+		RL_EXPECT_EQ(res->index, 2 + i);
+		RL_EXPECT_EQ(res->term, 1);
+	}
+	tnet_tick_all(t, 1);
+	for (i = 1; i <= 3; i++)
+		RL_EXPECT_EQ(t->node[i].last_applied, 8);
+	tnet_free(t);
+}
+
+RL_TEST(refused_batch_refuses_each_proposal)
+{
+	struct tnet *t = elected(3, NULL);
+	u32 i;
+
+	RL_ASSERT(t);
+	tnet_isolate(t, 3);
+	/* a transfer in progress: the leader refuses every proposal */
+	TH_EQ(raft_transfer_leader(t->node[1].r, 3), 0);
+	for (i = 0; i < 3; i++)
+		TH_EQ(tnet_propose(t, 2, "z", 10 + i), 0);
+	tnet_settle(t);
+	RL_ASSERT_EQ(t->node[2].n_results, 3);
+	for (i = 0; i < 3; i++) {
+		RL_EXPECT_EQ(t->node[2].results[i].id, 10 + i);
+		RL_EXPECT_EQ(t->node[2].results[i].err, -EBUSY);
+	}
+	tnet_free(t);
+}
+
 RL_TEST(proposal_without_leader_is_refused)
 {
 	struct tnet *t = tnet_new(3, NULL);
@@ -126,6 +181,8 @@ RL_TEST(uncommitted_budget_drops_proposals)
 
 RL_SUITE(raft_proposal,
 	 RL_CASE(forwarded_proposal_learns_index_and_term),
+	 RL_CASE(forwarded_proposals_of_one_step_share_a_message),
+	 RL_CASE(refused_batch_refuses_each_proposal),
 	 RL_CASE(proposal_without_leader_is_refused),
 	 RL_CASE(overwritten_proposal_is_canceled),
 	 RL_CASE(unanswered_forward_times_out),
