@@ -1005,8 +1005,10 @@ void rl_group_fail(struct rl_group *g, int err)
 	struct rl_req *rq;
 	unsigned long id;
 
-	pr_err("group %u: node %llu failed (%d); stopped\n", g->p.group_id,
-	       g->p.node_id, err);
+	/* a removed node stops the same way, but nothing went wrong */
+	if (err != -EIDRM)
+		pr_err("group %u: node %llu failed (%d); stopped\n",
+		       g->p.group_id, g->p.node_id, err);
 	spin_lock(&g->in_lock);
 	g->fail_err = err;
 	spin_unlock(&g->in_lock);

@@ -532,7 +532,7 @@ void rl_members_after_step(struct rl_group *g)
 	}
 	if (!mb->removed || g->fail_err)
 		return;
-	pr_info("group %u: node %llu was removed from the configuration\n",
+	pr_info("group %u: node %llu was removed from the configuration; stopped\n",
 		g->p.group_id, g->p.node_id);
 	rl_group_fail(g, -EIDRM);
 }
