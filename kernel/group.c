@@ -1281,6 +1281,10 @@ static void rl_group_step(struct rl_group *g, bool tick)
 	rl_info_durable(g);
 	if (tick)
 		raft_tick(g->raft);
+	/* a full log refuses proposals (ENOSPC) rather than fail the group */
+	if (g->store && g->raft)
+		raft_set_room(g->raft, rl_storage_room(g->store),
+			      RAFTLOG_BLOCK_SIZE);
 	rl_handle_msgs(g);
 	rl_handle_requests(g);
 	rl_process_ready(g);

@@ -107,6 +107,7 @@ EXPORT_SYMBOL_IF_KUNIT(raft_destroy);
 EXPORT_SYMBOL_IF_KUNIT(raft_tick);
 EXPORT_SYMBOL_IF_KUNIT(raft_step);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose);
+EXPORT_SYMBOL_IF_KUNIT(raft_set_room);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change_ctx);
 EXPORT_SYMBOL_IF_KUNIT(raft_read_index);

@@ -1268,6 +1268,22 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	mutex_unlock(&s->lock);
 }
 
+/*
+ * Bytes of entries the ring can still take while keeping an eighth of it
+ * (and one full record) in reserve: a leader stops accepting proposals
+ * there, so that followers, whose records pack entries differently, and
+ * configuration changes still find room.  Compaction makes room again.
+ */
+u64 rl_storage_room(struct rl_storage *s)
+{
+	u64 ring = s->sb.ring_blocks, taken;
+
+	mutex_lock(&s->lock);
+	taken = s->used + s->pend_blocks + s->rec_max_blocks + ring / 8;
+	mutex_unlock(&s->lock);
+	return taken < ring ? (ring - taken) * RAFTLOG_BLOCK_SIZE : 0;
+}
+
 /* ---- open and recovery ---- */
 
 /*

@@ -81,6 +81,8 @@ int rl_storage_open(const char *path, const struct rl_storage_cfg *cfg,
 /* Finish queued operations (or drop them if failed) and close. */
 void rl_storage_close(struct rl_storage *s);
 void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info);
+/* Bytes of new entries to accept before the log needs compacting. */
+u64 rl_storage_room(struct rl_storage *s);
 
 /*
  * Append @n entries; ents[0].index must be last_index + 1, indexes

@@ -126,7 +126,8 @@ void raft_props_ack(struct raft *r, const struct raft_msg *m)
 			s32 err = m->error;
 
 			/* the leader's word, but only from the documented set */
-			if (err != -ENOBUFS && err != -EBUSY && err != -EINVAL)
+			if (err != -ENOBUFS && err != -EBUSY && err != -EINVAL &&
+			    err != -ENOSPC)
 				err = -EAGAIN;
 			raft_add_result(r, p->id, 0, 0, err);
 			drop(r, i);

@@ -862,6 +862,14 @@ static int propose_entry(struct raft *r, u8 type, const void *data, u32 len,
 	if (max && len && r->uncommitted_size &&
 	    r->uncommitted_size + len > max)
 		return -ENOBUFS;
+	/* configuration changes are small and must get through */
+	if (type == RAFT_ENTRY_NORMAL && r->room != RAFT_ROOM_UNLIMITED) {
+		u64 cost = (u64)len + r->room_per_entry;
+
+		if (cost > r->room)
+			return -ENOSPC;
+		r->room -= cost;
+	}
 	err = append_one(r, &e);
 	if (err)
 		return err;
@@ -1205,6 +1213,12 @@ static int forward_proposal(struct raft *r, const struct raft_entry *e,
 	return 0;
 }
 
+void raft_set_room(struct raft *r, u64 bytes, u32 per_entry)
+{
+	r->room = bytes;
+	r->room_per_entry = per_entry;
+}
+
 int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 {
 	struct raft_entry e = { .type = RAFT_ENTRY_NORMAL, .len = len,
@@ -1416,6 +1430,7 @@ struct raft *raft_create(const struct raft_config *cfg,
 		r->cfg.max_size_per_msg = DEFAULT_MAX_SIZE;
 	if (!r->cfg.max_entries_per_msg)
 		r->cfg.max_entries_per_msg = DEFAULT_MAX_ENTRIES;
+	r->room = RAFT_ROOM_UNLIMITED;
 	r->id = cfg->id;
 	if (raft_hist_init(r, boot->snap.index, &boot->snap.conf))
 		goto fail;

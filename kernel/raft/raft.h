@@ -378,7 +378,8 @@ int raft_step(struct raft *r, const struct raft_msg *m);
  * Propose an entry; the result arrives as a raft_proposal_result with this
  * id.  Returns 0 if the proposal was taken (appended here, or forwarded to
  * the leader), or a definite error: -EAGAIN (no leader known), -ENOBUFS,
- * -EBUSY (leader transfer in progress), -EINVAL (too large), -ENOMEM.
+ * -EBUSY (leader transfer in progress), -EINVAL (too large), -ENOSPC
+ * (the leader's log store is full, see raft_set_room), -ENOMEM.
  */
 int raft_propose(struct raft *r, const void *data, u32 len, u64 id);
 
@@ -405,6 +406,16 @@ int raft_propose_conf_change_ctx(struct raft *r, u8 type, u64 node,
  * Returns 0, -EAGAIN (no leader known), -ENOMEM.
  */
 int raft_read_index(struct raft *r, u64 ctx);
+
+/*
+ * The room the caller's log store has left for new entries: a leader
+ * refuses a proposal (its own or forwarded) with -ENOSPC when its length
+ * plus per_entry bytes exceeds what is left; each accepted one uses that
+ * up until the next call.  Configuration changes and the leader's no-op
+ * are not counted.  RAFT_ROOM_UNLIMITED (the default) turns it off.
+ */
+#define RAFT_ROOM_UNLIMITED	(~0ULL)
+void raft_set_room(struct raft *r, u64 bytes, u32 per_entry);
 
 /*
  * Hand leadership to voter `to` (leader only): it is brought up to date,

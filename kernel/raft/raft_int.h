@@ -158,6 +158,9 @@ struct raft {
 	u64 lead_transferee;
 	u64 noop_index;		/* leader: first index of its term */
 	u64 uncommitted_size;
+	/* what the caller's log store can still take (raft_set_room) */
+	u64 room;
+	u32 room_per_entry;
 
 	/* votes received in this campaign */
 	u64 vote_from[RAFT_MAX_MEMBERS];

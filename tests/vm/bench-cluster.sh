@@ -7,6 +7,11 @@
 #   or with the bench kernel from scripts/prepare-guest.sh bench
 set -u
 . ./lib.sh
+# rlargs: n=COUNT (proposals per run, default 3000)
+n=3000
+for a in "$@"; do
+	case $a in n=*) n=${a#n=} ;; esac
+done
 CTL=$(rl_debugfs raftlog/control)
 N=3
 ip link add br0 type bridge
@@ -41,7 +46,7 @@ echo "# leader node $l, follower node $f"
 for run in "$l uring 1" "$l uring 64" "$l write 1" "$l write 16" "$f uring 64" "$f write 16"; do
 	set -- $run
 	echo "# --- node $1 ($( [ "$1" = "$l" ] && echo leader || echo follower)), $2, depth $3, 100 B"
-	ip netns exec "n$1" raftlog-bench -d "/dev/raftlog1.$1" -m "$2" -q "$3" -s 100 -t 5 -n 3000 --verify |
+	ip netns exec "n$1" raftlog-bench -d "/dev/raftlog1.$1" -m "$2" -q "$3" -s 100 -t 20 -n "$n" --verify |
 		sed 's/^/# /'
 done
 for i in $(seq 1 $N); do

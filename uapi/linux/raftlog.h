@@ -39,6 +39,8 @@
  *   EAGAIN     O_NONBLOCK and the proposal queue is full, or no leader is
  *              known now, or the leader refused: definitely not appended
  *   ENOBUFS    the leader's uncommitted budget is full: not appended
+ *   ENOSPC     the leader's log is full (all but an eighth of its ring is
+ *              used): not appended; compact the log to make room
  *   EBUSY      leadership transfer running: not appended
  *   ECANCELED  appended but overwritten after a leadership change: it
  *              will never commit

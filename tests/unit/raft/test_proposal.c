@@ -92,6 +92,31 @@ RL_TEST(refused_batch_refuses_each_proposal)
 	tnet_free(t);
 }
 
+RL_TEST(full_log_store_refuses_proposals_with_enospc)
+{
+	struct tnet *t = elected(3, NULL);
+
+	RL_ASSERT(t);
+	/* the leader's store takes two more 3-byte entries at 10 bytes each */
+	raft_set_room(t->node[1].r, 20, 7);
+	TH_EQ(tnet_propose(t, 1, "abc", 1), 0);
+	TH_EQ(tnet_propose(t, 1, "def", 2), 0);
+	TH_EQ(tnet_propose(t, 1, "ghi", 3), -ENOSPC);
+	/* forwarded ones learn it too */
+	TH_EQ(tnet_propose(t, 2, "jkl", 4), 0);
+	tnet_settle(t);
+	RL_ASSERT_EQ(t->node[2].n_results, 1);
+	RL_EXPECT_EQ(t->node[2].results[0].err, -ENOSPC);
+	/* compaction (or more room) lets them in again */
+	raft_set_room(t->node[1].r, RAFT_ROOM_UNLIMITED, 0);
+	TH_EQ(tnet_propose(t, 2, "mno", 5), 0);
+	tnet_settle(t);
+	RL_ASSERT_EQ(t->node[2].n_results, 2);
+	RL_EXPECT_EQ(t->node[2].results[1].err, 0);
+	RL_EXPECT_EQ(t->node[2].results[1].index, 4);
+	tnet_free(t);
+}
+
 RL_TEST(proposal_without_leader_is_refused)
 {
 	struct tnet *t = tnet_new(3, NULL);
@@ -183,6 +208,7 @@ RL_SUITE(raft_proposal,
 	 RL_CASE(forwarded_proposal_learns_index_and_term),
 	 RL_CASE(forwarded_proposals_of_one_step_share_a_message),
 	 RL_CASE(refused_batch_refuses_each_proposal),
+	 RL_CASE(full_log_store_refuses_proposals_with_enospc),
 	 RL_CASE(proposal_without_leader_is_refused),
 	 RL_CASE(overwritten_proposal_is_canceled),
 	 RL_CASE(unanswered_forward_times_out),

@@ -61,7 +61,7 @@ static void pause_ms(long ms)
 static int definite(int err)
 {
 	return err == EAGAIN || err == ENOBUFS || err == EBUSY ||
-	       err == EMSGSIZE || err == ECANCELED;
+	       err == EMSGSIZE || err == ECANCELED || err == ENOSPC;
 }
 
 int main(int argc, char **argv)
