@@ -9,7 +9,11 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 flavor=${1:-debug}
-moddir=$("$here/scripts/build-modules.sh" "$flavor" | tail -1)
+# (not in a pipeline: a failed module build must stop here, not leave a
+# guest without its modules)
+out=$("$here/scripts/build-modules.sh" "$flavor") ||
+	{ echo "prepare-guest: building the $flavor modules failed" >&2; exit 1; }
+moddir=$(echo "$out" | tail -1)
 
 # Userspace programs (raftctl, benchmarks, guest test tools).
 bins=""
