@@ -34,6 +34,7 @@
 #include <linux/atomic.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
+#include <linux/sched.h>
 #include <net/net_namespace.h>
 #include <linux/raftlog.h>
 #include "raft/raft.h"
@@ -395,6 +396,11 @@ static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 	for (i = 0; i < n; i++) {
 		u64 index = first + i;
 
+		/*
+		 * Thousands of reads: a RAM disk completes them inline, so
+		 * without this the loop never sleeps (soft lockup).
+		 */
+		cond_resched();
 		err = rl_storage_entry(g->store, index, &e, NULL, 0);
 		if (err && err != -ENOBUFS)
 			goto bad;

@@ -28,6 +28,7 @@
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -1326,8 +1327,11 @@ static int rl_recover_log(struct rl_storage *s)
 		struct rl_ent e;
 		struct rl_rix rx;
 		u64 at = off, skip = 0;
-		int err = rl_probe_rec(s, off, &r);
+		int err;
 
+		/* a RAM disk completes reads inline: never sleeps otherwise */
+		cond_resched();
+		err = rl_probe_rec(s, off, &r);
 		if (err < 0)
 			return err;
 		if ((err || r.seq != sc.next_seq) && sc.nrec && off) {
