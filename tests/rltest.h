@@ -79,9 +79,13 @@ int rl__check_eq(RL_T *t, int ok, const char *a, const char *b,
 		if (!rl__check(rl_t, !!(cond), #cond, __FILE__, __LINE__)) \
 			return;						\
 	} while (0)
+/* each operand is evaluated once: it may be a call with side effects */
 #define RL__EQ(a, b, op)						\
-	rl__check_eq(rl_t, (long long)(a) op (long long)(b), #a, #b,	\
-		     (long long)(a), (long long)(b), __FILE__, __LINE__)
+	({								\
+		long long rl__a = (long long)(a), rl__b = (long long)(b); \
+		rl__check_eq(rl_t, rl__a op rl__b, #a, #b, rl__a, rl__b, \
+			     __FILE__, __LINE__);			\
+	})
 #define RL_EXPECT_EQ(a, b)	((void)RL__EQ(a, b, ==))
 #define RL_EXPECT_NE(a, b)	((void)RL__EQ(a, b, !=))
 #define RL_ASSERT_EQ(a, b)						\

@@ -165,8 +165,47 @@ RL_TEST(restart_from_snapshot_and_log)
 	RL_EXPECT_EQ(err, -EINVAL);
 }
 
+/*
+ * The follower was replicating with a full window when its link went down;
+ * the leader kept proposing (one APPEND per proposal, the window overflows,
+ * everything sent is lost) and compacted past what the follower has.  Once
+ * the link is back, heartbeats alone must get it the snapshot and then the
+ * entries, within a few election timeouts.
+ */
+RL_TEST(follower_cut_off_with_a_full_window_gets_the_snapshot)
+{
+	struct tnet *t = tnet_new(3, NULL);
+	u8 blob[100] = { 1 };
+	u32 i, ticks;
+
+	RL_ASSERT(t);
+	tnet_campaign(t, 1);
+	tnet_propose(t, 1, "warm", 1);
+	tnet_tick_all(t, 1);
+	RL_ASSERT_EQ(raft_pr_get(t->node[1].r, 3)->state, RAFT_PR_REPLICATE);
+	tnet_isolate(t, 3);
+	for (i = 0; i < 40; i++) {
+		tnet_propose(t, 1, "cut", 10 + i);
+		tnet_settle(t);
+	}
+	RL_EXPECT_EQ(t->node[1].r->log.applied, t->node[1].last_applied);
+	RL_ASSERT_EQ(raft_compact(t->node[1].r, t->node[1].last_applied, blob,
+				  sizeof(blob)), 0);
+	tnet_heal(t);
+	for (ticks = 0; ticks < 30; ticks++) {
+		if (t->node[3].last_applied == t->node[1].last_applied)
+			break;
+		tnet_tick_all(t, 1);
+	}
+	RL_EXPECT_EQ(t->node[3].snapshots_installed, 1);
+	RL_EXPECT_EQ(t->node[3].last_applied, t->node[1].last_applied);
+	RL_EXPECT(ticks <= 5);
+	tnet_free(t);
+}
+
 RL_SUITE(raft_snapshot,
 	 RL_CASE(compaction_drops_the_prefix),
 	 RL_CASE(lagging_follower_gets_snapshot_in_chunks_then_entries),
 	 RL_CASE(lost_snapshot_chunk_is_sent_again),
-	 RL_CASE(restart_from_snapshot_and_log));
+	 RL_CASE(restart_from_snapshot_and_log),
+	 RL_CASE(follower_cut_off_with_a_full_window_gets_the_snapshot));
