@@ -176,13 +176,17 @@ RL_TEST(follower_cut_off_with_a_full_window_gets_the_snapshot)
 {
 	struct tnet *t = tnet_new(3, NULL);
 	u8 blob[100] = { 1 };
+	u64 match, next;
 	u32 i, ticks;
+	u8 state;
 
 	RL_ASSERT(t);
 	tnet_campaign(t, 1);
 	tnet_propose(t, 1, "warm", 1);
 	tnet_tick_all(t, 1);
-	RL_ASSERT_EQ(raft_pr_get(t->node[1].r, 3)->state, RAFT_PR_REPLICATE);
+	RL_ASSERT_EQ(raft_peer_progress(t->node[1].r, 3, &match, &next, &state),
+		     0);
+	RL_ASSERT_EQ(state, RAFT_PR_REPLICATE);
 	tnet_isolate(t, 3);
 	for (i = 0; i < 40; i++) {
 		tnet_propose(t, 1, "cut", 10 + i);
