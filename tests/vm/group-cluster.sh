@@ -249,8 +249,14 @@ rlprobe propose "$(dev "$L")" 10 t 0 >/dev/null
 t0=$(now)
 mark "link of node $S up"
 ip link set v"$S" up
+# on failure, what the leader and the follower think of each other
+snap_caught() {
+	wait_for 60 snapped "$S" "$L" $((A + 1)) && return
+	for i in "$L" "$S"; do ip netns exec "n$i" raftctl group show 1; done
+	return 1
+}
 tap_ok "follower $S catches up through InstallSnapshot (first index $((A + 1)))" \
-	wait_for 60 snapped "$S" "$L" $((A + 1))
+	snap_caught
 echo "# follower $S back through a snapshot $(since "$t0") s after its link came back"
 touch /tmp/go
 tap_ok "its reader held at index 1 gets ERANGE" sh -c "wait $HOLD; cat /tmp/hold.out; grep -q 'Numerical result out of range' /tmp/hold.out"
