@@ -375,59 +375,70 @@ static u8 rl_type_to_disk(const struct raft_entry *e)
 	return e->len ? RAFTLOG_ENTRY_NORMAL : RAFTLOG_ENTRY_NOOP;
 }
 
-/* Read the durable log back into boot->entries (the core copies them). */
+struct rl_load {
+	struct raft_boot *boot;
+	struct raft_entry *ents;	/* boot->entries, writable */
+	u64 first;			/* index of ents[0] */
+};
+
+/* One entry read back: copy it into the next slot of boot->entries. */
+static int rl_load_one(void *ctx, const struct rl_entry *e)
+{
+	struct rl_load *ld = ctx;
+	struct raft_entry *d = &ld->ents[ld->boot->n_entries];
+
+	if (e->index != ld->first + ld->boot->n_entries)
+		return -EIO;
+	d->index = e->index;
+	d->term = e->term;
+	d->type = rl_type_from_disk(e->type);
+	d->len = e->len;
+	if (e->len) {
+		d->data = kmemdup(e->data, e->len, GFP_KERNEL);
+		if (!d->data)
+			return -ENOMEM;
+	}
+	ld->boot->n_entries++;
+	return 0;
+}
+
+/*
+ * Read the durable log back into boot->entries (the core copies them),
+ * a record at a time: restart time is one device read per record.
+ */
 static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 			 struct raft_boot *boot)
 {
 	/* a compaction not yet carried out leaves entries the snapshot covers */
-	u64 first = max(in->first_index, boot->snap.index + 1);
-	struct raft_entry *ents;
-	struct rl_entry e;
-	u64 i, n;
-	int err;
+	struct rl_load ld = { .boot = boot };
+	u64 index, n;
+	int got;
 
-	if (in->last_index < first)
+	ld.first = max(in->first_index, boot->snap.index + 1);
+	if (in->last_index < ld.first)
 		return 0;
-	n = in->last_index - first + 1;
-	ents = kvcalloc(n, sizeof(*ents), GFP_KERNEL);
-	if (!ents)
+	n = in->last_index - ld.first + 1;
+	ld.ents = kvcalloc(n, sizeof(*ld.ents), GFP_KERNEL);
+	if (!ld.ents)
 		return -ENOMEM;
-	boot->entries = ents;
-	for (i = 0; i < n; i++) {
-		u64 index = first + i;
-
+	boot->entries = ld.ents;
+	for (index = ld.first; index <= in->last_index; index += got) {
 		/*
 		 * Thousands of reads: a RAM disk completes them inline, so
 		 * without this the loop never sleeps (soft lockup).
 		 */
 		cond_resched();
-		err = rl_storage_entry(g->store, index, &e, NULL, 0);
-		if (err && err != -ENOBUFS)
-			goto bad;
-		ents[i].index = index;
-		ents[i].term = e.term;
-		ents[i].type = rl_type_from_disk(e.type);
-		ents[i].len = e.len;
-		boot->n_entries = i + 1;
-		if (!e.len)
-			continue;
-		ents[i].data = kmalloc(e.len, GFP_KERNEL);
-		if (!ents[i].data) {
-			err = -ENOMEM;
-			goto bad;
-		}
-		err = rl_storage_entry(g->store, index, &e, ents[i].data,
-				       ents[i].len);
-		if (err || e.len != ents[i].len) {
-			err = err ? err : -EIO;
-			goto bad;
+		got = rl_storage_entries(g->store, index,
+					 min_t(u64, in->last_index - index + 1,
+					       U32_MAX),
+					 rl_load_one, &ld);
+		if (got <= 0) {
+			pr_err("group %u: cannot read entry %llu back: %d\n",
+			       g->p.group_id, index, got);
+			return got ? got : -EIO;
 		}
 	}
 	return 0;
-bad:
-	pr_err("group %u: cannot read entry %llu back: %d\n", g->p.group_id,
-	       first + i, err);
-	return err;
 }
 
 /*

@@ -46,6 +46,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_save_snapshot);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_load_snapshot);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_entries);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_crash);

@@ -1132,6 +1132,87 @@ unlock:
 	return err;
 }
 
+/*
+ * Entries from @index on, at most @max, as far as one record (or the
+ * in-memory window) holds them in a row: each is handed to @fn, its data
+ * valid during the call only.  One device read serves a whole record,
+ * where rl_storage_entry() reads it again for every entry.  @fn runs
+ * with a storage lock held: it may allocate, not call the storage.
+ * Returns how many entries @fn took, or -errno (-ENOENT: @index is not in
+ * the log; whatever @fn returned when it refused one).
+ */
+int rl_storage_entries(struct rl_storage *s, u64 index, u32 max,
+		       int (*fn)(void *ctx, const struct rl_entry *e),
+		       void *ctx)
+{
+	struct rl_entry e = {};
+	struct rl_cent *c;
+	struct rl_rix rx, *rp;
+	struct rl_rec r;
+	struct rl_ent ent;
+	size_t off;
+	u64 k;
+	int n = 0, err;
+
+	mutex_lock(&s->lock);
+	err = s->error;
+	if (err)
+		goto unlock;
+	err = -ENOENT;
+	if (!max || index < s->acc_first || index > s->acc_last)
+		goto unlock;
+	if (win_get(s, index)) {
+		for (; n < max && (c = win_get(s, index + n)); n++) {
+			e.index = index + n;
+			e.term = c->term;
+			e.type = c->type;
+			e.len = c->len;
+			e.data = c->data;
+			err = fn(ctx, &e);
+			if (err)
+				goto unlock;
+		}
+		err = n;
+		goto unlock;
+	}
+	rp = rix_find(s, index);
+	if (!rp)
+		goto unlock;
+	rx = *rp;
+	mutex_unlock(&s->lock);
+
+	mutex_lock(&s->read_lock);
+	err = rl_read_rec(s, &rx, &r);
+	if (err)
+		goto unlock_read;
+	err = -ENOENT;
+	if (index > rx.last)
+		goto unlock_read;
+	off = rl_rec_data_off(r.count);
+	for (k = r.first_index; k <= rx.last && n < max; k++) {
+		rl_rec_get_ent(s->rbuf, k - r.first_index, &ent);
+		if (k >= index) {
+			e.index = k;
+			e.term = ent.term;
+			e.type = ent.type;
+			e.len = ent.len;
+			e.data = (u8 *)s->rbuf + off;
+			err = fn(ctx, &e);
+			if (err)
+				goto unlock_read;
+			n++;
+		}
+		off += ent.len;
+	}
+	err = n;
+unlock_read:
+	mutex_unlock(&s->read_lock);
+	return err;
+unlock:
+	mutex_unlock(&s->lock);
+	return err;
+}
+
 s64 rl_storage_term(struct rl_storage *s, u64 index)
 {
 	struct rl_cent *c;

@@ -118,6 +118,14 @@ int rl_storage_wait(struct rl_storage *s, s64 ticket);
 int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
 		     void *buf, u32 buflen);
 /* Term of entry @index (or of the snapshot at @index), or -ENOENT etc. */
+/*
+ * Entries from @index on (at most @max, as far as one record or the
+ * in-memory window holds them), each handed to @fn with its data valid
+ * during the call only: how many @fn took, or -errno.
+ */
+int rl_storage_entries(struct rl_storage *s, u64 index, u32 max,
+		       int (*fn)(void *ctx, const struct rl_entry *e),
+		       void *ctx);
 s64 rl_storage_term(struct rl_storage *s, u64 index);
 /*
  * Load the latest durable snapshot; *conf and *data are kvmalloc'd

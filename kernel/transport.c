@@ -590,12 +590,43 @@ static int rl_tp_dial(struct rl_tp_peer *p)
 }
 
 /*
+ * A peer that is down keeps only its newest frames (ep->lock held; the
+ * dropped ones go to @dead, freed by the caller after unlocking): Raft
+ * retransmits what matters, and a reconnect must not replay a queue of
+ * stale heartbeats and appends ahead of the current ones.
+ */
+static void rl_tp_peer_trim(struct rl_tp_peer *p, u32 keep,
+			    struct list_head *dead)
+{
+	struct rl_tp_frame *f;
+
+	while (p->q_frames > keep) {
+		f = list_first_entry(&p->q, struct rl_tp_frame, node);
+		list_move_tail(&f->node, dead);
+		p->q_frames--;
+		p->q_bytes -= f->len;
+		atomic64_inc(&p->cnt.frames_dropped);
+	}
+}
+
+static void rl_tp_queue_free(struct list_head *q)
+{
+	struct rl_tp_frame *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, q, node) {
+		list_del(&f->node);
+		kvfree(f);
+	}
+}
+
+/*
  * Lose the dialed connection.  A frame partly written is dropped: the next
  * connection starts at a frame boundary, never in the middle of one.
  */
 static void rl_tp_peer_disconnect(struct rl_tp_peer *p)
 {
 	struct rl_tp_ep *ep = p->ep;
+	LIST_HEAD(dead);
 
 	if (!p->sock)
 		return;
@@ -610,7 +641,9 @@ static void rl_tp_peer_disconnect(struct rl_tp_peer *p)
 	}
 	spin_lock_bh(&ep->lock);
 	p->state = RL_PEER_DOWN;
+	rl_tp_peer_trim(p, ep->cfg.down_frames, &dead);
 	spin_unlock_bh(&ep->lock);
+	rl_tp_queue_free(&dead);
 	atomic64_inc(&p->cnt.disconnects);
 }
 
@@ -699,16 +732,6 @@ static void rl_tp_peer_work(struct work_struct *work)
 	if (err) {
 		rl_tp_peer_disconnect(p);
 		rl_tp_peer_queue(p, rl_tp_backoff(p));
-	}
-}
-
-static void rl_tp_queue_free(struct list_head *q)
-{
-	struct rl_tp_frame *f, *tmp;
-
-	list_for_each_entry_safe(f, tmp, q, node) {
-		list_del(&f->node);
-		kvfree(f);
 	}
 }
 
@@ -1331,6 +1354,9 @@ struct rl_tp_ep *rl_tp_open(const struct rl_tp_config *cfg, int *err)
 		ep->cfg.queue_frames = 1024;
 	if (!ep->cfg.queue_bytes)
 		ep->cfg.queue_bytes = 16 << 20;
+	if (!ep->cfg.down_frames)
+		ep->cfg.down_frames = 64;
+	ep->cfg.down_frames = min(ep->cfg.down_frames, ep->cfg.queue_frames);
 	if (!ep->cfg.connect_timeout_ms)
 		ep->cfg.connect_timeout_ms = 3000;
 	if (!ep->cfg.backoff_min_ms)
@@ -1477,6 +1503,7 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 {
 	struct rl_tp_frame *f;
 	struct rl_tp_peer *p;
+	LIST_HEAD(dead);
 	unsigned int noio;
 	size_t plen;
 	long n;
@@ -1499,6 +1526,8 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 
 	spin_lock_bh(&ep->lock);
 	p = ep->dead ? NULL : rl_tp_peer_find(ep, m->to);
+	if (p && p->state != RL_PEER_UP)
+		rl_tp_peer_trim(p, ep->cfg.down_frames - 1, &dead);
 	if (!p) {
 		err = ep->dead ? -ENETDOWN : -ENOENT;
 	} else if (p->q_frames >= ep->cfg.queue_frames ||
@@ -1515,6 +1544,7 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 			rl_tp_peer_queue(p, 0);
 	}
 	spin_unlock_bh(&ep->lock);
+	rl_tp_queue_free(&dead);
 	kvfree(f);
 	return err;
 }

@@ -52,6 +52,13 @@ struct rl_tp_config {
 	u32 secret_len;			/* 0: no authentication */
 	u32 queue_frames;		/* per-peer send queue (0: 1024) */
 	u32 queue_bytes;		/* per-peer queued bytes (0: 16 MiB) */
+	/*
+	 * While a peer is unreachable only the newest down_frames frames
+	 * wait for it (0: 64; at most queue_frames): a reconnect then
+	 * delivers recent messages at once instead of replaying a full
+	 * queue of stale ones ahead of them.
+	 */
+	u32 down_frames;
 	u32 connect_timeout_ms;		/* dial + handshake (0: 3000) */
 	u32 backoff_min_ms;		/* first retry delay (0: 100) */
 	u32 backoff_max_ms;		/* cap (0: 5000) */
@@ -98,9 +105,10 @@ int rl_tp_peer_add(struct rl_tp_ep *ep, u64 node,
 int rl_tp_peer_remove(struct rl_tp_ep *ep, u64 node);
 
 /*
- * Queue @m (borrowed) for m->to.  0 when queued; -ENOBUFS when dropped
- * (queue full, counted); -ENOENT unknown peer; -EINVAL a message the wire
- * cannot carry; -ENOMEM; -ENETDOWN when the namespace is gone.
+ * Queue @m (borrowed) for m->to.  0 when queued (to a peer that is down,
+ * the oldest queued frame may be dropped for it, counted); -ENOBUFS when
+ * dropped (queue full, counted); -ENOENT unknown peer; -EINVAL a message
+ * the wire cannot carry; -ENOMEM; -ENETDOWN when the namespace is gone.
  */
 int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m);
 

@@ -287,6 +287,78 @@ static void st_append_read_recover(struct kunit *test)
 	st_close(s);
 }
 
+struct st_walk {
+	struct kunit *test;
+	u64 next;		/* the index expected next */
+	u64 term;		/* of entries above 8 (1 up to 8) */
+	int refuse_at;		/* refuse the entry with this index */
+};
+
+static int st_walk_one(void *ctx, const struct rl_entry *e)
+{
+	static u8 want[65536];
+	struct st_walk *w = ctx;
+	u64 term = e->index <= 8 ? 1 : w->term;
+
+	if (e->index == w->refuse_at)
+		return -EMSGSIZE;
+	KUNIT_EXPECT_EQ(w->test, e->index, w->next);
+	KUNIT_EXPECT_EQ(w->test, e->term, term);
+	KUNIT_EXPECT_EQ(w->test, e->len, st_len(e->index));
+	st_fill(want, e->index, term, st_len(e->index));
+	KUNIT_EXPECT_EQ_MSG(w->test, memcmp(e->data, want, e->len), 0,
+			    "entry %llu data", e->index);
+	w->next = e->index + 1;
+	return 0;
+}
+
+/*
+ * Reading back a record at a time: a walk from the first index takes one
+ * call (one device read) per record, starts in the middle of a record,
+ * stops at max, passes on the callback's refusal, and serves entries
+ * still in memory from there.
+ */
+static void st_read_records(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct st_walk w = { .test = test, .next = 1, .term = 2 };
+	struct rl_storage_info info;
+	u64 calls = 0;
+	int got;
+
+	st_append_wait(test, s, 1, 1, 1);
+	st_append_wait(test, s, 2, 7, 1);
+	st_append_wait(test, s, 9, 40, 2);
+	s = st_reopen(test, s, 0);
+	rl_storage_get_info(s, &info);
+	while (w.next <= 48) {
+		got = rl_storage_entries(s, w.next, 1000, st_walk_one, &w);
+		KUNIT_ASSERT_GT_MSG(test, got, 0, "at %llu", w.next);
+		calls++;
+	}
+	KUNIT_EXPECT_EQ(test, w.next, 49);
+	KUNIT_EXPECT_EQ(test, calls, info.records);
+	/* the record of 2..8 from its middle, and no further than asked */
+	w.next = 5;
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 5, 1000, st_walk_one, &w), 4);
+	w.next = 2;
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 2, 3, st_walk_one, &w), 3);
+	w.next = 2;
+	w.refuse_at = 4;
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 2, 1000, st_walk_one, &w),
+			-EMSGSIZE);
+	w.refuse_at = 0;
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 49, 1, st_walk_one, &w),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 1, 0, st_walk_one, &w),
+			-ENOENT);
+	/* fresh appends are served from memory, all of them in one call */
+	st_append_wait(test, s, 49, 3, 2);
+	w.next = 49;
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 49, 1000, st_walk_one, &w), 3);
+	st_close(s);
+}
+
 /* appends queued while a write is in flight go out together */
 static void st_group_commit(struct kunit *test)
 {
@@ -730,6 +802,7 @@ static void st_block_layer_eio(struct kunit *test)
 static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_open_checks_device),
 	KUNIT_CASE(st_append_read_recover),
+	KUNIT_CASE(st_read_records),
 	KUNIT_CASE(st_group_commit),
 	KUNIT_CASE(st_truncate),
 	KUNIT_CASE(st_hard_state),

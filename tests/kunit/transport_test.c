@@ -308,7 +308,11 @@ static void tp_refusals(struct kunit *test)
 	}
 }
 
-/* Sends never block: a full queue drops and counts. */
+/*
+ * Sends never block.  To a peer that is down, only the newest frames
+ * wait (the oldest are dropped and counted); once connected, a full
+ * queue refuses new frames with -ENOBUFS.
+ */
 static void tp_queue_overflow_drops(struct kunit *test)
 {
 	struct tp_node *a;
@@ -327,13 +331,44 @@ static void tp_queue_overflow_drops(struct kunit *test)
 		else if (err == -ENOBUFS)
 			dropped++;
 	}
-	KUNIT_EXPECT_EQ(test, queued, 8);
-	KUNIT_EXPECT_EQ(test, dropped, 12);
+	KUNIT_EXPECT_EQ(test, queued, 20);
+	KUNIT_EXPECT_EQ(test, dropped, 0);
 	KUNIT_EXPECT_EQ(test, PF(a, 2, frames_dropped), 12);
 	KUNIT_EXPECT_TRUE(test, tp_wait_until(PF(a, 2, connect_failures) >= 2));
 	KUNIT_EXPECT_EQ(test, rl_tp_peer_remove(a->ep, 2), 0);
 	KUNIT_EXPECT_EQ(test, rl_tp_peer_remove(a->ep, 2), -ENOENT);
 	tp_close(a);
+}
+
+/*
+ * A peer that comes up after 200 frames were sent to it gets the newest
+ * 64 (the default down_frames), in order, and the rest are counted as
+ * dropped: no replay of stale messages ahead of current ones.
+ */
+static void tp_down_peer_gets_newest(struct kunit *test)
+{
+	struct tp_node *a, *b, later = { .id = 2, .port = 17142 };
+	u64 i;
+
+	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, tp_open(a, 1, 17141, TP_CLUSTER, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, tp_link(a, &later), 0);
+	for (i = 1; i <= 200; i++)
+		KUNIT_EXPECT_EQ(test, tp_send(a, 2, i, 32), 0);
+	KUNIT_EXPECT_EQ(test, PF(a, 2, frames_dropped), 136);
+	b->next_index = 137;	/* what must arrive first */
+	KUNIT_ASSERT_EQ(test, tp_open(b, 2, 17142, TP_CLUSTER, NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, tp_link(b, a), 0);
+	KUNIT_EXPECT_TRUE(test, tp_wait_until(tp_received(b) == 64));
+	KUNIT_EXPECT_EQ(test, b->next_index, 201);
+	KUNIT_EXPECT_EQ(test, b->out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, b->bad_payload, 0);
+	KUNIT_EXPECT_EQ(test, PF(a, 2, frames_out), 64);
+	tp_close(a);
+	tp_close(b);
 }
 
 /* ---- hostile bytes from a plain TCP client ---- */
@@ -522,6 +557,7 @@ static struct kunit_case tp_cases[] = {
 	KUNIT_CASE(tp_peer_restart_reconnects),
 	KUNIT_CASE(tp_refusals),
 	KUNIT_CASE(tp_queue_overflow_drops),
+	KUNIT_CASE(tp_down_peer_gets_newest),
 	KUNIT_CASE(tp_hostile_input),
 	KUNIT_CASE(tp_spoofed_sender_rejected),
 	{}
