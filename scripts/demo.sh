@@ -5,7 +5,7 @@
 # side is tests/vm/demo.sh.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-echo "== raftlog demo: building the test kernel (about 10 minutes the first time, cached after)"
+echo "== raftlog demo: building the test kernel (about 15 minutes the first time, cached after)"
 "$here/scripts/build-kernel.sh" debug >/dev/null
 echo "== building raftlog.ko for it, the userspace tools, and the guest initramfs"
 set -- $("$here/scripts/prepare-guest.sh" debug 2>/dev/null | tail -1)

@@ -11,7 +11,8 @@ modprobe_deps
 args=""
 for a in "$@"; do
 	case $a in
-	glob=*) echo "${a#glob=}" >/sys/module/kunit/parameters/filter_glob || exit 1 ;;
+	# printf, not echo: a trailing newline would be part of the glob
+	glob=*) printf '%s' "${a#glob=}" >/sys/module/kunit/parameters/filter_glob || exit 1 ;;
 	*) args="$args $a" ;;
 	esac
 done
