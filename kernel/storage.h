@@ -117,7 +117,6 @@ int rl_storage_wait(struct rl_storage *s, s64 ticket);
  */
 int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
 		     void *buf, u32 buflen);
-/* Term of entry @index (or of the snapshot at @index), or -ENOENT etc. */
 /*
  * Entries from @index on (at most @max, as far as one record or the
  * in-memory window holds them), each handed to @fn with its data valid
@@ -126,6 +125,7 @@ int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
 int rl_storage_entries(struct rl_storage *s, u64 index, u32 max,
 		       int (*fn)(void *ctx, const struct rl_entry *e),
 		       void *ctx);
+/* Term of entry @index (or of the snapshot at @index), or -ENOENT etc. */
 s64 rl_storage_term(struct rl_storage *s, u64 index);
 /*
  * Load the latest durable snapshot; *conf and *data are kvmalloc'd
