@@ -14,7 +14,7 @@ KDIR ?=
 SEEDS ?=
 
 .PHONY: all deps kernel bench-kernel module modules userspace unit sim \
-	fuzz-smoke fuzz hygiene checkpatch sparse kunit vm selftest check demo \
+	sim-long fuzz-smoke fuzz hygiene checkpatch sparse kunit vm selftest check demo \
 	torture clean
 
 all: modules userspace
@@ -43,6 +43,9 @@ userspace: deps
 
 unit: deps
 	@tests/unit/run.sh
+
+sim-long: deps
+	@$(MAKE) -s -C tests/sim long $(if $(SEEDS),LONG_SEEDS=$(SEEDS))
 
 sim: deps
 	@if [ -f tests/sim/Makefile ]; then \

@@ -56,8 +56,23 @@ static int decide(const struct raft *r, const struct raft_pending_prop *p,
 	 * uncommitted suffix may itself be overwritten again by a leader
 	 * that still has our entry.
 	 */
-	if (!p->acked || p->index > limit)
+	if (!p->acked)
 		return 0;
+	if (p->index > limit) {
+		/*
+		 * Terms never decrease along a log: once an entry of a
+		 * later term is committed below our index, the entry that
+		 * ends up at our index is of that term or later, never
+		 * ours.  Without this a proposal whose index the new
+		 * leader's log never reaches again waits forever.
+		 */
+		if (limit && raft_log_term(&r->log, limit, &t) == 0 &&
+		    t > p->term) {
+			*err = -ECANCELED;
+			return 1;
+		}
+		return 0;
+	}
 	if (raft_log_term(&r->log, p->index, &t) == 0) {
 		*err = t == p->term ? 0 : -ECANCELED;
 		return 1;

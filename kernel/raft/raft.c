@@ -1064,11 +1064,16 @@ static int step(struct raft *r, const struct raft_msg *m)
 	} else if (m->term > r->term) {
 		if (m->type == RAFT_MSG_VOTE || m->type == RAFT_MSG_PREVOTE) {
 			int force = m->context == RAFT_CONTEXT_TRANSFER;
-			int lease = r->cfg.check_quorum &&
-				    r->lead != RAFT_NONE &&
+			int lease = r->lead != RAFT_NONE &&
 				    r->election_elapsed < r->cfg.election_tick;
 
-			/* Raft thesis 4.2.3: a live leader is not deposed */
+			/*
+			 * Raft thesis 4.2.3: a live leader is not deposed.
+			 * This holds with or without CheckQuorum: a member
+			 * removed before it learned so is never sent the log
+			 * again and campaigns forever; a vote request that
+			 * raised our term would depose every leader it met.
+			 */
 			if (!force && lease)
 				return 0;
 		}
@@ -1097,10 +1102,14 @@ static int step(struct raft *r, const struct raft_msg *m)
 			}
 		}
 	} else if (m->term < r->term) {
-		if ((r->cfg.check_quorum || r->cfg.pre_vote) &&
-		    (m->type == RAFT_MSG_APPEND ||
-		     m->type == RAFT_MSG_HEARTBEAT)) {
-			/* tell a stale leader about the newer term */
+		if (m->type == RAFT_MSG_APPEND ||
+		    m->type == RAFT_MSG_HEARTBEAT) {
+			/*
+			 * Tell a stale leader about the newer term: the
+			 * lease above keeps a node that raised its term
+			 * while cut off from rejoining through its votes,
+			 * so it must depose the leader this way.
+			 */
 			raft_new_msg(r, RAFT_MSG_APPEND_RESP, m->from);
 		} else if (m->type == RAFT_MSG_PREVOTE ||
 			   m->type == RAFT_MSG_VOTE) {

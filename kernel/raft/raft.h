@@ -252,7 +252,7 @@ struct raft_config {
 	u32 election_tick;		/* base election timeout, in ticks */
 	u32 heartbeat_tick;		/* < election_tick */
 	u8 pre_vote;			/* run a pre-vote before campaigning */
-	/* leader steps down without a quorum; followers honour its lease */
+	/* the leader steps down without a quorum (the lease is always on) */
 	u8 check_quorum;
 	u32 max_inflight_msgs;		/* per-peer APPEND window (0 = 256) */
 	/* bytes of entries per APPEND, and snapshot chunk size (0 = 1 MiB) */

@@ -51,6 +51,11 @@
  *    another term sat at its index, and then committed; a joiner booted
  *    with an empty configuration never learned the bootstrap voters, then
  *    forgot them after a restart and elected itself alone.
+ *  - Since fixed too: without pre-vote and CheckQuorum, a member removed
+ *    while cut off campaigned forever and each vote request deposed the
+ *    leader (seeds 21817, 63805, 80801: "make regress"); a proposal past
+ *    the end of a new leader's log waited until the log grew past it
+ *    (found by the check that every waiting proposal ends after a heal).
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -67,7 +72,11 @@
 #define ELECTION	10	/* election timeout in ticks */
 #define ROUND		1500	/* time units of faults between heals */
 #define LIVE_TICKS	(25 * ELECTION)	/* liveness bound after a heal */
+/* then every waiting proposal ends (forwarded ones time out in 2) */
+#define END_TICKS	(4 * ELECTION)
+#ifndef TRACE_N
 #define TRACE_N		400
+#endif
 #define TRACE_W		200
 /*
  * Snapshot blob: applied index, chain hash, then filler derived from both
@@ -1890,6 +1899,73 @@ static u64 live_bound(struct sim *s)
 	return LIVE_TICKS + backlog * (rtt + s->p.heartbeat);
 }
 
+/* Ticks for the furthest-behind running node to catch up, at live_bound's rate. */
+static u64 lag_ticks(struct sim *s)
+{
+	u64 id, last = 0, low = ~0ULL, rtt;
+
+	for (id = 1; id < s->next_id; id++) {
+		struct node *n = &s->nodes[id];
+
+		if (n->state != N_UP)
+			continue;
+		if (elog_last(&n->mem) > last)
+			last = elog_last(&n->mem);
+		if (elog_last(&n->mem) < low)
+			low = elog_last(&n->mem);
+	}
+	if (low > last)
+		return 0;
+	rtt = (2 * (s->p.net_min + s->p.net_jit) + s->p.disk_lat) / TICK + 2;
+	return (last - low) * (rtt + s->p.heartbeat);
+}
+
+/*
+ * The first proposal still waiting for its outcome on a member of the
+ * leader's configuration, 0 if none.  A node outside it (removed, or a
+ * joiner whose add was lost) is sent nothing and cannot learn outcomes.
+ */
+static u64 first_pending(struct sim *s)
+{
+	struct node *l = pick_leader(s);
+	struct raft_status st;
+	u64 i, id;
+
+	if (!l)
+		return 0;
+	raft_status(l->r, &st);
+	for (i = 1; i <= s->n_props; i++) {
+		if (s->props[i].state != P_PENDING)
+			continue;
+		id = s->props[i].node;
+		if (ids_find(st.conf.voters, st.conf.n_voters, id) >= 0 ||
+		    ids_find(st.conf.learners, st.conf.n_learners, id) >= 0)
+			return i;
+	}
+	return 0;
+}
+
+/*
+ * Once the healed cluster commits again, every proposal a client still
+ * waits on must end (committed, or a definite or unknown-outcome error)
+ * within END_TICKS: a writer blocked forever is an outage too.
+ */
+static void requests_end(struct sim *s)
+{
+	u64 start = s->now, pid, bound;
+
+	/* a member that lags learns its outcomes as it catches up */
+	bound = END_TICKS + lag_ticks(s);
+	while (!s->failed && (pid = first_pending(s))) {
+		if (s->now - start > bound * TICK) {
+			fail(s, "liveness: proposal p%llu on n%llu still waits %llu ticks after the cluster committed again",
+			     ULL(pid), ULL(s->props[pid].node), ULL(bound));
+			return;
+		}
+		step_time(s, 0);
+	}
+}
+
 /*
  * Heal everything, then a voter must become leader and commit a fresh
  * proposal within LIVE_TICKS ticks.
@@ -1950,6 +2026,7 @@ static void liveness(struct sim *s)
 		return;
 	trace(s, "liveness: probe committed %llu ticks after the heal",
 	      ULL((s->now - start) / TICK));
+	requests_end(s);
 }
 
 /* The cluster as it stands, printed after a violation. */

@@ -5,6 +5,7 @@
 # a caught bug counts 1).
 # Usage: run.sh ASAN_SEEDS FAST_SEEDS SELFTEST_SEEDS BUG...
 set -u
+REGRESS_SEEDS=${REGRESS_SEEDS:-}
 cd "$(dirname "$0")"
 asan=$1
 fast=$2
@@ -40,6 +41,10 @@ add "$(cat "$tmp/asan")" rlsim
 echo "# rlsim-fast (-O2): seeds $((asan + 1))..$((asan + fast))"
 grep -v -E '^([0-9]+ passed, [0-9]+ failed|1\.\.[0-9]+)$' "$tmp/fast"
 add "$(cat "$tmp/fast")" rlsim-fast
+echo "# regression seeds: $REGRESS_SEEDS"
+out=$(./regress.sh $REGRESS_SEEDS 2>&1)
+echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+add "$out" regress
 echo "# selftest: each bug switch caught within $max seeds"
 out=$(./selftest.sh "$max" "$@" 2>&1)
 echo "$out" | grep -v -E '^([0-9]+ passed, [0-9]+ failed|1\.\.[0-9]+)$'

@@ -426,6 +426,54 @@ RL_TEST(removed_follower_gets_nothing_more)
 	tnet_free(t);
 }
 
+static void plain_raft(struct raft_config *c)
+{
+	c->pre_vote = 0;
+	c->check_quorum = 0;
+}
+
+/*
+ * Simulator seeds 21817, 63805 and 80801: without pre-vote and CheckQuorum,
+ * a member removed while cut off never learns it and campaigns with real
+ * votes in ever higher terms.  Each vote request that raised a member's
+ * term deposed the leader, so the cluster spent the time after the heal in
+ * elections and never committed again.  The leader's lease (Raft thesis
+ * 4.2.3) holds without CheckQuorum too: nobody listens to the zombie.
+ */
+RL_TEST(removed_member_without_prevote_deposes_nobody)
+{
+	struct tnet *t = tnet_new(5, plain_raft);
+	u32 k;
+
+	RL_ASSERT(t);
+	tnet_campaign(t, 1);
+	tnet_tick_all(t, 1);
+	RL_ASSERT_EQ(tnet_leader(t), 1);
+	/* node 5 is cut off, then removed: it never hears of its removal */
+	tnet_isolate(t, 5);
+	TH_EQ(raft_propose_conf_change(t->node[1].r, RAFT_CC_REMOVE, 5, 1), 0);
+	tnet_tick_all(t, 2);
+	RL_EXPECT_EQ(tnet_status(t, 1)->conf.n_voters, 4);
+	RL_EXPECT_EQ(tnet_status(t, 5)->conf.n_voters, 5);
+	/* the network heals; node 5 times out and campaigns, again and again */
+	tnet_heal(t);
+	for (k = 0; k < 60; k++) {
+		tnet_tick_all(t, 1);
+		if (tnet_status(t, 5)->term > 3)
+			break;
+	}
+	RL_EXPECT(tnet_status(t, 5)->term > 3);
+	/* the leader and its term stand, and it still commits */
+	RL_EXPECT_EQ(tnet_leader(t), 1);
+	RL_EXPECT_EQ(tnet_status(t, 1)->term, 1);
+	RL_EXPECT_EQ(tnet_status(t, 2)->term, 1);
+	TH_EQ(tnet_propose(t, 1, "still", 2), 0);
+	tnet_tick_all(t, 2);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, tnet_status(t, 1)->commit);
+	RL_EXPECT_EQ(tnet_status(t, 1)->commit, 3);
+	tnet_free(t);
+}
+
 RL_TEST(leader_removing_itself_steps_down_after_commit)
 {
 	struct tnet *t = elected(3);
@@ -463,4 +511,5 @@ RL_SUITE(raft_membership,
 	 RL_CASE(truncated_conf_change_reverts),
 	 RL_CASE(one_change_at_a_time),
 	 RL_CASE(removed_follower_gets_nothing_more),
+	 RL_CASE(removed_member_without_prevote_deposes_nobody),
 	 RL_CASE(leader_removing_itself_steps_down_after_commit));

@@ -150,6 +150,40 @@ RL_TEST(overwritten_proposal_is_canceled)
 	tnet_free(t);
 }
 
+/*
+ * Found by the simulator's check that every waiting proposal ends after
+ * the heal: a proposal past the end of the new leader's log was never
+ * overwritten and never committed, so its writer waited until somebody
+ * else's proposals grew the log past its index.  A committed entry of a
+ * later term below its index decides it: terms never decrease along a
+ * log, so that index can only ever hold a later term.
+ */
+RL_TEST(proposal_beyond_new_leaders_log_is_canceled)
+{
+	struct tnet *t = elected(3, NULL);
+	u32 k;
+
+	RL_ASSERT(t);
+	tnet_isolate(t, 1);
+	TH_EQ(tnet_propose(t, 1, "a", 5), 0);	/* index 2, term 1 */
+	TH_EQ(tnet_propose(t, 1, "b", 6), 0);	/* index 3, term 1 */
+	TH_EQ(tnet_propose(t, 1, "c", 7), 0);	/* index 4, term 1 */
+	tnet_settle(t);
+	for (k = 0; k < 60 && tnet_leader(t) != 2 && tnet_leader(t) != 3; k++)
+		tnet_tick_all(t, 1);
+	RL_ASSERT(tnet_leader(t) == 2 || tnet_leader(t) == 3);
+	/* the new leader's log ends at its no-op: index 2; nobody proposes */
+	RL_EXPECT_EQ(tnet_status(t, tnet_leader(t))->last_index, 2);
+	tnet_heal(t);
+	tnet_tick_all(t, 25);
+	RL_EXPECT_EQ(tnet_status(t, 1)->last_index, 2);
+	/* all three writers learn their proposal lost, none waits on */
+	RL_ASSERT_EQ(t->node[1].n_results, 3);
+	for (k = 0; k < 3; k++)
+		RL_EXPECT_EQ(t->node[1].results[k].err, -ECANCELED);
+	tnet_free(t);
+}
+
 RL_TEST(unanswered_forward_times_out)
 {
 	struct tnet *t = elected(3, NULL);
@@ -211,6 +245,7 @@ RL_SUITE(raft_proposal,
 	 RL_CASE(full_log_store_refuses_proposals_with_enospc),
 	 RL_CASE(proposal_without_leader_is_refused),
 	 RL_CASE(overwritten_proposal_is_canceled),
+	 RL_CASE(proposal_beyond_new_leaders_log_is_canceled),
 	 RL_CASE(unanswered_forward_times_out),
 	 RL_CASE(leader_refusal_reaches_the_proposer),
 	 RL_CASE(uncommitted_budget_drops_proposals));

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Replay the seeds that once failed, each by name with the ASan/UBSan
+# build: one TAP line per seed and a "N passed, N failed" line.
+# Usage: regress.sh SEED:NODES...
+set -u
+cd "$(dirname "$0")"
+p=0 f=0 n=0
+for sn in "$@"; do
+	seed=${sn%%:*}
+	nodes=${sn#*:}
+	n=$((n + 1))
+	if out=$(./rlsim --seed "$seed" --nodes "$nodes" --steps 4500 2>&1); then
+		p=$((p + 1))
+		echo "ok $n - regression seed $seed ($nodes nodes)"
+	else
+		f=$((f + 1))
+		echo "not ok $n - regression seed $seed ($nodes nodes)"
+		echo "$out" | grep -E '^# (seed|reproduce)' | sed 's/^/#   /'
+	fi
+done
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
