@@ -334,3 +334,9 @@ void raft_sync_progress(struct raft *r)
 		r->n_prs++;
 	}
 }
+
+void raft_conf_at_index(const struct raft *r, u64 index,
+			struct raft_conf *conf)
+{
+	*conf = *raft_conf_at(r, index);
+}

@@ -165,3 +165,13 @@ int raft_pr_paused(const struct raft_progress *pr)
 		return 1;
 	}
 }
+
+struct raft_progress *raft_pr_get(struct raft *r, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i < r->n_prs; i++)
+		if (r->prs[i].id == id)
+			return &r->prs[i];
+	return NULL;
+}

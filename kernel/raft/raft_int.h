@@ -7,8 +7,31 @@
 
 #include "raft.h"
 
-/* ---- growable arrays (util in ready.c) ---- */
+/*
+ * The files of the core, each calling only those listed before it (no
+ * file calls back up):
+ *
+ *   util.c       growable arrays, message free/clone, names
+ *   log.c        the in-memory log after the latest snapshot
+ *   progress.c   the leader's view of one peer
+ *   quorum.c     majority arithmetic
+ *   outbox.c     messages, read states and results to hand out
+ *   membership.c configurations and their history along the log
+ *   proposal.c   proposals this node waits for
+ *   readindex.c  ReadIndex requests (says when a heartbeat round is due)
+ *   state.c      term, vote, role, timer; append/truncate/commit
+ *   replicate.c  the leader
+ *   election.c   campaigns and votes
+ *   follower.c   a follower's handling of the leader's messages
+ *   request.c    the caller's requests
+ *   ready.c      the ready batch
+ *   raft.c       life cycle, raft_step() and raft_tick()
+ */
+
+/* ---- util.c ---- */
 int raft_vec_reserve(void **p, u32 *cap, u32 need, u32 elem);
+
+/* entries (log.c) */
 int raft_entry_copy(struct raft_entry *dst, const struct raft_entry *src);
 void raft_entry_free(struct raft_entry *e);
 
@@ -207,16 +230,13 @@ struct raft {
 	u8 bcast_pending;	/* new entries not yet sent to peers */
 };
 
-/* raft.c */
+/* progress.c, node level */
 struct raft_progress *raft_pr_get(struct raft *r, u64 id);
-const struct raft_conf *raft_cur_conf(const struct raft *r);
-int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty);
-void raft_broadcast_heartbeat(struct raft *r, u64 ctx);
-void raft_become_follower(struct raft *r, u64 term, u64 lead);
-void raft_flush(struct raft *r);
 
-/* ready.c: outbox */
+/* outbox.c */
 struct raft_msg *raft_new_msg(struct raft *r, u8 type, u64 to);
+void raft_drop_last_msg(struct raft *r);
+int raft_msg_copy_entries(struct raft_msg *m, struct raft_entry *ents, u64 n);
 void raft_add_read_state(struct raft *r, u64 ctx, u64 index, s32 err);
 void raft_add_result(struct raft *r, u64 id, u64 index, u64 term, s32 err);
 
@@ -226,21 +246,55 @@ void raft_hist_free(struct raft *r);
 int raft_hist_on_append(struct raft *r, const struct raft_entry *e);
 void raft_hist_truncate(struct raft *r, u64 from);
 void raft_hist_compact(struct raft *r, u64 index);
+const struct raft_conf *raft_cur_conf(const struct raft *r);
 const struct raft_conf *raft_conf_at(const struct raft *r, u64 index);
 void raft_sync_progress(struct raft *r);
 
-/* readindex.c */
-int raft_ri_request(struct raft *r, u64 ctx, u64 from);
-void raft_ri_on_ack(struct raft *r);
-void raft_ri_on_commit_in_term(struct raft *r);
-void raft_ri_fail_all(struct raft *r);
-
-/* proposal tracking (raft.c) */
+/* proposal.c */
 int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u8 acked);
 void raft_props_check(struct raft *r, u64 limit);
 void raft_props_tick(struct raft *r);
 void raft_props_ack(struct raft *r, const struct raft_msg *m);
 void raft_props_free(struct raft *r);
 int raft_props_decidable(const struct raft *r, u64 limit);
+
+/* readindex.c: RAFT_RI_HEARTBEAT asks for heartbeat round r->read_seq */
+#define RAFT_RI_HEARTBEAT	1
+int raft_ri_request(struct raft *r, u64 ctx, u64 from);
+void raft_ri_on_ack(struct raft *r);
+int raft_ri_on_commit_in_term(struct raft *r);
+void raft_ri_fail_all(struct raft *r);
+
+/* state.c */
+int raft_promotable(const struct raft *r);
+u64 raft_last_term(const struct raft *r);
+void raft_reset(struct raft *r, u64 term);
+void raft_become_follower(struct raft *r, u64 term, u64 lead);
+int raft_append_one(struct raft *r, const struct raft_entry *e);
+void raft_truncate_from(struct raft *r, u64 from);
+void raft_commit_to(struct raft *r, u64 index);
+
+/* replicate.c */
+int raft_maybe_commit(struct raft *r);
+int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty);
+void raft_broadcast_append(struct raft *r);
+void raft_flush(struct raft *r);
+void raft_broadcast_heartbeat(struct raft *r, u64 ctx);
+void raft_send_timeout_now(struct raft *r, u64 to);
+int raft_leader_append(struct raft *r, u8 type, const void *data, u32 len,
+		       u64 *index);
+void raft_tick_leader(struct raft *r);
+void raft_check_self_removal(struct raft *r);
+int raft_read_request(struct raft *r, u64 ctx, u64 from);
+int raft_step_leader(struct raft *r, const struct raft_msg *m);
+
+/* election.c */
+void raft_campaign(struct raft *r, int pre, int transfer);
+void raft_handle_vote(struct raft *r, const struct raft_msg *m);
+void raft_count_vote(struct raft *r, const struct raft_msg *m);
+
+/* follower.c */
+void raft_reply_error(struct raft *r, const struct raft_msg *m, s32 err);
+int raft_step_follower(struct raft *r, const struct raft_msg *m);
 
 #endif /* RL_RAFT_INT_H */

@@ -9,7 +9,9 @@
  * index: requests then wait for that first commit.
  *
  * Requests from followers (READ_INDEX) are answered with READ_INDEX_RESP;
- * local ones become read states in the ready batch.
+ * local ones become read states in the ready batch.  This file sends no
+ * heartbeat itself: it tells the leader when a round must start
+ * (RAFT_RI_HEARTBEAT, the round being r->read_seq).
  */
 #include "raft_int.h"
 
@@ -44,7 +46,10 @@ static int committed_in_term(struct raft *r)
 	       t == r->term;
 }
 
-/* Leader: a read request from `from` (RAFT_NONE for local). */
+/*
+ * Leader: a read request from `from` (RAFT_NONE for local).  0, -ENOMEM,
+ * or RAFT_RI_HEARTBEAT when round r->read_seq must be broadcast.
+ */
 int raft_ri_request(struct raft *r, u64 ctx, u64 from)
 {
 	struct raft_read_req q = { .ctx = ctx, .from = from };
@@ -67,8 +72,7 @@ int raft_ri_request(struct raft *r, u64 ctx, u64 from)
 		return -ENOMEM;
 	q.seq = ++r->read_seq;
 	r->reads_q[r->n_reads_q++] = q;
-	raft_broadcast_heartbeat(r, q.seq);
-	return 0;
+	return RAFT_RI_HEARTBEAT;
 }
 
 /* Voters that acknowledged round seq (the leader itself always has). */
@@ -114,8 +118,12 @@ void raft_ri_on_ack(struct raft *r)
 	r->n_reads_q -= done;
 }
 
-/* The leader committed its first entry of the term: start waiting reads. */
-void raft_ri_on_commit_in_term(struct raft *r)
+/*
+ * The leader committed its first entry of the term: the reads that waited
+ * for it get the commit index; RAFT_RI_HEARTBEAT when they need round
+ * r->read_seq broadcast.
+ */
+int raft_ri_on_commit_in_term(struct raft *r)
 {
 	u32 i, waiting = 0;
 
@@ -143,8 +151,10 @@ void raft_ri_on_commit_in_term(struct raft *r)
 			i++;
 		}
 	}
-	if (waiting)
-		raft_broadcast_heartbeat(r, ++r->read_seq);
+	if (!waiting)
+		return 0;
+	++r->read_seq;
+	return RAFT_RI_HEARTBEAT;
 }
 
 /* Leadership lost: every waiting read fails (the caller may retry). */

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The core's outputs: the outbox (messages, read states, proposal results)
- * and the ready batch that hands them out together with the state to
- * persist and the entries to apply.
+ * The ready batch: hands out the outbox (outbox.c) together with the state
+ * to persist and the entries to apply.
  *
  * Messages are split in two lists: those that may be sent at once (a
  * leader's APPENDs go out in parallel with its own disk write), and those
@@ -11,72 +10,6 @@
  * granted, and acknowledgements of entries or snapshots.
  */
 #include "raft_int.h"
-
-int raft_vec_reserve(void **p, u32 *cap, u32 need, u32 elem)
-{
-	u32 n = *cap ? *cap : 4;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = rl_realloc(*p, (size_t)n * elem);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
-void raft_msg_free(struct raft_msg *m)
-{
-	u32 i;
-
-	if (m->entries) {
-		for (i = 0; i < m->n_entries; i++)
-			raft_entry_free(&m->entries[i]);
-		rl_free(m->entries);
-	}
-	rl_free(m->snap_data);
-	m->entries = NULL;
-	m->n_entries = 0;
-	m->snap_data = NULL;
-	m->snap_len = 0;
-}
-
-int raft_msg_clone(struct raft_msg *dst, const struct raft_msg *src)
-{
-	u32 i;
-
-	*dst = *src;
-	dst->entries = NULL;
-	dst->n_entries = 0;
-	dst->snap_data = NULL;
-	dst->snap_len = 0;
-	if (src->n_entries) {
-		dst->entries = rl_calloc(src->n_entries, sizeof(*dst->entries));
-		if (!dst->entries)
-			return -ENOMEM;
-		for (i = 0; i < src->n_entries; i++) {
-			if (raft_entry_copy(&dst->entries[i], &src->entries[i])) {
-				raft_msg_free(dst);
-				return -ENOMEM;
-			}
-			dst->n_entries = i + 1;
-		}
-	}
-	if (src->snap_len) {
-		dst->snap_data = rl_malloc(src->snap_len);
-		if (!dst->snap_data) {
-			raft_msg_free(dst);
-			return -ENOMEM;
-		}
-		memcpy(dst->snap_data, src->snap_data, src->snap_len);
-		dst->snap_len = src->snap_len;
-	}
-	return 0;
-}
 
 static int waits_for_persist(const struct raft_msg *m)
 {
@@ -90,64 +23,6 @@ static int waits_for_persist(const struct raft_msg *m)
 	default:
 		return 0;
 	}
-}
-
-/*
- * A new zeroed message to `to`, stamped with our id and term; the caller
- * fills the rest.  NULL when out of memory (the message is then lost,
- * which Raft tolerates).  Which list it lands on is decided in
- * raft_ready(), once its fields are final.
- */
-struct raft_msg *raft_new_msg(struct raft *r, u8 type, u64 to)
-{
-	struct raft_msg *m;
-
-	if (raft_vec_reserve((void **)&r->msgs, &r->cap_msgs, r->n_msgs + 1,
-			     sizeof(*m)))
-		return NULL;
-	m = &r->msgs[r->n_msgs++];
-	memset(m, 0, sizeof(*m));
-	m->type = type;
-	m->from = r->id;
-	m->to = to;
-	/* forwarding and read messages are term-less, like local requests */
-	if (type != RAFT_MSG_PROPOSE && type != RAFT_MSG_PROPOSE_RESP &&
-	    type != RAFT_MSG_READ_INDEX && type != RAFT_MSG_READ_INDEX_RESP)
-		m->term = r->term;
-	return m;
-}
-
-void raft_add_read_state(struct raft *r, u64 ctx, u64 index, s32 err)
-{
-	struct raft_read_state *rs;
-
-	if (raft_vec_reserve((void **)&r->rstates, &r->cap_rstates,
-			     r->n_rstates + 1, sizeof(*rs))) {
-		rl_warn("read state %llu lost: no memory",
-			(unsigned long long)ctx);
-		return;
-	}
-	rs = &r->rstates[r->n_rstates++];
-	rs->ctx = ctx;
-	rs->index = index;
-	rs->err = err;
-}
-
-void raft_add_result(struct raft *r, u64 id, u64 index, u64 term, s32 err)
-{
-	struct raft_proposal_result *pr;
-
-	if (raft_vec_reserve((void **)&r->results, &r->cap_results,
-			     r->n_results + 1, sizeof(*pr))) {
-		rl_warn("proposal result %llu lost: no memory",
-			(unsigned long long)id);
-		return;
-	}
-	pr = &r->results[r->n_results++];
-	pr->id = id;
-	pr->index = index;
-	pr->term = term;
-	pr->err = err;
 }
 
 static void soft_state(const struct raft *r, struct raft_soft_state *ss)
@@ -312,44 +187,4 @@ void raft_advance(struct raft *r, struct raft_ready *rd)
 	rl_free(rd->reads);
 	rl_free(rd->results);
 	memset(rd, 0, sizeof(*rd));
-}
-
-const char *raft_msg_type_name(u8 type)
-{
-	static const char * const names[] = {
-		[RAFT_MSG_VOTE] = "VOTE",
-		[RAFT_MSG_VOTE_RESP] = "VOTE_RESP",
-		[RAFT_MSG_PREVOTE] = "PREVOTE",
-		[RAFT_MSG_PREVOTE_RESP] = "PREVOTE_RESP",
-		[RAFT_MSG_APPEND] = "APPEND",
-		[RAFT_MSG_APPEND_RESP] = "APPEND_RESP",
-		[RAFT_MSG_HEARTBEAT] = "HEARTBEAT",
-		[RAFT_MSG_HEARTBEAT_RESP] = "HEARTBEAT_RESP",
-		[RAFT_MSG_SNAPSHOT] = "SNAPSHOT",
-		[RAFT_MSG_SNAPSHOT_RESP] = "SNAPSHOT_RESP",
-		[RAFT_MSG_TIMEOUT_NOW] = "TIMEOUT_NOW",
-		[RAFT_MSG_PROPOSE] = "PROPOSE",
-		[RAFT_MSG_PROPOSE_RESP] = "PROPOSE_RESP",
-		[RAFT_MSG_READ_INDEX] = "READ_INDEX",
-		[RAFT_MSG_READ_INDEX_RESP] = "READ_INDEX_RESP",
-	};
-
-	if (type == 0 || type > RAFT_MSG_TYPE_MAX)
-		return "?";
-	return names[type];
-}
-
-const char *raft_role_name(u8 role)
-{
-	switch (role) {
-	case RAFT_FOLLOWER:
-		return "follower";
-	case RAFT_PRE_CANDIDATE:
-		return "pre-candidate";
-	case RAFT_CANDIDATE:
-		return "candidate";
-	case RAFT_LEADER:
-		return "leader";
-	}
-	return "?";
 }
