@@ -58,6 +58,11 @@ void raft_campaign(struct raft *r, int pre, int transfer)
 
 	if (!raft_promotable(r))
 		return;
+	if (r->term >= RAFT_TERM_MAX) {
+		rl_warn("term %llu: no campaign beyond the largest term",
+			(unsigned long long)r->term);
+		return;
+	}
 	if (pre) {
 		r->role = RAFT_PRE_CANDIDATE;
 		r->lead = RAFT_NONE;

@@ -52,6 +52,9 @@ static int valid_msg(const struct raft *r, const struct raft_msg *m)
 		return 0;
 	if (!termless(m->type) && m->term == 0)
 		return 0;
+	if (m->term > RAFT_TERM_MAX || m->log_term > RAFT_TERM_MAX ||
+	    m->hint_term > RAFT_TERM_MAX || m->snap.term > RAFT_TERM_MAX)
+		return 0;
 	if (!raft_conf_valid(&m->snap.conf))
 		return 0;
 	if (m->n_entries > MAX_MSG_ENTRIES || (m->n_entries && !m->entries))
@@ -259,16 +262,38 @@ static int valid_boot(const struct raft_config *cfg,
 		return 0;
 	if (b->n_entries && !b->entries)
 		return 0;
+	if (b->hs.term > RAFT_TERM_MAX || b->snap.term > RAFT_TERM_MAX)
+		return 0;
 	for (i = 0; i < b->n_entries; i++) {
 		const struct raft_entry *e = &b->entries[i];
 
 		if (e->index != b->snap.index + 1 + i || e->term < prev ||
-		    e->term > b->hs.term || e->len > RAFT_MAX_ENTRY_SIZE ||
+		    e->term > RAFT_TERM_MAX || e->len > RAFT_MAX_ENTRY_SIZE ||
 		    (e->len && !e->data) || e->type > RAFT_ENTRY_CONF_CHANGE)
 			return 0;
 		prev = e->term;
 	}
-	return b->hs.term >= b->snap.term;
+	return 1;
+}
+
+/*
+ * The term to boot in.  Entries and the snapshot reach the disk before the
+ * hard state that a new leader's first APPEND or snapshot raised: a crash
+ * between the two writes leaves entries of a term the hard state has not
+ * seen yet.  Holding them means this node heard from that term's leader,
+ * so it takes that term; it cast no vote in it, as a vote is only sent
+ * once its hard state is durable.
+ */
+static void boot_term(struct raft *r, const struct raft_boot *b)
+{
+	u64 top = b->hs.term;
+
+	if (b->snap.term > top)
+		top = b->snap.term;
+	if (b->n_entries && b->entries[b->n_entries - 1].term > top)
+		top = b->entries[b->n_entries - 1].term;
+	r->term = top;
+	r->vote = top == b->hs.term ? b->hs.vote : RAFT_NONE;
 }
 
 struct raft *raft_create(const struct raft_config *cfg,
@@ -315,11 +340,11 @@ struct raft *raft_create(const struct raft_config *cfg,
 		r->snap.len = boot->snap_len;
 	}
 	raft_sync_progress(r);
-	r->term = boot->hs.term;
-	r->vote = boot->hs.vote;
+	boot_term(r, boot);
 	raft_become_follower(r, r->term, RAFT_NONE);
-	r->prev_hs.term = r->term;
-	r->prev_hs.vote = r->vote;
+	/* a raised term goes out in the first ready, to be made durable */
+	r->prev_hs.term = boot->hs.term;
+	r->prev_hs.vote = boot->hs.vote;
 	r->prev_hs.commit = r->log.committed;
 	r->prev_ss.term = r->term;
 	r->prev_ss.role = r->role;

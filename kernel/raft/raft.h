@@ -47,6 +47,12 @@
 
 /* Upper bound on an entry payload and a snapshot chunk the core accepts. */
 #define RAFT_MAX_ENTRY_SIZE	0x100000U	/* 1 MiB */
+/*
+ * The largest term the core accepts from a peer or a disk, and campaigns
+ * up to: a term near 2^64 would wrap at the next campaign, and no cluster
+ * holds 2^63 elections.
+ */
+#define RAFT_TERM_MAX		(~0ULL >> 1)
 /* proposals a follower forwards in one PROPOSE */
 #define RAFT_MAX_FORWARD	64
 

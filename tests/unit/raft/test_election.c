@@ -289,6 +289,65 @@ RL_TEST(split_votes_resolve_and_leader_is_unique_per_term)
 	tnet_free(t);
 }
 
+/*
+ * A peer's term near 2^64 used to be adopted; the next campaign wrapped
+ * the term to 0 and wedged the node.  Absurd terms are malformed, and no
+ * node campaigns past the largest term.
+ */
+RL_TEST(absurd_term_is_refused_and_never_wraps)
+{
+	struct raft *r = th_node(1, 3, NULL, 0, 5, no_prevote);
+	struct raft_msg m;
+	u32 k;
+
+	RL_ASSERT(r);
+	th_msg(&m, RAFT_MSG_HEARTBEAT, 2, 1, ~0ULL);
+	TH_EQ(raft_step(r, &m), -EINVAL);
+	RL_EXPECT_EQ(r->term, 5);
+	th_msg(&m, RAFT_MSG_VOTE, 2, 1, RAFT_TERM_MAX + 1);
+	TH_EQ(raft_step(r, &m), -EINVAL);
+	RL_EXPECT_EQ(r->term, 5);
+	/* the largest term itself is taken, and campaigns stop there */
+	th_msg(&m, RAFT_MSG_HEARTBEAT, 2, 1, RAFT_TERM_MAX);
+	TH_EQ(raft_step(r, &m), 0);
+	RL_EXPECT_EQ(r->term, RAFT_TERM_MAX);
+	for (k = 0; k < 100; k++)
+		raft_tick(r);
+	RL_EXPECT_EQ(r->term, RAFT_TERM_MAX);
+	RL_EXPECT(r->role != RAFT_LEADER);
+	raft_destroy(r);
+}
+
+/*
+ * A crash between a follower's record write and its hard-state write
+ * leaves entries of a term the durable hard state has not seen.  Such a
+ * disk used to be refused at every boot; the node now boots in the term
+ * of its newest entry, with no vote in it, and persists that term.
+ */
+RL_TEST(boot_with_entries_newer_than_hard_state_takes_their_term)
+{
+	static const u64 terms[] = { 1, 2, 4 };
+	struct raft *r = th_node(1, 3, terms, 3, 2, no_prevote);
+	struct raft_ready rd;
+	struct raft_msg m;
+
+	RL_ASSERT(r);
+	RL_EXPECT_EQ(r->term, 4);
+	RL_EXPECT_EQ(r->vote, 0);
+	RL_EXPECT_EQ(raft_log_last(&r->log), 3);
+	RL_ASSERT_EQ(raft_ready(r, &rd), 0);
+	RL_EXPECT_EQ(rd.hs_changed, 1);
+	RL_EXPECT_EQ(rd.hs.term, 4);
+	raft_advance(r, &rd);
+	/* and it votes in term 4 for an up-to-date candidate */
+	th_msg(&m, RAFT_MSG_VOTE, 2, 1, 4);
+	m.index = 3;
+	m.log_term = 4;
+	TH_EQ(raft_step(r, &m), 0);
+	RL_EXPECT_EQ(r->vote, 2);
+	raft_destroy(r);
+}
+
 RL_TEST(malformed_messages_are_rejected)
 {
 	struct raft *r = th_node(1, 3, NULL, 0, 0, NULL);
@@ -331,4 +390,6 @@ RL_SUITE(raft_election,
 	 RL_CASE(check_quorum_leader_steps_down_when_cut_off),
 	 RL_CASE(check_quorum_lease_ignores_votes_while_leader_alive),
 	 RL_CASE(split_votes_resolve_and_leader_is_unique_per_term),
+	 RL_CASE(absurd_term_is_refused_and_never_wraps),
+	 RL_CASE(boot_with_entries_newer_than_hard_state_takes_their_term),
 	 RL_CASE(malformed_messages_are_rejected));
