@@ -100,6 +100,16 @@ void raft_campaign(struct raft *r, int pre, int transfer)
 	}
 }
 
+/* The candidate's log is strictly more up to date than ours. */
+static int better_log(const struct raft *r, const struct raft_msg *m)
+{
+	u64 last = raft_log_last(&r->log);
+
+	if (!raft_log_up_to_date(&r->log, m->index, m->log_term))
+		return 0;
+	return m->log_term != raft_last_term(r) || m->index != last;
+}
+
 void raft_handle_vote(struct raft *r, const struct raft_msg *m)
 {
 	int pre = m->type == RAFT_MSG_PREVOTE;
@@ -120,6 +130,16 @@ void raft_handle_vote(struct raft *r, const struct raft_msg *m)
 	if (grant && !pre) {
 		r->election_elapsed = 0;
 		r->vote = m->from;
+	} else if (!pre && r->role != RAFT_LEADER && better_log(r, m)) {
+		/*
+		 * Refused only because our vote in this term is taken: step
+		 * back so that candidate campaigns again before we do.  Else
+		 * a node that cannot win (a stale configuration, a shorter
+		 * log) but whose timer runs a little ahead campaigns first
+		 * in every term and takes the one vote the better candidate
+		 * needs, term after term (simulator seed 61212).
+		 */
+		r->election_elapsed = 0;
 	}
 	if (!resp)
 		return;

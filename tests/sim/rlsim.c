@@ -5,16 +5,28 @@
  * One process runs a whole cluster of 3, 5 or 7 core instances (plus the
  * nodes added later by membership changes) in simulated time, everything
  * derived from one seed: the network (drops, duplicates, delays, reorders,
- * symmetric and one-way partitions), each node's disk (writes become durable
- * only when the simulated device completes them; a crash loses what is not
- * durable and may tear the last write), crashes and restarts from durable
- * state, membership changes and leadership transfers, and clients proposing
- * on leaders and followers.
+ * symmetric and one-way partitions), each node's disk, crashes and restarts
+ * from durable state, membership changes and leadership transfers, and
+ * clients proposing on leaders and followers.
+ *
+ * The disk is one of two kinds, by seed (--disk fua|cache):
+ *  - FUA: a write is durable when the device completes it, in order; a
+ *    crash keeps a prefix of the queued writes and may tear the next.
+ *  - a volatile cache: writes complete into the cache in any order, the
+ *    caller flushes what completed, and only a completed flush makes them
+ *    durable (snapshots too).  A crash keeps what flushes covered plus any
+ *    subset of the rest, some torn or corrupt; recovery keeps the longest
+ *    prefix of intact records, and the newest hard-state copy that
+ *    survived.  Writes, flushes and boot-time reads may fail with EIO,
+ *    which fails the node like a crash.
  *
  * Each node is driven exactly as a correct caller must drive the core:
  * hard state and entries of a ready batch are queued to the disk in order,
  * msgs go out at once, msgs_after_persist only when the batch (and every
- * batch before it) is durable, then raft_persisted() is reported.
+ * batch before it) is durable, then raft_persisted() is reported.  Two
+ * broken callers prove the checker sees what a caller gets wrong:
+ * --ack-before-persist and --no-flush (reports a write once it is in the
+ * cache, before a flush covered it).
  *
  * After every event the checker verifies:
  *  - at most one leader per term;
@@ -266,6 +278,11 @@ struct witem {			/* one ready batch on its way to the disk */
 	u64 n_ents;
 	struct raft_msg *after;
 	u32 n_after;
+	/* volatile-cache disks (see disk_cache_step) */
+	u8 cached;		/* the device took it into its cache */
+	u8 flushing;		/* a flush in flight covers it */
+	u8 durable;		/* a completed flush covered it */
+	u8 reported;		/* told the core and sent its messages */
 };
 
 struct disk {
@@ -290,6 +307,7 @@ struct node {
 	u64 commit_seen;	/* monotonic while up */
 	u64 hs_term, hs_vote;	/* last hard state handed out */
 	struct witem *wq, *wq_tail;
+	u64 flush_done;		/* volatile cache: flush in flight ends (0 none) */
 	u64 stop_at;		/* removed: stop at this time (0 none) */
 	u64 doom_at;		/* crash at this time (0 none) */
 };
@@ -352,6 +370,9 @@ struct params {
 	u32 leader_crash_pm;	/* per 1000 units */
 	u32 doom_pm;		/* new leaders crashed soon, per 1000 */
 	u32 restart_pm;
+	u8 cache;		/* 0: writes durable on completion (FUA) */
+	u32 flush_lat;		/* volatile cache: flush latency */
+	u32 eio_pm;		/* writes and flushes failing, per 1000 */
 };
 
 struct sim {
@@ -362,8 +383,11 @@ struct sim {
 	int dup_propose;
 	int joiner_empty;
 	int ack_early;
+	int no_flush;		/* broken caller: reports writes before a flush */
 	int no_electable;
 	int faults;		/* in a fault period */
+	u64 drng;		/* the disk model's own stream */
+	u64 eios, lost_writes;
 	u64 rng;
 	u64 now;
 	struct params p;
@@ -450,6 +474,20 @@ static u32 rnd(struct sim *s, u32 n)
 static int chance(struct sim *s, u32 permille)
 {
 	return rnd(s, 1000) < permille;
+}
+
+/*
+ * The disk model's decisions come from a stream of their own, so seeds run
+ * with the FUA disk (--disk fua) replay exactly as before it existed.
+ */
+static u32 drnd(struct sim *s, u32 n)
+{
+	return n ? (u32)(rng_next(&s->drng) % n) : 0;
+}
+
+static int dchance(struct sim *s, u32 permille)
+{
+	return drnd(s, 1000) < permille;
 }
 
 #define ULL(x) ((unsigned long long)(x))
@@ -1069,10 +1107,13 @@ static void node_drain(struct sim *s, struct node *n)
 			free(w);
 			continue;
 		}
-		/* the device completes writes in order */
+		/*
+		 * A FUA disk completes writes in order; a volatile cache
+		 * takes them in any order (flushes make them durable).
+		 */
 		last_done = n->wq_tail ? n->wq_tail->done : 0;
 		w->done = s->now + 1 + rnd(s, s->p.disk_lat);
-		if (w->done < last_done)
+		if (w->done < last_done && !s->p.cache)
 			w->done = last_done;
 		if (n->wq_tail)
 			n->wq_tail->next = w;
@@ -1082,9 +1123,12 @@ static void node_drain(struct sim *s, struct node *n)
 	}
 }
 
-/* Make (part of) a write durable: entries up to `keep` of them, hs if all. */
-static void disk_apply(struct sim *s, struct node *n, const struct witem *w,
-		       u64 keep)
+/*
+ * Make (part of) a write durable: entries up to `keep` of them, and the
+ * hard state if all of them and with_hs.
+ */
+static void disk_apply_hs(struct sim *s, struct node *n, const struct witem *w,
+			  u64 keep, int with_hs)
 {
 	struct disk *d = &n->disk;
 	u64 i;
@@ -1107,7 +1151,7 @@ static void disk_apply(struct sim *s, struct node *n, const struct witem *w,
 				  w->ents[i].type, w->ents[i].data,
 				  w->ents[i].len);
 	}
-	if (w->has_hs && keep >= w->n_ents) {
+	if (w->has_hs && keep >= w->n_ents && with_hs) {
 		if (w->hs.term < d->hs.term ||
 		    (w->hs.term == d->hs.term && d->hs.vote &&
 		     w->hs.vote != d->hs.vote))
@@ -1118,25 +1162,118 @@ static void disk_apply(struct sim *s, struct node *n, const struct witem *w,
 	}
 }
 
+static void disk_apply(struct sim *s, struct node *n, const struct witem *w,
+		       u64 keep)
+{
+	disk_apply_hs(s, n, w, keep, 1);
+}
+
+/* A write reached the disk: its messages go out, the core hears of it. */
+static void report_write(struct sim *s, struct node *n, struct witem *w)
+{
+	u32 i;
+
+	for (i = 0; i < w->n_after; i++)
+		net_send(s, &w->after[i]);
+	if (w->has_snap)
+		raft_snapshot_installed(n->r, w->snap.index, w->snap.term);
+	if (w->n_ents)
+		raft_persisted(n->r, w->trunc_from + w->n_ents - 1,
+			       w->ents[w->n_ents - 1].term);
+	w->reported = 1;
+}
+
+static void node_crash(struct sim *s, struct node *n, int wipe);
+
+/*
+ * A volatile-cache disk: writes enter the cache in any order; the caller
+ * flushes whatever completed, and a flush covers only the writes that
+ * completed before it was issued.  -EIO when the device failed a write or
+ * a flush.
+ */
+static int disk_cache_step(struct sim *s, struct node *n)
+{
+	struct witem *w;
+	int need_flush = 0;
+
+	for (w = n->wq; w; w = w->next) {
+		if (!w->cached && w->done <= s->now) {
+			if (s->faults && dchance(s, s->p.eio_pm))
+				return -EIO;
+			w->cached = 1;
+		}
+		if (w->cached && !w->durable && !w->flushing)
+			need_flush = 1;
+	}
+	if (n->flush_done && n->flush_done <= s->now) {
+		if (s->faults && dchance(s, s->p.eio_pm))
+			return -EIO;
+		for (w = n->wq; w; w = w->next) {
+			if (w->flushing)
+				w->durable = 1;
+			w->flushing = 0;
+		}
+		n->flush_done = 0;
+	}
+	if (need_flush && !n->flush_done) {
+		for (w = n->wq; w; w = w->next)
+			if (w->cached && !w->durable)
+				w->flushing = 1;
+		n->flush_done = s->now + 1 + drnd(s, s->p.flush_lat);
+	}
+	return 0;
+}
+
+/*
+ * A correct caller reports writes in queue order, each once a flush has
+ * covered it (the broken --no-flush caller: once it is in the cache).
+ * A write leaves the queue when it is durable and reported.  A device
+ * error fails the node, like a crash.
+ */
+static void disk_complete_cached(struct sim *s, struct node *n)
+{
+	struct witem *w;
+
+	if (disk_cache_step(s, n)) {
+		s->eios++;
+		trace(s, "n%llu disk error: the node fails", ULL(n->id));
+		node_crash(s, n, 0);
+		return;
+	}
+	for (w = n->wq; w && !s->failed; w = w->next) {
+		if (w->reported)
+			continue;
+		if (!w->durable && !(s->no_flush && w->cached))
+			break;
+		report_write(s, n, w);
+	}
+	while (n->wq && n->wq->durable && n->wq->reported) {
+		w = n->wq;
+		n->wq = w->next;
+		if (!n->wq)
+			n->wq_tail = NULL;
+		disk_apply(s, n, w, w->n_ents);
+		witem_free(w);
+	}
+	node_drain(s, n);
+}
+
 static void disk_complete(struct sim *s, struct node *n)
 {
+	if (s->p.cache) {
+		if (n->state == N_UP && n->wq)
+			disk_complete_cached(s, n);
+		return;
+	}
 	while (!s->failed && n->state == N_UP && n->wq &&
 	       n->wq->done <= s->now) {
 		struct witem *w = n->wq;
-		u32 i;
 
 		n->wq = w->next;
 		if (!n->wq)
 			n->wq_tail = NULL;
 		disk_apply(s, n, w, w->n_ents);
-		for (i = 0; i < w->n_after; i++)
-			net_send(s, &w->after[i]);
-		if (w->has_snap)
-			raft_snapshot_installed(n->r, w->snap.index,
-						w->snap.term);
-		if (w->n_ents)
-			raft_persisted(n->r, w->trunc_from + w->n_ents - 1,
-				       w->ents[w->n_ents - 1].term);
+		report_write(s, n, w);
 		witem_free(w);
 		node_drain(s, n);
 	}
@@ -1188,9 +1325,22 @@ static void node_boot(struct sim *s, struct node *n)
 	}
 	boot.entries = ents;
 	boot.n_entries = d->log.n;
-	if (d->hs.commit > elog_last(&d->log))
+	/*
+	 * A FUA caller writes the hard state after the entries it commits;
+	 * behind a volatile cache the hard state's slot may survive a crash
+	 * that its entries did not (the core boots with the commit index
+	 * lowered to its log: those entries were never acknowledged).
+	 */
+	if (d->hs.commit > elog_last(&d->log) && !s->p.cache)
 		fail(s, "node %llu: durable commit %llu beyond durable log %llu",
 		     ULL(n->id), ULL(d->hs.commit), ULL(elog_last(&d->log)));
+	if (s->faults && dchance(s, s->p.eio_pm)) {
+		s->eios++;
+		trace(s, "n%llu read error at boot: stays down", ULL(n->id));
+		free(ents);
+		n->state = N_DOWN;
+		return;
+	}
 	n->r = raft_create(&cfg, &boot, &err);
 	free(ents);
 	if (!n->r) {
@@ -1232,9 +1382,52 @@ static void node_start_fresh(struct sim *s, u64 id, const struct raft_conf *c)
 }
 
 /*
- * Crash: the core and everything not durable are lost.  The device may
+ * A crash on a volatile-cache disk: what a completed flush covered is on
+ * the media; of the rest, in the cache or still in flight, any subset made
+ * it, some torn or corrupt.  Recovery reads the records in order and stops
+ * at the first one missing or failing its checksum, so the log is the
+ * longest surviving prefix (durable writes behind a gap are lost too: none
+ * was reported).  The hard state has slots of its own: the newest copy
+ * that survived wins, wherever its write stood in the queue.  Returns how
+ * many writes were lost.
+ */
+static u64 crash_cached(struct sim *s, struct node *n)
+{
+	const struct raft_hard_state *hs = NULL;
+	struct witem *w;
+	u64 lost = 0;
+	int broken = 0;
+
+	for (w = n->wq; w; w = w->next) {
+		int survives = w->durable || dchance(s, w->cached ? 500 : 250);
+
+		if (w->has_hs && survives)
+			hs = &w->hs;
+		if (!broken && survives) {
+			disk_apply_hs(s, n, w, w->n_ents, 0);
+			continue;
+		}
+		lost++;
+		if (!broken && w->n_ents && !w->has_snap && dchance(s, 300)) {
+			u64 keep = drnd(s, w->n_ents);
+
+			trace(s, "n%llu torn write: %llu of %llu entries from %llu",
+			      ULL(n->id), ULL(keep), ULL(w->n_ents),
+			      ULL(w->trunc_from));
+			disk_apply_hs(s, n, w, keep, 0);
+		}
+		broken = 1;
+	}
+	if (hs && hs->term >= n->disk.hs.term)
+		n->disk.hs = *hs;
+	return lost;
+}
+
+/*
+ * Crash: the core and everything not durable are lost.  A FUA device may
  * have completed some queued writes in order before the crash and torn
- * the next one (a prefix of its entries survives, its hard state not).
+ * the next one (a prefix of its entries survives, its hard state not);
+ * for a volatile cache see crash_cached().
  */
 static void node_crash(struct sim *s, struct node *n, int wipe)
 {
@@ -1243,9 +1436,16 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 
 	for (w = n->wq; w; w = w->next)
 		cnt++;
-	if (cnt && !wipe)
+	if (s->p.cache && !wipe) {
+		u64 lost = crash_cached(s, n);
+
+		s->lost_writes += lost;
+		k = cnt - lost;
+		w = NULL;
+	} else if (cnt && !wipe) {
 		k = rnd(s, cnt + 1);
-	for (w = n->wq, i = 0; w && i < k; w = w->next, i++)
+	}
+	for (w = s->p.cache ? NULL : n->wq, i = 0; w && i < k; w = w->next, i++)
 		disk_apply(s, n, w, w->n_ents);
 	if (w && !wipe && chance(s, 500)) {
 		u64 keep = w->n_ents ? rnd(s, w->n_ents) : 0;
@@ -1263,6 +1463,7 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 		witem_free(w);
 	}
 	n->wq_tail = NULL;
+	n->flush_done = 0;
 	raft_destroy(n->r);
 	n->r = NULL;
 	elog_free(&n->mem);
@@ -1850,6 +2051,8 @@ static void step_time(struct sim *s, int faults)
 		}
 		disk_complete(s, n);
 		check_all(s);
+		if (n->state != N_UP)
+			continue;	/* its disk failed */
 		if ((s->now + n->phase) % TICK == 0) {
 			raft_tick(n->r);
 			node_drain(s, n);
@@ -2111,6 +2314,8 @@ struct opts {
 	int dup_propose;
 	int joiner_empty;
 	int ack_early;
+	int no_flush;
+	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache */
 	int no_electable;
 	u32 trace_n;
 };
@@ -2140,6 +2345,10 @@ static void set_params(struct sim *s)
 	s->p.leader_crash_pm = chance(s, 333) ? 8 : 2;
 	s->p.restart_pm = 8 + rnd(s, 20);
 	s->p.doom_pm = rnd(s, 500);
+	/* from the disk model's own stream: the rest replays unchanged */
+	s->p.cache = drnd(s, 2);
+	s->p.flush_lat = 1 + drnd(s, 20);
+	s->p.eio_pm = drnd(s, 2);
 }
 
 /* Returns 0 when the seed passes. */
@@ -2160,16 +2369,25 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->dup_propose = o->dup_propose;
 	s->joiner_empty = o->joiner_empty;
 	s->ack_early = o->ack_early;
+	s->no_flush = o->no_flush;
+	s->drng = mix(seed, 0xd15c);
 	s->no_electable = o->no_electable;
 	set_params(s);
+	if (o->disk >= 0) {
+		s->p.cache = o->disk;
+		s->p.eio_pm = o->disk ? s->p.eio_pm : 0;
+	}
+	if (o->no_flush)
+		s->p.cache = 1;
 	s->conf0.n_voters = nodes;
 	for (i = 0; i < nodes; i++)
 		s->conf0.voters[i] = i + 1;
 	s->next_id = nodes + 1;
-	trace(s, "seed %llu: %u nodes, heartbeat %u, pre_vote %u, check_quorum %u, inflight %u, max_ents %u, max_size %llu, disk latency %u, net %u+%u",
+	trace(s, "seed %llu: %u nodes, heartbeat %u, pre_vote %u, check_quorum %u, inflight %u, max_ents %u, max_size %llu, disk latency %u, net %u+%u, disk %s (flush %u, eio %u/1000)",
 	      ULL(seed), nodes, s->p.heartbeat, s->p.pre_vote,
 	      s->p.check_quorum, s->p.inflight, s->p.max_ents,
-	      ULL(s->p.max_size), s->p.disk_lat, s->p.net_min, s->p.net_jit);
+	      ULL(s->p.max_size), s->p.disk_lat, s->p.net_min, s->p.net_jit,
+	      s->p.cache ? "cache" : "fua", s->p.flush_lat, s->p.eio_pm);
 	for (id = 1; id <= nodes; id++)
 		node_start_fresh(s, id, &s->conf0);
 	while (!s->failed && s->now < o->steps) {
@@ -2190,18 +2408,22 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		for (k = first; k < s->n_trace; k++)
 			printf("#   %s\n", s->trace[k % TRACE_N]);
 		dump_state(s);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s --verbose\n",
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
 		       o->ack_early ? " --ack-before-persist" : "",
+		       o->no_flush ? " --no-flush" : "",
+		       o->disk < 0 ? "" : o->disk ? " --disk cache" : " --disk fua",
 		       o->no_electable ? " --no-electable-check" : "");
 	} else if (o->verbose) {
-		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu\n",
+		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu, disk %s: %llu device errors, %llu unflushed writes lost\n",
 		       ULL(seed), nodes, ULL(s->now), ULL(s->events),
 		       ULL(s->msgs_sent), ULL(s->truth_n), ULL(s->elections),
 		       ULL(s->max_term), ULL(s->crashes), ULL(s->n_props),
-		       ULL(s->reads_ok), ULL(s->n_reads));
+		       ULL(s->reads_ok), ULL(s->n_reads),
+		       s->p.cache ? "cache" : "fua", ULL(s->eios),
+		       ULL(s->lost_writes));
 	}
 	sim_free(s);
 	free(s);
@@ -2223,6 +2445,10 @@ static void usage(void)
 		"              configuration (default: half of them)\n"
 		"  --ack-before-persist  play a broken caller that sends msgs_after_persist\n"
 		"              at once (self-test of the disk and crash model)\n"
+		"  --disk fua|cache  every write durable on completion, or a volatile\n"
+		"              cache that flushes make durable (default: by seed)\n"
+		"  --no-flush  play a broken caller that reports writes once in the\n"
+		"              cache, before a flush (implies --disk cache)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits)\n", TICK);
 	exit(2);
 }
@@ -2241,16 +2467,18 @@ int main(int argc, char **argv)
 		{ "joiner-empty-conf", no_argument, NULL, 'J' },
 		{ "ack-before-persist", no_argument, NULL, 'A' },
 		{ "no-electable-check", no_argument, NULL, 'E' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "no-flush", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
-			  .trace_n = 150 };
+			  .trace_n = 150, .disk = -1 };
 	int c, have_seed = 0, keep_going = 0;
 	u64 passed = 0, failed = 0, i, batch = 100, tap = 0;
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAE", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:F", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -2289,6 +2517,17 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			o.no_electable = 1;
+			break;
+		case 'd':
+			if (!strcmp(optarg, "fua"))
+				o.disk = 0;
+			else if (!strcmp(optarg, "cache"))
+				o.disk = 1;
+			else
+				usage();
+			break;
+		case 'F':
+			o.no_flush = 1;
 			break;
 		default:
 			usage();

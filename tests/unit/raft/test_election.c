@@ -294,6 +294,47 @@ RL_TEST(split_votes_resolve_and_leader_is_unique_per_term)
  * the term to 0 and wedged the node.  Absurd terms are malformed, and no
  * node campaigns past the largest term.
  */
+/*
+ * Simulator seed 61212: node 2, with a stale configuration, could not win,
+ * but its timer ran ahead of node 6's by more than the randomization, so it
+ * campaigned first in every term and took the vote node 6 needed.  A node
+ * that refuses a better candidate only because its vote is taken restarts
+ * its election timer, so that candidate campaigns first next time.
+ */
+RL_TEST(vote_refused_to_a_better_candidate_gives_it_the_next_turn)
+{
+	static const u64 terms[] = { 1, 1 };
+	struct raft *r = th_node(1, 3, terms, 2, 1, no_prevote);
+	struct raft_msg m;
+	u32 k;
+
+	RL_ASSERT(r);
+	while (r->role != RAFT_CANDIDATE)
+		raft_tick(r);
+	RL_EXPECT_EQ(r->term, 2);
+	RL_EXPECT_EQ(r->vote, 1);
+	for (k = 0; k < 5; k++)
+		raft_tick(r);
+	/* a worse candidate changes nothing */
+	th_msg(&m, RAFT_MSG_VOTE, 3, 1, 2);
+	m.index = 1;
+	m.log_term = 1;
+	TH_EQ(raft_step(r, &m), 0);
+	RL_EXPECT_EQ(r->election_elapsed, 5);
+	/* an equal one neither */
+	m.index = 2;
+	TH_EQ(raft_step(r, &m), 0);
+	RL_EXPECT_EQ(r->election_elapsed, 5);
+	/* a better one is refused (one vote per term) but gets the next turn */
+	th_msg(&m, RAFT_MSG_VOTE, 2, 1, 2);
+	m.index = 5;
+	m.log_term = 1;
+	TH_EQ(raft_step(r, &m), 0);
+	RL_EXPECT_EQ(r->vote, 1);
+	RL_EXPECT_EQ(r->election_elapsed, 0);
+	raft_destroy(r);
+}
+
 RL_TEST(absurd_term_is_refused_and_never_wraps)
 {
 	struct raft *r = th_node(1, 3, NULL, 0, 5, no_prevote);
@@ -390,6 +431,7 @@ RL_SUITE(raft_election,
 	 RL_CASE(check_quorum_leader_steps_down_when_cut_off),
 	 RL_CASE(check_quorum_lease_ignores_votes_while_leader_alive),
 	 RL_CASE(split_votes_resolve_and_leader_is_unique_per_term),
+	 RL_CASE(vote_refused_to_a_better_candidate_gives_it_the_next_turn),
 	 RL_CASE(absurd_term_is_refused_and_never_wraps),
 	 RL_CASE(boot_with_entries_newer_than_hard_state_takes_their_term),
 	 RL_CASE(malformed_messages_are_rejected));
