@@ -113,10 +113,16 @@ int raft_pr_maybe_decr(struct raft_progress *pr, u64 rejected, u64 hint)
 	if (pr->next == 0 || pr->next - 1 != rejected)
 		return 0;
 	pr->next = (rejected < hint + 1 ? rejected : hint + 1);
-	if (pr->next < pr->match + 1)
-		pr->next = pr->match + 1;
 	if (pr->next < 1)
 		pr->next = 1;
+	/*
+	 * A probe at or below match refused: the peer no longer holds what
+	 * it acknowledged (its disk lost it).  Take its word and send from
+	 * where it is; holding next at match + 1 would repeat the same
+	 * refused APPEND forever.  Commitment already made stands.
+	 */
+	if (pr->next <= pr->match)
+		pr->match = pr->next - 1;
 	pr->probe_sent = 0;
 	return 1;
 }

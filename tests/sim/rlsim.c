@@ -1683,7 +1683,14 @@ static void msg_trace(struct sim *s, const struct raft_msg *m)
 
 static void deliver(struct sim *s)
 {
+	u32 n = 0;
+
 	while (!s->failed && s->n_heap && s->heap[0]->time <= s->now) {
+		/* nodes answering each other forever must fail, not hang */
+		if (++n > 200000) {
+			fail(s, "message storm: over 200000 deliveries in one time unit");
+			return;
+		}
 		struct inflight *f = heap_pop(s);
 		struct raft_msg *m = &f->m;
 		struct node *n = m->to < MAXID ? &s->nodes[m->to] : NULL;

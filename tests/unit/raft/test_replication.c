@@ -385,6 +385,43 @@ RL_TEST(batching_respects_count_and_byte_limits)
 	tnet_free(t);
 }
 
+/*
+ * A follower whose disk lost entries it had acknowledged refuses the
+ * leader's probe at its old match index.  The leader held next at
+ * match + 1 and sent the same refused APPEND forever (with a duplicating
+ * network, a storm that stopped the simulator).  It now takes the
+ * follower's word and catches it up.
+ */
+RL_TEST(follower_that_lost_acknowledged_entries_is_caught_up)
+{
+	static const u64 terms[] = { 1 };
+	struct tnet *t = tnet_new(3, NULL);
+	u64 match, next;
+	u8 state;
+
+	RL_ASSERT(t);
+	tnet_campaign(t, 1);
+	TH_EQ(tnet_propose(t, 1, "a", 1), 0);
+	TH_EQ(tnet_propose(t, 1, "b", 2), 0);
+	tnet_tick_all(t, 2);
+	RL_ASSERT_EQ(raft_peer_progress(t->node[1].r, 2, &match, &next,
+					&state), 0);
+	RL_EXPECT_EQ(match, 3);
+	/* node 2 comes back from a disk that kept only index 1 */
+	raft_destroy(t->node[2].r);
+	t->node[2].r = th_node(2, 3, terms, 1, 1, NULL);
+	RL_ASSERT(t->node[2].r);
+	TH_EQ(tnet_propose(t, 1, "c", 3), 0);
+	tnet_tick_all(t, 10);
+	RL_EXPECT_EQ(t->storm, 0);
+	RL_EXPECT_EQ(tnet_status(t, 2)->last_index, 4);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 4);
+	RL_ASSERT_EQ(raft_peer_progress(t->node[1].r, 2, &match, &next,
+					&state), 0);
+	RL_EXPECT_EQ(match, 4);
+	tnet_free(t);
+}
+
 RL_SUITE(raft_replication,
 	 RL_CASE(append_checks_prev_index_and_term),
 	 RL_CASE(conflicting_suffix_is_truncated),
@@ -396,4 +433,5 @@ RL_SUITE(raft_replication,
 	 RL_CASE(pipeline_stops_at_inflight_window),
 	 RL_CASE(lost_full_window_recovers_on_heartbeat),
 	 RL_CASE(probe_sends_one_append_until_answered),
-	 RL_CASE(batching_respects_count_and_byte_limits));
+	 RL_CASE(batching_respects_count_and_byte_limits),
+	 RL_CASE(follower_that_lost_acknowledged_entries_is_caught_up));

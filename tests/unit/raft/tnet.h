@@ -52,6 +52,7 @@ struct tnet {
 	/* statistics of delivered messages, per type */
 	u32 sent[RAFT_MSG_TYPE_MAX + 1];
 	struct raft_status st;
+	int storm;		/* tnet_settle() cut off a message storm */
 };
 
 /* Default config: election 10, heartbeat 1, pre-vote and check-quorum on. */
