@@ -6,12 +6,14 @@
  * are known (at once on the leader; from PROPOSE_RESP when forwarded) the
  * outcome is read off the local log once that index is committed (and
  * handed out for applying): our term there means success, another term
- * means it was overwritten and will never commit.  A forwarded proposal the leader never answered
- * times out with an "unknown outcome" error.
+ * means it was overwritten and will never commit.  A forwarded proposal the
+ * leader never answered times out with an "unknown outcome" error; only the
+ * node it was forwarded to may answer it.
  */
 #include "raft_int.h"
 
-int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u8 acked)
+int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u64 to,
+		   u8 acked)
 {
 	struct raft_pending_prop *p;
 
@@ -22,6 +24,7 @@ int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u8 acked)
 	p->id = id;
 	p->index = index;
 	p->term = term;
+	p->to = to;
 	p->ticks = 0;
 	p->acked = acked;
 	return 0;
@@ -135,7 +138,12 @@ void raft_props_ack(struct raft *r, const struct raft_msg *m)
 	for (i = 0; i < r->n_props; i++) {
 		struct raft_pending_prop *p = &r->props[i];
 
-		if (p->acked || p->id != m->context)
+		/*
+		 * Only the leader we asked answers, once: an answer from
+		 * anyone else (a stale or forged frame) would orphan the
+		 * proposal or report a place it never went.
+		 */
+		if (p->acked || p->id != m->context || p->to != m->from)
 			continue;
 		if (m->error || !m->index || !m->log_term) {
 			s32 err = m->error;

@@ -23,6 +23,7 @@
 void raft_tick(struct raft *r)
 {
 	raft_props_tick(r);
+	raft_ri_tick(r);
 	if (r->role == RAFT_LEADER) {
 		raft_tick_leader(r);
 		return;
@@ -217,8 +218,7 @@ static int step(struct raft *r, const struct raft_msg *m)
 		raft_props_ack(r, m);
 		return 0;
 	case RAFT_MSG_READ_INDEX_RESP:
-		raft_add_read_state(r, m->context, m->index,
-				    m->error ? -EAGAIN : 0);
+		raft_ri_on_resp(r, m);
 		return 0;
 	}
 	switch (r->role) {
@@ -380,7 +380,7 @@ void raft_destroy(struct raft *r)
 		rl_free(r->install);
 	}
 	rl_free(r->recv.data);
-	rl_free(r->reads_q);
+	raft_ri_free(r);
 	raft_props_free(r);
 	free_msg_array(r->msgs, r->n_msgs);
 	rl_free(r->rstates);

@@ -312,7 +312,11 @@ struct raft_soft_state {
 struct raft_read_state {
 	u64 ctx;
 	u64 index;
-	s32 err;		/* 0, or -EAGAIN (lost leadership, no leader) */
+	/*
+	 * 0, -EAGAIN (lost leadership, no leader) or -ETIMEDOUT (forwarded,
+	 * and the leader did not answer within two election timeouts)
+	 */
+	s32 err;
 };
 
 /*

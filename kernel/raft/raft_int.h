@@ -151,8 +151,16 @@ struct raft_pending_prop {
 	u64 id;
 	u64 index;
 	u64 term;
+	u64 to;			/* forwarded: the leader asked, who alone answers */
 	u32 ticks;
 	u8 acked;		/* index/term known */
+};
+
+/* A follower's read request forwarded to the leader, until answered. */
+struct raft_fwd_read {
+	u64 ctx;
+	u64 to;			/* the leader asked, who alone answers */
+	u32 ticks;
 };
 
 #define RAFT_MAX_PRS	(2 * RAFT_MAX_MEMBERS)
@@ -204,6 +212,9 @@ struct raft {
 	u32 n_reads_q;
 	u32 cap_reads_q;
 	u64 read_seq;
+	struct raft_fwd_read *fwd_reads;
+	u32 n_fwd_reads;
+	u32 cap_fwd_reads;
 
 	/* proposals this node made and waits for */
 	struct raft_pending_prop *props;
@@ -251,7 +262,8 @@ const struct raft_conf *raft_conf_at(const struct raft *r, u64 index);
 void raft_sync_progress(struct raft *r);
 
 /* proposal.c */
-int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u8 acked);
+int raft_props_add(struct raft *r, u64 id, u64 index, u64 term, u64 to,
+		   u8 acked);
 void raft_props_check(struct raft *r, u64 limit);
 void raft_props_tick(struct raft *r);
 void raft_props_ack(struct raft *r, const struct raft_msg *m);
@@ -264,6 +276,10 @@ int raft_ri_request(struct raft *r, u64 ctx, u64 from);
 void raft_ri_on_ack(struct raft *r);
 int raft_ri_on_commit_in_term(struct raft *r);
 void raft_ri_fail_all(struct raft *r);
+int raft_ri_forward(struct raft *r, u64 ctx);
+void raft_ri_on_resp(struct raft *r, const struct raft_msg *m);
+void raft_ri_tick(struct raft *r);
+void raft_ri_free(struct raft *r);
 
 /* state.c */
 int raft_promotable(const struct raft *r);

@@ -8,6 +8,11 @@
  * yet committed an entry of its own term does not know the latest commit
  * index: requests then wait for that first commit.
  *
+ * A follower forwards its requests (READ_INDEX) and keeps each until the
+ * leader it asked answers (READ_INDEX_RESP from anyone else is ignored) or
+ * two election timeouts pass (-ETIMEDOUT: the request or its answer was
+ * lost, or that leader is gone), so every read request ends.
+ *
  * Requests from followers (READ_INDEX) are answered with READ_INDEX_RESP;
  * local ones become read states in the ready batch.  This file sends no
  * heartbeat itself: it tells the leader when a round must start
@@ -165,4 +170,75 @@ void raft_ri_fail_all(struct raft *r)
 	for (i = 0; i < r->n_reads_q; i++)
 		answer(r, &r->reads_q[i], -EAGAIN);
 	r->n_reads_q = 0;
+}
+
+/* Follower: forward read request @ctx to the leader and wait for it. */
+int raft_ri_forward(struct raft *r, u64 ctx)
+{
+	struct raft_fwd_read *f;
+	struct raft_msg *m;
+
+	if (raft_vec_reserve((void **)&r->fwd_reads, &r->cap_fwd_reads,
+			     r->n_fwd_reads + 1, sizeof(*f)))
+		return -ENOMEM;
+	m = raft_new_msg(r, RAFT_MSG_READ_INDEX, r->lead);
+	if (!m)
+		return -ENOMEM;
+	m->context = ctx;
+	f = &r->fwd_reads[r->n_fwd_reads++];
+	f->ctx = ctx;
+	f->to = r->lead;
+	f->ticks = 0;
+	return 0;
+}
+
+static void fwd_drop(struct raft *r, u32 i)
+{
+	memmove(&r->fwd_reads[i], &r->fwd_reads[i + 1],
+		(r->n_fwd_reads - i - 1) * sizeof(*r->fwd_reads));
+	r->n_fwd_reads--;
+}
+
+/* The leader's answer to a forwarded request: only the one asked, once. */
+void raft_ri_on_resp(struct raft *r, const struct raft_msg *m)
+{
+	u32 i;
+
+	for (i = 0; i < r->n_fwd_reads; i++) {
+		struct raft_fwd_read *f = &r->fwd_reads[i];
+
+		if (f->ctx != m->context || f->to != m->from)
+			continue;
+		raft_add_read_state(r, f->ctx, m->index,
+				    m->error ? -EAGAIN : 0);
+		fwd_drop(r, i);
+		return;
+	}
+}
+
+/* Forwarded requests without an answer give up after two timeouts. */
+void raft_ri_tick(struct raft *r)
+{
+	u32 i = 0;
+
+	while (i < r->n_fwd_reads) {
+		struct raft_fwd_read *f = &r->fwd_reads[i];
+
+		if (++f->ticks >= 2 * r->cfg.election_tick) {
+			raft_add_read_state(r, f->ctx, 0, -ETIMEDOUT);
+			fwd_drop(r, i);
+		} else {
+			i++;
+		}
+	}
+}
+
+void raft_ri_free(struct raft *r)
+{
+	rl_free(r->reads_q);
+	rl_free(r->fwd_reads);
+	r->reads_q = NULL;
+	r->fwd_reads = NULL;
+	r->n_reads_q = 0;
+	r->n_fwd_reads = 0;
 }

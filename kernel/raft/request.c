@@ -76,14 +76,14 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 		err = raft_leader_append(r, RAFT_ENTRY_NORMAL, data, len, &index);
 		if (err)
 			return err;
-		if (raft_props_add(r, id, index, r->term, 1))
+		if (raft_props_add(r, id, index, r->term, r->id, 1))
 			rl_warn("proposal %llu untracked: no memory",
 				(unsigned long long)id);
 		return 0;
 	}
 	if (r->lead == RAFT_NONE)
 		return -EAGAIN;
-	if (raft_props_add(r, id, 0, 0, 0))
+	if (raft_props_add(r, id, 0, 0, r->lead, 0))
 		return -ENOMEM;
 	if (forward_proposal(r, &e, id)) {
 		r->n_props--;
@@ -132,7 +132,7 @@ int raft_propose_conf_change_ctx(struct raft *r, u8 type, u64 node,
 	rl_free(buf);
 	if (err)
 		return err;
-	if (raft_props_add(r, id, index, r->term, 1))
+	if (raft_props_add(r, id, index, r->term, r->id, 1))
 		rl_warn("proposal %llu untracked: no memory",
 			(unsigned long long)id);
 	return 0;
@@ -145,17 +145,11 @@ int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 
 int raft_read_index(struct raft *r, u64 ctx)
 {
-	struct raft_msg *m;
-
 	if (r->role == RAFT_LEADER)
 		return raft_read_request(r, ctx, RAFT_NONE);
 	if (r->lead == RAFT_NONE)
 		return -EAGAIN;
-	m = raft_new_msg(r, RAFT_MSG_READ_INDEX, r->lead);
-	if (!m)
-		return -ENOMEM;
-	m->context = ctx;
-	return 0;
+	return raft_ri_forward(r, ctx);
 }
 
 int raft_transfer_leader(struct raft *r, u64 to)

@@ -129,7 +129,8 @@ struct raftlog_status {
  * Returns once this node has applied (made readable) every entry that was
  * committed when the call was made; index is set to that commit index.
  * Errors: EAGAIN (no leader known, or leadership lost meanwhile: retry),
- * EINTR, EIO, ENODEV.
+ * ETIMEDOUT (on a follower: the leader did not answer within two election
+ * timeouts; retry), EINTR, EIO, ENODEV.
  */
 struct raftlog_barrier {
 	__u64	index;		/* out */

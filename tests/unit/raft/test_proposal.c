@@ -238,8 +238,46 @@ RL_TEST(uncommitted_budget_drops_proposals)
 	tnet_free(t);
 }
 
+/*
+ * A PROPOSE_RESP from any node for any id was taken: another member or a
+ * forged frame could fail a proposal, or tell it a place it never went.
+ * Only the leader the proposal was forwarded to answers it.
+ */
+RL_TEST(proposal_answer_from_another_node_is_ignored)
+{
+	struct tnet *t = elected(3, NULL);
+	struct raft_msg m;
+
+	RL_ASSERT(t);
+	t->cut[2][1] = 1;	/* hold the forwarded proposal */
+	TH_EQ(tnet_propose(t, 2, "x", 7), 0);
+	tnet_settle(t);
+	/* node 3 answers it: refused, or placed at index 5 */
+	th_msg(&m, RAFT_MSG_PROPOSE_RESP, 3, 2, 0);
+	m.context = 7;
+	m.error = -EINVAL;
+	TH_EQ(raft_step(t->node[2].r, &m), 0);
+	th_msg(&m, RAFT_MSG_PROPOSE_RESP, 3, 2, 0);
+	m.context = 7;
+	m.index = 5;
+	m.log_term = 1;
+	TH_EQ(raft_step(t->node[2].r, &m), 0);
+	tnet_settle(t);
+	RL_EXPECT_EQ(t->node[2].n_results, 0);
+	/* the leader's own answer still counts */
+	t->cut[2][1] = 0;
+	TH_EQ(tnet_propose(t, 2, "y", 8), 0);
+	tnet_settle(t);
+	tnet_tick_all(t, 2);
+	RL_ASSERT(t->node[2].n_results >= 1);
+	RL_EXPECT_EQ(t->node[2].results[0].id, 8);
+	RL_EXPECT_EQ(t->node[2].results[0].err, 0);
+	tnet_free(t);
+}
+
 RL_SUITE(raft_proposal,
 	 RL_CASE(forwarded_proposal_learns_index_and_term),
+	 RL_CASE(proposal_answer_from_another_node_is_ignored),
 	 RL_CASE(forwarded_proposals_of_one_step_share_a_message),
 	 RL_CASE(refused_batch_refuses_each_proposal),
 	 RL_CASE(full_log_store_refuses_proposals_with_enospc),

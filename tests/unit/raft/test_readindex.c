@@ -119,10 +119,52 @@ RL_TEST(single_voter_reads_at_once)
 	tnet_free(t);
 }
 
+/*
+ * A follower took any READ_INDEX_RESP for any id: another member (or a
+ * forged frame) could answer a read with any index, and a read whose
+ * request or answer was lost waited forever.  Only the leader asked
+ * answers, once; without an answer the read ends after two election
+ * timeouts with -ETIMEDOUT.
+ */
+RL_TEST(forwarded_read_is_answered_by_the_leader_asked_or_times_out)
+{
+	struct tnet *t = elected(rl_t, 3);
+	struct raft_msg m;
+	u32 k;
+
+	RL_ASSERT(t);
+	t->cut[1][3] = 1;	/* the leader's answers to node 3 are lost */
+	TH_EQ(raft_read_index(t->node[3].r, 42), 0);
+	tnet_settle(t);
+	RL_EXPECT_EQ(t->node[3].n_reads, 0);
+	/* node 2 answers for the leader: ignored */
+	th_msg(&m, RAFT_MSG_READ_INDEX_RESP, 2, 3, 0);
+	m.context = 42;
+	m.index = 999;
+	TH_EQ(raft_step(t->node[3].r, &m), 0);
+	tnet_settle(t);
+	RL_EXPECT_EQ(t->node[3].n_reads, 0);
+	/* no answer: the read ends all the same */
+	for (k = 0; k < 2 * 10 && !t->node[3].n_reads; k++)
+		tnet_tick_all(t, 1);
+	RL_ASSERT_EQ(t->node[3].n_reads, 1);
+	RL_EXPECT_EQ(t->node[3].reads[0].ctx, 42);
+	RL_EXPECT_EQ(t->node[3].reads[0].err, -ETIMEDOUT);
+	/* a late answer from the leader finds nothing to answer */
+	th_msg(&m, RAFT_MSG_READ_INDEX_RESP, 1, 3, 0);
+	m.context = 42;
+	m.index = 1;
+	TH_EQ(raft_step(t->node[3].r, &m), 0);
+	tnet_settle(t);
+	RL_EXPECT_EQ(t->node[3].n_reads, 1);
+	tnet_free(t);
+}
+
 RL_SUITE(raft_readindex,
 	 RL_CASE(leader_read_needs_a_heartbeat_quorum),
 	 RL_CASE(partitioned_leader_serves_no_read),
 	 RL_CASE(follower_reads_through_the_leader),
+	 RL_CASE(forwarded_read_is_answered_by_the_leader_asked_or_times_out),
 	 RL_CASE(read_waits_for_the_first_commit_of_the_term),
 	 RL_CASE(read_without_leader_is_refused),
 	 RL_CASE(single_voter_reads_at_once));
