@@ -233,6 +233,8 @@ static void set_key(struct pstate *ps, struct rc_conf *c, int ki,
 		     k->key, k->section, c->line[ki]);
 		return;
 	}
+	/* seen, even if the value is refused: no "needs KEY" on top */
+	c->line[ki] = ps->lineno;
 	switch (k->type) {
 	case RC_T_U32:
 	case RC_T_U64:
@@ -297,7 +299,6 @@ static void set_key(struct pstate *ps, struct rc_conf *c, int ki,
 		strcpy(p, val);
 		break;
 	}
-	c->line[ki] = ps->lineno;
 }
 
 static void peer_key(struct pstate *ps, struct rc_conf_peer *peer,
@@ -319,6 +320,14 @@ static void peer_key(struct pstate *ps, struct rc_conf_peer *peer,
 	strcpy(peer->addr, val);
 }
 
+static bool key_seen(const struct rc_conf *c, size_t off)
+{
+	for (int i = 0; i < rc_conf_n_keys; i++)
+		if (rc_conf_keys[i].off == off)
+			return c->line[i];
+	return false;
+}
+
 static void check_whole(struct pstate *ps, struct rc_conf *c)
 {
 	for (int i = 0; i < rc_conf_n_keys; i++) {
@@ -337,7 +346,7 @@ static void check_whole(struct pstate *ps, struct rc_conf *c)
 		if (c->listen[0] && !strcmp(p->addr, c->listen))
 			perr(ps, p->line, "[peer %" PRIu64 "] has this node's listen address", p->id);
 	}
-	if (c->n_peers && !c->listen[0])
+	if (c->n_peers && !key_seen(c, OFF(listen)))
 		perr(ps, 0, "[node] needs listen: the group has peers");
 	if (c->join && !c->n_peers)
 		perr(ps, 0, "[node] join = yes needs a [peer N] to reach the cluster through");
@@ -410,6 +419,8 @@ int rc_conf_parse(const char *path, const char *text, struct rc_conf *c,
 			if (!strcmp(name, "peer")) {
 				uint64_t id;
 
+				/* the keys of a refused [peer] are skipped */
+				strcpy(section, "?");
 				if (!arg || parse_num(arg, false, &id) || id < 1) {
 					perr(&ps, ps.lineno, "[peer N]: N is the peer's node id, 1..");
 					continue;
