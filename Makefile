@@ -109,7 +109,7 @@ install-dkms:
 
 # The Debian packages raftlog-dkms and raftlog-utils (in build/deb), and
 # dkms build against the installed kernel headers: scripts/tier-package.sh.
-package:
+package: deps
 	@scripts/tier-package.sh
 
 clean:

@@ -14,8 +14,8 @@
 #      the paths filled in
 #
 #   tier-package.sh
-# Needs: dpkg-dev debhelper dh-dkms dkms lintian (scripts/install-deps.sh
-# with RAFTLOG_PKG_DEPS=1, or apt install).
+# Needs: dpkg-dev debhelper dh-dkms dkms lintian (scripts/install-deps.sh,
+# which make package runs first).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$here/build/pkg
@@ -107,7 +107,7 @@ done
 # the project's 6.12 test kernel tree, if built
 cache=${RAFTLOG_CACHE:-$HOME/.cache/raftlog}
 if [ "${RAFTLOG_PKG_612:-1}" != 0 ]; then
-	kdir=$(ls -d "$cache"/kernel-debug-*/linux-* "$cache"/*/linux-6.12* 2>/dev/null | while read -r d; do
+	kdir=$(ls -d "$cache"/kernel/*-debug-* 2>/dev/null | while read -r d; do
 		[ -f "$d/Module.symvers" ] && echo "$d"; done | head -1)
 	if [ -n "$kdir" ]; then
 		krel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null)
