@@ -78,6 +78,28 @@ completion() {
 }
 check "bash completion: commands, config names (-c too), subcommands, keys" completion
 
+# raftctl itself: -c and RAFTLOG_CONFDIR, and a bad file stops up/down/
+# adjust before anything reaches the kernel (exit 2 whether or not the
+# module is loaded)
+cli() {
+	printf '[group]\nid = 1\n[node]\nid = 1\ndevice = /dev/x\nlisten = nowhere\n[peer 2]\naddress = 10.0.0.2:1\n' \
+		>"$tmp/etc/raftlog/bad.conf"
+	"$rc/raftctl" -c "$tmp/etc/raftlog" checkconf orders | grep -qx 'device = /dev/disk/by-partlabel/raftlog-orders' || return 1
+	RAFTLOG_CONFDIR=$tmp/etc/raftlog "$rc/raftctl" checkconf -q orders || return 1
+	for c in checkconf up down adjust showconf; do
+		"$rc/raftctl" -c "$tmp/etc/raftlog" $c bad 2>"$tmp/err"
+		r=$?
+		cat "$tmp/err"
+		[ $r = 2 ] && grep -q 'bad.conf:6: listen: "nowhere" is not' "$tmp/err" || return 1
+	done
+	grep -q 'up bad: the configuration has errors; nothing done' "$tmp/err" ||
+		"$rc/raftctl" -c "$tmp/etc/raftlog" up bad 2>&1 | grep -q 'nothing done' || return 1
+	"$rc/raftctl" -c "$tmp/etc/raftlog" up .hidden 2>&1 | grep -q 'is not a group name' || return 1
+	"$rc/raftctl" -c "$tmp/etc/raftlog" up missing 2>&1 | grep -q 'missing.conf: No such file' || return 1
+	"$rc/raftctl" -c "$tmp/etc/raftlog" udev-name raftlog1 | grep -qx RAFTLOG_NAME=orders
+}
+check "raftctl -c/RAFTLOG_CONFDIR; a bad file stops up, down, adjust, showconf (exit 2, line named)" cli
+
 man_clean() {
 	for m in "$top/userspace/raftctl/raftctl.8" "$top/userspace/raftctl/raftlog.conf.5"; do
 		LC_ALL=C.UTF-8 groff -man -ww -z "$m" 2>&1 | grep . && return 1
