@@ -6,7 +6,7 @@
 #
 # Tiers one at a time: unit, sim, fuzz-smoke, hygiene (checkpatch + sparse),
 # kunit, vm, selftest.  Others: module (KDIR=...), kernel, fuzz, bench-kernel,
-# checkpatch, sparse, clean.  Every target installs what it needs first
+# checkpatch, sparse, clean, install (DESTDIR, PREFIX), install-dkms, package.  Every target installs what it needs first
 # (scripts/install-deps.sh: apt on Debian 12, as root).
 
 SHELL := /bin/sh
@@ -15,7 +15,7 @@ SEEDS ?=
 
 .PHONY: all deps kernel bench-kernel module modules userspace unit sim \
 	sim-long fuzz-smoke fuzz hygiene checkpatch sparse kunit vm selftest check demo \
-	torture clean
+	torture clean install install-dkms package
 
 all: modules userspace
 
@@ -91,6 +91,26 @@ torture: deps
 
 demo: deps
 	@scripts/demo.sh
+
+# Install the userspace (raftctl in $(PREFIX)/sbin, raftlog-bench,
+# libraftlog with its header and pkg-config file), the man pages, the
+# systemd units, the udev rule and the bash completion; install-dkms puts
+# the module's source and dkms.conf in $(DESTDIR)/usr/src/raftlog-VERSION.
+# Variables: DESTDIR, PREFIX (/usr/local), SYSCONFDIR (/etc) and the
+# others listed in packaging/install.sh.
+DESTDIR ?=
+PREFIX ?= /usr/local
+export DESTDIR PREFIX
+install: userspace
+	@packaging/install.sh all
+
+install-dkms:
+	@packaging/install.sh dkms
+
+# The Debian packages raftlog-dkms and raftlog-utils (in build/deb), and
+# dkms build against the installed kernel headers: scripts/tier-package.sh.
+package: deps
+	@scripts/tier-package.sh
 
 clean:
 	rm -rf build

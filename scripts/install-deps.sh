@@ -9,7 +9,8 @@ linux-source-6.12 linux-headers-amd64 linux-image-amd64
 qemu-system-x86 busybox-static
 clang llvm libclang-rt-14-dev sparse
 liburing-dev libmnl-dev
-iproute2 nftables fio"
+iproute2 nftables fio
+dpkg-dev debhelper dh-dkms dkms lintian"
 
 missing=""
 for p in $pkgs; do

@@ -79,7 +79,7 @@ static int parse_group_id(const char *s, uint32_t *id)
 /* group add                                                           */
 
 /* Read a secret file: 1..RAFTLOG_SECRET_MAX bytes, trailing newlines cut. */
-static int read_secret(const char *path, uint8_t *buf, size_t *len)
+int rc_read_secret(const char *path, uint8_t *buf, size_t *len)
 {
 	uint8_t tmp[RAFTLOG_SECRET_MAX + 2];
 	ssize_t n;
@@ -207,7 +207,7 @@ static int group_add(int argc, char **argv)
 			mnl_attr_put_strz(nlh, RAFTLOG_PEER_A_ADDR, at + 1);
 			mnl_attr_nest_end(nlh, nest);
 		} else if (!strcmp(k, "secret-file")) {
-			if (read_secret(val, secret, &secret_len))
+			if (rc_read_secret(val, secret, &secret_len))
 				goto bad;
 			mnl_attr_put(nlh, RAFTLOG_A_SECRET, secret_len, secret);
 			explicit_bzero(secret, sizeof(secret));

@@ -2,7 +2,7 @@
 /*
  * raftctl: administer raftlog, in the style of ip(8):
  *
- *	raftctl [-h] COMMAND [ARGS...]
+ *	raftctl [-h] [-c CONFDIR] COMMAND [ARGS...]
  *
  * Commands are listed in the table below; each lives in its own file.
  */
@@ -20,6 +20,27 @@
 #include "raftctl.h"
 
 static const struct rc_cmd cmds[] = {
+	{ "up", cmd_up,
+	  "up NAME",
+	  "create the group configured in CONFDIR/NAME.conf" },
+	{ "down", cmd_down,
+	  "down NAME",
+	  "stop the group of NAME.conf" },
+	{ "adjust", cmd_adjust,
+	  "adjust NAME",
+	  "apply NAME.conf's changed run-time tunables to its running group" },
+	{ "showconf", cmd_showconf,
+	  "showconf NAME",
+	  "print the running group of NAME.conf as a config file" },
+	{ "checkconf", cmd_checkconf,
+	  "checkconf NAME|FILE [-q]",
+	  "validate a config file and print it in canonical form" },
+	{ "status", cmd_status,
+	  "status [NAME]",
+	  "every group of this network namespace, one line each" },
+	{ "udev-name", cmd_udev_name,
+	  "udev-name KERNEL-NAME",
+	  "udev properties (name, owner, group, mode) of a raftlog device" },
 	{ "format", cmd_format,
 	  "format DEV --cluster-id ID --group N --node ID [--snapshot-size BYTES] [--force]",
 	  "write a fresh raftlog superblock and empty log to DEV" },
@@ -57,7 +78,9 @@ bool rc_is_help(const char *arg)
 
 static void usage_all(FILE *f)
 {
-	fprintf(f, "usage: raftctl COMMAND [ARGS...]\n\ncommands:\n");
+	fprintf(f, "usage: raftctl [-c CONFDIR] COMMAND [ARGS...]\n"
+		"  (CONFDIR: the group configs NAME.conf; default $RAFTLOG_CONFDIR, else /etc/raftlog)\n"
+		"\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n             raftctl %s\n",
 			cmds[i].name, cmds[i].help, cmds[i].usage);
@@ -252,6 +275,14 @@ void j_bool(struct rc_json *j, const char *key, bool v)
 
 int main(int argc, char **argv)
 {
+	/* -c DIR: the config directory, for this run (the commands read the
+	 * environment variable) */
+	while (argc >= 3 && (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--confdir"))) {
+		if (setenv("RAFTLOG_CONFDIR", argv[2], 1))
+			return RC_USAGE;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
 		usage_all(stderr);
 		return RC_USAGE;

@@ -24,6 +24,7 @@
 #define RC_NOTLEADER	8	/* this node is not the leader: ask the one named */
 #define RC_UNSURE	9	/* no outcome known: the change may still happen */
 #define RC_ALREADY	10	/* nothing to do: already so (a voter, the leader) */
+#define RC_DISK		11	/* up: the device is missing, not raftlog's, for other ids, or failing */
 
 struct rc_cmd {
 	const char *name;
@@ -41,6 +42,16 @@ int cmd_compact(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_propose(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_adjust(int argc, char **argv);
+int cmd_showconf(int argc, char **argv);
+int cmd_checkconf(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_udev_name(int argc, char **argv);
+
+/* Read a secret file: 1..RAFTLOG_SECRET_MAX bytes, trailing newlines cut. */
+int rc_read_secret(const char *path, uint8_t *buf, size_t *len);
 
 /* true if argv[i] is -h/--help/help */
 bool rc_is_help(const char *arg);
