@@ -32,7 +32,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_scan_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_add);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);
 
-/* -- storage: block-device log (kernel/storage.c) -- */
+/* -- storage: block-device log (kernel/storage*.c) -- */
 #include "storage.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_format);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_open);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Crash consistency of kernel/storage.c: run a fixed workload (appends of
+ * Crash consistency of kernel/storage*.c: run a fixed workload (appends of
  * 0 B..64 KiB entries, hard state, truncations, snapshots, compactions,
  * a log reset, enough traffic to lap a small ring) and simulate a crash
  * at every I/O it issues, with the interrupted write torn in three ways

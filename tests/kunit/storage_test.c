@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of kernel/storage.c on the test kernel's RAM disks (brd:
+ * KUnit tests of kernel/storage*.c on the test kernel's RAM disks (brd:
  * /dev/ram0..3, 64 MiB each).  Every case formats its device, works on
  * it, and closes and reopens it to check that recovery yields exactly the
  * durable state: append/read, truncation, compaction, snapshots, hard
