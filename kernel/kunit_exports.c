@@ -48,8 +48,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entries);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
+#ifdef RL_TEST_HOOKS
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_crash);
+#endif
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_raw_block);
 
 /* -- wire codec (kernel/wire.c) -- */

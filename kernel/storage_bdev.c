@@ -2,7 +2,7 @@
 /*
  * Storage: the block device.  Exclusive open and close by path, and
  * synchronous I/O of whole blocks, where the tests' fault injection and
- * crash simulation act.  See storage_int.h.
+ * crash simulation act (RL_TEST_HOOKS builds only).  See storage_int.h.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -65,7 +65,11 @@ void rl_st_bdev_close(struct rl_storage *s)
 	s->bdev = NULL;
 }
 
-/* Fault injection and crash simulation for the tests (storage.h). */
+#ifdef RL_TEST_HOOKS
+/*
+ * Fault injection and crash simulation for the tests (storage.h): only in
+ * builds with RL_TEST_HOOKS=1, which the test harness sets.
+ */
 void rl_st_hooks_init(struct rl_storage *s)
 {
 	spin_lock_init(&s->inj_lock);
@@ -123,6 +127,17 @@ static bool rl_st_crash_point(struct rl_storage *s, size_t *len)
 	spin_unlock(&s->inj_lock);
 	return crashed;
 }
+#else
+static bool rl_st_inject(struct rl_storage *s, unsigned int kind)
+{
+	return false;
+}
+
+static bool rl_st_crash_point(struct rl_storage *s, size_t *len)
+{
+	return false;
+}
+#endif /* RL_TEST_HOOKS */
 
 static struct page *rl_st_buf_page(const void *p)
 {

@@ -12,7 +12,7 @@
  *  storage_index.c	the in-memory indexes: records on the ring (rix)
  *			and recent entries (the window)
  *  storage_bdev.c	block-device open/close and synchronous I/O, with
- *			the tests' fault injection
+ *			the tests' fault injection (RL_TEST_HOOKS builds)
  *
  * Structure:
  *  - the "accepted" state (acc_*) is what callers have asked for so far;
@@ -142,12 +142,14 @@ struct rl_storage {
 	struct mutex read_lock;
 	void *rbuf;		/* readers and recovery: one record */
 
+#ifdef RL_TEST_HOOKS
 	spinlock_t inj_lock;	/* inj_*, crash_*, crashed */
 	unsigned int inj_kinds;
 	unsigned int inj_nth;
 	unsigned int crash_nth;
 	size_t crash_torn;
 	bool crashed;
+#endif
 };
 
 /* ---- block device (storage_bdev.c) ---- */
@@ -158,7 +160,11 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 	     size_t len, unsigned int kind);
 struct rl_storage *rl_st_open_bare(const char *path);
 void rl_st_close_bare(struct rl_storage *s);
+#ifdef RL_TEST_HOOKS
 void rl_st_hooks_init(struct rl_storage *s);
+#else
+static inline void rl_st_hooks_init(struct rl_storage *s) { }
+#endif
 
 /* ---- in-memory indexes (storage_index.c) ---- */
 
