@@ -77,7 +77,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_decode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_free);
 
-/* -- transport (kernel/transport.c) -- */
+/* -- transport (kernel/transport*.c) -- */
 #include "transport.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_exit);
