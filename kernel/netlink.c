@@ -29,7 +29,7 @@
 #include "group.h"
 #include "chardev.h"
 #include "transport.h"
-#include "main.h"
+#include "ctl.h"
 #include "netlink.h"
 
 #define RL_ADDR_LEN	64	/* struct rl_group_peer.addr */
