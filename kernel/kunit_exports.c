@@ -32,7 +32,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_scan_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_add);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);
 
-/* -- storage: block-device log (kernel/storage.c) -- */
+/* -- storage: block-device log (kernel/storage*.c) -- */
 #include "storage.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_format);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_open);
@@ -48,8 +48,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entries);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
+#ifdef RL_TEST_HOOKS
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_crash);
+#endif
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_raw_block);
 
 /* -- wire codec (kernel/wire.c) -- */
@@ -75,7 +77,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_decode);
 EXPORT_SYMBOL_IF_KUNIT(rl_wire_msg_free);
 
-/* -- transport (kernel/transport.c) -- */
+/* -- transport (kernel/transport*.c) -- */
 #include "transport.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_exit);

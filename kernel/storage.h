@@ -145,21 +145,37 @@ int rl_storage_format(const char *path, u64 cluster_id, u32 group_id,
 
 /*
  * Fault injection for tests: fail the @nth next bio (1 = the next one)
- * of the given kinds with -EIO, as if the device had.
+ * of the given kinds with -EIO, as if the device had.  The hooks exist
+ * only in test builds (Kbuild RL_TEST_HOOKS=1, set by the harness); in
+ * others these do nothing and RL_STORAGE_HOOKS is 0.
  */
 #define RL_INJECT_WRITE		0x1	/* record and snapshot writes */
 #define RL_INJECT_META		0x2	/* metadata writes (FUA/flush) */
 #define RL_INJECT_READ		0x4
-void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
-			     unsigned int nth);
 /*
  * Crash simulation for tests: the @nth next bio (any kind) only writes
  * its first @torn_bytes (rounded down to sectors) and fails, and every
  * later bio fails without reaching the device, as if the machine had
  * stopped; reopening the device then shows what recovery makes of it.
  */
+#ifdef RL_TEST_HOOKS
+#define RL_STORAGE_HOOKS	1
+void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
+			     unsigned int nth);
 void rl_storage_inject_crash(struct rl_storage *s, unsigned int nth,
 			     size_t torn_bytes);
+#else
+#define RL_STORAGE_HOOKS	0
+static inline void rl_storage_inject_fault(struct rl_storage *s,
+					   unsigned int kinds, unsigned int nth)
+{
+}
+
+static inline void rl_storage_inject_crash(struct rl_storage *s,
+					   unsigned int nth, size_t torn_bytes)
+{
+}
+#endif
 
 /* Tests only (CONFIG_KUNIT): raw access to one block of a closed device. */
 int rl_storage_raw_block(const char *path, u64 block, void *buf, bool write);

@@ -127,7 +127,7 @@ u32 rl_wire_hello_check(const struct rl_wire_hello *peer,
 /*
  * The bytes a proof by @role covers (RAFTLOG_TRANSCRIPT_SIZE), built from
  * the dialer's and the acceptor's HELLO.  The HMAC is computed over them
- * by the caller (the kernel crypto API in transport.c).
+ * by the caller (the kernel crypto API in transport_sock.c).
  */
 void rl_wire_transcript(u8 out[RAFTLOG_TRANSCRIPT_SIZE], int role,
 			const struct rl_wire_hello *dialer,

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Build raftlog.ko (and raftlog_test.ko where the kernel has KUnit) for one
 # kernel, in a copy of the sources under build/<flavor>/src so builds for
-# different kernels never share objects.
+# different kernels never share objects.  These are test builds
+# (RL_TEST_HOOKS=1: the storage fault injection the KUnit suites drive and
+# RL_BUG are compiled in); `make module` builds a module without them.
 #
 #   build-modules.sh debug|bench|stock
 #
@@ -22,7 +24,7 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	--include='/tests/unit/' --include='/tests/unit/*/' --include='/tests/unit/*/*.[ch]' \
 	--exclude='*' "$here/" "$out/src/" 2>/dev/null || \
 	rsync -a --delete "$here/Kbuild" "$here/kernel" "$here/uapi" "$here/tests" "$out/src/"
-make -s -C "$kdir" M="$out/src" -j"$(nproc)" modules >&2
+make -s -C "$kdir" M="$out/src" RL_TEST_HOOKS=1 -j"$(nproc)" modules >&2
 mkdir -p "$out/modules"
 rm -f "$out/modules"/*.ko
 cp "$out/src"/*.ko "$out/modules/"
@@ -33,7 +35,8 @@ cp "$out/src"/*.ko "$out/modules/"
 if [ "$flavor" = debug ]; then
 	mkdir -p "$out/src-bug" "$out/modules/bug"
 	rsync -a --delete "$out/src/" "$out/src-bug/"
-	make -s -C "$kdir" M="$out/src-bug" RL_BUG=ACK_EARLY -j"$(nproc)" modules >&2
+	make -s -C "$kdir" M="$out/src-bug" RL_TEST_HOOKS=1 RL_BUG=ACK_EARLY \
+		-j"$(nproc)" modules >&2
 	cp "$out/src-bug/raftlog.ko" "$out/modules/bug/"
 fi
 echo "$out/modules"

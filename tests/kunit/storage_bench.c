@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Append benchmark of kernel/storage.c (a program, not a test): skipped
+ * Append benchmark of kernel/storage*.c (a program, not a test): skipped
  * unless raftlog_test.ko is loaded with storage_bench=1, which
  * tests/vm/storage-bench.sh does and then runs fio on the same device
  * with the same flush policy (every write FUA) for comparison.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of kernel/storage.c on the test kernel's RAM disks (brd:
+ * KUnit tests of kernel/storage*.c on the test kernel's RAM disks (brd:
  * /dev/ram0..3, 64 MiB each).  Every case formats its device, works on
  * it, and closes and reopens it to check that recovery yields exactly the
  * durable state: append/read, truncation, compaction, snapshots, hard
@@ -642,13 +642,22 @@ static void st_damaged_records(struct kunit *test)
 	st_close(s);
 }
 
+/* the fault injection hooks are only in RL_TEST_HOOKS=1 builds */
+static void st_need_hooks(struct kunit *test)
+{
+	if (!RL_STORAGE_HOOKS)
+		kunit_skip(test, "needs a build with RL_TEST_HOOKS=1");
+}
+
 static void st_eio_on_write(struct kunit *test)
 {
-	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_storage *s;
 	struct rl_storage_info info;
 	struct rl_hard_state hs = { 3, 1, 0 };
 	s64 t;
 
+	st_need_hooks(test);
+	s = st_format_open(test, 0, 0);
 	st_append_wait(test, s, 1, 5, 1);
 	rl_storage_inject_fault(s, RL_INJECT_WRITE, 1);
 	t = st_append(test, s, 6, 5, 1);
@@ -673,11 +682,13 @@ static void st_eio_on_write(struct kunit *test)
 
 static void st_eio_on_meta(struct kunit *test)
 {
-	struct rl_storage *s = st_format_open(test, 0, 0);
 	struct rl_hard_state hs = { 3, 1, 0 }, hs2 = { 4, 2, 0 };
 	struct rl_storage_info info;
+	struct rl_storage *s;
 	s64 t;
 
+	st_need_hooks(test);
+	s = st_format_open(test, 0, 0);
 	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
 	/* the metadata write (FUA) fails */
 	rl_storage_inject_fault(s, RL_INJECT_META, 1);
@@ -706,11 +717,12 @@ static void st_eio_on_meta(struct kunit *test)
 
 static void st_eio_on_read(struct kunit *test)
 {
-	/* no cache: reads go to the device */
-	struct rl_storage *s = st_format_open(test, 0, 1);
 	struct rl_storage_info info;
+	struct rl_storage *s;
 	struct rl_entry e;
 
+	st_need_hooks(test);
+	s = st_format_open(test, 0, 1);	/* no cache: reads go to the device */
 	st_append_wait(test, s, 1, 5, 1);
 	st_check(test, s, 2, 1);
 	rl_storage_inject_fault(s, RL_INJECT_READ, 1);

@@ -2,7 +2,7 @@
 /*
  * raftlog_tpctl.ko: a test-only control surface for the transport, so
  * guest scripts (tests/vm/transport*.sh) can build endpoints in network
- * namespaces joined by veth and drive the real kernel/transport.c paths.
+ * namespaces joined by veth and drive the real kernel/transport*.c paths.
  * Built only with KUnit (it uses the KUnit-only exports of raftlog.ko).
  *
  * /sys/kernel/debug/raftlog_tpctl/ctl, one command per write, run in the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the in-kernel transport (kernel/transport.c): real
+ * KUnit tests of the in-kernel transport (kernel/transport*.c): real
  * endpoints on 127.0.0.1 in the initial network namespace, talking TCP to
  * each other through the real listen/dial/handshake/send/receive paths.
  * Hostile input comes from plain kernel TCP sockets that speak bytes

@@ -3,7 +3,7 @@
 # with scripts/run-vm.sh [-k BENCH-KERNEL] transport-bench.sh): frames/s and
 # MB/s from one network namespace to another over veth, for small and
 # 64 KiB frames, through the kernel transport (raftlog_tpctl.ko driving
-# kernel/transport.c) and, in the same guest and run, through userspace
+# kernel/transport*.c) and, in the same guest and run, through userspace
 # TCP sockets moving the same framing (rltp-bench).  Kernel numbers count
 # whole frames: 16-byte header + 120-byte message + 24-byte entry header
 # + payload.

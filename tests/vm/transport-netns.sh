@@ -2,7 +2,7 @@
 # rl-test: kernels=debug timeout=900
 # The transport between three endpoints in three network namespaces joined
 # by veth through a bridge, driven through raftlog_tpctl.ko (test-only
-# debugfs control of the real kernel/transport.c):
+# debugfs control of the real kernel/transport*.c):
 #   in-order delivery on every connection, small and 64 KiB frames;
 #   a peer restart is redialed; a wrong secret and a wrong cluster id are
 #   refused and counted; random bytes, an oversized length, a bad checksum,

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the block-device storage of one Raft group, shared by its
+ * files (storage.h is the interface, docs/format.md the on-disk format and
+ * the recovery rules, which live in disk.c and are shared with raftctl):
+ *
+ *  storage.c		the operations callers queue (append, hard state,
+ *			truncate, compact, snapshot), wait, info
+ *  storage_worker.c	the worker that carries them out, and failure
+ *  storage_read.c	reading entries, terms and the snapshot back
+ *  storage_open.c	open and recovery, close, format
+ *  storage_index.c	the in-memory indexes: records on the ring (rix)
+ *			and recent entries (the window)
+ *  storage_bdev.c	block-device open/close and synchronous I/O, with
+ *			the tests' fault injection (RL_TEST_HOOKS builds)
+ *
+ * Structure:
+ *  - the "accepted" state (acc_*) is what callers have asked for so far;
+ *    it is updated at once by every call and used to check the next one;
+ *  - the "durable" state (meta, rix, tail, durable_last) is what is on
+ *    stable storage; only the worker changes it, after its I/O completed;
+ *  - the window holds the entries [win_first, acc_last] in memory: all
+ *    entries not yet written, and recent durable ones up to cache_bytes;
+ *  - rix is the in-memory index of the live records on the ring.
+ *
+ * One worker on an ordered WQ_MEM_RECLAIM workqueue carries out queued
+ * operations in order, one I/O at a time: that gives the format its
+ * ordering rule (record n+1 is issued only after record n completed) and
+ * group commit (appends queued while a write is in flight go into the
+ * next record).  s->lock protects everything but is never held across I/O.
+ */
+#ifndef RL_STORAGE_INT_H
+#define RL_STORAGE_INT_H
+
+#include <linux/blk_types.h>
+#include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "disk.h"
+#include "storage.h"
+
+#define RL_ST_WIN			8192	/* entries in memory (power of two) */
+#define RL_ST_DEFAULT_CACHE	(4u << 20)
+#define RL_ST_REC_BYTES		(RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE)
+#define RL_ST_SECT_PER_BLOCK	(RAFTLOG_BLOCK_SIZE >> SECTOR_SHIFT)
+
+/* one entry in memory */
+struct rl_st_cent {
+	u64 term;
+	u32 len;
+	u8 type;
+	u8 data[];
+};
+
+/* one live record on the ring */
+struct rl_st_rix {
+	u64 seq;
+	u64 first;
+	u64 last;		/* last live index (after truncation cuts) */
+	u64 term_first;
+	u64 term_last;		/* of the record's last stored entry */
+	u64 off;		/* ring block */
+	u32 blocks;
+};
+
+enum rl_st_op_kind {
+	RL_ST_OP_APPEND,
+	RL_ST_OP_HS,
+	RL_ST_OP_TRUNC,
+	RL_ST_OP_COMPACT,
+	RL_ST_OP_SNAP,
+};
+
+struct rl_st_op {
+	struct list_head node;
+	enum rl_st_op_kind kind;
+	u64 ticket;
+	u64 index;		/* APPEND: last index; TRUNC, COMPACT, SNAP */
+	u64 term;		/* SNAP */
+	u64 est_blocks;		/* APPEND: worst-case ring blocks */
+	struct rl_hard_state hs;
+	/* SNAP: header room, configuration, data */
+	void *snap_buf;
+	u32 conf_len;
+	u64 data_len;
+	bool reset;		/* SNAP: the log restarts after the snapshot */
+};
+
+struct rl_storage {
+	struct rl_storage_cfg cfg;
+#ifdef RL_HAVE_BDEV_FILE
+	struct file *bdev_file;
+#endif
+	struct block_device *bdev;
+	struct rl_sb sb;
+	u64 rec_max_blocks;
+
+	struct mutex lock;	/* all state below but the buffers */
+	wait_queue_head_t waitq;
+	struct workqueue_struct *wq;
+	struct work_struct work;
+	struct list_head ops;
+	u64 ticket_next;
+	u64 ticket_done;
+	int error;
+	bool error_reported;
+
+	/* accepted state */
+	u64 acc_first;
+	u64 acc_last;
+	u64 acc_snap_index;
+	u64 acc_snap_term;
+	struct rl_hard_state acc_hs;
+	u64 pend_blocks;
+	u64 trunc_floor;	/* lowest truncation point still queued */
+	u64 inflight_last;	/* last index of the record being written */
+
+	/* entries in memory: [win_first, acc_last] */
+	struct rl_st_cent **win;
+	u64 win_first;
+	size_t win_bytes;
+
+	/* durable state */
+	struct rl_meta meta;
+	u64 durable_last;
+	u64 tail;
+	u64 next_seq;
+	u64 used;
+	u64 laps;		/* records placed at ring start after a lap */
+	struct rl_st_rix *rix;	/* ring of ring_blocks slots */
+	u64 rix_head;
+	u64 rix_n;
+
+	void *wbuf;		/* worker: one record */
+	void *mbuf;		/* worker: one metadata block */
+	struct rl_ent *ents;	/* worker: entry table being built */
+	struct mutex read_lock;
+	void *rbuf;		/* readers and recovery: one record */
+
+#ifdef RL_TEST_HOOKS
+	spinlock_t inj_lock;	/* inj_*, crash_*, crashed */
+	unsigned int inj_kinds;
+	unsigned int inj_nth;
+	unsigned int crash_nth;
+	size_t crash_torn;
+	bool crashed;
+#endif
+};
+
+/* ---- block device (storage_bdev.c) ---- */
+
+int rl_st_bdev_open(struct rl_storage *s, const char *path);
+void rl_st_bdev_close(struct rl_storage *s);
+int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
+	     size_t len, unsigned int kind);
+struct rl_storage *rl_st_open_bare(const char *path);
+void rl_st_close_bare(struct rl_storage *s);
+#ifdef RL_TEST_HOOKS
+void rl_st_hooks_init(struct rl_storage *s);
+#else
+static inline void rl_st_hooks_init(struct rl_storage *s) { }
+#endif
+
+/* ---- in-memory indexes (storage_index.c) ---- */
+
+static inline struct rl_st_rix *rl_st_rix_at(struct rl_storage *s, u64 k)
+{
+	return &s->rix[(s->rix_head + k) % s->sb.ring_blocks];
+}
+
+static inline struct rl_st_rix *rl_st_rix_last(struct rl_storage *s)
+{
+	return s->rix_n ? rl_st_rix_at(s, s->rix_n - 1) : NULL;
+}
+
+static inline u64 rl_st_ring_norm(struct rl_storage *s, u64 off)
+{
+	return off >= s->sb.ring_blocks ? 0 : off;
+}
+
+static inline struct rl_st_cent *rl_st_win_get(struct rl_storage *s, u64 index)
+{
+	if (index < s->win_first || index > s->acc_last)
+		return NULL;
+	return s->win[index & (RL_ST_WIN - 1)];
+}
+
+/* the durable index as callers may rely on it */
+static inline u64 rl_st_reported_durable(struct rl_storage *s)
+{
+	return min(s->durable_last, s->trunc_floor);
+}
+
+void rl_st_rix_push(struct rl_storage *s, const struct rl_st_rix *r);
+struct rl_st_rix *rl_st_rix_find(struct rl_storage *s, u64 index);
+void rl_st_rix_cut(struct rl_storage *s, u64 last);
+void rl_st_rix_drop_first(struct rl_storage *s);
+void rl_st_recompute_tail(struct rl_storage *s, const struct rl_meta *m);
+void rl_st_win_free(struct rl_storage *s, u64 index);
+void rl_st_win_clear(struct rl_storage *s);
+void rl_st_win_evict(struct rl_storage *s, u64 room);
+
+/* ---- worker (storage_worker.c) ---- */
+
+void rl_st_work(struct work_struct *work);
+s64 rl_st_queue(struct rl_storage *s, struct rl_st_op *op);
+void rl_st_free_op(struct rl_st_op *op);
+int rl_st_write_meta(struct rl_storage *s, struct rl_meta *m, blk_opf_t extra);
+
+#endif /* RL_STORAGE_INT_H */

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Storage: reads.  Entries and terms come from the window when it still
+ * holds them, else from their record on the ring (read and verified under
+ * read_lock, without the main lock); the snapshot from its area.  See
+ * storage_int.h.
+ */
+#include <linux/blkdev.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "storage_int.h"
+
+/*
+ * Read and verify the record described by @rx into s->rbuf (read_lock
+ * held).  -ENOENT when the ring no longer holds it (compacted and reused
+ * meanwhile), -EBADMSG when it fails a check.
+ */
+static int rl_st_read_rec(struct rl_storage *s, const struct rl_st_rix *rx, struct rl_rec *r)
+{
+	int err = rl_st_io(s, REQ_OP_READ, s->sb.ring_off + rx->off, s->rbuf,
+			   (size_t)rx->blocks * RAFTLOG_BLOCK_SIZE, RL_INJECT_READ);
+
+	if (err)
+		return err;
+	err = rl_rec_decode_hdr(s->rbuf, RL_ST_REC_BYTES, s->sb.uuid, r);
+	if (!err && (r->seq != rx->seq || r->first_index != rx->first ||
+		     r->first_index + r->count - 1 < rx->last))
+		return -ENOENT;	/* overwritten since it was looked up */
+	if (!err && r->blocks != rx->blocks)
+		err = RL_DISK_EFIELD;
+	if (!err)
+		err = rl_rec_check_body(s->rbuf, (size_t)r->blocks * RAFTLOG_BLOCK_SIZE, r);
+	if (err) {
+		pr_err("raftlog: group %u: record seq %llu at ring block %llu: %s\n",
+		       s->cfg.group_id, rx->seq, rx->off, rl_disk_strerror(err));
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
+		     void *buf, u32 buflen)
+{
+	struct rl_st_cent *c;
+	struct rl_st_rix rx, *rp;
+	struct rl_rec r;
+	struct rl_ent ent;
+	size_t off;
+	u32 k;
+	int err;
+
+	mutex_lock(&s->lock);
+	if (s->error) {
+		err = s->error;
+		goto unlock;
+	}
+	err = -ENOENT;
+	if (index < s->acc_first || index > s->acc_last)
+		goto unlock;
+	c = rl_st_win_get(s, index);
+	if (c) {
+		e->index = index;
+		e->term = c->term;
+		e->type = c->type;
+		e->len = c->len;
+		e->data = buf;
+		if (buflen)
+			memcpy(buf, c->data, min(c->len, buflen));
+		err = c->len > buflen ? -ENOBUFS : 0;
+		goto unlock;
+	}
+	rp = rl_st_rix_find(s, index);
+	if (!rp)
+		goto unlock;
+	rx = *rp;
+	mutex_unlock(&s->lock);
+
+	mutex_lock(&s->read_lock);
+	err = rl_st_read_rec(s, &rx, &r);
+	if (err)
+		goto unlock_read;
+	off = rl_rec_data_off(r.count);
+	if (index > rx.last) {
+		err = -ENOENT;
+		goto unlock_read;
+	}
+	for (k = 0; k < index - r.first_index; k++) {
+		rl_rec_get_ent(s->rbuf, k, &ent);
+		off += ent.len;
+	}
+	rl_rec_get_ent(s->rbuf, k, &ent);
+	e->index = index;
+	e->term = ent.term;
+	e->type = ent.type;
+	e->len = ent.len;
+	e->data = buf;
+	if (buflen)
+		memcpy(buf, (u8 *)s->rbuf + off, min(ent.len, buflen));
+	err = ent.len > buflen ? -ENOBUFS : 0;
+unlock_read:
+	mutex_unlock(&s->read_lock);
+	return err;
+unlock:
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+/*
+ * Entries from @index on, at most @max, as far as one record (or the
+ * in-memory window) holds them in a row: each is handed to @fn, its data
+ * valid during the call only.  One device read serves a whole record,
+ * where rl_storage_entry() reads it again for every entry.  @fn runs
+ * with a storage lock held: it may allocate, not call the storage.
+ * Returns how many entries @fn took, or -errno (-ENOENT: @index is not in
+ * the log; whatever @fn returned when it refused one).
+ */
+int rl_storage_entries(struct rl_storage *s, u64 index, u32 max,
+		       int (*fn)(void *ctx, const struct rl_entry *e),
+		       void *ctx)
+{
+	struct rl_entry e = {};
+	struct rl_st_cent *c;
+	struct rl_st_rix rx, *rp;
+	struct rl_rec r;
+	struct rl_ent ent;
+	size_t off;
+	u64 k;
+	int n = 0, err;
+
+	mutex_lock(&s->lock);
+	err = s->error;
+	if (err)
+		goto unlock;
+	err = -ENOENT;
+	if (!max || index < s->acc_first || index > s->acc_last)
+		goto unlock;
+	if (rl_st_win_get(s, index)) {
+		for (; n < max && (c = rl_st_win_get(s, index + n)); n++) {
+			e.index = index + n;
+			e.term = c->term;
+			e.type = c->type;
+			e.len = c->len;
+			e.data = c->data;
+			err = fn(ctx, &e);
+			if (err)
+				goto unlock;
+		}
+		err = n;
+		goto unlock;
+	}
+	rp = rl_st_rix_find(s, index);
+	if (!rp)
+		goto unlock;
+	rx = *rp;
+	mutex_unlock(&s->lock);
+
+	mutex_lock(&s->read_lock);
+	err = rl_st_read_rec(s, &rx, &r);
+	if (err)
+		goto unlock_read;
+	err = -ENOENT;
+	if (index > rx.last)
+		goto unlock_read;
+	off = rl_rec_data_off(r.count);
+	for (k = r.first_index; k <= rx.last && n < max; k++) {
+		rl_rec_get_ent(s->rbuf, k - r.first_index, &ent);
+		if (k >= index) {
+			e.index = k;
+			e.term = ent.term;
+			e.type = ent.type;
+			e.len = ent.len;
+			e.data = (u8 *)s->rbuf + off;
+			err = fn(ctx, &e);
+			if (err)
+				goto unlock_read;
+			n++;
+		}
+		off += ent.len;
+	}
+	err = n;
+unlock_read:
+	mutex_unlock(&s->read_lock);
+	return err;
+unlock:
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+s64 rl_storage_term(struct rl_storage *s, u64 index)
+{
+	struct rl_st_cent *c;
+	struct rl_st_rix *rp;
+	struct rl_entry e;
+	s64 ret;
+	int err;
+
+	mutex_lock(&s->lock);
+	ret = s->error;
+	if (ret)
+		goto unlock;
+	ret = 0;
+	if (!index)
+		goto unlock;
+	ret = s->acc_snap_term;
+	if (index == s->acc_snap_index)
+		goto unlock;
+	ret = -ENOENT;
+	if (index < s->acc_first || index > s->acc_last)
+		goto unlock;
+	c = rl_st_win_get(s, index);
+	if (c) {
+		ret = c->term;
+		goto unlock;
+	}
+	rp = rl_st_rix_find(s, index);
+	if (!rp)
+		goto unlock;
+	if (rp->term_first == rp->term_last) {
+		ret = rp->term_first;
+		goto unlock;
+	}
+	mutex_unlock(&s->lock);
+	err = rl_storage_entry(s, index, &e, NULL, 0);
+	if (err && err != -ENOBUFS)
+		return err;
+	return e.term;
+unlock:
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
+			     void **conf, u32 *conf_len,
+			     void **data, u64 *data_len)
+{
+	struct rl_meta m;
+	struct rl_snap sn;
+	unsigned int noio;
+	size_t size;
+	u8 *buf;
+	int err;
+
+	mutex_lock(&s->lock);
+	m = s->meta;
+	err = s->error;
+	mutex_unlock(&s->lock);
+	if (err)
+		return err;
+	if (m.snap_slot == RAFTLOG_SNAP_NONE)
+		return -ENOENT;
+	/* the whole area: header, configuration and data */
+	size = (size_t)s->sb.snap_blocks * RAFTLOG_BLOCK_SIZE;
+	noio = memalloc_noio_save();
+	buf = kvmalloc(size, GFP_KERNEL);
+	memalloc_noio_restore(noio);
+	if (!buf)
+		return -ENOMEM;
+	err = rl_st_io(s, REQ_OP_READ, s->sb.snap_off[m.snap_slot], buf,
+		       RAFTLOG_BLOCK_SIZE, RL_INJECT_READ);
+	if (err)
+		goto out;
+	err = rl_snap_decode_hdr(buf, RAFTLOG_BLOCK_SIZE, &s->sb, &sn);
+	if (!err && (sn.index != m.snap_index || sn.term != m.snap_term))
+		err = RL_DISK_EFIELD;
+	if (!err) {
+		size = round_up(RAFTLOG_DISK_SNAP_SIZE + sn.conf_len + sn.data_len,
+				RAFTLOG_BLOCK_SIZE);
+		if (size > RAFTLOG_BLOCK_SIZE) {
+			err = rl_st_io(s, REQ_OP_READ, s->sb.snap_off[m.snap_slot] + 1,
+				       buf + RAFTLOG_BLOCK_SIZE, size - RAFTLOG_BLOCK_SIZE,
+				       RL_INJECT_READ);
+			if (err)
+				goto out;
+		}
+		if (rl_crc32c(0, buf + RAFTLOG_DISK_SNAP_SIZE,
+			      sn.conf_len + sn.data_len) != sn.body_crc)
+			err = RL_DISK_EBODY;
+	}
+	if (err) {
+		pr_err("raftlog: group %u: snapshot area %u: %s\n",
+		       s->cfg.group_id, m.snap_slot, rl_disk_strerror(err));
+		err = -EBADMSG;
+		goto out;
+	}
+	noio = memalloc_noio_save();
+	*conf = kvmalloc(max_t(u32, sn.conf_len, 1), GFP_KERNEL);
+	*data = kvmalloc(max_t(u64, sn.data_len, 1), GFP_KERNEL);
+	memalloc_noio_restore(noio);
+	if (!*conf || !*data) {
+		kvfree(*conf);
+		kvfree(*data);
+		*conf = NULL;
+		*data = NULL;
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(*conf, buf + RAFTLOG_DISK_SNAP_SIZE, sn.conf_len);
+	memcpy(*data, buf + RAFTLOG_DISK_SNAP_SIZE + sn.conf_len, sn.data_len);
+	*index = sn.index;
+	*term = sn.term;
+	*conf_len = sn.conf_len;
+	*data_len = sn.data_len;
+out:
+	kvfree(buf);
+	return err;
+}

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Storage: the worker.  One work item on an ordered WQ_MEM_RECLAIM
+ * workqueue carries out the queued operations in order, one I/O at a time
+ * (records, metadata, snapshots), updates the durable state and reports
+ * to the callbacks; a failed I/O puts the storage into its failed state.
+ * See storage_int.h.
+ */
+#include <linux/blkdev.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "storage_int.h"
+
+void rl_st_free_op(struct rl_st_op *op)
+{
+	list_del(&op->node);
+	kvfree(op->snap_buf);
+	kfree(op);
+}
+
+/* lock held: enter the failed state (once), drop everything queued */
+static void rl_st_fail(struct rl_storage *s, int err)
+{
+	struct rl_st_op *op, *tmp;
+
+	if (!s->error) {
+		s->error = err;
+		pr_err("raftlog: group %u: storage failed (error %d); no further writes\n",
+		       s->cfg.group_id, err);
+	}
+	list_for_each_entry_safe(op, tmp, &s->ops, node)
+		rl_st_free_op(op);
+}
+
+static void rl_st_recompute_trunc_floor(struct rl_storage *s)
+{
+	struct rl_st_op *op;
+
+	s->trunc_floor = U64_MAX;
+	list_for_each_entry(op, &s->ops, node)
+		if (op->kind == RL_ST_OP_TRUNC)
+			s->trunc_floor = min(s->trunc_floor, op->index);
+}
+
+/*
+ * Lock held: the entries of the next record, from @first up to @end, as
+ * many as one record takes (a term going down starts a new one), into
+ * s->ents.  How many, and their bytes in *@bytes; -EIO if one is missing.
+ */
+static int rl_st_gather(struct rl_storage *s, u64 first, u64 end, u64 *bytes)
+{
+	u32 n = 0;
+	u64 i;
+
+	*bytes = 0;
+	for (i = first; i <= end; i++) {
+		struct rl_st_cent *c = rl_st_win_get(s, i);
+
+		if (WARN_ON_ONCE(!c))
+			return -EIO;
+		if (n == RAFTLOG_REC_MAX_ENTRIES ||
+		    rl_rec_blocks(n + 1, *bytes + c->len) > s->rec_max_blocks ||
+		    (n && c->term < s->ents[n - 1].term))
+			break;
+		s->ents[n].term = c->term;
+		s->ents[n].len = c->len;
+		s->ents[n].type = c->type;
+		*bytes += c->len;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Lock held; returns with it held: write the @n entries gathered from
+ * @first (@bytes of data) as one record, and index it.
+ */
+static int rl_st_write_record(struct rl_storage *s, u64 first, u32 n, u64 bytes)
+{
+	struct rl_rec rec = { 0 };
+	struct rl_st_rix rx;
+	u64 blocks, need;
+	bool wrapped;
+	u32 k;
+	u8 *p;
+	int err;
+
+	p = (u8 *)s->wbuf + rl_rec_data_off(n);
+	for (k = 0; k < n; k++) {
+		struct rl_st_cent *c = rl_st_win_get(s, first + k);
+
+		memcpy(p, c->data, c->len);
+		p += c->len;
+	}
+	blocks = rl_rec_blocks(n, bytes);
+	rec.seq = s->next_seq;
+	rec.epoch = s->meta.epoch;
+	rec.first_index = first;
+	rec.count = n;
+	rx.off = rl_ring_place(&s->sb, s->tail, blocks, &wrapped);
+	rec.flags = wrapped ? RAFTLOG_REC_F_WRAPPED : 0;
+	need = blocks + (wrapped ? s->sb.ring_blocks - rl_st_ring_norm(s, s->tail) : 0);
+	if (s->used + need > s->sb.ring_blocks)
+		return -ENOSPC;	/* reservation in append() prevents this */
+	err = rl_rec_encode(&rec, s->ents, s->sb.uuid, s->wbuf, RL_ST_REC_BYTES);
+	if (WARN_ON_ONCE(err))
+		return -EINVAL;
+	s->inflight_last = first + n - 1;
+	mutex_unlock(&s->lock);
+	err = rl_st_io(s, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+		       s->sb.ring_off + rx.off, s->wbuf,
+		       (size_t)blocks * RAFTLOG_BLOCK_SIZE, RL_INJECT_WRITE);
+	mutex_lock(&s->lock);
+	s->inflight_last = 0;
+	if (err)
+		return err;
+	rx.seq = rec.seq;
+	rx.first = first;
+	rx.last = first + n - 1;
+	rx.term_first = s->ents[0].term;
+	rx.term_last = s->ents[n - 1].term;
+	rx.blocks = blocks;
+	rl_st_rix_push(s, &rx);
+	if (rx.off == 0 && (s->tail || s->used))
+		s->laps++;
+	s->used += need;
+	s->tail = rl_st_ring_norm(s, rx.off + blocks);
+	s->next_seq++;
+	s->durable_last = rx.last;
+	return 0;
+}
+
+/* lock held; returns with it held.  Writes at most one record. */
+static int rl_st_do_append(struct rl_storage *s)
+{
+	u64 first = s->durable_last + 1, end = 0, bytes;
+	struct rl_st_op *op, *tmp;
+	int n, err;
+
+	list_for_each_entry(op, &s->ops, node) {
+		if (op->kind != RL_ST_OP_APPEND)
+			break;
+		end = max(end, op->index);
+	}
+	n = rl_st_gather(s, first, end, &bytes);
+	if (n < 0)
+		return n;
+	if (n) {
+		err = rl_st_write_record(s, first, n, bytes);
+		if (err)
+			return err;
+	}
+	list_for_each_entry_safe(op, tmp, &s->ops, node) {
+		if (op->kind != RL_ST_OP_APPEND || op->index > s->durable_last)
+			break;
+		s->ticket_done = op->ticket;
+		s->pend_blocks -= op->est_blocks;
+		rl_st_free_op(op);
+	}
+	return 0;
+}
+
+static void rl_st_apply_trunc(struct rl_storage *s, struct rl_meta *m, u64 last)
+{
+	if (last >= s->durable_last)
+		return;		/* nothing beyond it was written */
+	rl_st_rix_cut(s, last);
+	rl_st_recompute_tail(s, m);
+	m->epoch++;
+	m->trunc_index = last;
+	s->durable_last = last;
+}
+
+/* the log is empty from @last on: head moves to the tail, epoch fences */
+static void rl_st_reset_log(struct rl_storage *s, struct rl_meta *m, u64 last)
+{
+	s->rix_n = 0;
+	m->first_index = last + 1;
+	m->head_off = rl_st_ring_norm(s, s->tail);
+	m->head_seq = s->next_seq;
+	m->epoch++;
+	m->trunc_index = last;
+	s->durable_last = last;
+	s->used = 0;
+}
+
+static void rl_st_apply_compact(struct rl_storage *s, struct rl_meta *m, u64 upto_index)
+{
+	if (upto_index < m->first_index)
+		return;
+	if (upto_index >= s->durable_last) {
+		rl_st_reset_log(s, m, upto_index);
+		return;
+	}
+	m->first_index = upto_index + 1;
+	while (s->rix_n && rl_st_rix_at(s, 0)->last <= upto_index)
+		rl_st_rix_drop_first(s);
+	if (WARN_ON_ONCE(!s->rix_n)) {	/* records always reach durable_last */
+		rl_st_reset_log(s, m, upto_index);
+		return;
+	}
+	m->head_off = rl_st_rix_at(s, 0)->off;
+	m->head_seq = rl_st_rix_at(s, 0)->seq;
+	rl_st_recompute_tail(s, m);
+}
+
+int rl_st_write_meta(struct rl_storage *s, struct rl_meta *m, blk_opf_t extra)
+{
+	int err;
+
+	m->seq = s->meta.seq + 1;
+	rl_meta_encode(m, s->sb.uuid, s->mbuf);
+	mutex_unlock(&s->lock);
+	err = rl_st_io(s, REQ_OP_WRITE | REQ_SYNC | REQ_FUA | extra,
+		       RAFTLOG_META_BLOCK + rl_meta_slot(m->seq), s->mbuf,
+		       RAFTLOG_BLOCK_SIZE, RL_INJECT_META);
+	mutex_lock(&s->lock);
+	if (!err)
+		s->meta = *m;
+	return err;
+}
+
+/* hard state, truncations and compactions at the head: one metadata write */
+static int rl_st_do_meta_ops(struct rl_storage *s)
+{
+	struct rl_meta m = s->meta;
+	struct rl_st_op *op, *tmp;
+	u64 ticket = 0;
+	int err;
+
+	list_for_each_entry_safe(op, tmp, &s->ops, node) {
+		if (op->kind == RL_ST_OP_HS) {
+			m.term = op->hs.term;
+			m.vote = op->hs.vote;
+			m.commit = op->hs.commit;
+		} else if (op->kind == RL_ST_OP_TRUNC) {
+			rl_st_apply_trunc(s, &m, op->index);
+		} else if (op->kind == RL_ST_OP_COMPACT) {
+			rl_st_apply_compact(s, &m, op->index);
+		} else {
+			break;
+		}
+		ticket = op->ticket;
+		rl_st_free_op(op);
+	}
+	err = rl_st_write_meta(s, &m, 0);
+	if (err)
+		return err;
+	rl_st_recompute_trunc_floor(s);
+	s->ticket_done = ticket;
+	return 0;
+}
+
+static int rl_st_do_snapshot(struct rl_storage *s, struct rl_st_op *op)
+{
+	unsigned int slot = s->meta.snap_slot == 0 ? 1 : 0;
+	u64 body = op->conf_len + op->data_len;
+	struct rl_snap sn = {
+		.index = op->index,
+		.term = op->term,
+		.data_len = op->data_len,
+		.conf_len = op->conf_len,
+	};
+	struct rl_meta m;
+	int err;
+
+	mutex_unlock(&s->lock);
+	sn.body_crc = rl_crc32c(0, (u8 *)op->snap_buf + RAFTLOG_DISK_SNAP_SIZE, body);
+	rl_snap_encode_hdr(&sn, s->sb.uuid, op->snap_buf);
+	err = rl_st_io(s, REQ_OP_WRITE, s->sb.snap_off[slot], op->snap_buf,
+		       round_up(RAFTLOG_DISK_SNAP_SIZE + body, RAFTLOG_BLOCK_SIZE),
+		       RL_INJECT_WRITE);
+	mutex_lock(&s->lock);
+	if (err)
+		return err;
+	m = s->meta;
+	m.snap_slot = slot;
+	m.snap_index = op->index;
+	m.snap_term = op->term;
+	if (op->reset)
+		rl_st_reset_log(s, &m, op->index);
+	/* the data must be durable before the metadata points at it */
+	err = rl_st_write_meta(s, &m, REQ_PREFLUSH);
+	if (err)
+		return err;
+	s->ticket_done = op->ticket;
+	rl_st_free_op(op);
+	return 0;
+}
+
+void rl_st_work(struct work_struct *work)
+{
+	struct rl_storage *s = container_of(work, struct rl_storage, work);
+
+	for (;;) {
+		struct rl_st_op *op;
+		bool report_fail = false;
+		u64 ticket, durable;
+		int err;
+
+		mutex_lock(&s->lock);
+		op = list_first_entry_or_null(&s->ops, struct rl_st_op, node);
+		if (!op || s->error) {
+			mutex_unlock(&s->lock);
+			return;
+		}
+		if (op->kind == RL_ST_OP_APPEND)
+			err = rl_st_do_append(s);
+		else if (op->kind == RL_ST_OP_SNAP)
+			err = rl_st_do_snapshot(s, op);
+		else
+			err = rl_st_do_meta_ops(s);
+		if (err) {
+			rl_st_fail(s, err);
+			report_fail = !s->error_reported;
+			s->error_reported = true;
+		}
+		err = s->error;
+		ticket = s->ticket_done;
+		durable = rl_st_reported_durable(s);
+		rl_st_win_evict(s, 0);
+		mutex_unlock(&s->lock);
+
+		wake_up_all(&s->waitq);
+		if (report_fail) {
+			if (s->cfg.cb.failed)
+				s->cfg.cb.failed(s->cfg.cb.ctx, err);
+			return;
+		}
+		if (s->cfg.cb.durable)
+			s->cfg.cb.durable(s->cfg.cb.ctx, ticket, durable);
+	}
+}
+
+/* lock held: queue @op and give it a ticket */
+s64 rl_st_queue(struct rl_storage *s, struct rl_st_op *op)
+{
+	op->ticket = ++s->ticket_next;
+	list_add_tail(&op->node, &s->ops);
+	queue_work(s->wq, &s->work);
+	return op->ticket;
+}
