@@ -20,7 +20,7 @@ if [ "$minutes" -gt 0 ]; then
 else
 	what="$rounds rounds"
 	arg="rounds=$rounds"
-	timeout=$((rounds * 600 + 900))
+	timeout=$((rounds * 900 + 900))
 fi
 echo "# torture: $what, timeout ${timeout}s, console in build/debug/torture.log"
 rc=0
