@@ -308,7 +308,9 @@ int rl_group_wait(struct rl_group *g, u64 index, u32 timeout_ms,
 /*
  * Copy committed records from index *pos into ubuf (see uapi read()),
  * advancing *pos.  Waits for the first one unless nonblock.  Returns
- * bytes copied or a negative errno.
+ * bytes copied or a negative errno; after a bounded amount of work (or
+ * on a signal) it returns what it has, even if more would fit
+ * (group_read.c).
  */
 ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 		      size_t len, bool nonblock);

@@ -40,8 +40,8 @@ struct rl_tp_ep;
 #define RL_MAX_CACHE		BIT(20)
 #define RL_CACHE_BYTES		(32U << 20)
 
-/* A committed entry published to readers; refcounted so copies to user
- * space run without the stream lock.
+/* A committed entry published to readers (read() copies it out under
+ * stream_lock, group_read.c).
  */
 struct rl_centry {
 	refcount_t ref;

@@ -10,16 +10,17 @@ minutes=${2:-0}
 set -- $("$here/scripts/prepare-guest.sh" debug | tail -1)
 mkdir -p "$here/build/debug"
 log=$here/build/debug/torture.log
-# a round (nine faults) takes about 200 s on a 2-core host; then setup,
-# the last round started in time, healing and checking
+# a round (nine faults) takes about 200-300 s on a 2-core host, 800 s
+# when three guests share it; then setup, the last round started in
+# time, healing and checking
 if [ "$minutes" -gt 0 ]; then
 	what="$minutes minutes"
 	arg="minutes=$minutes"
-	timeout=$((minutes * 60 + 900))
+	timeout=$((minutes * 60 + 1500))
 else
 	what="$rounds rounds"
 	arg="rounds=$rounds"
-	timeout=$((rounds * 300 + 600))
+	timeout=$((rounds * 900 + 900))
 fi
 echo "# torture: $what, timeout ${timeout}s, console in build/debug/torture.log"
 rc=0

@@ -12,7 +12,10 @@
 #   crashes a node like a power cut (its disk keeps only what was flushed
 #   or written FUA, rebuilt from a dm-log-writes log) and restarts it,
 #   grows the group to four and shrinks it back while a follower is cut
-#   off, handing the leadership to the newcomer in between.
+#   off, handing the leadership to the newcomer in between (the newcomer
+#   joins as a learner and is promoted once its match index, as the
+#   leader's `raftctl group show -j` gives it, reached the leader's last
+#   index at the time it joined, as README tells operators to do).
 # Then it heals everything, waits for the nodes to catch up, dumps every
 # node's committed log and hands logs and client histories to rlcheck:
 # one committed prefix, every acknowledged proposal exactly once where it
@@ -21,7 +24,10 @@
 # its commit index must not move.
 #
 # Arguments (rlargs): rounds=N (nemesis rounds, default 1), minutes=M
-# (instead: as many rounds as start within M minutes),
+# (instead: as many rounds as start within M minutes), rate=R (each
+# client proposes at most R entries a second, default 3, 0: no limit; the
+# log is never compacted, and every restart and every newcomer reads all
+# of it, so an unlimited log made each round slower than the last),
 # faults=A+B+... (which faults, in order; default all of kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
 # rolling_restart, crash_restart, membership),
@@ -31,7 +37,7 @@
 set -u
 . ./lib.sh
 
-rounds=1 minutes=0 module=/lib/raftlog/raftlog.ko expect=pass
+rounds=1 minutes=0 module=/lib/raftlog/raftlog.ko expect=pass rate=3
 nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart crash_restart membership"
 for a in "$@"; do
 	case $a in
@@ -40,6 +46,7 @@ for a in "$@"; do
 	faults=*) nemesis=$(echo "${a#faults=}" | tr '+' ' ') ;;
 	module=*) module=${a#module=} ;;
 	expect=*) expect=${a#expect=} ;;
+	rate=*) rate=${a#rate=} ;;
 	esac
 done
 
@@ -71,11 +78,15 @@ spec() {
 	done
 	echo "$s"
 }
-ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL" 2>/dev/null; }
+# ctl NODE COMMAND: the debugfs control of NODE; why it failed (the
+# errno's text) is left in $W/ctl.err
+ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL" 2>$W/ctl.err; }
+ctl_why() { sed 's/^.*: //' $W/ctl.err | tail -1; }
 # ctl_leader COMMAND: on whichever node leads, retried for up to 20 s
 # (leaders change under the nemesis; a change still in progress is EBUSY)
 ctl_leader() {
 	end=$(($(uptime_s) + 20))
+	echo "no leader" >$W/ctl.err
 	while [ "$(uptime_s)" -lt $end ]; do
 		c=$(wait_leader 5) && ctl "$c" "$1" && return 0
 		sleep 0.5
@@ -293,6 +304,36 @@ members() {	# the members NODE's group lists: "ID:KIND ...", by id
 	echo
 }
 members_ok() { [ "$MEMBER_OK" = "$MEMBER_RUNS" ] && members_back; }
+# progress NODE: "MATCH LAST" of NODE as the leader's `raftctl group show
+# -j` shows it (its match index, the leader's last index)
+progress() {
+	l=$(wait_leader 5) || return 1
+	ip netns exec "n$l" raftctl group show 1 -j >$W/lshow.json 2>/dev/null ||
+		return 1
+	k=0
+	while id=$(jget "0.members.$k.id" <$W/lshow.json 2>/dev/null); do
+		if [ "$id" = "$1" ]; then
+			echo "$(jget "0.members.$k.match" <$W/lshow.json) $(jget 0.last_index <$W/lshow.json)"
+			return 0
+		fi
+		k=$((k + 1))
+	done
+	return 1
+}
+# caught_up NODE SECONDS: wait until NODE's match index reaches the
+# leader's last index as it was when the wait began
+caught_up() {
+	target=$(progress "$1" | cut -d' ' -f2)
+	[ -n "$target" ] || return 1
+	end=$(($(uptime_s) + $2))
+	while [ "$(uptime_s)" -lt $end ]; do
+		m=$(progress "$1" | cut -d' ' -f1)
+		[ -n "$m" ] && [ "$m" -ge "$target" ] && return 0
+		sleep 0.5
+	done
+	log "node $1 still behind after $2 s: match ${m:-?}, leader's last index $target when it joined"
+	return 1
+}
 # every node lists exactly the voters 1..N
 members_back() {
 	want="$(for i in $(seq 1 $N); do printf '%s:voter ' "$i"; done)"
@@ -305,19 +346,42 @@ membership() {
 	l=$(wait_leader 20) || { log "no leader for the membership change"; return; }
 	f=$((l % N + 1))
 	MEMBER_RUNS=$((MEMBER_RUNS + 1))
-	fault "membership: node $X joins while follower $f is cut off, takes the lead, leaves"
+	fault "membership: node $X joins, catches up, is promoted while follower $f is cut off, takes the lead, leaves"
 	raftctl format "$(disk $X)" --cluster-id 7 --group 1 --node $X --force >/dev/null
 	start_node $X
-	link_down "$f"
 	ok=1
-	ctl_leader "member add 1 $X@$(addr $X):$PORT" || { log "add refused"; ok=0; }
-	# a learner that has not caught up may be refused promotion
-	ctl_leader "member promote 1 $X" || { log "promote refused"; ok=0; }
-	sleep 1
-	ctl_leader "transfer 1 $X" || log "transfer to node $X refused"
-	sleep 1
-	ctl_leader "member remove 1 $X" || { log "remove refused"; ok=0; }
+	t0=$(now)
+	if ! ctl_leader "member add 1 $X@$(addr $X):$PORT"; then
+		log "add refused: $(ctl_why)"
+		ok=0
+	elif caught_up $X 180; then
+		log "node $X caught up in $(awk "BEGIN { print $(now) - $t0 }") s (match $(progress $X | cut -d' ' -f1))"
+	else
+		ok=0
+	fi
+	link_down "$f"
+	# promoting a learner that has not caught up would stall the commit
+	# until it has: README says to wait, and so does the campaign
+	if [ $ok = 1 ] && ! ctl_leader "member promote 1 $X"; then
+		log "promote refused: $(ctl_why)"
+		ok=0
+	fi
+	if [ $ok = 1 ]; then
+		sleep 1
+		ctl_leader "transfer 1 $X" ||
+			log "transfer to node $X refused: $(ctl_why)"
+		sleep 1
+	fi
+	if ! ctl_leader "member remove 1 $X"; then
+		log "remove refused: $(ctl_why)"
+		ok=0
+	fi
 	link_up "$f"
+	# never leave a stopped node in the configuration
+	if progress $X >/dev/null; then
+		ctl_leader "member remove 1 $X" ||
+			log "remove after healing refused: $(ctl_why)"
+	fi
 	sleep 1
 	stop_node $X
 	[ $ok = 1 ] && MEMBER_OK=$((MEMBER_OK + 1))
@@ -331,7 +395,7 @@ tap_ok "3-node cluster up, node ${l:-none} leads" test -n "$l"
 
 # the clients propose until the nemesis is done (SIGTERM)
 for i in $(seq 1 $N); do
-	ip netns exec "n$i" rlclient "$(dev "$i")" "$i" 100000 "$W/h$i" \
+	ip netns exec "n$i" rlclient "$(dev "$i")" "$i" 100000 "$W/h$i" 0 "$rate" \
 		>"$W/client$i.out" 2>&1 &
 done
 sleep 2

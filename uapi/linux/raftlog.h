@@ -52,8 +52,11 @@
  *
  * read(fd, buf, len): committed entries from the file position, each as a
  * struct raftlog_record followed by its payload, padded with zeros to a
- * multiple of 8 bytes (RAFTLOG_RECORD_SIZE).  As many whole records as fit
- * in len; the position advances past them.  Blocks until at least one
+ * multiple of 8 bytes (RAFTLOG_RECORD_SIZE).  Whole records only, as many
+ * as fit in len, but a call that has to read entries back from the
+ * device returns after a bounded number of device reads (or on a signal)
+ * with what it has: read again for more.  The position advances past
+ * the records returned.  Blocks until at least one
  * entry is committed unless O_NONBLOCK.  Every index is returned, also
  * the leader's empty no-op entries and membership changes (see flags),
  * so indexes are consecutive.  Errors:

@@ -4,10 +4,12 @@
  * group device, one at a time, for a while, and writes down what each
  * proposal got back, so rlcheck can hold the cluster to it afterwards.
  *
- *   rlclient DEV CLIENT SECONDS HISTORY [SIZE]
+ *   rlclient DEV CLIENT SECONDS HISTORY [SIZE [RATE]]
  *
  * Entry payloads are "c<CLIENT>-<seq>" padded with '.' to SIZE bytes
  * (default: no padding), unique across clients when client ids are.
+ * RATE caps the proposals made per second (default 0: as fast as they
+ * complete), so that a long campaign's log grows at a set pace.
  * The history file gets one line per proposal, flushed at once so a
  * client killed by the nemesis still leaves a complete record:
  *
@@ -70,19 +72,21 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	char *buf;
 	size_t size = 0, len;
-	double end;
+	double end, start, rate = 0;
 	long client, seq = 0, ok = 0, failed = 0, unknown = 0;
 	FILE *h;
 	int fd = -1;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: rlclient DEV CLIENT SECONDS HISTORY [SIZE]\n");
+		fprintf(stderr, "usage: rlclient DEV CLIENT SECONDS HISTORY [SIZE [RATE]]\n");
 		return 2;
 	}
 	client = atol(argv[2]);
 	end = now() + atof(argv[3]);
 	if (argc > 5)
 		size = strtoul(argv[5], NULL, 0);
+	if (argc > 6)
+		rate = atof(argv[6]);
 	h = fopen(argv[4], "w");
 	if (!h) {
 		perror(argv[4]);
@@ -98,9 +102,15 @@ int main(int argc, char **argv)
 	fprintf(h, "client %ld\n", client);
 	fflush(h);
 
+	start = now();
 	while (!stop && now() < end) {
+		double due = rate > 0 ? start + seq / rate : 0;
 		int err;
 
+		if (due > now()) {
+			pause_ms((long)((due - now()) * 1000) + 1);
+			continue;
+		}
 		if (fd < 0) {
 			fd = open(argv[1], O_RDWR);
 			if (fd < 0) {
