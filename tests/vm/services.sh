@@ -264,10 +264,9 @@ phase_elect() {
 	done
 	elected() { grep -q '^leader' "$W/obs.out"; }
 	tap_ok "elect: the observer sees a leader" wait_for 60 elected
-	# Stop the leader for longer than its lease.  Its late write is
-	# only there to be refused if it was stopped between checking its
-	# lease and writing (it spends most of its time there, working);
-	# stopped while renewing, it finds it lost and writes nothing: then
+	# Stop the leader for longer than its lease, between checking its
+	# lease and writing (while it works: in nanosleep).  Should it have
+	# lost the lease just before (it then writes nothing when continued),
 	# again, at most 3 times.
 	took_over=0 fenced=0 try=0
 	while [ $try -lt 3 ] && [ $fenced = 0 ]; do
@@ -279,8 +278,15 @@ phase_elect() {
 		}
 		wait_for 30 holder >/dev/null || continue
 		k=${HOLDER#cand}
-		log "elect: $HOLDER (token $TOKEN) is stopped"
-		kill -STOP "$(cat "$W/c$k.pid")"
+		# stop it while it works (sleeps) under the lease
+		pid=$(cat "$W/c$k.pid")
+		t=0
+		until grep -q nanosleep "/proc/$pid/wchan" 2>/dev/null || [ $t -gt 200 ]; do
+			sleep 0.02
+			t=$((t + 1))
+		done
+		kill -STOP "$pid"
+		log "elect: $HOLDER (token $TOKEN) is stopped (in $(cat "/proc/$pid/wchan"))"
 		taken() {
 			set -- $(rlkv -s "$(sock 1)" lockinfo svc)
 			[ "$1" = held ] && [ "$3" != "$TOKEN" ]

@@ -170,7 +170,7 @@ int rlkv_load(int argc, char **argv)
  * Both acquire lock NAME as OWNER with a lease of TTL-MS, renew it every
  * third of the lease while they hold it and, holding it, act: write to
  * the guarded resource (if given) with the lock's token, once per
- * cycle of "check the lease, work 100-300 ms, write".  A locker lets go
+ * cycle of "check the lease, work 300-600 ms, write".  A locker lets go
  * after 0.2-0.8 s and tries again until SECONDS are over; a candidate
  * (campaign) keeps the leadership until it loses it or gets SIGTERM,
  * when it resigns (releases the lock) and exits.
@@ -263,7 +263,7 @@ int rlkv_holder(int argc, char **argv, int campaign)
 			if (lost || real_ns() >= deadline)
 				break;
 			/* the lease holds: work, then act on it */
-			sleep_ms(100 + random() % 200);
+			sleep_ms(300 + random() % 300);
 			if (res) {
 				char w[256];
 				const char *what = "error";
@@ -288,7 +288,12 @@ int rlkv_holder(int argc, char **argv, int campaign)
 			printf("lost %s %llu\n", owner, token);
 			fflush(stdout);
 		}
-		if (!lost) {	/* let go (or resign) */
+		/*
+		 * Let go (locker) or resign (campaign, on SIGTERM).  A holder
+		 * that only missed its own deadline keeps the lock: asking
+		 * again gets it back with the same token if the lease held.
+		 */
+		if (!lost && (stop || real_ns() < deadline)) {
 			snprintf(req, sizeof(req), "unlock %s %s %llu", name,
 				 owner, token);
 			call(&c, req, reply, sizeof(reply), 2000);
@@ -328,7 +333,7 @@ int rlkv_observe(const char *addr, const char *name)
 				strcpy(last, now);
 			}
 		}
-		sleep_ms(200);
+		sleep_ms(500);
 	}
 	return 0;
 }

@@ -262,6 +262,21 @@ static int read_barrier(struct conn *c, char *out, int linearizable)
 	return 0;
 }
 
+/* a word longer than the state machine takes (it would cut it short) */
+static int long_token(const char *s)
+{
+	while (*s) {
+		size_t n;
+
+		s += strspn(s, " \t");
+		n = strcspn(s, " \t");
+		if (n > SM_TOKEN_MAX)
+			return 1;
+		s += n;
+	}
+	return 0;
+}
+
 static void handle(struct conn *c, char *line, char *out)
 {
 	char cmd[16], a[4][SM_TOKEN_MAX + 1], entry[RLKV_LINE_MAX];
@@ -269,7 +284,7 @@ static void handle(struct conn *c, char *line, char *out)
 		       a[2], a[3]);
 	long long ms = real_ms();
 
-	if (n < 1) {
+	if (n < 1 || long_token(line)) {
 		snprintf(out, RLKV_LINE_MAX, "err EINVAL definite");
 		return;
 	}
