@@ -77,10 +77,15 @@ for t in $tiers; do
 	[ "$s" -gt 0 ] && res="$res, $s skipped"
 	summary="$summary
 #   $(printf '%-10s %5ss  %s' "$t" "$secs" "$res")"
-	# per-script times the tier printed: "ok N - what (12s)"
-	times="$times$(grep -E '^(not )?ok [0-9]+ - .*\([0-9]+s\)' "$log" |
-		sed -n "s/^\(not \)*ok [0-9]* - \(.*\)/#   $t: \1\2/p" | sed 's/: exit [0-9]* (/ (/' |
-		sed 's/^#   \([^:]*\): not /#   \1: FAILED /')
+	# per-script times the tier printed: "ok N - what (12s)", and boots
+	times="$times$(awk -v t="$t" '
+		/^(not )?ok [0-9]+ - .*\([0-9]+s\)/ {
+			f = ($1 == "not") ? "FAILED " : ""
+			sub(/^(not )?ok [0-9]+ - /, "")
+			sub(/: exit [0-9]+ \(/, " (")
+			print "#   " t ": " f $0
+		}
+		/^# boot / { sub(/^# /, ""); print "#   " t ": " $0 }' "$log")
 "
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))

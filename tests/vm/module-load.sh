@@ -7,8 +7,7 @@ set -eu
 
 tap_plan 6
 modprobe_deps
-insmod /lib/raftlog/raftlog.ko verbose=1
-tap_ok "insmod raftlog.ko" true
+tap_ok "insmod raftlog.ko" insmod /lib/raftlog/raftlog.ko verbose=1
 tap_ok "module is live" grep -qx live /sys/module/raftlog/initstate
 v=$(cat /sys/module/raftlog/version)
 tap_ok "version $v is x.y.z" sh -c "echo '$v' | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$'"

@@ -7,7 +7,7 @@ attribute set and enum with its C name and value (and nothing more in the
 header's enums); every attribute's type and value range against the
 header's prose ("RAFTLOG_A_X: NLA_U32, 1..10000"); every attribute an
 operation names exists.  With a kernel tree (KSRC, or found under
-~/.cache/raftlog/kernel), also validate the spec against the kernel's
+$RAFTLOG_CACHE/kernel, default ~/.cache/raftlog), also validate the spec against the kernel's
 genetlink-legacy schema and compare the enums the kernel's YNL generator
 (tools/net/ynl/ynl-gen-c.py) renders from it with the header's.
 
@@ -264,7 +264,8 @@ def find_ksrc():
     if os.environ.get('KSRC'):
         return os.environ['KSRC']
     # a finished build of the project's test kernel (not one in progress)
-    for d in sorted(glob.glob(os.path.expanduser('~/.cache/raftlog/kernel/*'))):
+    cache = os.environ.get('RAFTLOG_CACHE') or os.path.expanduser('~/.cache/raftlog')
+    for d in sorted(glob.glob(os.path.join(cache, 'kernel/*'))):
         if os.path.isfile(os.path.join(d, '.raftlog-built')) and \
            os.path.isfile(os.path.join(d, 'Documentation/netlink/genetlink-legacy.yaml')):
             return d
