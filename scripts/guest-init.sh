@@ -107,6 +107,12 @@ reset() {
 		# it afresh with the number of disks it wants
 		rmmod brd 2>/dev/null
 	fi
+	# storage-eio.sh makes a RAM disk fail its I/O
+	for f in /sys/block/*/make-it-fail; do
+		[ -w "$f" ] && echo 0 >"$f"
+	done
+	f=/sys/kernel/debug/fail_make_request/probability
+	[ -w $f ] && echo 0 >$f
 	for d in /dev/ram*; do
 		[ -b "$d" ] || continue
 		blkdiscard "$d" 2>/dev/null ||

@@ -12,6 +12,7 @@
 # Console logs are kept in build/<kernel>/vm-<name>.log (the whole boot's
 # in build/<kernel>/vm-group-<group>.log).
 #   tier-vm.sh [NAME-SUBSTRING]
+# RAFTLOG_VM_KERNELS="debug" runs only on the kernels listed.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 filter=${1:-}
@@ -29,6 +30,7 @@ for t in "$here"/tests/vm/*.sh; do
 	timeout=$(echo "$hdr" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
 	grp=$(echo "$hdr" | sed -n 's/.*group=\([^ ]*\).*/\1/p')
 	for k in ${kernels:-debug}; do
+		case " ${RAFTLOG_VM_KERNELS:-$k} " in *" $k "*) ;; *) continue ;; esac
 		echo "$k ${grp:+group-}${grp:-$name} $name ${timeout:-300}" >>"$tmp/runs"
 	done
 done

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=180
+# rl-test: kernels=debug,stock timeout=180 group=single
 # The module loads, says who it is, takes its parameter, and unloads
 # cleanly (the guest init then scans kmemleak; the host scans the console).
 set -eu

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=900
+# rl-test: kernels=debug timeout=900 group=cluster
 # The transport between three endpoints in three network namespaces joined
 # by veth through a bridge, driven through raftlog_tpctl.ko (test-only
 # debugfs control of the real kernel/transport.c):
