@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the raftlog test guest.  Mounts the basics, runs the scripts
 # named on the kernel command line one after the other, scans kmemleak after
-# each, reports each one's result to the second serial port (a host file)
+# the last, reports each one's result to the second serial port (a host file)
 # and powers off with reboot -f (QEMU runs with -no-reboot), so a clean exit
 # needs no ACPI.  Anything else (panic, hang) leaves results missing and
 # the host reports a failure.
@@ -13,7 +13,11 @@
 #   RAFTLOG-BOOT <uptime>                    init started
 #   RAFTLOG-START <i> <script>               script i starts
 #   RAFTLOG-TAP <i> <plan> <ran> <failed>    its TAP counts (lib.sh scripts)
-#   RAFTLOG-TIMES <i> run=S scan=S reset=S  where its time went
+#   RAFTLOG-END <i> <rc> <seconds>           it ended, the guest was reset
+#   RAFTLOG-TIMES <i> run=S reset=S          where its time went
+#   RAFTLOG-TIMES scan S                     the leak scan after the last
+#   RAFTLOG-LEAK <i> <line>                  kmemleak report of an object
+#                                            allocated while script i ran
 #   RAFTLOG-RESULT <i> <rc> <seconds>        its result, after the leak scan
 #   RAFTLOG-DONE                             all ran; powering off
 #
@@ -24,10 +28,10 @@
 # KUnit's filter_glob set back to every suite,
 # and the RAM disks discarded (zeroed, or brd unloaded where it is a
 # module).  A script that passes but leaves a raftlog module loaded fails
-# (its rmmod was not checked); the module is unloaded.  kmemleak is scanned after every
-# script; an object is only reported once older than 5 s, so the scan after
-# the last script waits 6 s first (a leak made in the last 5 s of an earlier
-# script is reported, and fails, with the script after it).
+# (its rmmod was not checked); the module is unloaded.  kmemleak is
+# scanned once, 6 s after the last script (a scan takes ~10-30 s under
+# TCG); each object it reports is blamed on the script during which (or
+# during whose reset) it was allocated, by its jiffies.
 /bin/busybox --install -s /bin
 export PATH=/usr/local/bin:/usr/bin:/usr/sbin:/bin:/sbin
 mkdir -p /proc /sys /dev /tmp /run /mnt /var/tmp
@@ -61,25 +65,51 @@ if [ -z "$items" ]; then
 fi
 count=$(echo $items | wc -w)
 
-# Forget what the kernel leaked while booting: only our leaks count.
+# Forget what the kernel leaked while booting: only our leaks count.  The
+# automatic scan thread is stopped: it would report, every 10 minutes and
+# in the middle of some script, what an earlier one leaked (and a scan
+# costs half a minute under TCG); we scan once, after the last script.
 kml=/sys/kernel/debug/kmemleak
-[ -w $kml ] && echo clear >$kml
+if [ -w $kml ]; then
+	echo scan=off >$kml
+	echo clear >$kml
+fi
+mkdir -p /run/rl
+jiffies() { sed -n 's/^jiffies: \([0-9]*\).*/\1/p' /proc/timer_list 2>/dev/null | head -1; }
 
-# leak_scan WAIT: scan kmemleak (after WAIT seconds); print and clear
-# what it reports; status 1 when it reported something
+# leak_scan: after the last script, scan kmemleak and blame each object
+# it reports on the script that was running (or being reset after) when
+# the object was allocated (its jiffies against each script's start in
+# /run/rl/start); the reports go to the host as "RAFTLOG-LEAK <i> <line>",
+# which puts them in that script's console part, and the count per
+# script into /run/rl/leaks.<i>
 leak_scan() {
 	[ -w $kml ] || return 0
-	[ "$1" -gt 0 ] && sleep "$1"
+	# objects younger than 5 s are never reported; give them time
+	sleep 6
 	# twice: an object is reported once its checksum held still for a scan
 	echo scan >$kml
 	echo scan >$kml
 	# debugfs files report size 0: copy before testing for content
-	cat $kml >/tmp/kmemleak.txt
-	echo clear >$kml
-	[ -s /tmp/kmemleak.txt ] || return 0
-	echo "raftlog-guest: kmemleak reports:"
-	cat /tmp/kmemleak.txt
-	return 1
+	cat $kml >/run/rl/kmemleak.txt
+	[ -s /run/rl/kmemleak.txt ] || return 0
+	awk -v res=$res -v dir=/run/rl '
+		NR == FNR { start[NR] = $1; n = NR; next }
+		function flush(   c, k, l) {
+			if (blk == "") return
+			c = split(blk, l, "\n")
+			for (k = 1; k < c; k++) print "RAFTLOG-LEAK " who " " l[k] >res
+			leaks[who]++
+			blk = ""
+		}
+		/^unreferenced object/ { flush(); who = 1 }
+		/jiffies [0-9]+/ {
+			j = $0; sub(/.*jiffies /, "", j); j = j + 0
+			for (i = 1; i <= n; i++) if (start[i] != "" && start[i] + 0 <= j) who = i
+		}
+		blk != "" || /^unreferenced object/ { blk = blk $0 "\n" }
+		END { flush(); for (w in leaks) print leaks[w] >(dir "/leaks." w) }
+	' /run/rl/start /run/rl/kmemleak.txt
 }
 
 # unload NAME: unload the raftlog modules NAME left loaded (status 1 if any)
@@ -129,6 +159,7 @@ reset() {
 }
 
 i=0
+: >/run/rl/start
 for item in $items; do
 	i=$((i + 1))
 	script=${item%%,*}
@@ -137,6 +168,7 @@ for item in $items; do
 	rm -f /tmp/rl-tap-state
 	echo "RAFTLOG-START $i $script" >$res
 	t0=$(up)
+	echo "$(jiffies)" >>/run/rl/start
 	# the banner: the host's console scan of this script starts here
 	echo "raftlog-guest: kernel $(uname -r), $(nproc) cpu(s), running $script $args"
 	rc=127
@@ -156,15 +188,25 @@ for item in $items; do
 		echo "RAFTLOG-TAP $i $(cat /tmp/rl-tap-state)" >$res
 	t1=$(up)
 	unload "$script" || { [ "$rc" -eq 0 ] && rc=1; }
-	wait_s=0
-	[ $i -eq $count ] && wait_s=6
-	leak_scan $wait_s || { [ "$rc" -eq 0 ] && rc=1; }
-	t2=$(up)
 	[ $i -lt $count ] && reset
-	t3=$(up)
-	echo "RAFTLOG-TIMES $i $(awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" \
-		'BEGIN { printf "run=%.1f scan=%.1f reset=%.1f", b - a, c - b, d - c }')" >$res
-	echo "RAFTLOG-RESULT $i $rc $(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%d", b - a + 0.5 }')" >$res
+	t2=$(up)
+	echo "$rc $(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%d", b - a + 0.5 }')" >/run/rl/rc.$i
+	echo "RAFTLOG-END $i $(cat /run/rl/rc.$i)" >$res
+	echo "RAFTLOG-TIMES $i $(awk -v a="$t0" -v b="$t1" -v c="$t2" \
+		'BEGIN { printf "run=%.1f reset=%.1f", b - a, c - b }')" >$res
+done
+t0=$(up)
+leak_scan
+echo "RAFTLOG-TIMES scan $(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')" >$res
+i=0
+for item in $items; do
+	i=$((i + 1))
+	read -r rc secs </run/rl/rc.$i
+	if [ -f /run/rl/leaks.$i ]; then
+		echo "raftlog-guest: leak scan: $(cat /run/rl/leaks.$i) leaked object(s) allocated while ${item%%,*} ran (report in its console part)"
+		[ "$rc" -eq 0 ] && rc=1
+	fi
+	echo "RAFTLOG-RESULT $i $rc $secs" >$res
 done
 echo "RAFTLOG-DONE" >$res
 sync

@@ -89,7 +89,7 @@ watchdog() {
 	cur="" since=$(date +%s)
 	while [ ! -e "$tmp/over" ]; do
 		sleep 1
-		last=$(grep -E '^RAFTLOG-(START|RESULT|DONE)' "$result" | tail -1)
+		last=$(grep -E '^RAFTLOG-(START|END|RESULT|DONE)' "$result" | tail -1)
 		if [ "$last" != "$cur" ]; then
 			cur=$last since=$(date +%s)
 		fi
@@ -152,18 +152,27 @@ while [ $i -lt "$count" ]; do
 	fi
 	line=$(grep "^RAFTLOG-RESULT $i " "$result" | tail -1)
 	note=""
-	if [ -n "$line" ]; then
+	# what kmemleak blamed on this script goes into its console part
+	grep "^RAFTLOG-LEAK $i " "$result" | cut -d' ' -f3- >>"$part"
+	if [ -z "$line" ] && grep -q "^RAFTLOG-END $i " "$result"; then
+		set -- $(grep "^RAFTLOG-END $i " "$result" | tail -1)
+		rc=125 secs=$4
+		note="it ended with status $3, but the guest died before the leak scan"
+		"$here/scripts/scan-console.sh" "$part" >&2
+	elif [ -n "$line" ]; then
 		set -- $line
 		rc=$3 secs=$4
+		n_leaks=$(grep -c "^RAFTLOG-LEAK $i unreferenced object" "$result")
+		[ "$n_leaks" -eq 0 ] || note="kmemleak: $n_leaks object(s) allocated while it ran leaked"
 		tap=$(grep "^RAFTLOG-TAP $i " "$result" | tail -1)
 		if [ -n "$tap" ]; then
 			set -- $tap
 			plan=$3 ran=$4 tfailed=$5
 			if [ "$plan" -ne "$ran" ]; then
-				note="planned $plan checks, ran $ran"
+				note="${note:+$note; }planned $plan checks, ran $ran"
 				[ "$rc" -eq 0 ] && rc=1
 			elif [ "$tfailed" -gt 0 ] && [ "$rc" -eq 0 ]; then
-				note="$tfailed check(s) failed but the script exited 0"
+				note="${note:+$note; }$tfailed check(s) failed but the script exited 0"
 				rc=1
 			fi
 		fi
@@ -204,7 +213,10 @@ done
 {
 	printf 'run-vm: times: boot %ss' "$(sed -n 's/^RAFTLOG-BOOT \([0-9]*\).*/\1/p' "$result")"
 	grep '^RAFTLOG-TIMES ' "$result" | while read -r _ i t; do
-		printf '; %s %s' "$(sed -n "${i}p" "$tmp/items" | cut -d' ' -f1)" "$t"
+		case $i in
+		scan) printf '; leak scan %ss' "$t" ;;
+		*) printf '; %s %s' "$(sed -n "${i}p" "$tmp/items" | cut -d' ' -f1)" "$t" ;;
+		esac
 	done
 	echo
 } >&2
