@@ -196,6 +196,7 @@ for item in $items; do
 		'BEGIN { printf "run=%.1f reset=%.1f", b - a, c - b }')" >$res
 done
 t0=$(up)
+echo "raftlog-guest: leak scan after the last script"
 leak_scan
 echo "RAFTLOG-TIMES scan $(awk -v a="$t0" -v b="$(up)" 'BEGIN { printf "%.1f", b - a }')" >$res
 i=0
