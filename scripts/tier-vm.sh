@@ -11,11 +11,19 @@
 # "N passed, N failed"; a filter that matches nothing fails.
 # Console logs are kept in build/<kernel>/vm-<name>.log (the whole boot's
 # in build/<kernel>/vm-group-<group>.log).
-#   tier-vm.sh [NAME-SUBSTRING]
+#   tier-vm.sh [NAME-SUBSTRING...]    (the scripts matching any of them)
 # RAFTLOG_VM_KERNELS="debug" runs only on the kernels listed.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-filter=${1:-}
+filter=$*
+# matches NAME: NAME contains one of the filter words (all with none)
+matches() {
+	[ -z "$filter" ] && return 0
+	for f in $filter; do
+		case $1 in *"$f"*) return 0 ;; esac
+	done
+	return 1
+}
 n=0 passed=0 failed=0
 prepared=""
 tmp=$(mktemp -d)
@@ -25,7 +33,7 @@ trap 'rm -rf "$tmp"' EXIT
 for t in "$here"/tests/vm/*.sh; do
 	hdr=$(grep -m1 '^# rl-test:' "$t") || continue
 	name=$(basename "$t")
-	case $name in *"$filter"*) ;; *) continue ;; esac
+	matches "$name" || continue
 	kernels=$(echo "$hdr" | sed -n 's/.*kernels=\([^ ]*\).*/\1/p' | tr ',' ' ')
 	timeout=$(echo "$hdr" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
 	grp=$(echo "$hdr" | sed -n 's/.*group=\([^ ]*\).*/\1/p')
@@ -95,9 +103,7 @@ done
 
 # The multi-VM cluster: three guests, each its own kernel, over virtual NICs
 # (RAFTLOG_MULTIVM=0 skips it).
-case ${RAFTLOG_MULTIVM:-1}:multi-vm in
-0:*) ;;
-*"$filter"*)
+if [ "${RAFTLOG_MULTIVM:-1}" != 0 ] && matches multi-vm; then
 	if "$here/scripts/prepare-guest.sh" debug >"$here/build/prepare-debug.out" 2>&1; then
 		set -- $(tail -1 "$here/build/prepare-debug.out")
 		start=$(date +%s)
@@ -117,8 +123,7 @@ case ${RAFTLOG_MULTIVM:-1}:multi-vm in
 		echo "not ok $n - multi-vm: 3 guests over virtio NICs (${secs}s)"
 		echo "$out" | grep -v '^#' | sed 's/^/#   /'
 	fi
-	;;
-esac
+fi
 if [ $n -eq 0 ]; then
 	n=1 failed=1
 	echo "not ok 1 - no scenario matches '$filter'"
