@@ -51,11 +51,11 @@ sim: deps
 	@if [ -f tests/sim/Makefile ]; then \
 		if [ -n "$(SEEDS)" ]; then $(MAKE) -s -C tests/sim sim SEEDS=$(SEEDS); \
 		else $(MAKE) -s -C tests/sim run; fi; \
-	else echo "0 passed, 0 failed"; fi
+	else echo "not ok - tests/sim is missing"; echo "0 passed, 1 failed"; exit 1; fi
 
 fuzz-smoke: deps
 	@if [ -f tests/fuzz/Makefile ]; then $(MAKE) -s -C tests/fuzz smoke; \
-	else echo "0 passed, 0 failed"; fi
+	else echo "not ok - tests/fuzz is missing"; echo "0 passed, 1 failed"; exit 1; fi
 
 fuzz: deps
 	@$(MAKE) -C tests/fuzz fuzz

@@ -34,7 +34,11 @@ cp "$out/src"/*.ko "$out/modules/"
 # self-test feeds to the fault campaign to prove its checker catches it.
 if [ "$flavor" = debug ]; then
 	mkdir -p "$out/src-bug" "$out/modules/bug"
-	rsync -a --delete "$out/src/" "$out/src-bug/"
+	# the sources only: objects copied from src carry src's flags and make
+	# kbuild rebuild everything here every time
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='modules.order' \
+		--exclude='Module.symvers' "$out/src/" "$out/src-bug/"
 	make -s -C "$kdir" M="$out/src-bug" RL_TEST_HOOKS=1 RL_BUG=ACK_EARLY \
 		-j"$(nproc)" modules >&2
 	cp "$out/src-bug/raftlog.ko" "$out/modules/bug/"

@@ -7,8 +7,8 @@
 Only the lines between the begin and end markers are considered (the guest
 script prints them around loading the test module).  Kernel timestamps and
 interleaved non-KTAP kernel messages are ignored.  Prints one TAP line per
-test case as "suite.case", then "N passed, N failed" (skipped cases are
-listed and counted apart, as neither).  Exit status 1 when any case or
+test case as "suite.case", then "N passed, N failed[, N skipped]" (skipped
+cases are listed and counted apart, as neither).  Exit status 1 when any case or
 suite failed, when the top-level plan is missing, or when fewer suites
 reported than the plan announced (a truncated run, e.g. a crash mid-test).
 """
@@ -126,7 +126,8 @@ def main():
         print(f'not ok {n} ktap: {p}')
     if skipped:
         print(f'# {skipped} skipped')
-    print(f'{passed} passed, {failed} failed')
+    print(f'{passed} passed, {failed} failed' +
+          (f', {skipped} skipped' if skipped else ''))
     return 1 if failed else 0
 
 

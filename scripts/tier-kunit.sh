@@ -5,7 +5,14 @@
 # kernel report (KASAN, lockdep, kmemleak, WARN, ...) in the guest log.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-set -- $("$here/scripts/prepare-guest.sh" debug | tail -1) || exit 1
+# (not "set -- $(... | tail -1) || exit 1": set's status is 0 whatever
+# the build did)
+if ! out=$("$here/scripts/prepare-guest.sh" debug); then
+	echo "not ok - prepare the debug guest"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+set -- $(echo "$out" | tail -1)
 kernel=$1 initrd=$2
 log=$here/build/debug/kunit.log
 "$here/scripts/run-vm.sh" -k "$kernel" -i "$initrd" -t "${KUNIT_TIMEOUT:-900}" -l "$log" kunit.sh >/dev/null

@@ -1,14 +1,27 @@
 #!/bin/sh
 # Harness self-test: prove that the harness reports failures instead of
 # passing them.  Each check provokes one kind of failure and expects the
-# harness to flag it:
+# harness to flag it.  On the host (seconds):
+#   - synthetic logs: truncated KTAP, missing plan, each kernel report kind;
+#     a skipped KUnit case is counted as skipped, not passed
+#   - check.sh on tiers made to misbehave: one that counts no test, one
+#     that exits non-zero with a clean result line, one that prints no
+#     result: each fails; skips are counted apart
+#   - make sim / tier-vm.sh with nothing to run fail
+#   - a guest script (lib.sh) that plans 3 checks and runs 1 fails
+#   - hygiene: a missing checkpatch or sparse, a checkpatch that crashes or
+#     says anything, a real checkpatch remark, a sparse warning in a header
+#   - skips: the YNL check without a kernel tree and raftctl.sh without
+#     python3 count a skip, not a pass, and fail with RAFTLOG_STRICT=1
+# In two guest boots, each script with its own result:
 #   - a failing KUnit case (raftlog_test.ko selftest_fail=1) -> ktap.py fails
-#   - a leaked allocation (selftest_leak=1) -> kmemleak report -> run-vm fails
-#   - a kernel WARN (selftest_warn=1) -> console scan -> run-vm fails
-#   - a guest that never finishes -> killed at the timeout, reported (124)
+#   - a kernel WARN (selftest_warn=1) -> console scan fails that script
+#   - a script that stops short of its plan, with and without lib.sh's own
+#     exit check -> fails (guest, and host comparing plan and checks run)
+#   - a leaked allocation (selftest_leak=1) -> kmemleak report -> fails
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
-#   - synthetic logs: truncated KTAP, missing plan, each kernel report kind
+#   - a guest script that never finishes -> killed at its own limit (124)
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=0 passed=0 failed=0
@@ -45,7 +58,7 @@ LOG
 ktap_ok() { "$here/scripts/ktap.py" "$1" >"$tmp/out" 2>&1; }
 ktap_fails() { ! ktap_ok "$1"; }
 check "ktap: a passing run passes" ktap_ok "$tmp/good.log"
-check "ktap: counts 1 passed, 0 failed" grep -qx "1 passed, 0 failed" "$tmp/out"
+check "ktap: counts 1 passed, 0 failed, 1 skipped (a skip is not a pass)" grep -qx "1 passed, 0 failed, 1 skipped" "$tmp/out"
 sed 's/    ok 1 a/    not ok 1 a/; s/^\(\[    1.4\]\) ok 1/\1 not ok 1/' "$tmp/good.log" >"$tmp/fail.log"
 check "ktap: a failed case fails the run" ktap_fails "$tmp/fail.log"
 grep -v 'ok 1 raftlog_x$' "$tmp/good.log" >"$tmp/trunc.log"
@@ -74,43 +87,181 @@ check "scan: a report during the kernel's boot, before the test starts, is noted
 { echo "raftlog-guest: kernel 6.12, 2 cpu(s), running x.sh"; cat "$tmp/good.log"; echo "[    2.0] BUG: KASAN: slab-out-of-bounds in rl_x+0x1"; } >"$tmp/late.log"
 check "scan: ... but one after it fails the run" sh -c "! '$here/scripts/scan-console.sh' '$tmp/late.log' >/dev/null"
 
-# --- guest checks --------------------------------------------------------------
-set -- $("$here/scripts/prepare-guest.sh" debug | tail -1) || { echo "not ok - prepare guest"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
-kernel=$1 initrd=$2
-vm() { "$here/scripts/run-vm.sh" -k "$kernel" -i "$initrd" "$@" >"$tmp/vm.log" 2>&1; }
+# --- check.sh: a tier must run tests and exit 0 ---------------------------
+mkdir -p "$tmp/check"
+cat >"$tmp/check/Makefile" <<'MK'
+good:
+	@echo "ok 1 - x"; echo "3 passed, 0 failed"
+zero:
+	@echo "0 passed, 0 failed"
+lies:
+	@echo "5 passed, 0 failed"; exit 2
+silent:
+	@true
+skips:
+	@echo "2 passed, 0 failed, 1 skipped"
+MK
+tcheck() {
+	RAFTLOG_CHECK_NO_KERNEL=1 RAFTLOG_CHECK_MAKEFILE="$tmp/check/Makefile" \
+		RAFTLOG_CHECK_LOGDIR="$tmp/check/logs" "$here/scripts/check.sh" "$@" >"$tmp/check/out" 2>&1
+}
+tcheck good
+check "check.sh: a tier that passes passes (3 passed, 0 failed)" \
+	sh -c "[ $? -eq 0 ] && tail -1 '$tmp/check/out' | grep -qx '3 passed, 0 failed'"
+tcheck zero
+check "check.sh: a tier that runs zero tests fails" \
+	sh -c "[ $? -ne 0 ] && tail -1 '$tmp/check/out' | grep -qx '0 passed, 1 failed'"
+tcheck lies
+check "check.sh: a tier that exits non-zero fails whatever its result line says" \
+	sh -c "[ $? -ne 0 ] && tail -1 '$tmp/check/out' | grep -qx '5 passed, 1 failed'"
+tcheck silent
+check "check.sh: a tier that prints no result fails" \
+	sh -c "[ $? -ne 0 ] && tail -1 '$tmp/check/out' | grep -qx '0 passed, 1 failed'"
+tcheck good skips
+check "check.sh: a skip is counted as skipped, not passed" \
+	sh -c "[ $? -eq 0 ] && tail -1 '$tmp/check/out' | grep -qx '5 passed, 0 failed, 1 skipped'"
+check "check.sh: prints each tier's time and the total" \
+	sh -c "grep -q '^#   good .*3 passed' '$tmp/check/out' && grep -q '^# ---- total ' '$tmp/check/out'"
 
-# the harness suite alone: the others are proven by the kunit tier
-vm -t 600 -l "$tmp/fail.console" kunit.sh selftest_fail=1 glob=raftlog_harness
+# make sim without tests/sim, tier-vm.sh with a filter matching nothing
+mkdir -p "$tmp/tree/scripts"
+cp "$here/Makefile" "$tmp/tree/"
+cp "$here/scripts/install-deps.sh" "$tmp/tree/scripts/"
+make -s -C "$tmp/tree" sim >"$tmp/sim.out" 2>&1
+check "make sim without tests/sim fails" \
+	sh -c "[ $? -ne 0 ] && grep -qx '0 passed, 1 failed' '$tmp/sim.out'"
+"$here/scripts/tier-vm.sh" no-such-scenario >"$tmp/vmf.out" 2>&1
+check "tier-vm.sh with a filter that matches nothing fails" \
+	sh -c "[ $? -ne 0 ] && tail -1 '$tmp/vmf.out' | grep -qx '0 passed, 1 failed'"
+
+# --- guest scripts: the plan is enforced (lib.sh, on the host's shell) ------
+mkdir -p "$tmp/gs"
+cp "$here/tests/vm/lib.sh" "$here/tests/vm/selftest-short.sh" "$tmp/gs/"
+(cd "$tmp/gs" && RL_TAP_STATE="$tmp/gs/state" busybox sh ./selftest-short.sh) >"$tmp/gs/out" 2>&1
+check "lib.sh: a script that plans 3 checks, runs 1 and exits 0 fails" \
+	sh -c "[ $? -ne 0 ] && grep -q 'planned 3 checks, ran 1' '$tmp/gs/out'"
+check "lib.sh: ... and leaves its counts for the host (plan 3, ran 1)" \
+	grep -qx '3 1 0' "$tmp/gs/state"
+
+# --- hygiene: a check that did not run is a failure -------------------------
+hyg() { "$here/scripts/tier-hygiene.sh" "$@" >"$tmp/hyg.out" 2>&1; }
+RAFTLOG_CHECKPATCH=/nonexistent/checkpatch.pl hyg checkpatch
+check "hygiene: a missing checkpatch fails" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok .*checkpatch.pl not found' '$tmp/hyg.out'"
+printf 'die "crashed\\n";\n' >"$tmp/crash.pl"
+RAFTLOG_CHECKPATCH=$tmp/crash.pl RAFTLOG_HYGIENE_FILES=kernel/wire.c hyg checkpatch
+check "hygiene: a checkpatch that crashes fails the file" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok .*checkpatch kernel/wire.c' '$tmp/hyg.out'"
+printf 'print "kernel/wire.c:1: WARNING:X: planted\\n"; exit 0;\n' >"$tmp/talks.pl"
+RAFTLOG_CHECKPATCH=$tmp/talks.pl RAFTLOG_HYGIENE_FILES=kernel/wire.c hyg checkpatch
+check "hygiene: a checkpatch remark fails the file even when it exits 0" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok .*checkpatch kernel/wire.c' '$tmp/hyg.out'"
+printf '// SPDX-License-Identifier: GPL-2.0\nint x = 1; \n' >"$tmp/style.c"
+RAFTLOG_HYGIENE_FILES=$tmp/style.c hyg checkpatch
+check "hygiene: the real checkpatch's remark (trailing whitespace) fails the file" \
+	sh -c "[ $? -ne 0 ] && grep -q 'TRAILING_WHITESPACE' '$tmp/hyg.out'"
+RAFTLOG_SPARSE=/nonexistent/sparse hyg sparse
+check "hygiene: a missing sparse fails" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok .*sparse not found' '$tmp/hyg.out'"
+# a sparse that finds one problem, in a header: the header is blamed
+cat >"$tmp/sparse" <<SP
+#!/bin/sh
+for a; do case \$a in */kernel/*.c) echo "\${a%/kernel/*}/kernel/port.h:1:1: warning: planted" >&2; break ;; esac; done
+exit 0
+SP
+chmod +x "$tmp/sparse"
+RAFTLOG_SPARSE=$tmp/sparse hyg sparse
+check "hygiene: a sparse warning in a header fails that header" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok .*sparse kernel/port.h' '$tmp/hyg.out'"
+
+# --- skips are not passes ---------------------------------------------------
+RAFTLOG_STRICT=0 RAFTLOG_CACHE=/nonexistent make -s -C "$here/tests/unit/ynl" run >"$tmp/ynl.out" 2>&1
+check "ynl: without a kernel tree the schema check is skipped, not passed" \
+	sh -c "[ $? -eq 0 ] && tail -1 '$tmp/ynl.out' | grep -Eq '^[0-9]+ passed, 0 failed, 1 skipped$'"
+RAFTLOG_STRICT=1 RAFTLOG_CACHE=/nonexistent make -s -C "$here/tests/unit/ynl" run >"$tmp/ynl.out" 2>&1
+check "ynl: ... and fails with RAFTLOG_STRICT=1 (make check installs it all)" \
+	sh -c "[ $? -ne 0 ] && grep -Eq '^[0-9]+ passed, 1 failed$' '$tmp/ynl.out'"
+RAFTLOG_STRICT=0 RAFTLOG_PYTHON=/nonexistent make -s -C "$here/tests/unit/disk" run >"$tmp/disk.out" 2>&1
+check "raftctl.sh: without python3 the JSON check is skipped, not passed" \
+	sh -c "[ $? -eq 0 ] && tail -1 '$tmp/disk.out' | grep -Eq '^[0-9]+ passed, 0 failed, 1 skipped$'"
+RAFTLOG_STRICT=1 RAFTLOG_PYTHON=/nonexistent make -s -C "$here/tests/unit/disk" run >"$tmp/disk.out" 2>&1
+check "raftctl.sh: ... and fails with RAFTLOG_STRICT=1" \
+	sh -c "[ $? -ne 0 ] && grep -Eq '^[0-9]+ passed, 1 failed$' '$tmp/disk.out'"
+
+# RAFTLOG_SELFTEST_HOST=1: the host checks only
+if [ "${RAFTLOG_SELFTEST_HOST:-0}" = 1 ]; then
+	echo "$passed passed, $failed failed"
+	[ $failed -eq 0 ]
+	exit
+fi
+
+# --- guest checks: two boots, each script with its own result --------------
+if ! out=$("$here/scripts/prepare-guest.sh" debug 2>"$tmp/prepare.err"); then
+	tail -20 "$tmp/prepare.err"
+	echo "not ok - prepare the debug guest"
+	echo "$passed passed, $((failed + 1)) failed"
+	exit 1
+fi
+set -- $(echo "$out" | tail -1)
+kernel=$1 initrd=$2
+# vm NAME ITEM...: one boot running the items; results in $tmp/NAME.res
+# ("N RC SECONDS ITEM PART-LOG NOTE"), console in $tmp/NAME.log
+vm() {
+	name=$1
+	shift
+	"$here/scripts/run-vm.sh" -k "$kernel" -i "$initrd" -l "$tmp/$name.log" \
+		-r "$tmp/$name.res" -g "$@" >/dev/null 2>"$tmp/$name.err"
+}
+# field NAME N K: field K of script N's result line
+field() { awk -v n="$2" -v k="$3" '$1 == n { print $k }' "$tmp/$1.res"; }
+part() { field "$1" "$2" 5; }
+
+# boot 1: the harness KUnit suite failing, leaking, warning, then a script
+# short of its plan, with and without lib.sh's own check
+h=glob=raftlog_harness
+start=$(date +%s)
+vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
+	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60
+echo "# boot 1: $(($(date +%s) - start))s"
+sed 's/^/# /' "$tmp/b1.res"
+grep '^run-vm: times' "$tmp/b1.err" | sed 's/^/# /'
+p1=$(part b1 1)
 check "guest: the deliberately failing KUnit case is reported failed" \
-	sh -c "! '$here/scripts/ktap.py' '$tmp/fail.console' >'$tmp/k.out' && grep -q '^not ok .*raftlog_harness.deliberate_failure' '$tmp/k.out'"
+	sh -c "! '$here/scripts/ktap.py' '$p1' >'$tmp/k.out' && grep -q '^not ok .*raftlog_harness.deliberate_failure' '$tmp/k.out'"
 check "guest: ... and the other cases still pass" \
 	grep -q '^ok .*raftlog_harness.version_is_semver' "$tmp/k.out"
+rc=$(field b1 2 2)
+check "guest: a leaked allocation is found by kmemleak and fails the script that leaked (exit $rc)" \
+	sh -c "[ '$rc' != 0 ] && grep -q 'unreferenced object' '$(part b1 2)'"
+rc=$(field b1 3 2)
+check "guest: a kernel WARN fails the script it happened in (exit $rc), the leak before it is not blamed on it" \
+	sh -c "[ '$rc' != 0 ] && grep -q 'deliberate warning' '$(part b1 3)' && ! grep -q 'unreferenced object' '$(part b1 3)'"
+rc=$(field b1 4 2)
+check "guest: a script that stops short of its plan fails (exit $rc)" \
+	sh -c "[ '$rc' != 0 ] && grep -q 'planned 3 checks, ran 1' '$(part b1 4)'"
+rc=$(field b1 5 2)
+check "guest: ... and fails on the host's count when the script hides it (exit $rc)" \
+	sh -c "[ '$rc' != 0 ] && awk '\$1 == 5' '$tmp/b1.res' | grep -q 'planned 3 checks, ran 1'"
 
-vm -t 600 -l "$tmp/leak.console" kunit.sh selftest_leak=1 glob=raftlog_harness
-rc=$?
-check "guest: a leaked allocation is found by kmemleak and fails the run (exit $rc)" \
-	sh -c "[ $rc -ne 0 ] && grep -q 'unreferenced object' '$tmp/leak.console'"
-
-vm -t 600 -l "$tmp/warn.console" kunit.sh selftest_warn=1 glob=raftlog_harness
-rc=$?
-check "guest: a kernel WARN fails the run (exit $rc)" \
-	sh -c "[ $rc -ne 0 ] && grep -q 'deliberate warning' '$tmp/warn.console'"
-
-# the fault campaign with a module whose leader acknowledges a proposal as
-# soon as it appended it: partitioning that leader loses acknowledged
-# entries, which the checker must find (the script passes when it does)
-vm -t 900 -l "$tmp/bug.console" fault-campaign.sh module=/lib/raftlog/bug/raftlog.ko \
-	expect=fail faults=partition_leader
-rc=$?
-check "guest: the campaign's checker catches a leader that acknowledges before a majority has the entry (exit $rc)" \
-	sh -c "[ $rc -eq 0 ] && grep -q 'acknowledged at .* is not in the log' '$tmp/bug.console'"
-
+# boot 2: the fault campaign with a module whose leader acknowledges a
+# proposal as soon as it appended it: partitioning that leader loses
+# acknowledged entries, which the checker must find (the script passes
+# when it does); then a script that never ends, killed 10 s after it starts
+# (so the campaign's leak scan never runs: its own status is what counts)
 start=$(date +%s)
-vm -t 45 selftest-hang.sh
-rc=$?
-secs=$(($(date +%s) - start))
-check "guest: a hanging guest is killed and reported as a timeout (exit $rc after ${secs}s)" \
-	sh -c "[ $rc -eq 124 ] && [ $secs -lt 90 ]"
+vm b2 "fault-campaign.sh,module=/lib/raftlog/bug/raftlog.ko,expect=fail,faults=partition_leader@900" \
+	selftest-hang.sh@10
+echo "# boot 2: $(($(date +%s) - start))s"
+sed 's/^/# /' "$tmp/b2.res"
+grep '^run-vm: times' "$tmp/b2.err" | sed 's/^/# /'
+rc=$(field b2 1 2)
+check "guest: the campaign's checker catches a leader that acknowledges before a majority has the entry (exit $rc)" \
+	sh -c "{ [ '$rc' = 0 ] || awk '\$1 == 1' '$tmp/b2.res' | grep -q 'it ended with status 0,'; } &&
+		grep -q 'acknowledged at .* is not in the log' '$(part b2 1)'"
+rc=$(field b2 2 2)
+check "guest: a hanging script is killed at its own limit and reported as a timeout (exit $rc)" \
+	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b2 2)' &&
+		grep -q 'limit of 10s' '$tmp/b2.res'"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=420
+# rl-test: kernels=debug,stock timeout=420 group=single
 # raftlog-bench and libraftlog on single-node groups: io_uring proposals
 # and blocking write()s, 1 and 64 in flight (also io_uring completions
 # through libraftlog's callbacks, and RAFTLOG_IOC_PROPOSE), each run printing well-formed JSON with sane figures (every proposal

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=400
+# rl-test: kernels=debug timeout=400 group=single
 # A log that fills up: a single-node group on a 2 MiB device (a
 # device-mapper slice of a RAM disk: a ring of 381 blocks).  Proposals the
 # ring cannot take get ENOSPC and the group stays up: nothing fails, what

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=300
+# rl-test: kernels=debug,stock timeout=300 group=single
 # Two groups in one module are independent: group 1 has three voters whose
 # two peers never answer (nothing listens on their ports), so it can elect
 # no leader and every request fails with a definite errno; group 2, a

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=400
+# rl-test: kernels=debug,stock timeout=400 group=single
 # A single-node group on /dev/ram0 and its /dev/raftlog1: it elects
 # itself, write() and io_uring proposals commit, read() returns every entry
 # in order behind its record header, lseek/poll/ioctls behave as

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=480
+# rl-test: kernels=debug timeout=480 group=cluster
 # Addresses survive compaction (the snapshot blob's address section).
 # Three nodes in three network namespaces form group 1; follower B goes
 # down, node 4 boots empty (join=1) and is added and promoted while B is

@@ -1,9 +1,33 @@
 # Shared helpers for guest scripts (sourced).  TAP output; the script's exit
-# status is the number of failed checks (capped), so the host sees failure.
+# status is non-zero when a check failed, so the host sees failure.
+#
+# The plan is enforced: a script that announced "1..N" with tap_plan and
+# ends (exit 0, set -e, falling off the end) having run another number of
+# checks fails, here (tap_done, and an EXIT trap for scripts that stop
+# before it) and on the host (the counts go to $RL_TAP_STATE, which the
+# guest init reports to the host after the script: run-vm.sh compares).
 RL_N=0
 RL_FAILED=0
+RL_PLAN=""
+RL_TAP_STATE=${RL_TAP_STATE:-/tmp/rl-tap-state}
 
-tap_plan() { echo "1..$1"; }
+rl_tap_state() { echo "$RL_PLAN $RL_N $RL_FAILED" >"$RL_TAP_STATE" 2>/dev/null || :; }
+
+# At exit: a plan not met fails the script whatever its status was.
+rl_tap_exit() {
+	rc=$?
+	if [ -n "$RL_PLAN" ] && [ "$RL_N" -ne "$RL_PLAN" ]; then
+		echo "not ok - planned $RL_PLAN checks, ran $RL_N (script stopped short, exit $rc)"
+		[ "$rc" -ne 0 ] || exit 1
+	fi
+}
+
+tap_plan() {
+	RL_PLAN=$1
+	echo "1..$1"
+	rl_tap_state
+	trap rl_tap_exit EXIT
+}
 
 # tap_ok DESCRIPTION COMMAND...: run COMMAND, print ok/not ok.
 tap_ok() {
@@ -17,10 +41,15 @@ tap_ok() {
 		sed 's/^/# /' /tmp/tap.out
 		RL_FAILED=$((RL_FAILED + 1))
 	fi
+	rl_tap_state
 }
 
 tap_done() {
 	echo "# $((RL_N - RL_FAILED)) passed, $RL_FAILED failed"
+	if [ -n "$RL_PLAN" ] && [ "$RL_N" -ne "$RL_PLAN" ]; then
+		echo "not ok - planned $RL_PLAN checks, ran $RL_N"
+		return 1
+	fi
 	[ "$RL_FAILED" -eq 0 ]
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=180
+# rl-test: kernels=debug,stock timeout=180 group=single
 # The module loads, says who it is, takes its parameter, and unloads
 # cleanly (the guest init then scans kmemleak; the host scans the console).
 set -eu
@@ -7,8 +7,7 @@ set -eu
 
 tap_plan 6
 modprobe_deps
-insmod /lib/raftlog/raftlog.ko verbose=1
-tap_ok "insmod raftlog.ko" true
+tap_ok "insmod raftlog.ko" insmod /lib/raftlog/raftlog.ko verbose=1
 tap_ok "module is live" grep -qx live /sys/module/raftlog/initstate
 v=$(cat /sys/module/raftlog/version)
 tap_ok "version $v is x.y.z" sh -c "echo '$v' | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$'"

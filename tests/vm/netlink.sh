@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=900
+# rl-test: kernels=debug,stock timeout=900 group=single
 # The generic netlink family and raftctl, end to end:
 #   a single-node group created, shown (raftctl group show -j, parsed with
 #   jget), tuned, proposed to and read with raftctl alone; raftctl monitor

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=600
+# rl-test: kernels=debug timeout=600 group=single
 # Real block-layer I/O errors (CONFIG_FAIL_MAKE_REQUEST): /dev/ram3 fails
 # every bio once 1 MiB has gone through.  The KUnit case
 # st_block_layer_eio formats and opens it, appends until the device

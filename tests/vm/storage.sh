@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=600
+# rl-test: kernels=debug timeout=600 group=single
 # The kernel and raftctl share one on-disk format: raftctl formats a RAM
 # disk, the kernel's storage (KUnit case st_userspace_format) opens it and
 # writes a log, raftctl inspect verifies what the kernel wrote, and flags

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=400
+# rl-test: kernels=debug,stock timeout=400 group=single
 # Raw io_uring against a full proposal queue, SQEs reused the way liburing
 # hands them out (an 8-entry SQ, each slot rewritten right after a
 # submit): 1000 proposals, each with its own payload, 64 in flight on a

@@ -7,13 +7,16 @@ attribute set and enum with its C name and value (and nothing more in the
 header's enums); every attribute's type and value range against the
 header's prose ("RAFTLOG_A_X: NLA_U32, 1..10000"); every attribute an
 operation names exists.  With a kernel tree (KSRC, or found under
-~/.cache/raftlog/kernel), also validate the spec against the kernel's
+$RAFTLOG_CACHE/kernel, default ~/.cache/raftlog), also validate the spec against the kernel's
 genetlink-legacy schema and compare the enums the kernel's YNL generator
 (tools/net/ynl/ynl-gen-c.py) renders from it with the header's.
 
     check_spec.py SPEC HEADER [HEADER...]
 
-Prints TAP and "N passed, N failed"; exit status 1 on any failure.
+Prints TAP and "N passed, N failed[, N skipped]"; exit status 1 on any
+failure.  A check that cannot run for want of a tool (the kernel tree,
+jsonschema, ynl-gen-c.py) is a skip, counted apart; with RAFTLOG_STRICT=1
+(make check, which installs them all) or CI set, it is a failure.
 """
 import glob
 import os
@@ -33,6 +36,21 @@ results = []
 
 def check(ok, desc, why=''):
     results.append((bool(ok), desc, why))
+
+
+def strict():
+    v = os.environ.get('RAFTLOG_STRICT')
+    if v is None:
+        v = '1' if os.environ.get('CI', '') not in ('', '0', 'false') else '0'
+    return v == '1'
+
+
+def skip(desc, why):
+    """A check that could not run: skipped, or failed when strict."""
+    if strict():
+        results.append((False, desc, why + ' (RAFTLOG_STRICT=1: it should be installed)'))
+    else:
+        results.append(('skip', desc, why))
 
 
 def cname(s):
@@ -235,8 +253,10 @@ def main():
         else:
             print('not ok %d - %s%s' % (n, desc, (': ' + why) if why else ''))
     failed = sum(1 for ok, _, _ in results if not ok)
+    skipped = sum(1 for ok, _, _ in results if ok == 'skip')
     print('1..%d' % n)
-    print('%d passed, %d failed' % (n - failed, failed))
+    print('%d passed, %d failed%s' % (n - failed - skipped, failed,
+                                      ', %d skipped' % skipped if skipped else ''))
     return 1 if failed else 0
 
 
@@ -244,7 +264,8 @@ def find_ksrc():
     if os.environ.get('KSRC'):
         return os.environ['KSRC']
     # a finished build of the project's test kernel (not one in progress)
-    for d in sorted(glob.glob(os.path.expanduser('~/.cache/raftlog/kernel/*'))):
+    cache = os.environ.get('RAFTLOG_CACHE') or os.path.expanduser('~/.cache/raftlog')
+    for d in sorted(glob.glob(os.path.join(cache, 'kernel/*'))):
         if os.path.isfile(os.path.join(d, '.raftlog-built')) and \
            os.path.isfile(os.path.join(d, 'Documentation/netlink/genetlink-legacy.yaml')):
             return d
@@ -255,7 +276,7 @@ def kernel_checks(spec_path, enums):
     """The kernel's own schema and generator, when a tree is at hand."""
     ksrc = find_ksrc()
     if not ksrc:
-        results.append(('skip', 'spec valid against the kernel schema', 'no kernel tree'))
+        skip('spec valid against the kernel schema', 'no kernel tree')
         return
     schema = os.path.join(ksrc, 'Documentation/netlink/genetlink-legacy.yaml')
     try:
@@ -264,13 +285,13 @@ def kernel_checks(spec_path, enums):
                             yaml.safe_load(open(schema)))
         check(True, 'spec valid against the kernel genetlink-legacy schema')
     except ImportError:
-        results.append(('skip', 'spec valid against the kernel schema', 'no jsonschema'))
+        skip('spec valid against the kernel schema', 'no jsonschema')
     except Exception as e:  # jsonschema.ValidationError and YAML errors
         check(False, 'spec valid against the kernel genetlink-legacy schema',
               str(e).splitlines()[0])
     gen = os.path.join(ksrc, 'tools/net/ynl/ynl-gen-c.py')
     if not os.path.isfile(gen):
-        results.append(('skip', 'ynl-gen-c renders the header\'s enums', 'no ynl-gen-c.py'))
+        skip('ynl-gen-c renders the header\'s enums', 'no ynl-gen-c.py')
         return
     with tempfile.TemporaryDirectory() as tmp:
         # the generator finds the schema one level above the spec's folder
