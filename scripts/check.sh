@@ -24,7 +24,7 @@
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-tiers=${*:-"unit sim fuzz-smoke hygiene kunit vm selftest"}
+tiers=${*:-"unit sim fuzz-smoke hygiene package kunit vm selftest"}
 RAFTLOG_STRICT=${RAFTLOG_STRICT:-1}
 export RAFTLOG_STRICT
 mk=${RAFTLOG_CHECK_MAKEFILE:-}
