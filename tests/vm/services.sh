@@ -295,7 +295,7 @@ phase_elect() {
 		# the new leader writes to the resource: from then on it refuses
 		# the old token (before, the old leader's write is simply the
 		# latest the resource knows of, and accepted)
-		newer() { awk -v t="$TOKEN" '$1 == "accept" && $2 > t { f = 1 } END { exit !f }' "$W/eres.log"; }
+		newer() { awk -v t="$TOKEN" '$1 == "accept" && $2 + 0 > t + 0 { f = 1 } END { exit !f }' "$W/eres.log"; }
 		wait_for 40 newer >/dev/null
 		kill -CONT "$(cat "$W/c$k.pid")"
 		log "elect: $HOLDER continued"
