@@ -292,7 +292,11 @@ phase_elect() {
 			[ "$1" = held ] && [ "$3" != "$TOKEN" ]
 		}
 		wait_for 40 taken >/dev/null && took_over=$((took_over + 1))
-		sleep 3	# the new leader writes meanwhile
+		# the new leader writes to the resource: from then on it refuses
+		# the old token (before, the old leader's write is simply the
+		# latest the resource knows of, and accepted)
+		newer() { awk -v t="$TOKEN" '$1 == "accept" && $2 + 0 > t + 0 { f = 1 } END { exit !f }' "$W/eres.log"; }
+		wait_for 40 newer >/dev/null
 		kill -CONT "$(cat "$W/c$k.pid")"
 		log "elect: $HOLDER continued"
 		late() { grep -q "^write $HOLDER $TOKEN rejected" "$W/c$k.log"; }
