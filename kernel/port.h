@@ -123,7 +123,7 @@ static inline void rl_put_le32(void *p, u32 v)
 
 static inline void rl_put_le64(void *p, u64 v)
 {
-	rl_put_le32(p, (u32)v);
+	rl_put_le32(p, (u32)(v & 0xffffffffU));
 	rl_put_le32((u8 *)p + 4, (u32)(v >> 32));
 }
 
