@@ -54,8 +54,13 @@ CTL=$(rl_debugfs raftlog/control)
 # no udev in the guest: dmsetup makes its nodes itself
 export DM_DISABLE_UDEV=1
 N=3
-# the node the membership fault adds and removes again
+# the slot (network namespace, address, disk) of the node the membership
+# fault adds and removes again, and that node's id: a fresh one every
+# time, as a removed node's id is not reused (a node that joins under the
+# id of one removed earlier finds its own removal in the log it catches
+# up on, and stops)
 X=4
+XID=$X
 PORT=7000
 TICK=50
 faults=0
@@ -68,9 +73,11 @@ ram() { echo "/dev/ram$(($1 - 1))"; }
 # the disks are device-mapper devices over RAM disks, so that a crash can
 # swap a logging target in underneath a running node
 disk() { echo "/dev/mapper/rl$1"; }
+# slot NODE: where node NODE runs (nodes past N run in slot X)
+slot() { if [ "$1" -le $N ]; then echo "$1"; else echo $X; fi; }
 spec() {
-	s="id=1,node=$1,cluster=7,dev=$(disk "$1"),listen=$(addr "$1"):$PORT,tick_ms=$TICK"
-	if [ "$1" = $X ]; then
+	s="id=1,node=$1,cluster=7,dev=$(disk "$(slot "$1")"),listen=$(addr "$(slot "$1")"):$PORT,tick_ms=$TICK"
+	if [ "$1" -gt $N ]; then
 		s="$s,join=1"	# it learns its configuration from the leader
 	fi
 	for j in $(seq 1 $N); do
@@ -80,7 +87,7 @@ spec() {
 }
 # ctl NODE COMMAND: the debugfs control of NODE; why it failed (the
 # errno's text) is left in $W/ctl.err
-ctl() { ip netns exec "n$1" sh -c "echo '$2' > $CTL" 2>$W/ctl.err; }
+ctl() { ip netns exec "n$(slot "$1")" sh -c "echo '$2' > $CTL" 2>$W/ctl.err; }
 ctl_why() { sed 's/^.*: //' $W/ctl.err | tail -1; }
 # ctl_leader COMMAND: on whichever node leads, retried for up to 20 s
 # (leaders change under the nemesis; a change still in progress is EBUSY)
@@ -103,7 +110,7 @@ fault() { faults=$((faults + 1)); log "fault $faults: $*"; }
 # that knows a leader sees it; empty while there is none or they disagree.
 leader() {
 	l=""
-	for i in $(seq 1 $X); do
+	for i in $(seq 1 $N) $XID; do
 		[ "$(field "$i" role)" = 3 ] && { [ -z "$l" ] || return 0; l=$i; }
 	done
 	echo "$l"
@@ -308,7 +315,7 @@ members_ok() { [ "$MEMBER_OK" = "$MEMBER_RUNS" ] && members_back; }
 # -j` shows it (its match index, the leader's last index)
 progress() {
 	l=$(wait_leader 5) || return 1
-	ip netns exec "n$l" raftctl group show 1 -j >$W/lshow.json 2>/dev/null ||
+	ip netns exec "n$(slot "$l")" raftctl group show 1 -j >$W/lshow.json 2>/dev/null ||
 		return 1
 	k=0
 	while id=$(jget "0.members.$k.id" <$W/lshow.json 2>/dev/null); do
@@ -346,44 +353,45 @@ membership() {
 	l=$(wait_leader 20) || { log "no leader for the membership change"; return; }
 	f=$((l % N + 1))
 	MEMBER_RUNS=$((MEMBER_RUNS + 1))
-	fault "membership: node $X joins, catches up, is promoted while follower $f is cut off, takes the lead, leaves"
-	raftctl format "$(disk $X)" --cluster-id 7 --group 1 --node $X --force >/dev/null
-	start_node $X
+	XID=$((X + MEMBER_RUNS - 1))
+	fault "membership: node $XID joins, catches up, is promoted while follower $f is cut off, takes the lead, leaves"
+	raftctl format "$(disk $X)" --cluster-id 7 --group 1 --node $XID --force >/dev/null
+	start_node $XID
 	ok=1
 	t0=$(now)
-	if ! ctl_leader "member add 1 $X@$(addr $X):$PORT"; then
+	if ! ctl_leader "member add 1 $XID@$(addr $X):$PORT"; then
 		log "add refused: $(ctl_why)"
 		ok=0
-	elif caught_up $X 180; then
-		log "node $X caught up in $(awk "BEGIN { print $(now) - $t0 }") s (match $(progress $X | cut -d' ' -f1))"
+	elif caught_up $XID 180; then
+		log "node $XID caught up in $(awk "BEGIN { print $(now) - $t0 }") s (match $(progress $XID | cut -d' ' -f1))"
 	else
 		ok=0
 	fi
 	link_down "$f"
 	# promoting a learner that has not caught up would stall the commit
 	# until it has: README says to wait, and so does the campaign
-	if [ $ok = 1 ] && ! ctl_leader "member promote 1 $X"; then
+	if [ $ok = 1 ] && ! ctl_leader "member promote 1 $XID"; then
 		log "promote refused: $(ctl_why)"
 		ok=0
 	fi
 	if [ $ok = 1 ]; then
 		sleep 1
-		ctl_leader "transfer 1 $X" ||
-			log "transfer to node $X refused: $(ctl_why)"
+		ctl_leader "transfer 1 $XID" ||
+			log "transfer to node $XID refused: $(ctl_why)"
 		sleep 1
 	fi
-	if ! ctl_leader "member remove 1 $X"; then
+	if ! ctl_leader "member remove 1 $XID"; then
 		log "remove refused: $(ctl_why)"
 		ok=0
 	fi
 	link_up "$f"
 	# never leave a stopped node in the configuration
-	if progress $X >/dev/null; then
-		ctl_leader "member remove 1 $X" ||
+	if progress $XID >/dev/null; then
+		ctl_leader "member remove 1 $XID" ||
 			log "remove after healing refused: $(ctl_why)"
 	fi
 	sleep 1
-	stop_node $X
+	stop_node $XID
 	[ $ok = 1 ] && MEMBER_OK=$((MEMBER_OK + 1))
 }
 
@@ -476,7 +484,7 @@ tap_ok "every client acknowledged something" \
 for i in $(seq 1 $N); do
 	stop_node "$i"
 done
-[ -e "$(dev $X)" ] && stop_node $X
+[ -e "$(dev $XID)" ] && stop_node $XID
 rmmod raftlog
 for i in $(seq 1 $X); do
 	dmsetup remove "rl$i"
