@@ -15,13 +15,15 @@
 #     python3 count a skip, not a pass, and fail with RAFTLOG_STRICT=1
 # In two guest boots, each script with its own result:
 #   - a failing KUnit case (raftlog_test.ko selftest_fail=1) -> ktap.py fails
+#   - a leaked allocation (selftest_leak=1) -> kmemleak report -> fails the
+#     script that leaked, not the one after it
 #   - a kernel WARN (selftest_warn=1) -> console scan fails that script
 #   - a script that stops short of its plan, with and without lib.sh's own
 #     exit check -> fails (guest, and host comparing plan and checks run)
-#   - a leaked allocation (selftest_leak=1) -> kmemleak report -> fails
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
 #   - a guest script that never finishes -> killed at its own limit (124)
+# RAFTLOG_SELFTEST_HOST=1 runs the host checks only.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 n=0 passed=0 failed=0

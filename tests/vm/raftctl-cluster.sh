@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=600 group=cluster
+# rl-test: kernels=debug timeout=600
 # The issue-7 proof, with raftctl alone: three nodes in three network
 # namespaces (veth through a bridge, each on its own ram disk) are
 # formatted and brought up with `raftctl format` and `raftctl group add`,
