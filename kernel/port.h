@@ -19,6 +19,7 @@
 #include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/crc32c.h>
@@ -37,6 +38,8 @@
 #define rl_assert(cond)		WARN_ON_ONCE(!(cond))
 #define rl_debug(fmt, ...)	pr_debug("raftlog: " fmt "\n", ##__VA_ARGS__)
 #define rl_warn(fmt, ...)	pr_warn_ratelimited("raftlog: " fmt "\n", ##__VA_ARGS__)
+/* Long loops of the core in process context (boot) let others run. */
+#define rl_yield()		cond_resched()
 
 /* Standard CRC-32C (Castagnoli): initial ~0, final inversion. */
 static inline u32 rl_crc32c(u32 crc, const void *buf, size_t len)
@@ -84,6 +87,7 @@ typedef __s64 s64;
 	} while (0)
 #endif
 #define rl_warn(fmt, ...)	fprintf(stderr, "raftlog: " fmt "\n", ##__VA_ARGS__)
+#define rl_yield()		do { } while (0)
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))

@@ -322,9 +322,13 @@ struct raft *raft_create(const struct raft_config *cfg,
 		goto fail;
 	if (raft_log_init(&r->log, boot->snap.index, boot->snap.term, NULL, 0))
 		goto fail;
-	for (i = 0; i < boot->n_entries; i++)
+	for (i = 0; i < boot->n_entries; i++) {
 		if (raft_append_one(r, &boot->entries[i]))
 			goto fail;
+		/* a restart copies the whole log: a debug kernel takes seconds */
+		if (!((i + 1) & 1023))
+			rl_yield();
+	}
 	last = raft_log_last(&r->log);
 	r->log.persisted = last;
 	r->log.unstable = last + 1;

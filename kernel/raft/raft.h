@@ -370,7 +370,10 @@ struct raft_ready {
 
 struct raft;
 
-/* Returns the node, or NULL with *err set (-EINVAL, -ENOMEM). */
+/*
+ * Returns the node, or NULL with *err set (-EINVAL, -ENOMEM).  May sleep
+ * (it yields while copying a long log): process context only.
+ */
 struct raft *raft_create(const struct raft_config *cfg,
 			 const struct raft_boot *boot, int *err);
 void raft_destroy(struct raft *r);
