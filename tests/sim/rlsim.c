@@ -2133,27 +2133,25 @@ static u64 lag_ticks(struct sim *s)
 }
 
 /*
- * The first proposal still waiting for its outcome on a member of the
- * leader's configuration, 0 if none.  A node outside it (removed, or a
- * joiner whose add was lost) is sent nothing and cannot learn outcomes.
+ * A voter or learner of the leader's configuration (0 without a leader).
+ * A node outside it (removed, or a joiner whose add was lost) is sent
+ * nothing and cannot learn the outcome of its requests.
  */
-static u64 first_pending(struct sim *s)
+static int leader_member(const struct raft_conf *c, u64 id)
 {
-	struct node *l = pick_leader(s);
-	struct raft_status st;
-	u64 i, id;
+	return c && (ids_find(c->voters, c->n_voters, id) >= 0 ||
+		     ids_find(c->learners, c->n_learners, id) >= 0);
+}
 
-	if (!l)
-		return 0;
-	raft_status(l->r, &st);
-	for (i = 1; i <= s->n_props; i++) {
-		if (s->props[i].state != P_PENDING)
-			continue;
-		id = s->props[i].node;
-		if (ids_find(st.conf.voters, st.conf.n_voters, id) >= 0 ||
-		    ids_find(st.conf.learners, st.conf.n_learners, id) >= 0)
+/* The first proposal still waiting for its outcome on a member, 0 if none. */
+static u64 first_pending(struct sim *s, const struct raft_conf *c)
+{
+	u64 i;
+
+	for (i = 1; i <= s->n_props; i++)
+		if (s->props[i].state == P_PENDING &&
+		    leader_member(c, s->props[i].node))
 			return i;
-	}
 	return 0;
 }
 
@@ -2161,23 +2159,14 @@ static u64 first_pending(struct sim *s)
  * The first read up to `upto` still waiting for its answer on a member, 0
  * if none.
  */
-static u64 first_pending_read(struct sim *s, u64 upto)
+static u64 first_pending_read(struct sim *s, const struct raft_conf *c,
+			      u64 upto)
 {
-	struct node *l = pick_leader(s);
-	struct raft_status st;
-	u64 i, id;
+	u64 i;
 
-	if (!l)
-		return 0;
-	raft_status(l->r, &st);
-	for (i = 1; i <= s->n_reads && i <= upto; i++) {
-		if (!s->reads[i].pending)
-			continue;
-		id = s->reads[i].node;
-		if (ids_find(st.conf.voters, st.conf.n_voters, id) >= 0 ||
-		    ids_find(st.conf.learners, st.conf.n_learners, id) >= 0)
+	for (i = 1; i <= s->n_reads && i <= upto; i++)
+		if (s->reads[i].pending && leader_member(c, s->reads[i].node))
 			return i;
-	}
 	return 0;
 }
 
@@ -2194,8 +2183,13 @@ static void requests_end(struct sim *s)
 	/* a member that lags learns its outcomes as it catches up */
 	bound = END_TICKS + lag_ticks(s);
 	for (;;) {
-		pid = first_pending(s);
-		rid = first_pending_read(s, reads);
+		struct node *l = pick_leader(s);
+		struct raft_status st;
+
+		if (l)
+			raft_status(l->r, &st);
+		pid = first_pending(s, l ? &st.conf : NULL);
+		rid = first_pending_read(s, l ? &st.conf : NULL, reads);
 		if (s->failed || (!pid && !rid))
 			return;
 		if (s->now - start > bound * TICK)

@@ -6,12 +6,6 @@
  */
 #include "thelp.h"
 
-static void no_prevote(struct raft_config *c)
-{
-	c->pre_vote = 0;
-	c->check_quorum = 0;
-}
-
 RL_TEST(three_nodes_elect_one_leader)
 {
 	struct tnet *t = tnet_new(3, NULL);
@@ -79,7 +73,7 @@ RL_TEST(vote_requires_up_to_date_log)
 	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(uptodate_rows); i++) {
-		struct raft *r = th_node(1, 3, terms, 3, 2, no_prevote);
+		struct raft *r = th_node(1, 3, terms, 3, 2, th_no_prevote);
 		struct raft_msg m;
 		struct raft_ready rd;
 		const struct raft_msg *resp;
@@ -104,7 +98,7 @@ RL_TEST(vote_requires_up_to_date_log)
 
 RL_TEST(vote_sent_only_after_it_is_durable)
 {
-	struct raft *r = th_node(1, 3, NULL, 0, 0, no_prevote);
+	struct raft *r = th_node(1, 3, NULL, 0, 0, th_no_prevote);
 	struct raft_msg m;
 	struct raft_ready rd;
 	const struct raft_msg *resp;
@@ -125,7 +119,7 @@ RL_TEST(vote_sent_only_after_it_is_durable)
 	raft_destroy(r);
 
 	/* a candidate's own VOTE requests too: they assert its self-vote */
-	r = th_node(1, 3, NULL, 0, 0, no_prevote);
+	r = th_node(1, 3, NULL, 0, 0, th_no_prevote);
 	RL_ASSERT(r);
 	while (r->role == RAFT_FOLLOWER)
 		raft_tick(r);
@@ -139,7 +133,7 @@ RL_TEST(vote_sent_only_after_it_is_durable)
 
 RL_TEST(one_vote_per_term)
 {
-	struct raft *r = th_node(1, 3, NULL, 0, 0, no_prevote);
+	struct raft *r = th_node(1, 3, NULL, 0, 0, th_no_prevote);
 	struct raft_msg m;
 	struct raft_ready rd;
 	const struct raft_msg *resp;
@@ -164,7 +158,7 @@ RL_TEST(one_vote_per_term)
 /* Raft figure 2: a stale RequestVote is answered with the current term. */
 RL_TEST(stale_vote_is_rejected_with_current_term)
 {
-	struct raft *r = th_node(1, 3, NULL, 0, 5, no_prevote);
+	struct raft *r = th_node(1, 3, NULL, 0, 5, th_no_prevote);
 	struct raft_msg m;
 	struct raft_ready rd;
 	const struct raft_msg *resp;
@@ -184,7 +178,7 @@ RL_TEST(stale_vote_is_rejected_with_current_term)
 
 RL_TEST(higher_term_turns_leader_into_follower)
 {
-	struct tnet *t = tnet_new(3, no_prevote);
+	struct tnet *t = tnet_new(3, th_no_prevote);
 	struct raft_msg m;
 
 	RL_ASSERT(t);
@@ -206,7 +200,7 @@ RL_TEST(higher_term_turns_leader_into_follower)
 static void prevote_run(RL_T *rl_t, int pre_vote, u64 *term_after,
 			u64 *leader_after)
 {
-	struct tnet *t = tnet_new(3, pre_vote ? NULL : no_prevote);
+	struct tnet *t = tnet_new(3, pre_vote ? NULL : th_no_prevote);
 
 	RL_ASSERT(t);
 	tnet_campaign(t, 1);
@@ -304,7 +298,7 @@ RL_TEST(split_votes_resolve_and_leader_is_unique_per_term)
 RL_TEST(vote_refused_to_a_better_candidate_gives_it_the_next_turn)
 {
 	static const u64 terms[] = { 1, 1 };
-	struct raft *r = th_node(1, 3, terms, 2, 1, no_prevote);
+	struct raft *r = th_node(1, 3, terms, 2, 1, th_no_prevote);
 	struct raft_msg m;
 	u32 k;
 
@@ -337,7 +331,7 @@ RL_TEST(vote_refused_to_a_better_candidate_gives_it_the_next_turn)
 
 RL_TEST(absurd_term_is_refused_and_never_wraps)
 {
-	struct raft *r = th_node(1, 3, NULL, 0, 5, no_prevote);
+	struct raft *r = th_node(1, 3, NULL, 0, 5, th_no_prevote);
 	struct raft_msg m;
 	u32 k;
 
@@ -368,7 +362,7 @@ RL_TEST(absurd_term_is_refused_and_never_wraps)
 RL_TEST(boot_with_entries_newer_than_hard_state_takes_their_term)
 {
 	static const u64 terms[] = { 1, 2, 4 };
-	struct raft *r = th_node(1, 3, terms, 3, 2, no_prevote);
+	struct raft *r = th_node(1, 3, terms, 3, 2, th_no_prevote);
 	struct raft_ready rd;
 	struct raft_msg m;
 

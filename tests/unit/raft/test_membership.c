@@ -426,12 +426,6 @@ RL_TEST(removed_follower_gets_nothing_more)
 	tnet_free(t);
 }
 
-static void plain_raft(struct raft_config *c)
-{
-	c->pre_vote = 0;
-	c->check_quorum = 0;
-}
-
 /*
  * Simulator seeds 21817, 63805 and 80801: without pre-vote and CheckQuorum,
  * a member removed while cut off never learns it and campaigns with real
@@ -442,7 +436,7 @@ static void plain_raft(struct raft_config *c)
  */
 RL_TEST(removed_member_without_prevote_deposes_nobody)
 {
-	struct tnet *t = tnet_new(5, plain_raft);
+	struct tnet *t = tnet_new(5, th_no_prevote);
 	u32 k;
 
 	RL_ASSERT(t);

@@ -40,6 +40,12 @@ out:
 	return r;
 }
 
+void th_no_prevote(struct raft_config *c)
+{
+	c->pre_vote = 0;
+	c->check_quorum = 0;
+}
+
 void th_msg(struct raft_msg *m, u8 type, u64 from, u64 to, u64 term)
 {
 	memset(m, 0, sizeof(*m));

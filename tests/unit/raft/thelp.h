@@ -26,6 +26,8 @@
 struct raft *th_node(u64 id, u32 voters, const u64 *terms, u32 n, u64 hs_term,
 		     void (*tweak)(struct raft_config *c));
 /* A message to node `to`, zeroed, with the basics filled. */
+/* Neither pre-vote nor CheckQuorum: plain Raft elections. */
+void th_no_prevote(struct raft_config *c);
 void th_msg(struct raft_msg *m, u8 type, u64 from, u64 to, u64 term);
 /* Find a message in a ready batch (now or after persist): NULL if none. */
 const struct raft_msg *th_find(const struct raft_ready *rd, u8 type, u64 to,
