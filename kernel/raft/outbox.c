@@ -63,6 +63,25 @@ void raft_add_result(struct raft *r, u64 id, u64 index, u64 term, s32 err)
 	pr->err = err;
 }
 
+/* Ask the caller to read entries lo..hi of the log back for peer pr. */
+int raft_add_fetch(struct raft *r, struct raft_progress *pr, u64 lo, u64 hi)
+{
+	struct raft_fetch *f;
+
+	if (raft_vec_reserve((void **)&r->fetches, &r->cap_fetches,
+			     r->n_fetches + 1, sizeof(*f)))
+		return -ENOMEM;
+	f = &r->fetches[r->n_fetches++];
+	f->peer = pr->id;
+	f->lo = lo;
+	f->hi = hi;
+	f->max_bytes = r->cfg.max_size_per_msg;
+	f->max_count = r->cfg.max_entries_per_msg;
+	pr->fetch_lo = lo;
+	pr->fetch_ticks = 0;
+	return 0;
+}
+
 int raft_msg_copy_entries(struct raft_msg *m, struct raft_entry *ents, u64 n)
 {
 	u64 i;

@@ -45,6 +45,8 @@ void raft_pr_reset(struct raft_progress *pr, u64 next)
 	pr->pending_snapshot = 0;
 	pr->snap_offset = 0;
 	pr->snap_idle = 0;
+	pr->fetch_lo = 0;
+	pr->fetch_ticks = 0;
 	pr_clear_inflight(pr);
 }
 

@@ -250,6 +250,51 @@ int raft_step(struct raft *r, const struct raft_msg *m)
 
 /* ---- life cycle ---- */
 
+/* The first index boot->entries holds. */
+static u64 boot_first(const struct raft_boot *b)
+{
+	return b->n_terms ? b->entries[0].index : b->snap.index + 1;
+}
+
+/*
+ * The terms and configuration changes of a boot that leaves entries in
+ * the caller's store: runs from snap.index + 1 on, in order, terms never
+ * going back, changes inside the gap, and all of it applied already.
+ */
+static int valid_gap(const struct raft_boot *b, u64 *prev)
+{
+	u64 end;
+	u32 i;
+
+	if (!b->n_entries || !b->entries || !b->terms ||
+	    (b->n_confs && !b->confs))
+		return 0;
+	end = b->entries[0].index - 1;
+	if (end <= b->snap.index ||
+	    b->applied < end || b->applied > b->hs.commit ||
+	    b->terms[0].index != b->snap.index + 1)
+		return 0;
+	for (i = 0; i < b->n_terms; i++) {
+		const struct raft_term_run *t = &b->terms[i];
+
+		if (t->term < *prev || t->term > RAFT_TERM_MAX ||
+		    t->index > end ||
+		    (i && t->index <= b->terms[i - 1].index))
+			return 0;
+		*prev = t->term;
+	}
+	for (i = 0; i < b->n_confs; i++) {
+		const struct raft_entry *e = &b->confs[i];
+
+		if (e->index <= b->snap.index || e->index > end ||
+		    e->type != RAFT_ENTRY_CONF_CHANGE ||
+		    (i && e->index <= b->confs[i - 1].index) ||
+		    e->len > RAFT_CONF_CHANGE_CTX_MAX_SIZE || !e->data)
+			return 0;
+	}
+	return 1;
+}
+
 static int valid_boot(const struct raft_config *cfg,
 		      const struct raft_boot *b)
 {
@@ -264,10 +309,12 @@ static int valid_boot(const struct raft_config *cfg,
 		return 0;
 	if (b->hs.term > RAFT_TERM_MAX || b->snap.term > RAFT_TERM_MAX)
 		return 0;
+	if (b->n_terms && !valid_gap(b, &prev))
+		return 0;
 	for (i = 0; i < b->n_entries; i++) {
 		const struct raft_entry *e = &b->entries[i];
 
-		if (e->index != b->snap.index + 1 + i || e->term < prev ||
+		if (e->index != boot_first(b) + i || e->term < prev ||
 		    e->term > RAFT_TERM_MAX || e->len > RAFT_MAX_ENTRY_SIZE ||
 		    (e->len && !e->data) || e->type > RAFT_ENTRY_CONF_CHANGE)
 			return 0;
@@ -296,6 +343,20 @@ static void boot_term(struct raft *r, const struct raft_boot *b)
 	r->vote = top == b->hs.term ? b->hs.vote : RAFT_NONE;
 }
 
+/* The stretch of a bounded boot that stays in the caller's store. */
+static int boot_gap(struct raft *r, const struct raft_boot *b)
+{
+	u32 i;
+
+	if (raft_log_append_gap(&r->log, b->terms, b->n_terms,
+				b->entries[0].index - 1))
+		return -ENOMEM;
+	for (i = 0; i < b->n_confs; i++)
+		if (raft_hist_on_append(r, &b->confs[i]))
+			return -ENOMEM;
+	return 0;
+}
+
 struct raft *raft_create(const struct raft_config *cfg,
 			 const struct raft_boot *boot, int *err)
 {
@@ -320,7 +381,8 @@ struct raft *raft_create(const struct raft_config *cfg,
 	r->id = cfg->id;
 	if (raft_hist_init(r, boot->snap.index, &boot->snap.conf))
 		goto fail;
-	if (raft_log_init(&r->log, boot->snap.index, boot->snap.term, NULL, 0))
+	raft_log_init(&r->log, boot->snap.index, boot->snap.term);
+	if (boot->n_terms && boot_gap(r, boot))
 		goto fail;
 	for (i = 0; i < boot->n_entries; i++) {
 		if (raft_append_one(r, &boot->entries[i]))
@@ -335,6 +397,8 @@ struct raft *raft_create(const struct raft_config *cfg,
 	r->log.committed = boot->hs.commit < last ? boot->hs.commit : last;
 	if (r->log.committed < boot->snap.index)
 		r->log.committed = boot->snap.index;
+	if (boot->n_terms && boot->applied > r->log.applied)
+		r->log.applied = boot->applied;
 	r->snap.meta = boot->snap;
 	if (boot->snap_len) {
 		r->snap.data = rl_malloc(boot->snap_len);
@@ -389,11 +453,14 @@ void raft_destroy(struct raft *r)
 	free_msg_array(r->msgs, r->n_msgs);
 	rl_free(r->rstates);
 	rl_free(r->results);
+	rl_free(r->fetches);
 	rl_free(r);
 }
 
 void raft_status(const struct raft *r, struct raft_status *st)
 {
+	u32 i;
+
 	memset(st, 0, sizeof(*st));
 	st->id = r->id;
 	st->role = r->role;
@@ -409,6 +476,10 @@ void raft_status(const struct raft *r, struct raft_status *st)
 	st->snap_term = r->log.snap_term;
 	st->lead_transferee = r->lead_transferee;
 	st->conf = *raft_cur_conf(r);
+	st->mem_first = r->log.mem_first;
+	st->mem_bytes = r->log.mem_bytes;
+	for (i = 0; i < r->n_prs; i++)
+		st->fetches += !!r->prs[i].fetch_lo;
 }
 
 int raft_peer_progress(const struct raft *r, u64 peer, u64 *match,

@@ -91,6 +91,18 @@ struct raft_entry {
 	u8 *data;
 };
 
+/* What an entry in the core's memory costs besides its payload. */
+#define RAFT_LOG_ENTRY_COST	((u64)sizeof(struct raft_entry))
+
+/*
+ * The terms of a stretch of the log, one run per leader change: entries
+ * from index on have this term, up to the next run's index.
+ */
+struct raft_term_run {
+	u64 index;
+	u64 term;
+};
+
 /* ------------------------------------------------------------------ */
 /* Configuration (membership)                                          */
 
@@ -267,6 +279,14 @@ struct raft_config {
 	/* bytes proposed but not committed (0 = unlimited) */
 	u64 max_uncommitted_size;
 	/*
+	 * Bytes of entries (payload plus RAFT_LOG_ENTRY_COST each) the core
+	 * keeps in memory once they are durable and applied; 0 = unlimited.
+	 * Entries not yet durable or applied always stay; older ones are
+	 * read back from the caller's store through fetches (struct
+	 * raft_fetch) when a peer needs them.
+	 */
+	u64 max_log_mem;
+	/*
 	 * Seeded random source: the randomized election timeout is
 	 * election_tick + rand(cookie) % election_tick.  Required.
 	 */
@@ -293,6 +313,19 @@ struct raft_boot {
 	u64 snap_len;
 	const struct raft_entry *entries; /* durable log after snap.index, */
 	u64 n_entries;			  /* consecutive; copied */
+	/*
+	 * A boot that does not hold the whole log in memory: entries[] then
+	 * starts later than snap.index + 1, and for the entries in between
+	 * (which stay in the caller's store, read back through fetches) the
+	 * caller gives their terms, the configuration changes among them
+	 * (whole entries, in log order) and that it applied them all:
+	 * applied >= entries[0].index - 1.  Unused when n_terms is 0.
+	 */
+	const struct raft_term_run *terms;
+	u32 n_terms;
+	const struct raft_entry *confs;
+	u32 n_confs;
+	u64 applied;
 };
 
 enum raft_role {
@@ -340,6 +373,23 @@ struct raft_proposal_result {
 	s32 err;
 };
 
+/*
+ * A leader needs durable entries it no longer keeps in memory, to send
+ * them to peer: the caller reads entries lo.. (at most max_count, and
+ * about max_bytes of payload but at least one) from its store and answers
+ * with raft_fetched(), at any time after raft_advance(), from any later
+ * ready.  Every fetch must be answered exactly once, with entries or an
+ * error; a fetch that got no answer for two election timeouts is asked
+ * again.
+ */
+struct raft_fetch {
+	u64 peer;
+	u64 lo;
+	u64 hi;			/* the last index the core will take */
+	u64 max_bytes;
+	u32 max_count;
+};
+
 struct raft_ready {
 	struct raft_soft_state ss;
 	u8 ss_changed;
@@ -366,6 +416,9 @@ struct raft_ready {
 	u32 n_reads;
 	struct raft_proposal_result *results;
 	u32 n_results;
+	/* Entries to read back from the store (see struct raft_fetch). */
+	struct raft_fetch *fetches;
+	u32 n_fetches;
 };
 
 struct raft;
@@ -454,6 +507,15 @@ void raft_persisted(struct raft *r, u64 index, u64 term);
 /* The ready's snapshot at index/term is durably installed. */
 void raft_snapshot_installed(struct raft *r, u64 index, u64 term);
 
+/*
+ * The answer to a fetch: n consecutive entries from f->lo (borrowed, the
+ * core copies what it sends), or err < 0 (-ENOENT: compacted away in the
+ * store; anything else: could not read) with n = 0.  Returns 0, or -EINVAL
+ * when the entries do not match the log (they are then ignored).
+ */
+int raft_fetched(struct raft *r, const struct raft_fetch *f,
+		 const struct raft_entry *ents, u64 n, int err);
+
 int raft_has_ready(struct raft *r);
 /* Fills rd; returns 0 or -ENOMEM (then nothing was taken out). */
 int raft_ready(struct raft *r, struct raft_ready *rd);
@@ -480,6 +542,9 @@ struct raft_status {
 	u64 snap_term;
 	u64 lead_transferee;
 	struct raft_conf conf;	/* current (latest appended) configuration */
+	u64 mem_first;		/* first index held in memory */
+	u64 mem_bytes;		/* what the in-memory entries cost */
+	u32 fetches;		/* fetches outstanding */
 };
 
 void raft_status(const struct raft *r, struct raft_status *st);

@@ -12,7 +12,7 @@
  * file calls back up):
  *
  *   util.c       growable arrays, message free/clone, names
- *   log.c        the in-memory log after the latest snapshot
+ *   log.c        the log after the latest snapshot: terms, memory window
  *   progress.c   the leader's view of one peer
  *   quorum.c     majority arithmetic
  *   outbox.c     messages, read states and results to hand out
@@ -35,21 +35,36 @@ int raft_vec_reserve(void **p, u32 *cap, u32 need, u32 elem);
 int raft_entry_copy(struct raft_entry *dst, const struct raft_entry *src);
 void raft_entry_free(struct raft_entry *e);
 
-/* ---- log.c: the in-memory log after the latest snapshot ---- */
+/* ---- log.c: the log after the latest snapshot ---- */
+/* Entries per chunk of the in-memory window (a 4 KiB allocation). */
+#define RAFT_LOG_CHUNK	128
+
 struct raft_log {
 	u64 snap_index;		/* entries start at snap_index + 1 */
 	u64 snap_term;
-	struct raft_entry *ents;
-	u64 n;
-	u64 cap;
+	u64 last;		/* the last index (snap_index: none) */
+	/* the term of each index in (snap_index, last], as runs */
+	struct raft_term_run *runs;
+	u32 n_runs;
+	u32 cap_runs;
+	/*
+	 * The in-memory window, entries mem_first..last (empty when
+	 * mem_first > last): chunk[k] holds the slots of indexes
+	 * (chunk0 + k) * RAFT_LOG_CHUNK and up.
+	 */
+	struct raft_entry **chunk;
+	u32 n_chunk;
+	u32 cap_chunk;
+	u64 chunk0;
+	u64 mem_first;
+	u64 mem_bytes;		/* payloads plus per-entry cost in the window */
 	u64 committed;
 	u64 applied;		/* handed out for applying (and advanced) */
 	u64 persisted;		/* durable locally up to here */
 	u64 unstable;		/* first index not yet handed out to persist */
 };
 
-int raft_log_init(struct raft_log *l, u64 snap_index, u64 snap_term,
-		  const struct raft_entry *ents, u64 n);
+void raft_log_init(struct raft_log *l, u64 snap_index, u64 snap_term);
 void raft_log_free(struct raft_log *l);
 static inline u64 raft_log_first(const struct raft_log *l)
 {
@@ -58,21 +73,31 @@ static inline u64 raft_log_first(const struct raft_log *l)
 
 static inline u64 raft_log_last(const struct raft_log *l)
 {
-	return l->snap_index + l->n;
+	return l->last;
 }
 
+/* The entry at index if it is in the window, else NULL. */
 struct raft_entry *raft_log_entry(const struct raft_log *l, u64 index);
+/* How many entries from index on are contiguous in memory (0: none). */
+u64 raft_log_span(const struct raft_log *l, u64 index);
 /* 0 and *term set if index in [snap_index, last], else -ENOENT. */
 int raft_log_term(const struct raft_log *l, u64 index, u64 *term);
 int raft_log_match(const struct raft_log *l, u64 index, u64 term);
 int raft_log_up_to_date(const struct raft_log *l, u64 index, u64 term);
-/* Drop every entry at index >= from (from > snap_index). */
+/* Drop every entry at index >= from (from > committed). */
 void raft_log_truncate(struct raft_log *l, u64 from);
 /* Append copies; ents[0].index must be last + 1. */
 int raft_log_append(struct raft_log *l, const struct raft_entry *ents, u64 n);
 /*
- * Entries from lo on, at most max_count and about max_bytes (at least one
- * entry when any exists): returns how many, *out points into the log.
+ * An empty log (just after raft_log_init) learns the terms of the entries
+ * up to last without holding them: they are in the caller's store.
+ */
+int raft_log_append_gap(struct raft_log *l, const struct raft_term_run *runs,
+			u32 n, u64 last);
+/*
+ * In-memory entries from lo on, at most max_count and about max_bytes (at
+ * least one entry when any exists): returns how many, *out points into the
+ * window.  0 when lo is outside the window.
  */
 u64 raft_log_slice(const struct raft_log *l, u64 lo, u64 max_bytes,
 		   u64 max_count, struct raft_entry **out);
@@ -82,6 +107,10 @@ u64 raft_log_find_conflict(const struct raft_log *l,
 /* Largest index <= index whose term <= term (fast back-off hint). */
 u64 raft_log_find_conflict_by_term(const struct raft_log *l, u64 index,
 				   u64 term, u64 *hint_term);
+/* Entries up to index leave the window. */
+void raft_log_evict(struct raft_log *l, u64 index);
+/* Evict durable, applied entries while the window is over max_bytes. */
+void raft_log_shrink(struct raft_log *l, u64 max_bytes);
 void raft_log_compact(struct raft_log *l, u64 index);
 void raft_log_restore(struct raft_log *l, u64 index, u64 term);
 
@@ -98,6 +127,8 @@ struct raft_progress {
 	u64 pending_snapshot;	/* snapshot: its index */
 	u64 snap_offset;	/* snapshot: next byte to send */
 	u32 snap_idle;		/* snapshot: heartbeats without progress */
+	u64 fetch_lo;		/* entries asked from the store (0: none) */
+	u32 fetch_ticks;	/* ticks since */
 	/* in-flight APPENDs: the last index of each, a ring */
 	u64 *inflight;
 	u32 in_cap;
@@ -231,6 +262,9 @@ struct raft {
 	struct raft_proposal_result *results;
 	u32 n_results;
 	u32 cap_results;
+	struct raft_fetch *fetches;
+	u32 n_fetches;
+	u32 cap_fetches;
 
 	struct raft_hard_state prev_hs;
 	struct raft_soft_state prev_ss;
@@ -250,6 +284,7 @@ void raft_drop_last_msg(struct raft *r);
 int raft_msg_copy_entries(struct raft_msg *m, struct raft_entry *ents, u64 n);
 void raft_add_read_state(struct raft *r, u64 ctx, u64 index, s32 err);
 void raft_add_result(struct raft *r, u64 id, u64 index, u64 term, s32 err);
+int raft_add_fetch(struct raft *r, struct raft_progress *pr, u64 lo, u64 hi);
 
 /* membership.c, node level */
 int raft_hist_init(struct raft *r, u64 index, const struct raft_conf *c);

@@ -78,7 +78,7 @@ int raft_has_ready(struct raft *r)
 		return 1;
 	if (apply_limit(r) > r->log.applied)
 		return 1;
-	if (r->n_msgs || r->n_rstates || r->n_results)
+	if (r->n_msgs || r->n_rstates || r->n_results || r->n_fetches)
 		return 1;
 	return raft_props_decidable(r, apply_limit(r));
 }
@@ -100,13 +100,17 @@ int raft_ready(struct raft *r, struct raft_ready *rd)
 
 	if (r->install)
 		rd->snapshot = r->install;
+	/* both stay in memory (only durable, applied entries leave it) */
 	if (r->log.unstable <= last) {
 		rd->entries = raft_log_entry(&r->log, r->log.unstable);
-		rd->n_entries = last - r->log.unstable + 1;
+		rd->n_entries = raft_log_span(&r->log, r->log.unstable);
 	}
 	if (hi > r->log.applied) {
 		rd->committed = raft_log_entry(&r->log, r->log.applied + 1);
-		rd->n_committed = hi - r->log.applied;
+		rd->n_committed = raft_log_span(&r->log, r->log.applied + 1);
+		if (rd->n_committed > hi - r->log.applied)
+			rd->n_committed = hi - r->log.applied;
+		hi = r->log.applied + rd->n_committed;
 	}
 	raft_props_check(r, hi > r->log.applied ? hi : r->log.applied);
 
@@ -146,11 +150,17 @@ int raft_ready(struct raft *r, struct raft_ready *rd)
 	r->results = NULL;
 	r->n_results = 0;
 	r->cap_results = 0;
+	rd->fetches = r->fetches;
+	rd->n_fetches = r->n_fetches;
+	r->fetches = NULL;
+	r->n_fetches = 0;
+	r->cap_fetches = 0;
 
 	r->prev_ss = rd->ss;
 	r->prev_hs = rd->hs;
 	r->ready_applied_to = hi;
-	r->ready_stable_to = rd->n_entries ? last : 0;
+	r->ready_stable_to = rd->n_entries ?
+			     r->log.unstable + rd->n_entries - 1 : 0;
 	r->in_ready = 1;
 	return 0;
 }
@@ -186,5 +196,7 @@ void raft_advance(struct raft *r, struct raft_ready *rd)
 	free_msgs(rd->msgs_after_persist, rd->n_msgs_after_persist);
 	rl_free(rd->reads);
 	rl_free(rd->results);
+	rl_free(rd->fetches);
 	memset(rd, 0, sizeof(*rd));
+	raft_log_shrink(&r->log, r->cfg.max_log_mem);
 }

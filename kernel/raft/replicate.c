@@ -111,33 +111,16 @@ static void send_snapshot(struct raft *r, struct raft_progress *pr)
 	send_snapshot_chunk(r, pr);
 }
 
-/*
- * Send the peer the entries after pr->next - 1 (or, with if_empty, an
- * empty APPEND that carries the commit index).  Returns 1 if an APPEND
- * went out.  A peer behind the compacted prefix gets the snapshot.
- */
-int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty)
+/* One APPEND to pr: the n entries after prev (of term prev_term). */
+static int send_entries(struct raft *r, struct raft_progress *pr, u64 prev,
+			u64 prev_term, struct raft_entry *ents, u64 n)
 {
-	struct raft_entry *ents = NULL;
-	struct raft_msg *m;
-	u64 prev = pr->next - 1, t, n = 0;
+	struct raft_msg *m = raft_new_msg(r, RAFT_MSG_APPEND, pr->id);
 
-	if (pr->id == r->id || raft_pr_paused(pr))
-		return 0;
-	if (raft_log_term(&r->log, prev, &t)) {
-		send_snapshot(r, pr);
-		return 0;
-	}
-	if (pr->next <= raft_log_last(&r->log))
-		n = raft_log_slice(&r->log, pr->next, r->cfg.max_size_per_msg,
-				   r->cfg.max_entries_per_msg, &ents);
-	if (!n && !if_empty)
-		return 0;
-	m = raft_new_msg(r, RAFT_MSG_APPEND, pr->id);
 	if (!m)
 		return 0;
 	m->index = prev;
-	m->log_term = t;
+	m->log_term = prev_term;
 	m->commit = r->log.committed;
 	/*
 	 * The configuration a log starts from is not itself in the log: a
@@ -152,6 +135,124 @@ int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty)
 	}
 	raft_pr_sent(pr, prev + n, n);
 	return 1;
+}
+
+/*
+ * The entries pr needs left the memory window: ask the caller to read
+ * them back (one fetch per peer at a time; the answer sends them).
+ */
+static void fetch_for(struct raft *r, struct raft_progress *pr)
+{
+	if (pr->fetch_lo)
+		return;
+	if (raft_add_fetch(r, pr, pr->next, r->log.mem_first - 1))
+		rl_debug("%llu: no memory to fetch for %llu",
+			 (unsigned long long)r->id,
+			 (unsigned long long)pr->id);
+}
+
+/*
+ * Send the peer the entries after pr->next - 1 (or, with if_empty, an
+ * empty APPEND that carries the commit index).  Returns 1 if an APPEND
+ * went out.  A peer behind the compacted prefix gets the snapshot; one
+ * behind the memory window gets its entries once they are fetched.
+ */
+int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty)
+{
+	struct raft_entry *ents = NULL;
+	u64 prev = pr->next - 1, t, n = 0;
+
+	if (pr->id == r->id || raft_pr_paused(pr))
+		return 0;
+	if (raft_log_term(&r->log, prev, &t)) {
+		send_snapshot(r, pr);
+		return 0;
+	}
+	if (pr->next <= raft_log_last(&r->log)) {
+		n = raft_log_slice(&r->log, pr->next, r->cfg.max_size_per_msg,
+				   r->cfg.max_entries_per_msg, &ents);
+		if (!n) {
+			fetch_for(r, pr);
+			return 0;
+		}
+	}
+	if (!n && !if_empty)
+		return 0;
+	return send_entries(r, pr, prev, t, ents, n);
+}
+
+/* How many of the n fetched entries to send (at least one). */
+static u64 fetched_count(const struct raft *r, const struct raft_fetch *f,
+			 const struct raft_entry *ents, u64 n)
+{
+	u64 i, bytes = 0;
+
+	if (n > f->max_count)
+		n = f->max_count;
+	if (n > f->hi - f->lo + 1)
+		n = f->hi - f->lo + 1;
+	for (i = 0; i < n; i++) {
+		bytes += ents[i].len + 32;
+		if (i && bytes > f->max_bytes)
+			break;
+	}
+	return i;
+}
+
+static int fetched_valid(const struct raft *r, const struct raft_fetch *f,
+			 const struct raft_entry *ents, u64 n)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++) {
+		const struct raft_entry *e = &ents[i];
+
+		if (e->index != f->lo + i || e->len > RAFT_MAX_ENTRY_SIZE ||
+		    (e->len && !e->data) || e->type > RAFT_ENTRY_CONF_CHANGE ||
+		    !raft_log_match(&r->log, e->index, e->term))
+			return 0;
+	}
+	return 1;
+}
+
+int raft_fetched(struct raft *r, const struct raft_fetch *f,
+		 const struct raft_entry *ents, u64 n, int err)
+{
+	struct raft_progress *pr = raft_pr_get(r, f->peer);
+	u64 prev = f->lo - 1, t;
+
+	if (!pr || !f->lo || pr->fetch_lo != f->lo)
+		return 0;	/* asked again since, or the peer is gone */
+	pr->fetch_lo = 0;
+	if (err || !n || r->role != RAFT_LEADER || f->hi < f->lo)
+		return 0;	/* the next heartbeat response asks again */
+	n = fetched_count(r, f, ents, n);
+	if (!fetched_valid(r, f, ents, n))
+		return -EINVAL;
+	if (pr->next != f->lo || raft_pr_paused(pr) ||
+	    raft_log_term(&r->log, prev, &t)) {
+		/* it moved on while the caller was reading */
+		while (raft_send_append(r, pr, 0))
+			;
+		return 0;
+	}
+	if (send_entries(r, pr, prev, t, (struct raft_entry *)ents, n))
+		while (raft_send_append(r, pr, 0))
+			;
+	return 0;
+}
+
+/* Fetches the caller did not answer are asked again. */
+static void tick_fetches(struct raft *r)
+{
+	u32 i;
+
+	for (i = 0; i < r->n_prs; i++) {
+		struct raft_progress *pr = &r->prs[i];
+
+		if (pr->fetch_lo && ++pr->fetch_ticks >= 2 * r->cfg.election_tick)
+			pr->fetch_lo = 0;
+	}
 }
 
 void raft_broadcast_append(struct raft *r)
@@ -266,6 +367,7 @@ static int quorum_active(struct raft *r)
 
 void raft_tick_leader(struct raft *r)
 {
+	tick_fetches(r);
 	r->heartbeat_elapsed++;
 	r->election_elapsed++;
 	if (r->election_elapsed >= r->cfg.election_tick) {

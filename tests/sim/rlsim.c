@@ -295,6 +295,14 @@ struct disk {
 
 enum { N_UNUSED = 0, N_UP, N_DOWN, N_GONE };
 
+/* A fetch the core asked for, answered from the disk later. */
+struct sfetch {
+	struct raft_fetch f;
+	u64 due;
+	u64 term;		/* the leader's term when it asked */
+	struct sfetch *next;
+};
+
 struct node {
 	u64 id;
 	u8 state;
@@ -312,6 +320,7 @@ struct node {
 	u64 flush_done;		/* volatile cache: flush in flight ends (0 none) */
 	u64 stop_at;		/* removed: stop at this time (0 none) */
 	u64 doom_at;		/* crash at this time (0 none) */
+	struct sfetch *fq;	/* fetches not answered yet */
 };
 
 struct tent {			/* one committed entry, the truth */
@@ -372,6 +381,10 @@ struct params {
 	u32 leader_crash_pm;	/* per 1000 units */
 	u32 doom_pm;		/* new leaders crashed soon, per 1000 */
 	u32 restart_pm;
+	u64 log_mem;		/* the core's max_log_mem (0: unlimited) */
+	u32 fetch_lat;		/* fetches: read-back latency */
+	u32 fetch_eio_pm;	/* fetches failing, per 1000 */
+	u8 gap_boot;		/* boot with the applied log left on disk */
 	u8 cache;		/* 0: writes durable on completion (FUA) */
 	u32 flush_lat;		/* volatile cache: flush latency */
 	u32 eio_pm;		/* writes and flushes failing, per 1000 */
@@ -389,6 +402,8 @@ struct sim {
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
+	u64 mrng;		/* the memory bound model's own stream */
+	u64 fetches, fetch_errs, gap_boots;
 	u64 eios, lost_writes;
 	u64 rng;
 	u64 now;
@@ -485,6 +500,11 @@ static int chance(struct sim *s, u32 permille)
 static u32 drnd(struct sim *s, u32 n)
 {
 	return n ? (u32)(rng_next(&s->drng) % n) : 0;
+}
+
+static u32 mrnd(struct sim *s, u32 n)
+{
+	return n ? (u32)(rng_next(&s->mrng) % n) : 0;
 }
 
 static int dchance(struct sim *s, u32 permille)
@@ -983,6 +1003,123 @@ static void witem_free(struct witem *w)
 	free(w);
 }
 
+/* ------------------------------------------------------------------ */
+/* The memory bound: a window of entries, older ones fetched from disk  */
+
+static void node_drain(struct sim *s, struct node *n);
+
+static void queue_fetches(struct sim *s, struct node *n,
+			  const struct raft_ready *rd)
+{
+	u32 i;
+
+	for (i = 0; i < rd->n_fetches; i++) {
+		struct sfetch *q = xrealloc(NULL, sizeof(*q));
+
+		q->f = rd->fetches[i];
+		q->due = s->now + 1 + mrnd(s, s->p.fetch_lat);
+		q->term = rd->ss.term;
+		q->next = n->fq;
+		n->fq = q;
+		trace(s, "n%llu fetches %llu..%llu for n%llu", ULL(n->id),
+		      ULL(q->f.lo), ULL(q->f.hi), ULL(q->f.peer));
+	}
+}
+
+static void fetches_free(struct node *n)
+{
+	while (n->fq) {
+		struct sfetch *q = n->fq;
+
+		n->fq = q->next;
+		free(q);
+	}
+}
+
+/*
+ * The window holds at most max_log_mem bytes of durable, applied entries:
+ * once over it, nothing in it may be both (the core evicts those first).
+ */
+static void check_window(struct sim *s, struct node *n)
+{
+	struct raft_status st;
+	u64 low;
+
+	if (!s->p.log_mem || !n->r)
+		return;
+	raft_status(n->r, &st);
+	low = st.applied < st.persisted ? st.applied : st.persisted;
+	if (st.mem_bytes > s->p.log_mem && st.mem_first <= low)
+		fail(s, "node %llu keeps %llu bytes in memory (bound %llu) with entries %llu..%llu durable and applied",
+		     ULL(n->id), ULL(st.mem_bytes), ULL(s->p.log_mem),
+		     ULL(st.mem_first), ULL(low));
+	/* entries between the snapshot and the window: applied, durable */
+	if (st.mem_first > st.snap_index + 1 &&
+	    (st.mem_first > st.applied + 1 || st.mem_first > st.persisted + 1))
+		fail(s, "node %llu evicted entries not applied or not durable (window from %llu, applied %llu, persisted %llu)",
+		     ULL(n->id), ULL(st.mem_first), ULL(st.applied),
+		     ULL(st.persisted));
+}
+
+/* Read a fetch's entries back from the disk and hand them to the core. */
+static void fetch_answer(struct sim *s, struct node *n, struct sfetch *q)
+{
+	const struct elog *l = &n->disk.log;
+	struct raft_entry ents[64];
+	u64 lo = q->f.lo, cnt = 0, bytes = 0;
+	struct raft_status st;
+	int err = 0, ret;
+
+	if (mrnd(s, 1000) < s->p.fetch_eio_pm) {
+		err = -EIO;
+	} else if (lo <= l->base || lo > elog_last(l)) {
+		err = -ENOENT;
+	} else {
+		while (cnt < q->f.max_count && cnt < ARRAY_SIZE(ents) &&
+		       lo + cnt <= elog_last(l)) {
+			const struct ment *m = elog_at(l, lo + cnt);
+
+			if (cnt && bytes + m->len > q->f.max_bytes)
+				break;
+			ents[cnt].index = lo + cnt;
+			ents[cnt].term = m->term;
+			ents[cnt].type = m->type;
+			ents[cnt].len = m->len;
+			ents[cnt].data = m->data;
+			bytes += m->len;
+			cnt++;
+		}
+	}
+	s->fetches++;
+	s->fetch_errs += err != 0;
+	ret = raft_fetched(n->r, &q->f, ents, cnt, err);
+	trace(s, "n%llu fetched %llu entries from %llu for n%llu: %d -> %d",
+	      ULL(n->id), ULL(cnt), ULL(lo), ULL(q->f.peer), err, ret);
+	raft_status(n->r, &st);
+	/* the disk holds the log the leader had when it asked */
+	if (ret && st.role == RAFT_LEADER && st.term == q->term)
+		fail(s, "node %llu refused the entries it fetched from its own disk (%llu from %llu): %d",
+		     ULL(n->id), ULL(cnt), ULL(lo), ret);
+}
+
+static void fetches_complete(struct sim *s, struct node *n)
+{
+	struct sfetch **pp = &n->fq;
+
+	while (*pp && !s->failed && n->state == N_UP) {
+		struct sfetch *q = *pp;
+
+		if (q->due > s->now) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		fetch_answer(s, n, q);
+		free(q);
+		node_drain(s, n);
+	}
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1104,7 +1241,9 @@ static void node_drain(struct sim *s, struct node *n)
 					exit(2);
 			w->n_after = rd.n_msgs_after_persist;
 		}
+		queue_fetches(s, n, &rd);
 		raft_advance(n->r, &rd);
+		check_window(s, n);
 		if (!w->has_hs && !w->has_snap && !w->n_ents && !w->n_after) {
 			free(w);
 			continue;
@@ -1281,14 +1420,59 @@ static void disk_complete(struct sim *s, struct node *n)
 	}
 }
 
+/*
+ * A bounded boot: the entries up to k (applied before the crash: they are
+ * committed and on the disk) stay there; the core gets their terms, the
+ * configuration changes among them, and the entries after k.  Returns k,
+ * or 0 for a boot with the whole log.
+ */
+static u64 gap_boot(struct sim *s, struct node *n, struct raft_boot *boot,
+		    struct raft_entry *ents, struct raft_term_run **runs,
+		    struct raft_entry **confs)
+{
+	const struct elog *l = &n->disk.log;
+	u64 last = elog_last(l), cap = n->disk.hs.commit, k, i;
+	u32 nr = 0, nc = 0;
+
+	if (cap > last - 1)
+		cap = last - 1;
+	if (!s->p.gap_boot || last < 2 || cap <= l->base || mrnd(s, 2))
+		return 0;
+	k = l->base + 1 + mrnd(s, cap - l->base);
+	*runs = calloc(k - l->base, sizeof(**runs));
+	*confs = calloc(k - l->base, sizeof(**confs));
+	if (!*runs || !*confs)
+		exit(2);
+	for (i = l->base + 1; i <= k; i++) {
+		const struct raft_entry *e = &ents[i - l->base - 1];
+
+		if (!nr || (*runs)[nr - 1].term != e->term) {
+			(*runs)[nr].index = i;
+			(*runs)[nr++].term = e->term;
+		}
+		if (e->type == RAFT_ENTRY_CONF_CHANGE)
+			(*confs)[nc++] = *e;
+	}
+	boot->terms = *runs;
+	boot->n_terms = nr;
+	boot->confs = *confs;
+	boot->n_confs = nc;
+	boot->applied = k;
+	boot->entries = ents + (k - l->base);
+	boot->n_entries = last - k;
+	s->gap_boots++;
+	return k;
+}
+
 static void node_boot(struct sim *s, struct node *n)
 {
 	struct raft_config cfg;
 	struct raft_boot boot;
-	struct raft_entry *ents;
+	struct raft_entry *ents, *confs = NULL;
+	struct raft_term_run *runs = NULL;
 	struct disk *d = &n->disk;
 	u8 blob[BLOB_LEN];
-	u64 i;
+	u64 i, k;
 	int err = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -1301,6 +1485,7 @@ static void node_boot(struct sim *s, struct node *n)
 	cfg.max_size_per_msg = s->p.max_size;
 	cfg.max_entries_per_msg = s->p.max_ents;
 	cfg.max_uncommitted_size = s->p.max_uncommitted;
+	cfg.max_log_mem = s->p.log_mem;
 	cfg.rand = node_rand;
 	cfg.rand_cookie = n;
 	n->incarnation++;
@@ -1327,6 +1512,7 @@ static void node_boot(struct sim *s, struct node *n)
 	}
 	boot.entries = ents;
 	boot.n_entries = d->log.n;
+	k = gap_boot(s, n, &boot, ents, &runs, &confs);
 	/*
 	 * A FUA caller writes the hard state after the entries it commits;
 	 * behind a volatile cache the hard state's slot may survive a crash
@@ -1340,11 +1526,15 @@ static void node_boot(struct sim *s, struct node *n)
 		s->eios++;
 		trace(s, "n%llu read error at boot: stays down", ULL(n->id));
 		free(ents);
+		free(runs);
+		free(confs);
 		n->state = N_DOWN;
 		return;
 	}
 	n->r = raft_create(&cfg, &boot, &err);
 	free(ents);
+	free(runs);
+	free(confs);
 	if (!n->r) {
 		fail(s, "raft_create failed on node %llu: %d", ULL(n->id), err);
 		n->state = N_DOWN;
@@ -1362,6 +1552,13 @@ static void node_boot(struct sim *s, struct node *n)
 	}
 	n->applied = d->snap.index;
 	n->applied_h = d->log.base_h;
+	if (k) {
+		/* applied before the crash: the state machine kept it */
+		n->applied = k;
+		n->applied_h = elog_at(&d->log, k)->h;
+		trace(s, "n%llu boots with %llu..%llu left on disk", ULL(n->id),
+		      ULL(d->log.base + 1), ULL(k));
+	}
 	n->commit_seen = 0;
 	n->hs_term = d->hs.term;
 	n->hs_vote = d->hs.vote;
@@ -1466,6 +1663,7 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	n->wq_tail = NULL;
 	n->flush_done = 0;
+	fetches_free(n);
 	raft_destroy(n->r);
 	n->r = NULL;
 	elog_free(&n->mem);
@@ -2062,6 +2260,8 @@ static void step_time(struct sim *s, int faults)
 		check_all(s);
 		if (n->state != N_UP)
 			continue;	/* its disk failed */
+		fetches_complete(s, n);
+		check_all(s);
 		if ((s->now + n->phase) % TICK == 0) {
 			raft_tick(n->r);
 			node_drain(s, n);
@@ -2325,6 +2525,7 @@ static void sim_free(struct sim *s)
 			node_crash(s, n, 1);
 		elog_free(&n->disk.log);
 		elog_free(&n->mem);
+		fetches_free(n);
 	}
 	while (s->n_heap) {
 		struct inflight *f = heap_pop(s);
@@ -2355,6 +2556,17 @@ struct opts {
 	u32 trace_n;
 };
 
+/* From the memory model's own stream: other seeds replay unchanged. */
+static void set_mem_params(struct sim *s)
+{
+	static const u64 mem[] = { 0, 0, 200, 1000, 4000 };
+
+	s->p.log_mem = mem[mrnd(s, ARRAY_SIZE(mem))];
+	s->p.fetch_lat = 1 + mrnd(s, 20);
+	s->p.fetch_eio_pm = mrnd(s, 3) ? 0 : 50;
+	s->p.gap_boot = s->p.log_mem && mrnd(s, 2);
+}
+
 static void set_params(struct sim *s)
 {
 	static const u32 inflight[] = { 1, 2, 4, 256 };
@@ -2384,6 +2596,7 @@ static void set_params(struct sim *s)
 	s->p.cache = drnd(s, 2);
 	s->p.flush_lat = 1 + drnd(s, 20);
 	s->p.eio_pm = drnd(s, 2);
+	set_mem_params(s);
 }
 
 /* Returns 0 when the seed passes. */
@@ -2406,6 +2619,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->ack_early = o->ack_early;
 	s->no_flush = o->no_flush;
 	s->drng = mix(seed, 0xd15c);
+	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
 	set_params(s);
 	if (o->disk >= 0) {
@@ -2459,6 +2673,9 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		       ULL(s->reads_ok), ULL(s->n_reads),
 		       s->p.cache ? "cache" : "fua", ULL(s->eios),
 		       ULL(s->lost_writes));
+		printf("# memory: window %llu bytes, %llu fetches (%llu failed), %llu bounded boots\n",
+		       ULL(s->p.log_mem), ULL(s->fetches), ULL(s->fetch_errs),
+		       ULL(s->gap_boots));
 	}
 	sim_free(s);
 	free(s);

@@ -118,6 +118,61 @@ static void free_held(struct tnet_node *nd)
 	nd->cap_held = 0;
 }
 
+/* Drop the store's entries from index on. */
+static void store_truncate(struct tnet_node *nd, u64 index)
+{
+	while (nd->n_store && nd->store_base + nd->n_store >= index)
+		raft_entry_free(&nd->store[--nd->n_store]);
+}
+
+static void store_reset(struct tnet_node *nd, u64 base)
+{
+	store_truncate(nd, 0);
+	nd->store_base = base;
+}
+
+/* The store keeps what the ready hands out to persist. */
+static void store_append(struct tnet_node *nd, const struct raft_entry *e,
+			 u64 n)
+{
+	u64 i;
+
+	if (!n)
+		return;
+	store_truncate(nd, e[0].index);
+	if (e[0].index != nd->store_base + nd->n_store + 1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (nd->n_store == nd->cap_store) {
+			u64 cap = nd->cap_store ? 2 * nd->cap_store : 64;
+			struct raft_entry *p;
+
+			p = rl_realloc(nd->store, cap * sizeof(*p));
+			if (!p)
+				return;
+			nd->store = p;
+			nd->cap_store = cap;
+		}
+		if (raft_entry_copy(&nd->store[nd->n_store], &e[i]))
+			return;
+		nd->n_store++;
+	}
+}
+
+int tnet_answer_fetch(struct tnet *t, u64 id, const struct raft_fetch *f)
+{
+	struct tnet_node *nd = &t->node[id];
+	u64 n;
+
+	if (f->lo <= nd->store_base || f->lo > nd->store_base + nd->n_store)
+		return raft_fetched(nd->r, f, NULL, 0, -ENOENT);
+	n = nd->store_base + nd->n_store - f->lo + 1;
+	if (n > f->max_count)
+		n = f->max_count;
+	return raft_fetched(nd->r, f, &nd->store[f->lo - nd->store_base - 1],
+			    n, 0);
+}
+
 void tnet_free(struct tnet *t)
 {
 	u32 i;
@@ -127,6 +182,8 @@ void tnet_free(struct tnet *t)
 	for (i = 0; i <= TNET_MAX; i++) {
 		raft_destroy(t->node[i].r);
 		free_held(&t->node[i]);
+		store_reset(&t->node[i], 0);
+		rl_free(t->node[i].store);
 	}
 	tnet_drop_queue(t);
 	rl_free(t->q);
@@ -155,6 +212,19 @@ static void hold(struct tnet_node *nd, const struct raft_msg *m)
 	nd->n_held++;
 }
 
+/* Fetches are answered at once unless the test holds them. */
+static void answer_fetches(struct tnet *t, u64 id)
+{
+	struct tnet_node *nd = &t->node[id];
+	u32 i, n = nd->n_held_fetch;
+
+	if (nd->fetch_hold)
+		return;
+	nd->n_held_fetch = 0;
+	for (i = 0; i < n; i++)
+		tnet_answer_fetch(t, id, &nd->held_fetch[i]);
+}
+
 void tnet_ready_node(struct tnet *t, u64 id)
 {
 	struct tnet_node *nd = &t->node[id];
@@ -164,13 +234,18 @@ void tnet_ready_node(struct tnet *t, u64 id)
 	if (!nd->r || !raft_has_ready(nd->r) || raft_ready(nd->r, &rd))
 		return;
 	if (rd.snapshot) {
+		store_reset(nd, rd.snapshot->meta.index);
 		nd->snapshots_installed++;
 		nd->snap_len = rd.snapshot->len;
 		nd->snap_first = rd.snapshot->len ? rd.snapshot->data[0] : 0;
 		nd->last_applied = rd.snapshot->meta.index;
 	}
+	store_append(nd, rd.entries, rd.n_entries);
 	for (i = 0; i < rd.n_msgs; i++)
 		enqueue(t, &rd.msgs[i]);
+	nd->fetches += rd.n_fetches;
+	for (i = 0; i < rd.n_fetches && nd->n_held_fetch < TNET_RES; i++)
+		nd->held_fetch[nd->n_held_fetch++] = rd.fetches[i];
 	for (i = 0; i < rd.n_committed; i++) {
 		const struct raft_entry *e = &rd.committed[i];
 
@@ -197,6 +272,7 @@ void tnet_ready_node(struct tnet *t, u64 id)
 			nd->hold_snap_term = rd.snapshot->meta.term;
 		}
 		raft_advance(nd->r, &rd);
+		answer_fetches(t, id);
 		return;
 	}
 	for (i = 0; i < rd.n_msgs_after_persist; i++)
@@ -218,6 +294,7 @@ void tnet_ready_node(struct tnet *t, u64 id)
 		if (pi)
 			raft_persisted(nd->r, pi, pt);
 	}
+	answer_fetches(t, id);
 }
 
 void tnet_manual(struct tnet *t, u64 id, int on)

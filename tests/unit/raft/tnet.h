@@ -36,6 +36,18 @@ struct tnet_node {
 	u64 hold_term;
 	u64 hold_snap_index;
 	u64 hold_snap_term;
+	/*
+	 * The durable log, entries store_base + 1.. (what fetches read
+	 * back), and fetches held for the test to answer (fetch_hold).
+	 */
+	struct raft_entry *store;
+	u64 n_store;
+	u64 cap_store;
+	u64 store_base;
+	u8 fetch_hold;
+	struct raft_fetch held_fetch[TNET_RES];
+	u32 n_held_fetch;
+	u32 fetches;		/* fetches the node asked for */
 	/* counters */
 	u32 snapshots_installed;
 	u64 snap_len;
@@ -91,6 +103,12 @@ u32 tnet_count(struct tnet *t, u8 type, u64 from, u64 to);
 /* Manual persistence for node id: held messages go out on tnet_persist. */
 void tnet_manual(struct tnet *t, u64 id, int on);
 void tnet_persist(struct tnet *t, u64 id);
+
+/*
+ * Answer one fetch from node id's store (entries from f->lo, at most
+ * f->max_count; -ENOENT when they are not there).  Returns raft_fetched's.
+ */
+int tnet_answer_fetch(struct tnet *t, u64 id, const struct raft_fetch *f);
 
 struct raft_status *tnet_status(struct tnet *t, u64 id);
 int tnet_propose(struct tnet *t, u64 id, const char *s, u64 pid);
