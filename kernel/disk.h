@@ -172,6 +172,28 @@ void rl_snap_encode_hdr(const struct rl_snap *s, const u8 uuid[16], void *hdr);
 int rl_snap_decode_hdr(const void *hdr, size_t len, const struct rl_sb *sb,
 		       struct rl_snap *s);
 
+/* ---- the group's snapshot blob (the data of a snapshot) ---- */
+
+struct rl_snapblob {
+	u32 version;		/* RAFTLOG_SNAPBLOB_VERSION* */
+	u32 group_id;
+	u32 addrs_len;		/* bytes of address section after the header */
+	u64 index;
+	u64 term;
+};
+
+/* Encode the header (RAFTLOG_DISK_SNAPBLOB_SIZE bytes) at @hdr. */
+void rl_snapblob_encode_hdr(const struct rl_snapblob *b, void *hdr);
+/*
+ * Check a whole blob of @len bytes (from the device or a leader: hostile)
+ * against the snapshot it came with: group @group_id, @index, @term.
+ * RL_DISK_OK with *addrs and *addrs_len set to its address section (NULL
+ * and 0 for a version 1 blob, which has none), or why it was refused.
+ * The section's contents are the group's to check.
+ */
+int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
+		       u64 term, const u8 **addrs, u32 *addrs_len);
+
 /* ---- recovery scan ---- */
 
 /*
