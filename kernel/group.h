@@ -100,6 +100,9 @@ struct net *rl_group_net(const struct rl_group *g);
 /* The registered group of @net with the lowest id above @after, referenced. */
 struct rl_group *rl_group_next(struct net *net, u32 after);
 
+/* Log role and membership changes at info level (module parameter). */
+extern bool rl_verbose;
+
 /* ---- control (kernel/group_ctl.c) ---- */
 
 /*
@@ -145,12 +148,6 @@ int rl_group_member_add(struct rl_group *g, u64 node, const char *addr);
 int rl_group_member_promote(struct rl_group *g, u64 node);
 int rl_group_member_remove(struct rl_group *g, u64 node);
 int rl_group_transfer(struct rl_group *g, u64 to);
-/*
- * The debugfs control's commands: cmd "member" with arg "add G ID@ADDR",
- * "promote G ID" or "remove G ID", cmd "transfer" with arg "G TO", for
- * group G of @net.  Errors as above; -ENOENT also for an unknown group.
- */
-int rl_group_ctl_cmd(struct net *net, const char *cmd, char *arg);
 /*
  * Snapshot group @g at @index (<= applied) and discard the log up to it,
  * on the device too; runs on the group's worker and waits for it.
