@@ -149,7 +149,7 @@ struct rl_member_peer {
 
 /* The snapshot blob's format (uapi raftlog_disk.h) fits the book. */
 static_assert(RAFTLOG_SNAPBLOB_MEMBERS_MAX == RL_MAX_PEERS);
-static_assert(RAFTLOG_SNAPBLOB_ADDR_MAX == RL_ADDR_MAX - 1);
+static_assert(RAFTLOG_SNAPBLOB_ADDR_MAX + 1 == RL_ADDR_MAX);
 
 struct rl_members {
 	struct rl_addr *book;		/* in log order */

@@ -415,7 +415,7 @@ static int rl_members_snap_apply(struct rl_group *g,
 	int err;
 
 	err = rl_members_snap_check(g, data, len, meta->index, meta->term,
-				 &addrs, &alen);
+				    &addrs, &alen);
 	if (!err && addrs)
 		err = rl_members_snap_load(g, meta->index, addrs, alen);
 	if (err) {

@@ -69,7 +69,7 @@ bool rl_group_req_cancel(struct rl_req *rq)
 
 /* Complete a request taken out of inq/inflight; drops the group's ref. */
 void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err,
-			  u64 index, u64 term)
+		   u64 index, u64 term)
 {
 	rl_req_done_fn fn;
 
@@ -278,7 +278,6 @@ int rl_group_barrier(struct rl_group *g, u64 *index)
 	rl_req_put(rq);
 	return err == -ERESTARTSYS ? -EINTR : err;
 }
-
 
 /* Complete the asynchronous barriers whose index is applied (worker). */
 void rl_barriers_check(struct rl_group *g, int err)

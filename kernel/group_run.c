@@ -180,83 +180,99 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 	}
 }
 
-static void rl_process_ready(struct rl_group *g)
+/*
+ * Persist what rd asks (a leader's snapshot, entries, hard state).  *now:
+ * with nothing outstanding at the store (or no store) the batch is
+ * durable already and the messages that wait for it went; otherwise they
+ * wait for the ticket (rl_io_complete).
+ */
+static int rl_ready_persist(struct rl_group *g, const struct raft_ready *rd,
+			    bool *now)
 {
-	struct raft_ready rd;
-	u64 last_index = 0, last_term = 0, snap_index, snap_term;
+	int err;
+
+	if (rd->snapshot) {
+		err = rl_snap_install(g, rd->snapshot);
+		if (err)
+			return err;
+	}
+	err = rl_store_persist(g, rd);
+	if (err)
+		return err;
+	rl_info_persist_queued(g);
+	*now = g->volatile_log ||
+	       g->last_ticket <= atomic64_read(&g->durable_ticket);
+	if (*now)
+		rl_msgs_send(g, rd->msgs_after_persist,
+			     rd->n_msgs_after_persist);
+	else if (rd->n_entries || rd->n_msgs_after_persist || rd->snapshot)
+		return rl_store_io_queue(g, rd);
+	return 0;
+}
+
+/* One ready batch taken out of the core; on error it is not advanced. */
+static int rl_ready_handle(struct rl_group *g, struct raft_ready *rd)
+{
+	u64 last_index = 0, last_term = 0, snap_index = 0, snap_term = 0;
 	bool now;
 	int err;
 
+	/* new members' addresses, before messages go to them */
+	err = rl_members_ready(g, rd);
+	if (err)
+		return err;
+	if (rd->ss_changed && rl_verbose)
+		pr_info("group %u: node %llu is %s in term %llu (leader %llu)\n",
+			g->p.group_id, g->p.node_id,
+			raft_role_name(rd->ss.role), rd->ss.term, rd->ss.lead);
+	/* these may go before persistence: replication runs in
+	 * parallel with the leader's own write
+	 */
+	rl_msgs_send(g, rd->msgs, rd->n_msgs);
+	err = rl_ready_persist(g, rd, &now);
+	if (err)
+		return err;
+	if (rd->snapshot) {
+		snap_index = rd->snapshot->meta.index;
+		snap_term = rd->snapshot->meta.term;
+	}
+	if (rd->n_entries) {
+		last_index = rd->entries[rd->n_entries - 1].index;
+		last_term = rd->entries[rd->n_entries - 1].term;
+	}
+	/* committed entries are already durable here */
+	err = rl_stream_publish(g, rd->committed, rd->n_committed);
+	if (err)
+		return err;
+	rl_report(g, rd);
+	rl_barriers_check(g, 0);
+	raft_advance(g->raft, rd);
+	if (now && snap_index)
+		raft_snapshot_installed(g->raft, snap_index, snap_term);
+	if (now && last_index)
+		raft_persisted(g->raft, last_index, last_term);
+	return 0;
+}
+
+static void rl_process_ready(struct rl_group *g)
+{
+	struct raft_ready rd;
+	int err;
+
 	while (!g->fail_err && raft_has_ready(g->raft)) {
-		err = raft_ready(g->raft, &rd);
+		/* nothing was taken out: try again at the next tick */
+		if (raft_ready(g->raft, &rd))
+			return;
+		err = rl_ready_handle(g, &rd);
 		if (err) {
-			/* nothing was taken out: try again at the next tick */
+			raft_advance(g->raft, &rd);
+			rl_group_fail(g, err);
 			return;
 		}
-		/* new members' addresses, before messages go to them */
-		err = rl_members_ready(g, &rd);
-		if (err)
-			goto fail;
-		if (rd.ss_changed && rl_verbose)
-			pr_info("group %u: node %llu is %s in term %llu (leader %llu)\n",
-				g->p.group_id, g->p.node_id,
-				raft_role_name(rd.ss.role), rd.ss.term,
-				rd.ss.lead);
-		/* these may go before persistence: replication runs in
-		 * parallel with the leader's own write
-		 */
-		rl_msgs_send(g, rd.msgs, rd.n_msgs);
-		snap_index = 0;
-		snap_term = 0;
-		if (rd.snapshot) {
-			err = rl_snap_install(g, rd.snapshot);
-			if (err)
-				goto fail;
-			snap_index = rd.snapshot->meta.index;
-			snap_term = rd.snapshot->meta.term;
-		}
-		err = rl_store_persist(g, &rd);
-		if (err)
-			goto fail;
-		rl_info_persist_queued(g);
-		/*
-		 * With nothing outstanding at the store (or no store), the
-		 * batch is durable now; otherwise wait for the ticket.
-		 */
-		now = g->volatile_log ||
-		      g->last_ticket <= atomic64_read(&g->durable_ticket);
-		if (now) {
-			rl_msgs_send(g, rd.msgs_after_persist,
-				     rd.n_msgs_after_persist);
-			last_index = rd.n_entries ?
-				rd.entries[rd.n_entries - 1].index : 0;
-			last_term = rd.n_entries ?
-				rd.entries[rd.n_entries - 1].term : 0;
-		} else if (rd.n_entries || rd.n_msgs_after_persist ||
-			   rd.snapshot) {
-			err = rl_store_io_queue(g, &rd);
-			if (err)
-				goto fail;
-		}
-		/* committed entries are already durable here */
-		err = rl_stream_publish(g, rd.committed, rd.n_committed);
-		if (err)
-			goto fail;
-		rl_report(g, &rd);
-		rl_barriers_check(g, 0);
-		raft_advance(g->raft, &rd);
-		if (now && snap_index)
-			raft_snapshot_installed(g->raft, snap_index, snap_term);
-		if (now && last_index)
-			raft_persisted(g->raft, last_index, last_term);
 		rl_io_complete(g);
 		/* catching up, the core hands out batch after batch */
 		cond_resched();
 	}
-	return;
-fail:
-	raft_advance(g->raft, &rd);
-	rl_group_fail(g, err);
 }
 
 static void rl_group_step(struct rl_group *g, bool tick)

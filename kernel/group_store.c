@@ -208,7 +208,7 @@ static int rl_store_snap_load(struct rl_group *g, struct raft_boot *boot)
 	/* the blob must describe the snapshot it came with */
 	if (!err)
 		err = rl_members_snap_check(g, data, len, index, term, &addrs,
-					 &addrs_len);
+					    &addrs_len);
 	if (err) {
 		pr_err("group %u: cannot load the snapshot of %s: %d\n",
 		       g->p.group_id, g->p.dev_path, err);

@@ -277,51 +277,51 @@ static void snapshot_blob_checked(struct kunit *test)
 	/* version 2: the section follows the header */
 	blob = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION, sec, n, &len);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), 0);
+						    &alen), 0);
 	KUNIT_EXPECT_PTR_EQ(test, addrs, (const u8 *)blob + sizeof(*b));
 	KUNIT_EXPECT_EQ(test, alen, (u32)n);
 	/* short, long, section length beyond the blob or beyond any book */
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len - 1, 10, 3,
-						 &addrs, &alen), -EUCLEAN);
+						    &addrs, &alen), -EUCLEAN);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, sizeof(*b) - 1, 10,
-						 3, &addrs, &alen), -EUCLEAN);
+						    3, &addrs, &alen), -EUCLEAN);
 	b = (void *)blob;
 	b->addrs_len = cpu_to_le32(n + 1);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	b->addrs_len = cpu_to_le32(0xffffffe0);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	b->addrs_len = cpu_to_le32(n);
 	/* it must describe the snapshot it came with, of this group */
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 11, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 4, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	b->group_id = cpu_to_le32(2);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	b->group_id = cpu_to_le32(1);
 	b->magic = 0;
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	b->magic = cpu_to_le32(RAFTLOG_SNAPBLOB_MAGIC);
 	b->version = cpu_to_le32(3);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, NULL, 0, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 
 	/* version 1 (before addresses): the header alone, still read */
 	blob = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION_NOADDR, NULL, 0, &len);
 	addrs = blob;
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), 0);
+						    &alen), 0);
 	KUNIT_EXPECT_NULL(test, addrs);
 	KUNIT_EXPECT_EQ(test, alen, 0U);
 	blob = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION_NOADDR, sec, n, &len);
 	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+						    &alen), -EUCLEAN);
 	rl_members_free(g);
 }
 
