@@ -183,35 +183,60 @@ static int rl_req_wait(struct rl_req *rq)
 	return rq->err;
 }
 
+/* A proposal of the len bytes at data (copied), or an ERR_PTR. */
+static struct rl_req *rl_req_propose_alloc(struct rl_group *g,
+					   const void __user *data, u32 len)
+{
+	struct rl_req *rq;
+	void *buf;
+
+	if (!len || len > g->p.max_entry)
+		return ERR_PTR(-EMSGSIZE);
+	rq = rl_req_alloc(RL_REQ_PROPOSE);
+	if (!rq)
+		return ERR_PTR(-ENOMEM);
+	buf = memdup_user(data, len);
+	if (IS_ERR(buf)) {
+		rl_req_put(rq);
+		return ERR_CAST(buf);
+	}
+	rq->len = len;
+	rq->data = buf;
+	return rq;
+}
+
 int rl_group_propose(struct rl_group *g, const void __user *data, u32 len,
 		     bool nonblock, u64 *index, u64 *term)
 {
 	struct rl_req *rq;
 	int err;
 
-	if (!len || len > g->p.max_entry)
-		return -EMSGSIZE;
-	rq = rl_req_alloc(RL_REQ_PROPOSE);
-	if (!rq)
-		return -ENOMEM;
-	rq->len = len;
-	rq->data = memdup_user(data, len);
-	if (IS_ERR(rq->data)) {
-		err = PTR_ERR(rq->data);
-		rq->data = NULL;
-		goto out;
-	}
+	rq = rl_req_propose_alloc(g, data, len);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
 	err = rl_req_submit(g, rq, nonblock);
-	if (err)
-		goto out;
-	err = rl_req_wait(rq);
+	if (!err)
+		err = rl_req_wait(rq);
 	if (!err) {
 		*index = rq->index;
 		*term = rq->term;
 	}
-out:
 	rl_req_put(rq);
 	return err;
+}
+
+/* Queue rq as an asynchronous request: rq, or an ERR_PTR (rq dropped). */
+static struct rl_req *rl_req_submit_async(struct rl_group *g,
+					  struct rl_req *rq, bool nonblock)
+{
+	int err;
+
+	rq->async = true;
+	err = rl_req_submit(g, rq, nonblock);
+	if (!err)
+		return rq;
+	rl_req_put(rq);
+	return ERR_PTR(err == -ERESTARTSYS ? -EINTR : err);
 }
 
 struct rl_req *rl_group_propose_async(struct rl_group *g,
@@ -219,43 +244,21 @@ struct rl_req *rl_group_propose_async(struct rl_group *g,
 				      bool nonblock)
 {
 	struct rl_req *rq;
-	int err;
 
-	if (!len || len > g->p.max_entry)
-		return ERR_PTR(-EMSGSIZE);
-	rq = rl_req_alloc(RL_REQ_PROPOSE);
-	if (!rq)
-		return ERR_PTR(-ENOMEM);
-	rq->len = len;
-	rq->data = memdup_user(data, len);
-	if (IS_ERR(rq->data)) {
-		err = PTR_ERR(rq->data);
-		rq->data = NULL;
-		goto out;
-	}
-	rq->async = true;
-	err = rl_req_submit(g, rq, nonblock);
-	if (!err)
+	rq = rl_req_propose_alloc(g, data, len);
+	if (IS_ERR(rq))
 		return rq;
-out:
-	rl_req_put(rq);
-	return ERR_PTR(err == -ERESTARTSYS ? -EINTR : err);
+	return rl_req_submit_async(g, rq, nonblock);
 }
 
 struct rl_req *rl_group_barrier_async(struct rl_group *g, bool nonblock)
 {
 	struct rl_req *rq;
-	int err;
 
 	rq = rl_req_alloc(RL_REQ_BARRIER);
 	if (!rq)
 		return ERR_PTR(-ENOMEM);
-	rq->async = true;
-	err = rl_req_submit(g, rq, nonblock);
-	if (!err)
-		return rq;
-	rl_req_put(rq);
-	return ERR_PTR(err == -ERESTARTSYS ? -EINTR : err);
+	return rl_req_submit_async(g, rq, nonblock);
 }
 
 int rl_group_barrier(struct rl_group *g, u64 *index)
