@@ -261,7 +261,7 @@ int rl_meta_pick(int err0, const struct rl_meta *m0,
 
 /* ---- records ---- */
 
-int rl_rec_encode(struct rl_rec *r, const struct rl_ent *ents,
+int rl_rec_encode(struct rl_rec *r, const struct rl_entry *ents,
 		  const u8 uuid[16], void *buf, size_t buflen)
 {
 	u8 *b = buf;
@@ -367,7 +367,7 @@ int rl_rec_check_body(const void *buf, size_t len, const struct rl_rec *r)
 		      off - RAFTLOG_DISK_REC_SIZE + r->data_len) != r->body_crc)
 		return RL_DISK_EBODY;
 	for (i = 0; i < r->count; i++) {
-		struct rl_ent e;
+		struct rl_entry e;
 		const u8 *p = b + RAFTLOG_DISK_REC_SIZE + i * RAFTLOG_DISK_ENT_SIZE;
 
 		rl_rec_get_ent(buf, i, &e);
@@ -383,7 +383,7 @@ int rl_rec_check_body(const void *buf, size_t len, const struct rl_rec *r)
 	return RL_DISK_OK;
 }
 
-void rl_rec_get_ent(const void *buf, u32 i, struct rl_ent *e)
+void rl_rec_get_ent(const void *buf, u32 i, struct rl_entry *e)
 {
 	const u8 *p = (const u8 *)buf + RAFTLOG_DISK_REC_SIZE +
 		(size_t)i * RAFTLOG_DISK_ENT_SIZE;

@@ -111,10 +111,18 @@ struct rl_rec {
 	u32 flags;
 };
 
-struct rl_ent {
+/*
+ * One log entry, as the storage takes and hands back entries (storage.h)
+ * and as a record's entry table holds them: rl_rec_encode() reads term,
+ * len and type, rl_rec_get_ent() fills only those (index and data are
+ * the caller's: the record's first index and data offset give them).
+ */
+struct rl_entry {
+	u64 index;
 	u64 term;
 	u32 len;
-	u8 type;
+	u8 type;		/* RAFTLOG_ENTRY_* */
+	const void *data;
 };
 
 /* Offset of the entries' data inside a record of @count entries. */
@@ -137,7 +145,7 @@ static inline u64 rl_rec_blocks(u32 count, u64 data_len)
  * header and entry table, computes data_len, blocks and both checksums
  * into @r and zeroes the padding up to the block boundary.
  */
-int rl_rec_encode(struct rl_rec *r, const struct rl_ent *ents,
+int rl_rec_encode(struct rl_rec *r, const struct rl_entry *ents,
 		  const u8 uuid[16], void *buf, size_t buflen);
 /* Verify the fixed header (first RAFTLOG_DISK_REC_SIZE bytes). */
 int rl_rec_decode_hdr(const void *buf, size_t len, const u8 uuid[16],
@@ -149,7 +157,7 @@ int rl_rec_decode_hdr(const void *buf, size_t len, const u8 uuid[16],
  */
 int rl_rec_check_body(const void *buf, size_t len, const struct rl_rec *r);
 /* Entry @i of a verified record. */
-void rl_rec_get_ent(const void *buf, u32 i, struct rl_ent *e);
+void rl_rec_get_ent(const void *buf, u32 i, struct rl_entry *e);
 
 /* ---- snapshot areas ---- */
 

@@ -43,7 +43,6 @@
 #include "group.h"
 
 struct rl_storage;
-struct rl_entry;
 struct rl_tp_ep;
 
 #define RL_DEF_TICK_MS		50

@@ -242,7 +242,7 @@ static u8 recbuf[RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE];
 
 static int make_rec(struct rl_rec *r, u64 seq, u64 epoch, u64 first, u32 n)
 {
-	struct rl_ent ents[64];
+	struct rl_entry ents[64];
 	u8 *p = recbuf + rl_rec_data_off(n);
 
 	memset(r, 0, sizeof(*r));
@@ -263,7 +263,7 @@ static int make_rec(struct rl_rec *r, u64 seq, u64 epoch, u64 first, u32 n)
 RL_TEST(rec_roundtrip)
 {
 	struct rl_rec r, out;
-	struct rl_ent e;
+	struct rl_entry e;
 	size_t off;
 
 	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 20), RL_DISK_OK);
@@ -293,7 +293,8 @@ RL_TEST(rec_roundtrip)
 RL_TEST(rec_encode_refuses_bad_input)
 {
 	struct rl_rec r;
-	struct rl_ent ents[2] = { { 3, 1, 0 }, { 2, 1, 0 } };
+	struct rl_entry ents[2] = { { .term = 3, .len = 1 },
+				     { .term = 2, .len = 1 } };
 
 	memset(&r, 0, sizeof(r));
 	r.seq = 1;
