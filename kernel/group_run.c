@@ -80,7 +80,7 @@ static void rl_group_fail(struct rl_group *g, int err)
 #ifdef RL_BUG_ACK_EARLY
 /*
  * A deliberately broken build, only for the fault campaign's self-test
- * (tests/vm/fault-selftest.sh): a leader acknowledges a proposal as soon
+ * (scripts/tier-selftest.sh): a leader acknowledges a proposal as soon
  * as it appended it, before a majority holds it.  The campaign's checker
  * must catch the acknowledged entries such a leader loses.
  */

@@ -48,7 +48,7 @@ static void cc_entry(struct kunit *test, struct raft_entry *e, u64 index,
 	e->len = raft_conf_change_encode_ctx(buf, type, node, res, ctx, clen);
 }
 
-/* The context group_ctl.c writes (rl_members_ctx_encode): tag, length, text. */
+/* The context rl_members_ctx_encode() writes: tag, length, text. */
 static u32 addr_ctx(u8 *ctx, const char *addr)
 {
 	ctx[0] = RL_CTX_ADDR;
