@@ -7,8 +7,8 @@
  * through return values):
  *
  *   group_params.c   parameters: parse, check, run-time tunables
- *   group_req.c      requests: alloc, submit, finish; propose, barrier
  *   group_stream.c   the committed stream: publish, cut, wait, poll
+ *   group_req.c      requests: alloc, submit, finish; propose, barrier
  *   group_read.c     read() of the committed stream
  *   group_members.c  membership: the address book, the transport's peers
  *   group_info.c     status report and events
@@ -271,6 +271,12 @@ struct rl_io {
 /* The configuration as stored: le32 counts, then le64 voters, learners. */
 #define RL_CONF_MAX		(8 + 16 * RAFT_MAX_MEMBERS)
 
+/* group_stream.c */
+int rl_stream_publish(struct rl_group *g, const struct raft_entry *ents,
+		      u64 n);
+void rl_stream_trim(struct rl_group *g, u64 last);
+void rl_stream_cut(struct rl_group *g, u64 index, bool reset);
+
 /* group_req.c */
 struct rl_req *rl_req_alloc(u8 kind);
 int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock);
@@ -278,12 +284,6 @@ void rl_req_put(struct rl_req *rq);
 void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err, u64 index,
 		   u64 term);
 void rl_barriers_check(struct rl_group *g, int err);
-
-/* group_stream.c */
-int rl_stream_publish(struct rl_group *g, const struct raft_entry *ents,
-		      u64 n);
-void rl_stream_trim(struct rl_group *g, u64 last);
-void rl_stream_cut(struct rl_group *g, u64 index, bool reset);
 
 /* group_members.c: membership, addresses */
 bool rl_ids_has(const u64 *ids, u32 n, u64 id);
