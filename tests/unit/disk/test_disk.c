@@ -242,7 +242,7 @@ static u8 recbuf[RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE];
 
 static int make_rec(struct rl_rec *r, u64 seq, u64 epoch, u64 first, u32 n)
 {
-	struct rl_entry ents[64];
+	static struct rl_entry ents[64];	/* too large for a kernel stack */
 	u8 *p = recbuf + rl_rec_data_off(n);
 
 	memset(r, 0, sizeof(*r));
