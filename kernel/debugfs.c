@@ -2,8 +2,8 @@
 /*
  * debugfs raftlog/control, one command per write, run in the network
  * namespace of the writer: "create SPEC" (rl_group_params_parse),
- * "destroy ID", "compact ID INDEX", and the membership commands of
- * rl_group_ctl_cmd ("member add|promote|remove G ...", "transfer G TO").
+ * "destroy ID", "compact ID INDEX", and the membership commands
+ * ("member add|promote|remove G ...", "transfer G TO", rl_dbg_member_cmd).
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -40,6 +40,56 @@ static int rl_dbg_compact(struct net *net, char *arg)
 	return err;
 }
 
+/*
+ * "member add G ID@ADDR", "member promote G ID", "member remove G ID"
+ * (cmd "member", arg the rest) and "transfer G TO", for group G of net.
+ */
+static int rl_dbg_member_cmd(struct net *net, const char *cmd, char *arg)
+{
+	char *op = NULL, *gs, *ns, *addr = NULL;
+	struct rl_group *g;
+	u64 node;
+	u32 id;
+	int err;
+
+	if (!arg)
+		return -EINVAL;
+	if (!strcmp(cmd, "member")) {
+		op = strsep(&arg, " ");
+		if (!arg)
+			return -EINVAL;
+	} else if (strcmp(cmd, "transfer")) {
+		return -EINVAL;
+	}
+	gs = strsep(&arg, " ");
+	ns = arg ? strim(arg) : NULL;
+	if (!ns || kstrtou32(gs, 0, &id))
+		return -EINVAL;
+	if (op && !strcmp(op, "add")) {
+		addr = strchr(ns, '@');
+		if (!addr)
+			return -EINVAL;
+		*addr++ = 0;
+	}
+	if (kstrtou64(ns, 0, &node))
+		return -EINVAL;
+	g = rl_group_find(net, id);
+	if (!g)
+		return -ENOENT;
+	if (!op)
+		err = rl_group_transfer(g, node);
+	else if (!strcmp(op, "add"))
+		err = rl_group_member_add(g, node, addr);
+	else if (!strcmp(op, "promote"))
+		err = rl_group_member_promote(g, node);
+	else if (!strcmp(op, "remove"))
+		err = rl_group_member_remove(g, node);
+	else
+		err = -EINVAL;
+	rl_group_put(g);
+	return err;
+}
+
 static ssize_t rl_dbg_control_write(struct file *file, const char __user *ubuf,
 				    size_t len, loff_t *ppos)
 {
@@ -63,7 +113,7 @@ static ssize_t rl_dbg_control_write(struct file *file, const char __user *ubuf,
 	else if (!strcmp(cmd, "compact") && arg)
 		err = rl_dbg_compact(net, arg);
 	else if (!strcmp(cmd, "member") || !strcmp(cmd, "transfer"))
-		err = rl_group_ctl_cmd(net, cmd, arg);
+		err = rl_dbg_member_cmd(net, cmd, arg);
 	else
 		err = -EINVAL;
 	kfree(buf);

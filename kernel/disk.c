@@ -9,12 +9,15 @@
 #define REC_OFF(f)	offsetof(struct raftlog_disk_rec, f)
 #define ENT_OFF(f)	offsetof(struct raftlog_disk_ent, f)
 #define SNAP_OFF(f)	offsetof(struct raftlog_disk_snap, f)
+#define BLOB_OFF(f)	offsetof(struct raftlog_disk_snapblob, f)
 
 /* The layout constants must describe the structures exactly. */
 static_assert(sizeof(struct raftlog_disk_sb) == RAFTLOG_DISK_SB_SIZE, "sb");
 static_assert(sizeof(struct raftlog_disk_meta) == RAFTLOG_DISK_META_SIZE, "meta");
 static_assert(sizeof(struct raftlog_disk_rec) == RAFTLOG_DISK_REC_SIZE, "rec");
 static_assert(sizeof(struct raftlog_disk_ent) == RAFTLOG_DISK_ENT_SIZE, "ent");
+static_assert(sizeof(struct raftlog_disk_snapblob) == RAFTLOG_DISK_SNAPBLOB_SIZE,
+	      "snapblob");
 static_assert(sizeof(struct raftlog_disk_snap) == RAFTLOG_DISK_SNAP_SIZE, "snap");
 static_assert(RAFTLOG_BLOCK_SIZE == 1 << RAFTLOG_BLOCK_SHIFT, "block");
 static_assert(RAFTLOG_DISK_REC_SIZE + RAFTLOG_REC_MAX_ENTRIES * RAFTLOG_DISK_ENT_SIZE <
@@ -258,7 +261,7 @@ int rl_meta_pick(int err0, const struct rl_meta *m0,
 
 /* ---- records ---- */
 
-int rl_rec_encode(struct rl_rec *r, const struct rl_ent *ents,
+int rl_rec_encode(struct rl_rec *r, const struct rl_entry *ents,
 		  const u8 uuid[16], void *buf, size_t buflen)
 {
 	u8 *b = buf;
@@ -364,7 +367,7 @@ int rl_rec_check_body(const void *buf, size_t len, const struct rl_rec *r)
 		      off - RAFTLOG_DISK_REC_SIZE + r->data_len) != r->body_crc)
 		return RL_DISK_EBODY;
 	for (i = 0; i < r->count; i++) {
-		struct rl_ent e;
+		struct rl_entry e;
 		const u8 *p = b + RAFTLOG_DISK_REC_SIZE + i * RAFTLOG_DISK_ENT_SIZE;
 
 		rl_rec_get_ent(buf, i, &e);
@@ -380,7 +383,7 @@ int rl_rec_check_body(const void *buf, size_t len, const struct rl_rec *r)
 	return RL_DISK_OK;
 }
 
-void rl_rec_get_ent(const void *buf, u32 i, struct rl_ent *e)
+void rl_rec_get_ent(const void *buf, u32 i, struct rl_entry *e)
 {
 	const u8 *p = (const u8 *)buf + RAFTLOG_DISK_REC_SIZE +
 		(size_t)i * RAFTLOG_DISK_ENT_SIZE;
@@ -437,6 +440,56 @@ int rl_snap_decode_hdr(const void *hdr, size_t len, const struct rl_sb *sb,
 	    s->conf_len > rl_snap_capacity(sb) - s->data_len)
 		return RL_DISK_EFIELD;
 	return RL_DISK_OK;
+}
+
+/* ---- the group's snapshot blob ---- */
+
+void rl_snapblob_encode_hdr(const struct rl_snapblob *b, void *hdr)
+{
+	u8 *p = hdr;
+
+	memset(p, 0, RAFTLOG_DISK_SNAPBLOB_SIZE);
+	rl_put_le32(p + BLOB_OFF(magic), RAFTLOG_SNAPBLOB_MAGIC);
+	rl_put_le32(p + BLOB_OFF(version), b->version);
+	rl_put_le32(p + BLOB_OFF(group_id), b->group_id);
+	rl_put_le32(p + BLOB_OFF(addrs_len), b->addrs_len);
+	rl_put_le64(p + BLOB_OFF(index), b->index);
+	rl_put_le64(p + BLOB_OFF(term), b->term);
+}
+
+int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
+		       u64 term, const u8 **addrs, u32 *addrs_len)
+{
+	const u8 *p = data;
+	u32 alen;
+
+	*addrs = NULL;
+	*addrs_len = 0;
+	if (!p || len < RAFTLOG_DISK_SNAPBLOB_SIZE)
+		return RL_DISK_ESHORT;
+	if (rl_get_le32(p + BLOB_OFF(magic)) != RAFTLOG_SNAPBLOB_MAGIC)
+		return RL_DISK_EMAGIC;
+	if (rl_get_le32(p + BLOB_OFF(group_id)) != group_id ||
+	    rl_get_le64(p + BLOB_OFF(index)) != index ||
+	    rl_get_le64(p + BLOB_OFF(term)) != term)
+		return RL_DISK_EFIELD;
+	alen = rl_get_le32(p + BLOB_OFF(addrs_len));
+	switch (rl_get_le32(p + BLOB_OFF(version))) {
+	case RAFTLOG_SNAPBLOB_VERSION_NOADDR:
+		if (alen)
+			return RL_DISK_EFIELD;
+		return len == RAFTLOG_DISK_SNAPBLOB_SIZE ? RL_DISK_OK :
+		       RL_DISK_ESHORT;
+	case RAFTLOG_SNAPBLOB_VERSION:
+		if (alen > RAFTLOG_SNAPBLOB_ADDRS_MAX)
+			return RL_DISK_EFIELD;
+		if (len != RAFTLOG_DISK_SNAPBLOB_SIZE + (u64)alen)
+			return RL_DISK_ESHORT;
+		*addrs = p + RAFTLOG_DISK_SNAPBLOB_SIZE;
+		*addrs_len = alen;
+		return RL_DISK_OK;
+	}
+	return RL_DISK_EVERSION;
 }
 
 /* ---- recovery scan ---- */

@@ -111,10 +111,18 @@ struct rl_rec {
 	u32 flags;
 };
 
-struct rl_ent {
+/*
+ * One log entry, as the storage takes and hands back entries (storage.h)
+ * and as a record's entry table holds them: rl_rec_encode() reads term,
+ * len and type, rl_rec_get_ent() fills only those (index and data are
+ * the caller's: the record's first index and data offset give them).
+ */
+struct rl_entry {
+	u64 index;
 	u64 term;
 	u32 len;
-	u8 type;
+	u8 type;		/* RAFTLOG_ENTRY_* */
+	const void *data;
 };
 
 /* Offset of the entries' data inside a record of @count entries. */
@@ -137,7 +145,7 @@ static inline u64 rl_rec_blocks(u32 count, u64 data_len)
  * header and entry table, computes data_len, blocks and both checksums
  * into @r and zeroes the padding up to the block boundary.
  */
-int rl_rec_encode(struct rl_rec *r, const struct rl_ent *ents,
+int rl_rec_encode(struct rl_rec *r, const struct rl_entry *ents,
 		  const u8 uuid[16], void *buf, size_t buflen);
 /* Verify the fixed header (first RAFTLOG_DISK_REC_SIZE bytes). */
 int rl_rec_decode_hdr(const void *buf, size_t len, const u8 uuid[16],
@@ -149,7 +157,7 @@ int rl_rec_decode_hdr(const void *buf, size_t len, const u8 uuid[16],
  */
 int rl_rec_check_body(const void *buf, size_t len, const struct rl_rec *r);
 /* Entry @i of a verified record. */
-void rl_rec_get_ent(const void *buf, u32 i, struct rl_ent *e);
+void rl_rec_get_ent(const void *buf, u32 i, struct rl_entry *e);
 
 /* ---- snapshot areas ---- */
 
@@ -171,6 +179,28 @@ static inline u64 rl_snap_capacity(const struct rl_sb *sb)
 void rl_snap_encode_hdr(const struct rl_snap *s, const u8 uuid[16], void *hdr);
 int rl_snap_decode_hdr(const void *hdr, size_t len, const struct rl_sb *sb,
 		       struct rl_snap *s);
+
+/* ---- the group's snapshot blob (the data of a snapshot) ---- */
+
+struct rl_snapblob {
+	u32 version;		/* RAFTLOG_SNAPBLOB_VERSION* */
+	u32 group_id;
+	u32 addrs_len;		/* bytes of address section after the header */
+	u64 index;
+	u64 term;
+};
+
+/* Encode the header (RAFTLOG_DISK_SNAPBLOB_SIZE bytes) at @hdr. */
+void rl_snapblob_encode_hdr(const struct rl_snapblob *b, void *hdr);
+/*
+ * Check a whole blob of @len bytes (from the device or a leader: hostile)
+ * against the snapshot it came with: group @group_id, @index, @term.
+ * RL_DISK_OK with *addrs and *addrs_len set to its address section (NULL
+ * and 0 for a version 1 blob, which has none), or why it was refused.
+ * The section's contents are the group's to check.
+ */
+int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
+		       u64 term, const u8 **addrs, u32 *addrs_len);
 
 /* ---- recovery scan ---- */
 

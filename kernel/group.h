@@ -6,8 +6,8 @@
  * as a stream that the character device reads, and completes proposals
  * and read barriers with a definite result.
  *
- * Lifecycle (what the netlink commands and the module parameter call):
- * rl_group_create() builds and starts a group and registers it by id;
+ * Lifecycle (group.c; what the netlink commands and the module parameter
+ * call): rl_group_create() builds and starts a group and registers it by id;
  * rl_group_destroy() stops it (every proposal and barrier still waiting
  * gets -ENODEV, readers are woken with -ENODEV), releases its storage and
  * drops the registry's reference.  Users that hold a reference
@@ -64,7 +64,10 @@ struct rl_group_params {
 	u8 secret[RAFTLOG_SECRET_MAX];
 };
 
-/* Fill in the defaults for the zero fields; -EINVAL for bad values. */
+/*
+ * Parameters (group_params.c).  Fill in the defaults for the zero
+ * fields; -EINVAL for bad values.
+ */
 int rl_group_params_check(struct rl_group_params *p);
 
 /*
@@ -99,6 +102,9 @@ struct net *rl_group_net(const struct rl_group *g);
 
 /* The registered group of @net with the lowest id above @after, referenced. */
 struct rl_group *rl_group_next(struct net *net, u32 after);
+
+/* Log role and membership changes at info level (module parameter). */
+extern bool rl_verbose;
 
 /* ---- control (kernel/group_ctl.c) ---- */
 
@@ -146,19 +152,13 @@ int rl_group_member_promote(struct rl_group *g, u64 node);
 int rl_group_member_remove(struct rl_group *g, u64 node);
 int rl_group_transfer(struct rl_group *g, u64 to);
 /*
- * The debugfs control's commands: cmd "member" with arg "add G ID@ADDR",
- * "promote G ID" or "remove G ID", cmd "transfer" with arg "G TO", for
- * group G of @net.  Errors as above; -ENOENT also for an unknown group.
- */
-int rl_group_ctl_cmd(struct net *net, const char *cmd, char *arg);
-/*
  * Snapshot group @g at @index (<= applied) and discard the log up to it,
- * on the device too; runs on the group's worker and waits for it.
- * Readers below index + 1 get -ERANGE from then on; followers behind it
- * are sent the snapshot.  0, -EINVAL (0 or beyond applied), -EALREADY
- * (at or below the current snapshot), -EIO (the group failed), -ENODEV
- * (stopped), -ENOMEM, or the store's error (the log then stays whole on
- * the device).
+ * on the device too (group_snap.c); runs on the group's worker and waits
+ * for it.  Readers below index + 1 get -ERANGE from then on; followers
+ * behind it are sent the snapshot.  0, -EINVAL (0 or beyond applied),
+ * -EALREADY (at or below the current snapshot), -EIO (the group failed),
+ * -ENODEV (stopped), -ENOMEM, or the store's error (the log then stays
+ * whole on the device).
  */
 int rl_group_compact(struct rl_group *g, u64 index);
 
@@ -261,7 +261,7 @@ struct rl_group_event_hook {
 /* Install @h (NULL: remove); on removal waits until no call is running. */
 void rl_group_set_event_hook(const struct rl_group_event_hook *h);
 
-/* ---- for the character device ---- */
+/* ---- for the character device (group_req.c, group_stream.c) ---- */
 
 struct raftlog_status;
 void rl_group_status(struct rl_group *g, struct raftlog_status *st);

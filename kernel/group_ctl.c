@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Group control: membership changes (add a learner, promote it, remove a
- * member), leadership transfer, and the address book that lets every node
- * dial every member (see the comment on struct rl_members in group_int.h).
+ * member) and leadership transfer.
  *
  * The caller's side (rl_group_member_*, rl_group_transfer) runs in the
  * caller's context: it checks what it can alone, queues a request on the
- * group's request queue and waits.  Everything that reads or changes the
- * core or the transport runs on the group's worker (rl_ctl_request, the
- * rl_members_* hooks of the ready loop), like every other core call.
+ * group's request queue and waits.  The worker's side
+ * (rl_group_ctl_request, called by the run loop) hands it to the core,
+ * like every other core call; the address book it relies on is
+ * group_members.c's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,535 +19,11 @@
 #include <linux/sched/signal.h>
 #include <linux/jiffies.h>
 #include <linux/completion.h>
-#include <linux/xarray.h>
-#include <net/net_namespace.h>
+#include <linux/socket.h>
 #include "raft/raft.h"
 #include "transport.h"
 #include "group.h"
 #include "group_int.h"
-
-/* ------------------------------------------------------------------ */
-/* The address context of a conf-change entry                         */
-
-/* Encode addr into ctx (RL_ADDR_MAX + 1 bytes); returns the length. */
-static u32 rl_addr_ctx_encode(u8 *ctx, const char *addr)
-{
-	size_t n = strnlen(addr, RL_ADDR_MAX - 1);
-
-	ctx[0] = RL_CTX_ADDR;
-	ctx[1] = n;
-	memcpy(ctx + 2, addr, n);
-	return n + 2;
-}
-
-/*
- * Decode the address in a conf-change context (from the log: a leader's
- * bytes, checked like any input).  0 with addr set, or -EINVAL.
- */
-static int rl_addr_ctx_decode(const u8 *ctx, u32 len, char *addr)
-{
-	struct sockaddr_storage ss;
-
-	if (len < 3 || ctx[0] != RL_CTX_ADDR || ctx[1] + 2 != len ||
-	    ctx[1] >= RL_ADDR_MAX || memchr(ctx + 2, 0, ctx[1]))
-		return -EINVAL;
-	memcpy(addr, ctx + 2, ctx[1]);
-	addr[ctx[1]] = 0;
-	return rl_tp_parse_addr(addr, &ss);
-}
-
-/* ------------------------------------------------------------------ */
-/* The address book (worker only)                                      */
-
-static int rl_book_add(struct rl_group *g, u64 index, u64 node,
-		       const char *addr)
-{
-	struct rl_members *mb = &g->mb;
-	struct rl_addr *a;
-
-	if (mb->n_book == mb->cap_book) {
-		u32 cap = mb->cap_book ? 2 * mb->cap_book : 16;
-
-		a = krealloc_array(mb->book, cap, sizeof(*a), GFP_NOIO);
-		if (!a)
-			return -ENOMEM;
-		mb->book = a;
-		mb->cap_book = cap;
-	}
-	a = &mb->book[mb->n_book++];
-	a->index = index;
-	a->node = node;
-	strscpy(a->addr, addr, sizeof(a->addr));
-	return 0;
-}
-
-/* Entries from index `from` on left the log: so do their addresses. */
-static void rl_book_truncate(struct rl_group *g, u64 from)
-{
-	while (g->mb.n_book && g->mb.book[g->mb.n_book - 1].index >= from)
-		g->mb.n_book--;
-}
-
-/* The address of node as of the log's end, or NULL. */
-const char *rl_members_addr(struct rl_group *g, u64 node)
-{
-	u32 i = g->mb.n_book;
-
-	while (i--)
-		if (g->mb.book[i].node == node)
-			return g->mb.book[i].addr;
-	if (node == g->p.node_id && g->p.listen[0])
-		return g->p.listen;
-	return NULL;
-}
-
-/*
- * The log was compacted up to index: keep, of the entries up to index,
- * only the latest per node (at index), then the later ones.
- */
-void rl_members_compact(struct rl_group *g, u64 index)
-{
-	struct rl_members *mb = &g->mb;
-	u32 i, j, n = 0;
-
-	for (i = 0; i < mb->n_book; i++) {
-		struct rl_addr *a = &mb->book[i];
-
-		if (a->index <= index) {
-			for (j = i + 1; j < mb->n_book; j++)
-				if (mb->book[j].node == a->node &&
-				    mb->book[j].index <= index)
-					break;
-			if (j < mb->n_book)
-				continue;	/* superseded */
-			a->index = index;
-		}
-		mb->book[n++] = *a;
-	}
-	mb->n_book = n;
-}
-
-/*
- * The snapshot blob's address section for the snapshot at index with
- * configuration conf: le32 count, then per member le64 id, u8 length,
- * the address text.  Returns the bytes written (buf NULL: needed), or
- * -ENOBUFS, -ENOENT when a member's address is unknown.
- */
-ssize_t rl_members_snap_encode(struct rl_group *g, u64 index,
-			       const struct raft_conf *conf, u8 *buf,
-			       size_t len)
-{
-	u32 i, n = conf->n_voters + conf->n_learners;
-	size_t off = 4;
-
-	if (buf && len < 4)
-		return -ENOBUFS;
-	for (i = 0; i < n; i++) {
-		u64 id = i < conf->n_voters ? conf->voters[i] :
-			 conf->learners[i - conf->n_voters];
-		const char *a = NULL;
-		u32 k = g->mb.n_book;
-		size_t al;
-
-		while (k--) {
-			if (g->mb.book[k].node == id &&
-			    g->mb.book[k].index <= index) {
-				a = g->mb.book[k].addr;
-				break;
-			}
-		}
-		if (!a && id == g->p.node_id && g->p.listen[0])
-			a = g->p.listen;
-		if (!a)
-			return -ENOENT;
-		al = strlen(a);
-		if (buf) {
-			if (len - off < 9 + al)
-				return -ENOBUFS;
-			rl_put_le64(buf + off, id);
-			buf[off + 8] = al;
-			memcpy(buf + off + 9, a, al);
-		}
-		off += 9 + al;
-	}
-	if (buf)
-		rl_put_le32(buf, n);
-	return off;
-}
-
-/*
- * The member at off of an address section of len bytes (from a disk or
- * a leader: hostile): its id and address; returns its size, or -EINVAL.
- */
-static int rl_snap_addr_decode(const u8 *buf, size_t len, size_t off,
-			       u64 *id, char *addr)
-{
-	struct sockaddr_storage ss;
-	u8 al;
-
-	if (len - off < 9)
-		return -EINVAL;
-	*id = rl_get_le64(buf + off);
-	al = buf[off + 8];
-	if (!*id || !al || al >= RL_ADDR_MAX || len - off - 9 < al ||
-	    memchr(buf + off + 9, 0, al))
-		return -EINVAL;
-	memcpy(addr, buf + off + 9, al);
-	addr[al] = 0;
-	if (rl_tp_parse_addr(addr, &ss))
-		return -EINVAL;
-	return 9 + al;
-}
-
-/*
- * Replace the book by a snapshot blob's address section (see above),
- * all at index.  The section is checked whole first: a refused one
- * leaves the book as it was.
- */
-int rl_members_snap_load(struct rl_group *g, u64 index, const u8 *buf,
-			 size_t len)
-{
-	char addr[RL_ADDR_MAX];
-	size_t off;
-	u32 i, n;
-	int pass, err;
-	u64 id;
-
-	if (len < 4)
-		return -EINVAL;
-	n = rl_get_le32(buf);
-	if (n > RL_MAX_TP_MEMBERS)
-		return -EINVAL;
-	for (pass = 0; pass < 2; pass++) {
-		if (pass)
-			g->mb.n_book = 0;
-		for (i = 0, off = 4; i < n; i++, off += err) {
-			err = rl_snap_addr_decode(buf, len, off, &id, addr);
-			if (err < 0)
-				return err;
-			if (pass && rl_book_add(g, index, id, addr))
-				return -ENOMEM;
-		}
-		if (off != len)
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/* Learn the address an appended conf-change entry carries, if any. */
-static int rl_book_learn(struct rl_group *g, const struct raft_entry *e)
-{
-	char addr[RL_ADDR_MAX];
-	const u8 *ctx;
-	u32 clen;
-	u64 node;
-	u8 type;
-
-	if (e->type != RAFT_ENTRY_CONF_CHANGE ||
-	    raft_conf_change_decode_ctx(e->data, e->len, &type, &node, NULL,
-					&ctx, &clen) || !clen)
-		return 0;
-	if (rl_addr_ctx_decode(ctx, clen, addr)) {
-		pr_warn_ratelimited("group %u: bad address context at %llu\n",
-				    g->p.group_id, e->index);
-		return 0;
-	}
-	return rl_book_add(g, e->index, node, addr);
-}
-
-/*
- * A committed configuration: remember it, and whether this node is still
- * in it.  Returns true when it is a configuration.
- */
-static bool rl_members_committed(struct rl_group *g,
-				 const struct raft_entry *e)
-{
-	struct raft_conf *c = &g->mb.committed;
-	u64 node, self = g->p.node_id;
-	u32 i;
-	u8 type;
-	bool in = false;
-
-	if (e->type != RAFT_ENTRY_CONF_CHANGE ||
-	    raft_conf_change_decode_full(e->data, e->len, &type, &node,
-					 &g->mb.cc) || !g->mb.cc.n_voters)
-		return false;
-	*c = g->mb.cc;
-	for (i = 0; i < c->n_voters; i++)
-		in |= c->voters[i] == self;
-	for (i = 0; i < c->n_learners; i++)
-		in |= c->learners[i] == self;
-	if (in)
-		g->mb.was_member = true;
-	else if (g->mb.was_member)
-		g->mb.removed = true;
-	return true;
-}
-
-/* ------------------------------------------------------------------ */
-/* The transport's peer set follows the configuration                  */
-
-static bool rl_ids_has(const u64 *ids, u32 n, u64 id)
-{
-	while (n--)
-		if (ids[n] == id)
-			return true;
-	return false;
-}
-
-static bool rl_conf_has(const struct raft_conf *c, u64 id)
-{
-	return rl_ids_has(c->voters, c->n_voters, id) ||
-	       rl_ids_has(c->learners, c->n_learners, id);
-}
-
-/*
- * Whom to keep a transport peer for: the members of the configuration in
- * force (c, the latest appended) and of the latest committed one.  A
- * member whose removal is appended but not committed still counts: its
- * acknowledgements (a removed leader's, for one) commit the removal.
- */
-static bool rl_wanted(struct rl_group *g, const struct raft_conf *c, u64 id)
-{
-	u32 i;
-
-	if (id == g->p.node_id)
-		return false;
-	if (c->n_voters)
-		return rl_conf_has(c, id) || rl_conf_has(&g->mb.committed, id);
-	/* joined with an empty configuration: reach the cluster by spec */
-	for (i = 0; i < g->p.n_peers; i++)
-		if (g->p.peers[i].id == id)
-			return true;
-	return false;
-}
-
-static void rl_tp_member_drop(struct rl_group *g, u32 i)
-{
-	struct rl_members *mb = &g->mb;
-
-	rl_tp_peer_remove(g->ep, mb->tp[i].node);
-	mb->tp[i] = mb->tp[--mb->n_tp];
-}
-
-static void rl_tp_member_add(struct rl_group *g, u64 id)
-{
-	struct rl_members *mb = &g->mb;
-	struct sockaddr_storage ss;
-	const char *addr = rl_members_addr(g, id);
-	int err;
-
-	if (!addr) {
-		pr_warn_ratelimited("group %u: no address for member %llu\n",
-				    g->p.group_id, id);
-		return;
-	}
-	if (mb->n_tp >= RL_MAX_TP_MEMBERS)
-		return;
-	err = rl_tp_parse_addr(addr, &ss);
-	if (!err)
-		err = rl_tp_peer_add(g->ep, id, &ss);
-	if (err == -EEXIST)	/* we lost track of it: take it over */
-		err = 0;
-	if (err) {
-		pr_warn_ratelimited("group %u: cannot add peer %llu at %s: %d\n",
-				    g->p.group_id, id, addr, err);
-		return;
-	}
-	mb->tp[mb->n_tp].node = id;
-	strscpy(mb->tp[mb->n_tp].addr, addr, RL_ADDR_MAX);
-	mb->n_tp++;
-}
-
-static void rl_tp_sync_add(struct rl_group *g, const struct raft_conf *c)
-{
-	struct rl_members *mb = &g->mb;
-	u32 i, k;
-
-	for (i = 0; i < c->n_voters + c->n_learners; i++) {
-		u64 id = i < c->n_voters ? c->voters[i] :
-			 c->learners[i - c->n_voters];
-
-		if (id == g->p.node_id)
-			continue;
-		for (k = 0; k < mb->n_tp; k++)
-			if (mb->tp[k].node == id)
-				break;
-		if (k == mb->n_tp)
-			rl_tp_member_add(g, id);
-	}
-}
-
-/* Make the transport dial exactly whom rl_wanted() names (worker only). */
-static void rl_tp_sync(struct rl_group *g, const struct raft_conf *c)
-{
-	struct rl_members *mb = &g->mb;
-	u32 i;
-
-	if (!g->ep)
-		return;
-	/* drop who left, and who moved (re-added at another address) */
-	for (i = 0; i < mb->n_tp;) {
-		const char *addr = rl_members_addr(g, mb->tp[i].node);
-
-		if (!rl_wanted(g, c, mb->tp[i].node) ||
-		    (addr && strcmp(addr, mb->tp[i].addr)))
-			rl_tp_member_drop(g, i);
-		else
-			i++;
-	}
-	rl_tp_sync_add(g, c);
-	if (c->n_voters)
-		rl_tp_sync_add(g, &mb->committed);
-}
-
-/* ------------------------------------------------------------------ */
-/* Hooks of the group's lifecycle and ready loop                       */
-
-/*
- * A snapshot replaces the log up to its index (booting from one, or
- * installing the leader's): the book becomes the blob's address section
- * at that index, or, for a version 1 blob, what the book knew up to
- * there, folded.  Its configuration is committed.
- */
-static int rl_members_snap_apply(struct rl_group *g,
-				 const struct raft_snapshot_meta *meta,
-				 const u8 *data, u64 len)
-{
-	const u8 *addrs;
-	u32 alen;
-	int err;
-
-	err = rl_snap_blob_addrs(g, data, len, meta->index, meta->term,
-				 &addrs, &alen);
-	if (!err && addrs)
-		err = rl_members_snap_load(g, meta->index, addrs, alen);
-	if (err) {
-		pr_err("group %u: bad snapshot blob at %llu: %d\n",
-		       g->p.group_id, meta->index, err);
-		return err == -ENOMEM ? err : -EUCLEAN;
-	}
-	if (!addrs) {
-		rl_book_truncate(g, meta->index + 1);
-		rl_members_compact(g, meta->index);
-	}
-	g->mb.committed = meta->conf;
-	return 0;
-}
-
-/*
- * Before the core starts: the book from the create spec (index 0) and
- * the durable log's conf changes.  Nothing runs concurrently yet.
- */
-int rl_members_boot(struct rl_group *g, const struct raft_boot *boot)
-{
-	struct rl_members *mb = &g->mb;
-	u64 i;
-	int err;
-
-	mb->was_member = !g->p.join;
-	/* committed entries are handed out again from the start */
-	mb->committed = boot->snap.conf;
-	for (i = 0; i < g->p.n_peers; i++) {
-		err = rl_book_add(g, 0, g->p.peers[i].id, g->p.peers[i].addr);
-		if (err)
-			return err;
-		/* the transport starts with the spec's peers */
-		mb->tp[mb->n_tp].node = g->p.peers[i].id;
-		strscpy(mb->tp[mb->n_tp].addr, g->p.peers[i].addr,
-			RL_ADDR_MAX);
-		mb->n_tp++;
-	}
-	if (boot->snap.index) {
-		err = rl_members_snap_apply(g, &boot->snap, boot->snap_data,
-					    boot->snap_len);
-		if (err)
-			return err;
-	}
-	for (i = 0; i < boot->n_entries; i++) {
-		err = rl_book_learn(g, &boot->entries[i]);
-		if (err)
-			return err;
-	}
-	/* the worker's first step dials what the recovered log needs */
-	mb->need_sync = true;
-	return 0;
-}
-
-/*
- * A ready was taken out (worker, before its messages go): note the
- * configurations it commits (and whether one left this node out), learn
- * the addresses its entries carry (after dropping those of the suffix
- * they overwrite), and bring the transport in line.
- */
-int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
-{
-	bool sync = rd->n_entries;
-	u64 i;
-	int err;
-
-	if (rd->snapshot) {
-		err = rl_members_snap_apply(g, &rd->snapshot->meta,
-					    rd->snapshot->data,
-					    rd->snapshot->len);
-		if (err)
-			return err;
-		sync = true;
-	}
-	for (i = 0; i < rd->n_committed; i++)
-		sync |= rl_members_committed(g, &rd->committed[i]);
-	if (rd->n_entries) {
-		rl_book_truncate(g, rd->entries[0].index);
-		for (i = 0; i < rd->n_entries; i++) {
-			err = rl_book_learn(g, &rd->entries[i]);
-			if (err)
-				return err;
-		}
-	}
-	if (sync && g->ep) {
-		raft_status(g->raft, &g->mb.st);
-		rl_tp_sync(g, &g->mb.st.conf);
-	}
-	return 0;
-}
-
-/*
- * After a step: the first one dials the members the recovered log names.
- * A node that saw its own removal commit stops like a failed group
- * (requests get a definite error, the status says so), once the step's
- * messages (a removed leader's TIMEOUT_NOW) were handed over.  Its
- * transport stays until the group is destroyed: the others dropped it
- * already and refuse its connections.  (A removed follower usually never
- * sees its removal: the leader stops replicating to it on append.  It
- * idles until destroyed; it cannot disturb the others, who refuse it.)
- */
-void rl_members_after_step(struct rl_group *g)
-{
-	struct rl_members *mb = &g->mb;
-
-	if (mb->need_sync && g->raft && !g->fail_err) {
-		mb->need_sync = false;
-		raft_status(g->raft, &mb->st);
-		rl_tp_sync(g, &mb->st.conf);
-	}
-	if (!mb->removed || g->fail_err)
-		return;
-	pr_info("group %u: node %llu was removed from the configuration; stopped\n",
-		g->p.group_id, g->p.node_id);
-	rl_group_fail(g, -EIDRM);
-}
-
-void rl_members_free(struct rl_group *g)
-{
-	kfree(g->mb.book);
-	g->mb.book = NULL;
-	g->mb.n_book = 0;
-	g->mb.cap_book = 0;
-	g->mb.n_tp = 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Requests, on the worker                                             */
 
 /* Not the leader: -EREMOTE when another node is (ask it), else -EAGAIN. */
 static int rl_not_leader(struct rl_group *g)
@@ -609,7 +85,7 @@ static int rl_transfer_check(struct rl_group *g, u64 to)
  * result arrives like a proposal's), 1 when it is done with success, or
  * a negative errno.
  */
-int rl_ctl_request(struct rl_group *g, struct rl_req *rq)
+int rl_group_ctl_request(struct rl_group *g, struct rl_req *rq)
 {
 	int err;
 
@@ -646,15 +122,12 @@ int rl_ctl_request(struct rl_group *g, struct rl_req *rq)
 	return err;
 }
 
-/* ------------------------------------------------------------------ */
-/* The caller's side                                                   */
-
 /*
  * How long a caller waits for a change to commit: generous (a promoted
  * learner that is still behind holds the commit up) but bounded, so a
  * leader cut off from its quorum does not hang the operator.
  */
-static unsigned long rl_ctl_timeout(struct rl_group *g)
+static unsigned long rl_group_ctl_timeout(struct rl_group *g)
 {
 	u32 ms = 40 * g->p.election_ticks * g->p.tick_ms;
 
@@ -662,7 +135,7 @@ static unsigned long rl_ctl_timeout(struct rl_group *g)
 }
 
 /* Queue rq and wait for its outcome. */
-static int rl_ctl_run(struct rl_group *g, struct rl_req *rq)
+static int rl_group_ctl_run(struct rl_group *g, struct rl_req *rq)
 {
 	long left;
 	int err;
@@ -671,7 +144,7 @@ static int rl_ctl_run(struct rl_group *g, struct rl_req *rq)
 	if (err)
 		return err == -ERESTARTSYS ? -EINTR : err;
 	left = wait_for_completion_interruptible_timeout(&rq->done,
-							 rl_ctl_timeout(g));
+							 rl_group_ctl_timeout(g));
 	if (left < 0)
 		return -EINTR;		/* it may still happen */
 	if (!left)
@@ -698,9 +171,9 @@ static int rl_member_change(struct rl_group *g, u8 type, u64 node,
 			rl_req_put(rq);
 			return -ENOMEM;
 		}
-		rq->len = rl_addr_ctx_encode(rq->data, addr);
+		rq->len = rl_members_ctx_encode(rq->data, addr);
 	}
-	err = rl_ctl_run(g, rq);
+	err = rl_group_ctl_run(g, rq);
 	if (!err)
 		pr_info("group %u: %s node %llu%s%s committed at %llu\n",
 			g->p.group_id,
@@ -769,7 +242,7 @@ int rl_group_transfer(struct rl_group *g, u64 to)
 	if (!rq)
 		return -ENOMEM;
 	rq->member = to;
-	err = rl_ctl_run(g, rq);
+	err = rl_group_ctl_run(g, rq);
 	rl_req_put(rq);
 	if (err)
 		return err;
@@ -788,57 +261,4 @@ int rl_group_transfer(struct rl_group *g, u64 to)
 		if (msleep_interruptible(g->p.tick_ms))
 			return -EINTR;
 	}
-}
-
-/* ------------------------------------------------------------------ */
-/* debugfs control syntax (until netlink)                              */
-
-/*
- * "member add G ID@ADDR", "member promote G ID", "member remove G ID"
- * (cmd "member", arg the rest) and "transfer G TO", for group G of net.
- */
-int rl_group_ctl_cmd(struct net *net, const char *cmd, char *arg)
-{
-	char *op = NULL, *gs, *ns, *addr = NULL;
-	struct rl_group *g;
-	u64 node;
-	u32 id;
-	int err;
-
-	if (!arg)
-		return -EINVAL;
-	if (!strcmp(cmd, "member")) {
-		op = strsep(&arg, " ");
-		if (!arg)
-			return -EINVAL;
-	} else if (strcmp(cmd, "transfer")) {
-		return -EINVAL;
-	}
-	gs = strsep(&arg, " ");
-	ns = arg ? strim(arg) : NULL;
-	if (!ns || kstrtou32(gs, 0, &id))
-		return -EINVAL;
-	if (op && !strcmp(op, "add")) {
-		addr = strchr(ns, '@');
-		if (!addr)
-			return -EINVAL;
-		*addr++ = 0;
-	}
-	if (kstrtou64(ns, 0, &node))
-		return -EINVAL;
-	g = rl_group_find(net, id);
-	if (!g)
-		return -ENOENT;
-	if (!op)
-		err = rl_group_transfer(g, node);
-	else if (!strcmp(op, "add"))
-		err = rl_group_member_add(g, node, addr);
-	else if (!strcmp(op, "promote"))
-		err = rl_group_member_promote(g, node);
-	else if (!strcmp(op, "remove"))
-		err = rl_group_member_remove(g, node);
-	else
-		err = -EINVAL;
-	rl_group_put(g);
-	return err;
 }

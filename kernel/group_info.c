@@ -78,19 +78,6 @@ static bool rl_conf_equal(const struct raft_conf *a, const struct raft_conf *b)
 	       !memcmp(a->learners, b->learners, a->n_learners * sizeof(u64));
 }
 
-static bool rl_conf_has(const struct raft_conf *c, u64 id)
-{
-	u32 i;
-
-	for (i = 0; i < c->n_voters; i++)
-		if (c->voters[i] == id)
-			return true;
-	for (i = 0; i < c->n_learners; i++)
-		if (c->learners[i] == id)
-			return true;
-	return false;
-}
-
 /*
  * A member left the configuration: its connection goes with it, and the
  * tick no longer looks at it, so report it down here.
@@ -144,6 +131,20 @@ void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		rl_emit(g, &ev);
 		rl_drop_left(g, &now->conf);
 	}
+}
+
+/* After each step: refresh the status snapshot other contexts read. */
+void rl_info_refresh(struct rl_group *g)
+{
+	struct raft_status st;
+
+	raft_status(g->raft, &st);
+	rl_info_observe(g, &g->st, &st);
+	spin_lock(&g->stream_lock);
+	g->st = st;
+	if (!g->volatile_log)
+		g->first_index = st.first_index;
+	spin_unlock(&g->stream_lock);
 }
 
 /* The monitor slot of @id; a new one (evicting the stalest) if @add. */

@@ -1,9 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The inside of a group, shared by the files that make up the group
- * driver (group.c: lifecycle, the worker and the ready loop; the control
- * operations and the status report built on it).  Nothing outside the
- * group driver includes this: the rest of the module uses group.h.
+ * driver.  Nothing outside the group driver includes this: the rest of
+ * the module uses group.h.  The files, each calling only those listed
+ * before it (nothing calls back up: a lower file reports to its caller
+ * through return values):
+ *
+ *   group_params.c   parameters: parse, check, run-time tunables
+ *   group_stream.c   the committed stream: publish, cut, wait, poll
+ *   group_req.c      requests: alloc, submit, finish; propose, barrier
+ *   group_read.c     read() of the committed stream
+ *   group_members.c  membership: the address book, the transport's peers
+ *   group_info.c     status report and events
+ *   group_store.c    the store glue: open, load, persist, close
+ *   group_msgs.c     the transport glue: endpoint, send, receive
+ *   group_snap.c     snapshots: the blob, install, compaction
+ *   group_ctl.c      membership and transfer requests
+ *   group_run.c      the run loop: step, tick, ready processing
+ *   group.c          lifecycle: registry, create, destroy
  *
  * Locking: only the group's worker (its ordered workqueue) touches raft,
  * inflight, barriers, the storage queue and the transport's peer set;
@@ -25,10 +39,10 @@
 #include <linux/wait.h>
 #include <linux/atomic.h>
 #include "raft/raft.h"
+#include "disk.h"
 #include "group.h"
 
 struct rl_storage;
-struct rl_entry;
 struct rl_tp_ep;
 
 #define RL_DEF_TICK_MS		50
@@ -40,10 +54,10 @@ struct rl_tp_ep;
 #define RL_MAX_CACHE		BIT(20)
 #define RL_CACHE_BYTES		(32U << 20)
 
-/* A committed entry published to readers (read() copies it out under
+/* A committed record published to readers (read() copies it out under
  * stream_lock, group_read.c).
  */
-struct rl_centry {
+struct rl_record {
 	refcount_t ref;
 	u64 index;
 	u64 term;
@@ -85,7 +99,7 @@ struct rl_req {
 };
 
 /*
- * Membership (group_ctl.c).  Every node must be able to dial every member,
+ * Membership (group_members.c).  Every node must be able to dial every member,
  * so a member's address travels in the conf-change entry that adds it, as
  * the entry's opaque context (raft.h, payload version 3), encoded by
  * rl_addr_ctx_encode(): one byte RL_CTX_ADDR, one byte length, the
@@ -104,7 +118,7 @@ struct rl_req {
  * until it learns one.
  *
  * SNAPSHOTS: compaction drops the entries that taught the addresses, so
- * the snapshot blob (version 2, struct rl_snap_blob) carries the address
+ * the snapshot blob (version 2, struct raftlog_disk_snapblob) carries the address
  * book as of the snapshot index: for every member of the snapshot's
  * configuration (voters and learners, this node included), its id and
  * its address, i.e. rl_members_addr() of each at that index
@@ -125,39 +139,23 @@ struct rl_addr {
 };
 
 /* A transport peer the group added, and the address it dials. */
-struct rl_tp_member {
+struct rl_member_peer {
 	u64 node;
 	char addr[RL_ADDR_MAX];
 };
 
-#define RL_MAX_TP_MEMBERS	(2 * RAFT_MAX_MEMBERS)
+#define RL_MAX_PEERS		(2 * RAFT_MAX_MEMBERS)
 
-/*
- * The snapshot blob (docs/format.md), little endian: this header, then
- * (version 2) addrs_len bytes of address section: le32 count, then per
- * member le64 id, u8 length, the address text (no NUL).  Version 1 blobs
- * (addrs_len 0, nothing after the header) are still read.
- */
-#define RL_SNAP_MAGIC		0x50534c52	/* "RLSP" */
-#define RL_SNAP_VERSION_NOADDR	1
-#define RL_SNAP_VERSION		2
-#define RL_SNAP_ADDRS_MAX	(4 + RL_MAX_TP_MEMBERS * (9 + RL_ADDR_MAX - 1))
-
-struct rl_snap_blob {
-	__le32 magic;
-	__le32 version;
-	__le32 group_id;
-	__le32 addrs_len;	/* version 1: reserved, 0 */
-	__le64 index;
-	__le64 term;
-};
+/* The snapshot blob's format (uapi raftlog_disk.h) fits the book. */
+static_assert(RAFTLOG_SNAPBLOB_MEMBERS_MAX == RL_MAX_PEERS);
+static_assert(RAFTLOG_SNAPBLOB_ADDR_MAX + 1 == RL_ADDR_MAX);
 
 struct rl_members {
 	struct rl_addr *book;		/* in log order */
 	u32 n_book;
 	u32 cap_book;
-	struct rl_tp_member tp[RL_MAX_TP_MEMBERS];
-	u32 n_tp;
+	struct rl_member_peer peers[RL_MAX_PEERS];
+	u32 n_peers;
 	bool was_member;	/* a committed configuration had this node */
 	bool removed;		/* ... and a later committed one has not */
 	bool need_sync;		/* transport not yet matched to the log */
@@ -199,7 +197,7 @@ struct rl_group {
 
 	/* the committed stream and the status snapshot */
 	spinlock_t stream_lock;
-	struct rl_centry **ring;	/* ring[index & ring_mask] */
+	struct rl_record **ring;	/* ring[index & ring_mask] */
 	u32 ring_mask;
 	u64 ring_first;			/* lowest cached index */
 	u64 applied;			/* highest published index */
@@ -226,7 +224,7 @@ struct rl_group {
 	u64 msgs_dropped;		/* not sent (worker) */
 	u64 msgs_in_dropped;		/* inbound queue full (in_lock) */
 
-	/* membership and addresses: worker only (group_ctl.c) */
+	/* membership and addresses: worker only (group_members.c) */
 	struct rl_members mb;
 	/* status and events (group_info.c): the worker's, unless noted */
 	struct rl_group_counters c;
@@ -246,20 +244,58 @@ struct rl_inmsg {
 
 #define RL_MAX_INMSGS		4096
 
-/* group.c, for the other files of the driver */
+/*
+ * Persistence of one ready batch waiting for the store: the messages
+ * that may only go once it is durable (copies) and the last entry to
+ * report with raft_persisted().
+ */
+struct rl_io {
+	struct list_head node;
+	u64 ticket;
+	u64 last_index;		/* 0: no entries */
+	u64 last_term;
+	u64 snap_index;		/* 0: no snapshot installed */
+	u64 snap_term;
+	u32 n_msgs;
+	struct raft_msg *msgs;
+};
+
+#define RL_APPEND_CHUNK		256
+
+/* entries handled between two chances to reschedule */
+#define RL_TRIM_CHUNK		256
+
+/* entries the core drops at a time when compacting or freeing its log */
+#define RL_CORE_STEP		1024
+
+/* The configuration as stored: le32 counts, then le64 voters, learners. */
+#define RL_CONF_MAX		(8 + 16 * RAFT_MAX_MEMBERS)
+
+/* group_stream.c */
+int rl_stream_publish(struct rl_group *g, const struct raft_entry *ents,
+		      u64 n);
+void rl_stream_trim(struct rl_group *g, u64 last);
+void rl_stream_cut(struct rl_group *g, u64 index, bool reset);
+
+/* group_req.c */
 struct rl_req *rl_req_alloc(u8 kind);
 int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock);
 void rl_req_put(struct rl_req *rq);
-void rl_group_fail(struct rl_group *g, int err);
-int rl_snap_blob_addrs(struct rl_group *g, const u8 *data, u64 len,
-		       u64 index, u64 term, const u8 **addrs, u32 *addrs_len);
+void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err, u64 index,
+		   u64 term);
+void rl_barriers_check(struct rl_group *g, int err);
 
-/* group_ctl.c: membership, addresses, leadership transfer */
+/* group_members.c: membership, addresses */
+bool rl_ids_has(const u64 *ids, u32 n, u64 id);
+bool rl_conf_has(const struct raft_conf *c, u64 id);
+u32 rl_members_ctx_encode(u8 *ctx, const char *addr);
+int rl_members_snap_check(struct rl_group *g, const u8 *data, u64 len,
+			  u64 index, u64 term, const u8 **addrs,
+			  u32 *addrs_len);
 int rl_members_boot(struct rl_group *g, const struct raft_boot *boot);
 int rl_members_ready(struct rl_group *g, const struct raft_ready *rd);
-void rl_members_after_step(struct rl_group *g);
+int rl_members_after_step(struct rl_group *g);
 void rl_members_free(struct rl_group *g);
-int rl_ctl_request(struct rl_group *g, struct rl_req *rq);
 const char *rl_members_addr(struct rl_group *g, u64 node);
 void rl_members_compact(struct rl_group *g, u64 index);
 ssize_t rl_members_snap_encode(struct rl_group *g, u64 index,
@@ -267,17 +303,44 @@ ssize_t rl_members_snap_encode(struct rl_group *g, u64 index,
 			       size_t len);
 int rl_members_snap_load(struct rl_group *g, u64 index, const u8 *buf,
 			 size_t len);
+
 /*
- * group_info.c, called by group.c.  All on the worker except
+ * group_info.c, called by the run loop.  All on the worker except
  * rl_info_lifecycle (creator, destroyer).
  */
 void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		     const struct raft_status *now);
+void rl_info_refresh(struct rl_group *g);
 void rl_info_contact(struct rl_group *g, u64 from);
 void rl_info_tick(struct rl_group *g);
 void rl_info_persist_queued(struct rl_group *g);
 void rl_info_durable(struct rl_group *g);
 void rl_info_failed(struct rl_group *g, int err);
 void rl_info_lifecycle(struct rl_group *g, bool up);
+
+/* group_store.c */
+int rl_store_open(struct rl_group *g, struct raft_boot *boot);
+void rl_store_boot_free(struct raft_boot *boot);
+int rl_store_persist(struct rl_group *g, const struct raft_ready *rd);
+int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd);
+void rl_store_io_free(struct rl_io *io);
+void rl_store_close(struct rl_group *g);
+u32 rl_store_conf_encode(const struct raft_conf *c, u8 *buf);
+
+/* group_msgs.c */
+int rl_msgs_start(struct rl_group *g);
+void rl_msgs_stop(struct rl_group *g);
+void rl_msgs_send(struct rl_group *g, const struct raft_msg *m, u32 n);
+void rl_msgs_handle(struct rl_group *g);
+
+/* group_snap.c */
+int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);
+
+/* group_ctl.c */
+int rl_group_ctl_request(struct rl_group *g, struct rl_req *rq);
+
+/* group_run.c */
+void rl_run_work(struct work_struct *w);
+void rl_tick_work(struct work_struct *w);
 
 #endif /* RL_GROUP_INT_H */

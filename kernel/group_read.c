@@ -104,7 +104,7 @@ static bool rl_read_fmt(struct rl_reader *r, u64 term, u32 len, u32 flags,
 static int rl_read_cached(struct rl_reader *r, u64 *avail)
 {
 	struct rl_group *g = r->g;
-	struct rl_centry *e;
+	struct rl_record *e;
 	int err = 0, n;
 
 	spin_lock(&g->stream_lock);

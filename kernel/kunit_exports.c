@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Symbols raftlog_test.ko needs from raftlog.ko.  They are exported only
- * when the kernel has KUnit, and only into the EXPORTED_FOR_KUNIT_TESTING
- * namespace, so production builds export nothing.  The shared code itself
- * (Raft core, codecs) stays free of kernel API; its exports live here.
+ * Symbols raftlog_test.ko and raftlog_tpctl.ko need from raftlog.ko.
+ * This file is compiled only into test builds (RL_TEST_HOOKS=1, Kbuild) on
+ * kernels with KUnit, and exports only into the EXPORTED_FOR_KUNIT_TESTING
+ * namespace: the module users load (make module) exports nothing.  The
+ * shared code itself (Raft core, codecs) stays free of kernel API; its
+ * exports live here.
  */
 #include <linux/module.h>
 #include <kunit/visibility.h>
@@ -28,6 +30,8 @@ EXPORT_SYMBOL_IF_KUNIT(rl_rec_check_body);
 EXPORT_SYMBOL_IF_KUNIT(rl_rec_get_ent);
 EXPORT_SYMBOL_IF_KUNIT(rl_snap_encode_hdr);
 EXPORT_SYMBOL_IF_KUNIT(rl_snap_decode_hdr);
+EXPORT_SYMBOL_IF_KUNIT(rl_snapblob_encode_hdr);
+EXPORT_SYMBOL_IF_KUNIT(rl_snapblob_decode);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_add);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);
@@ -90,7 +94,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_tp_peer_stats);
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_listener_stats);
 EXPORT_SYMBOL_IF_KUNIT(rl_tp_parse_addr);
 
-/* -- group (kernel/group.c) -- */
+/* -- group (kernel/group_params.c, group_members.c) -- */
 #include "group.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_group_params_parse);
 #include "group_int.h"
@@ -100,7 +104,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_members_addr);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_compact);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_load);
-EXPORT_SYMBOL_IF_KUNIT(rl_snap_blob_addrs);
+EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_check);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_free);
 
 /* -- raft core (kernel/raft/) -- */

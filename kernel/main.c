@@ -20,6 +20,7 @@
 #include <net/net_namespace.h>
 #include <linux/raftlog.h>
 #include "main.h"
+#include "group.h"
 #include "chardev.h"
 #include "ctl.h"
 #include "debugfs.h"
@@ -30,8 +31,10 @@
 
 const char rl_version[] = RL_VERSION;
 
-/* Log each group's role changes at info level; off by default on busy hosts. */
-bool rl_verbose;
+/*
+ * Log each group's role changes at info level (rl_verbose, group_run.c);
+ * off by default on busy hosts.
+ */
 module_param_named(verbose, rl_verbose, bool, 0644);
 MODULE_PARM_DESC(verbose, "Log role and membership changes at info level");
 

@@ -6,7 +6,5 @@
 
 /* The module's version string, also shown by modinfo. */
 extern const char rl_version[];
-/* Log role and membership changes at info level (module parameter). */
-extern bool rl_verbose;
 
 #endif

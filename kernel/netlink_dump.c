@@ -15,20 +15,81 @@
 #include "chardev.h"
 #include "netlink_int.h"
 
+/* A u64 attribute of a nest, taken from the struct at its offset. */
+struct rl_nl_u64 {
+	int type;
+	size_t off;
+};
+
+/* every field named in these tables is a u64 */
+#define RL_NL_U64(prefix, st, f, F) { prefix##F, offsetof(struct st, f) }
+
+/* Put the u64 attributes table[0..n) of the struct at base. */
+static int rl_nl_put_u64s(struct sk_buff *skb, const void *base,
+			  const struct rl_nl_u64 *table, size_t n, int pad)
+{
+	size_t i;
+	u64 v;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&v, (const u8 *)base + table[i].off, sizeof(v));
+		if (rl_nl_put_u64(skb, table[i].type, v, pad))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+#define RL_NL_M(f, F) RL_NL_U64(RAFTLOG_MEMBER_A_, rl_member_info, f, F)
+static const struct rl_nl_u64 rl_nl_member_link[] = {
+	RL_NL_M(connects, CONNECTS),
+	RL_NL_M(disconnects, DISCONNECTS),
+	RL_NL_M(connect_failures, CONNECT_FAILURES),
+	RL_NL_M(frames_out, FRAMES_OUT),
+	RL_NL_M(bytes_out, BYTES_OUT),
+	RL_NL_M(frames_in, FRAMES_IN),
+	RL_NL_M(bytes_in, BYTES_IN),
+	RL_NL_M(frames_dropped, FRAMES_DROPPED),
+	RL_NL_M(decode_errors, DECODE_ERRORS),
+	RL_NL_M(handshake_failures, HANDSHAKE_FAILURES),
+};
+
+#define RL_NL_C(f, F) RL_NL_U64(RAFTLOG_COUNTER_A_, rl_group_counters, f, F)
+static const struct rl_nl_u64 rl_nl_counters[] = {
+	RL_NL_C(elections_started, ELECTIONS_STARTED),
+	RL_NL_C(elections_won, ELECTIONS_WON),
+	RL_NL_C(proposals, PROPOSALS),
+	RL_NL_C(proposals_failed, PROPOSALS_FAILED),
+	RL_NL_C(commits, COMMITS),
+	RL_NL_C(commit_bytes, COMMIT_BYTES),
+	RL_NL_C(fsyncs, FSYNCS),
+	RL_NL_C(fsync_usec_total, FSYNC_USEC_TOTAL),
+	RL_NL_C(fsync_usec_max, FSYNC_USEC_MAX),
+	RL_NL_C(fsync_samples, FSYNC_SAMPLES),
+	RL_NL_C(decode_errors, DECODE_ERRORS),
+	RL_NL_C(handshake_failures, HANDSHAKE_FAILURES),
+	RL_NL_C(msgs_dropped, MSGS_DROPPED),
+	RL_NL_C(msgs_in_dropped, MSGS_IN_DROPPED),
+};
+
+#define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)
+static const struct rl_nl_u64 rl_nl_storage[] = {
+	RL_NL_S(first_index, FIRST_INDEX),
+	RL_NL_S(last_index, LAST_INDEX),
+	RL_NL_S(durable_index, DURABLE_INDEX),
+	RL_NL_S(snap_index, SNAP_INDEX),
+	RL_NL_S(snap_term, SNAP_TERM),
+	RL_NL_S(ring_blocks, RING_BLOCKS),
+	RL_NL_S(used_blocks, USED_BLOCKS),
+	RL_NL_S(records, RECORDS),
+	RL_NL_S(ring_laps, RING_LAPS),
+};
+
 static int rl_nl_put_member_link(struct sk_buff *skb,
 				 const struct rl_member_info *m)
 {
 	if (nla_put_u8(skb, RAFTLOG_MEMBER_A_CONNECTED, m->connected) ||
-	    RL_NL_PUT_M(skb, CONNECTS, m->connects) ||
-	    RL_NL_PUT_M(skb, DISCONNECTS, m->disconnects) ||
-	    RL_NL_PUT_M(skb, CONNECT_FAILURES, m->connect_failures) ||
-	    RL_NL_PUT_M(skb, FRAMES_OUT, m->frames_out) ||
-	    RL_NL_PUT_M(skb, BYTES_OUT, m->bytes_out) ||
-	    RL_NL_PUT_M(skb, FRAMES_IN, m->frames_in) ||
-	    RL_NL_PUT_M(skb, BYTES_IN, m->bytes_in) ||
-	    RL_NL_PUT_M(skb, FRAMES_DROPPED, m->frames_dropped) ||
-	    RL_NL_PUT_M(skb, DECODE_ERRORS, m->decode_errors) ||
-	    RL_NL_PUT_M(skb, HANDSHAKE_FAILURES, m->handshake_failures))
+	    rl_nl_put_u64s(skb, m, rl_nl_member_link,
+			   ARRAY_SIZE(rl_nl_member_link), RAFTLOG_MEMBER_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -67,20 +128,8 @@ static int rl_nl_put_counters(struct sk_buff *skb, const struct rl_group_counter
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (RL_NL_PUT_C(skb, ELECTIONS_STARTED, c->elections_started) ||
-	    RL_NL_PUT_C(skb, ELECTIONS_WON, c->elections_won) ||
-	    RL_NL_PUT_C(skb, PROPOSALS, c->proposals) ||
-	    RL_NL_PUT_C(skb, PROPOSALS_FAILED, c->proposals_failed) ||
-	    RL_NL_PUT_C(skb, COMMITS, c->commits) ||
-	    RL_NL_PUT_C(skb, COMMIT_BYTES, c->commit_bytes) ||
-	    RL_NL_PUT_C(skb, FSYNCS, c->fsyncs) ||
-	    RL_NL_PUT_C(skb, FSYNC_USEC_TOTAL, c->fsync_usec_total) ||
-	    RL_NL_PUT_C(skb, FSYNC_USEC_MAX, c->fsync_usec_max) ||
-	    RL_NL_PUT_C(skb, FSYNC_SAMPLES, c->fsync_samples) ||
-	    RL_NL_PUT_C(skb, DECODE_ERRORS, c->decode_errors) ||
-	    RL_NL_PUT_C(skb, HANDSHAKE_FAILURES, c->handshake_failures) ||
-	    RL_NL_PUT_C(skb, MSGS_DROPPED, c->msgs_dropped) ||
-	    RL_NL_PUT_C(skb, MSGS_IN_DROPPED, c->msgs_in_dropped)) {
+	if (rl_nl_put_u64s(skb, c, rl_nl_counters, ARRAY_SIZE(rl_nl_counters),
+			   RAFTLOG_COUNTER_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -98,15 +147,8 @@ static int rl_nl_put_storage(struct sk_buff *skb, const struct rl_storage_state 
 	    (s->error && nla_put_s32(skb, RAFTLOG_STORAGE_A_ERROR, s->error)))
 		goto cancel;
 	if (s->state != RAFTLOG_STORAGE_VOLATILE &&
-	    (RL_NL_PUT_S(skb, FIRST_INDEX, s->first_index) ||
-	     RL_NL_PUT_S(skb, LAST_INDEX, s->last_index) ||
-	     RL_NL_PUT_S(skb, DURABLE_INDEX, s->durable_index) ||
-	     RL_NL_PUT_S(skb, SNAP_INDEX, s->snap_index) ||
-	     RL_NL_PUT_S(skb, SNAP_TERM, s->snap_term) ||
-	     RL_NL_PUT_S(skb, RING_BLOCKS, s->ring_blocks) ||
-	     RL_NL_PUT_S(skb, USED_BLOCKS, s->used_blocks) ||
-	     RL_NL_PUT_S(skb, RECORDS, s->records) ||
-	     RL_NL_PUT_S(skb, RING_LAPS, s->ring_laps)))
+	    rl_nl_put_u64s(skb, s, rl_nl_storage, ARRAY_SIZE(rl_nl_storage),
+			   RAFTLOG_STORAGE_A_PAD))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -50,10 +50,6 @@ static inline int rl_nl_put_u64(struct sk_buff *skb, int type, u64 v, int pad)
 
 #define RL_NL_PUT_M(skb, type, v) \
 	rl_nl_put_u64(skb, RAFTLOG_MEMBER_A_##type, v, RAFTLOG_MEMBER_A_PAD)
-#define RL_NL_PUT_C(skb, type, v) \
-	rl_nl_put_u64(skb, RAFTLOG_COUNTER_A_##type, v, RAFTLOG_COUNTER_A_PAD)
-#define RL_NL_PUT_S(skb, type, v) \
-	rl_nl_put_u64(skb, RAFTLOG_STORAGE_A_##type, v, RAFTLOG_STORAGE_A_PAD)
 #define RL_NL_PUT(skb, type, v) \
 	rl_nl_put_u64(skb, RAFTLOG_A_##type, v, RAFTLOG_A_PAD)
 

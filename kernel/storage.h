@@ -23,6 +23,7 @@
 #define RL_STORAGE_H
 
 #include <linux/types.h>
+#include "disk.h"		/* struct rl_entry */
 
 struct rl_storage;
 
@@ -38,15 +39,6 @@ struct rl_storage_cfg {
 	u32 group_id;
 	size_t cache_bytes;	/* recent entries kept in memory; 0: 4 MiB */
 	struct rl_storage_cb cb;
-};
-
-/* One log entry as handed to and returned by the storage. */
-struct rl_entry {
-	u64 index;
-	u64 term;
-	u32 len;
-	u8 type;		/* RAFTLOG_ENTRY_* */
-	const void *data;
 };
 
 struct rl_hard_state {

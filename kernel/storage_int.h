@@ -138,7 +138,7 @@ struct rl_storage {
 
 	void *wbuf;		/* worker: one record */
 	void *mbuf;		/* worker: one metadata block */
-	struct rl_ent *ents;	/* worker: entry table being built */
+	struct rl_entry *ents;	/* worker: entry table being built */
 	struct mutex read_lock;
 	void *rbuf;		/* readers and recovery: one record */
 

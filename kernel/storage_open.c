@@ -54,7 +54,7 @@ static int rl_st_recover_log(struct rl_storage *s)
 	s->rix_n = 0;
 	while (sc.nrec < ring) {
 		struct rl_rec r;
-		struct rl_ent e;
+		struct rl_entry e;
 		struct rl_st_rix rx;
 		u64 at = off, skip = 0;
 		int err;

@@ -43,78 +43,11 @@ static int rl_st_read_rec(struct rl_storage *s, const struct rl_st_rix *rx, stru
 	return 0;
 }
 
-int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
-		     void *buf, u32 buflen)
-{
-	struct rl_st_cent *c;
-	struct rl_st_rix rx, *rp;
-	struct rl_rec r;
-	struct rl_ent ent;
-	size_t off;
-	u32 k;
-	int err;
-
-	mutex_lock(&s->lock);
-	if (s->error) {
-		err = s->error;
-		goto unlock;
-	}
-	err = -ENOENT;
-	if (index < s->acc_first || index > s->acc_last)
-		goto unlock;
-	c = rl_st_win_get(s, index);
-	if (c) {
-		e->index = index;
-		e->term = c->term;
-		e->type = c->type;
-		e->len = c->len;
-		e->data = buf;
-		if (buflen)
-			memcpy(buf, c->data, min(c->len, buflen));
-		err = c->len > buflen ? -ENOBUFS : 0;
-		goto unlock;
-	}
-	rp = rl_st_rix_find(s, index);
-	if (!rp)
-		goto unlock;
-	rx = *rp;
-	mutex_unlock(&s->lock);
-
-	mutex_lock(&s->read_lock);
-	err = rl_st_read_rec(s, &rx, &r);
-	if (err)
-		goto unlock_read;
-	off = rl_rec_data_off(r.count);
-	if (index > rx.last) {
-		err = -ENOENT;
-		goto unlock_read;
-	}
-	for (k = 0; k < index - r.first_index; k++) {
-		rl_rec_get_ent(s->rbuf, k, &ent);
-		off += ent.len;
-	}
-	rl_rec_get_ent(s->rbuf, k, &ent);
-	e->index = index;
-	e->term = ent.term;
-	e->type = ent.type;
-	e->len = ent.len;
-	e->data = buf;
-	if (buflen)
-		memcpy(buf, (u8 *)s->rbuf + off, min(ent.len, buflen));
-	err = ent.len > buflen ? -ENOBUFS : 0;
-unlock_read:
-	mutex_unlock(&s->read_lock);
-	return err;
-unlock:
-	mutex_unlock(&s->lock);
-	return err;
-}
-
 /*
  * Entries from @index on, at most @max, as far as one record (or the
  * in-memory window) holds them in a row: each is handed to @fn, its data
- * valid during the call only.  One device read serves a whole record,
- * where rl_storage_entry() reads it again for every entry.  @fn runs
+ * valid during the call only.  One device read serves a whole record
+ * (rl_storage_entry() is this for one entry, copied out).  @fn runs
  * with a storage lock held: it may allocate, not call the storage.
  * Returns how many entries @fn took, or -errno (-ENOENT: @index is not in
  * the log; whatever @fn returned when it refused one).
@@ -127,7 +60,7 @@ int rl_storage_entries(struct rl_storage *s, u64 index, u32 max,
 	struct rl_st_cent *c;
 	struct rl_st_rix rx, *rp;
 	struct rl_rec r;
-	struct rl_ent ent;
+	struct rl_entry ent;
 	size_t off;
 	u64 k;
 	int n = 0, err;
@@ -189,6 +122,35 @@ unlock_read:
 unlock:
 	mutex_unlock(&s->lock);
 	return err;
+}
+
+/* rl_storage_entry(): where the one entry goes. */
+struct rl_st_copy {
+	struct rl_entry *e;
+	void *buf;
+	u32 buflen;
+};
+
+static int rl_st_copy_one(void *ctx, const struct rl_entry *se)
+{
+	struct rl_st_copy *cp = ctx;
+
+	*cp->e = *se;
+	cp->e->data = cp->buf;
+	if (cp->buflen)
+		memcpy(cp->buf, se->data, min(se->len, cp->buflen));
+	return se->len > cp->buflen ? -ENOBUFS : 0;
+}
+
+int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
+		     void *buf, u32 buflen)
+{
+	struct rl_st_copy cp = { .e = e, .buf = buf, .buflen = buflen };
+	int n = rl_storage_entries(s, index, 1, rl_st_copy_one, &cp);
+
+	if (n < 0)
+		return n;
+	return n ? 0 : -ENOENT;
 }
 
 s64 rl_storage_term(struct rl_storage *s, u64 index)

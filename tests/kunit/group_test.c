@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Group parameters: the spec strings the module parameter and the debugfs
- * control file accept (kernel/group.c, rl_group_params_parse) are parsed
- * into exactly the fields they name, defaults fill the rest, and every
+ * control file accept (kernel/group_params.c, rl_group_params_parse) are
+ * parsed into exactly the fields they name, defaults fill the rest, and every
  * malformed or inconsistent spec is refused.
  */
 #include <linux/module.h>

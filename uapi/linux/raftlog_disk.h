@@ -153,10 +153,35 @@ struct raftlog_disk_snap {
 	__le32	crc;			/* crc32c of bytes 0..63, crc = 0 */
 };
 
+/*
+ * The snapshot blob: the data a group stores in a snapshot area (and
+ * sends to followers behind its compacted prefix).  This header, then
+ * (version 2) addrs_len bytes of address section: le32 count, then per
+ * member le64 id, u8 length, the address text ("ip:port", no NUL).
+ * Version 1 blobs (addrs_len 0, nothing after the header) are still read.
+ */
+#define RAFTLOG_SNAPBLOB_MAGIC		0x50534c52U	/* "RLSP" */
+#define RAFTLOG_SNAPBLOB_VERSION_NOADDR	1
+#define RAFTLOG_SNAPBLOB_VERSION	2
+#define RAFTLOG_SNAPBLOB_MEMBERS_MAX	32	/* voters and learners */
+#define RAFTLOG_SNAPBLOB_ADDR_MAX	63	/* address text, bytes */
+#define RAFTLOG_SNAPBLOB_ADDRS_MAX	(4 + RAFTLOG_SNAPBLOB_MEMBERS_MAX * \
+					 (9 + RAFTLOG_SNAPBLOB_ADDR_MAX))
+
+struct raftlog_disk_snapblob {
+	__le32	magic;			/* RAFTLOG_SNAPBLOB_MAGIC */
+	__le32	version;
+	__le32	group_id;
+	__le32	addrs_len;		/* version 1: reserved, 0 */
+	__le64	index;
+	__le64	term;
+};
+
 #define RAFTLOG_DISK_SB_SIZE		128
 #define RAFTLOG_DISK_META_SIZE		128
 #define RAFTLOG_DISK_REC_SIZE		72
 #define RAFTLOG_DISK_ENT_SIZE		16
 #define RAFTLOG_DISK_SNAP_SIZE		64
+#define RAFTLOG_DISK_SNAPBLOB_SIZE	32
 
 #endif /* _UAPI_LINUX_RAFTLOG_DISK_H */

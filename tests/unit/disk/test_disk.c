@@ -242,7 +242,7 @@ static u8 recbuf[RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE];
 
 static int make_rec(struct rl_rec *r, u64 seq, u64 epoch, u64 first, u32 n)
 {
-	struct rl_ent ents[64];
+	static struct rl_entry ents[64];	/* too large for a kernel stack */
 	u8 *p = recbuf + rl_rec_data_off(n);
 
 	memset(r, 0, sizeof(*r));
@@ -263,7 +263,7 @@ static int make_rec(struct rl_rec *r, u64 seq, u64 epoch, u64 first, u32 n)
 RL_TEST(rec_roundtrip)
 {
 	struct rl_rec r, out;
-	struct rl_ent e;
+	struct rl_entry e;
 	size_t off;
 
 	RL_ASSERT_EQ(make_rec(&r, 12, 2, 100, 20), RL_DISK_OK);
@@ -293,7 +293,8 @@ RL_TEST(rec_roundtrip)
 RL_TEST(rec_encode_refuses_bad_input)
 {
 	struct rl_rec r;
-	struct rl_ent ents[2] = { { 3, 1, 0 }, { 2, 1, 0 } };
+	struct rl_entry ents[2] = { { .term = 3, .len = 1 },
+				     { .term = 2, .len = 1 } };
 
 	memset(&r, 0, sizeof(r));
 	r.seq = 1;
@@ -417,6 +418,65 @@ RL_TEST(rec_bad_lengths_detected)
 	rl_put_le16(recbuf + offsetof(struct raftlog_disk_rec, flags), 0x8000);
 	reseal(recbuf, RAFTLOG_DISK_REC_SIZE, offsetof(struct raftlog_disk_rec, crc));
 	RL_EXPECT_EQ(rec_verify(sizeof(recbuf)), RL_DISK_EFIELD);
+}
+
+RL_TEST(snapblob_roundtrip_and_refusals)
+{
+	u8 blob[RAFTLOG_DISK_SNAPBLOB_SIZE + 16];
+	struct rl_snapblob b = { RAFTLOG_SNAPBLOB_VERSION, 5, 16, 10, 3 };
+	const u8 *addrs;
+	u32 alen;
+
+	memset(blob, 0xab, sizeof(blob));
+	rl_snapblob_encode_hdr(&b, blob);
+	RL_EXPECT_EQ(rl_get_le32(blob), RAFTLOG_SNAPBLOB_MAGIC);
+	RL_ASSERT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_OK);
+	RL_EXPECT_EQ(addrs == blob + RAFTLOG_DISK_SNAPBLOB_SIZE, 1);
+	RL_EXPECT_EQ(alen, 16);
+	/* the blob must be exactly header + section */
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob) - 1, 5, 10, 3,
+					&addrs, &alen), RL_DISK_ESHORT);
+	RL_EXPECT_EQ(addrs == NULL && alen == 0, 1);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, RAFTLOG_DISK_SNAPBLOB_SIZE - 1,
+					5, 10, 3, &addrs, &alen),
+		     RL_DISK_ESHORT);
+	RL_EXPECT_EQ(rl_snapblob_decode(NULL, 0, 5, 10, 3, &addrs, &alen),
+		     RL_DISK_ESHORT);
+	/* it must describe the snapshot it came with */
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 6, 10, 3, &addrs,
+					&alen), RL_DISK_EFIELD);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 11, 3, &addrs,
+					&alen), RL_DISK_EFIELD);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 4, &addrs,
+					&alen), RL_DISK_EFIELD);
+	/* magic and version */
+	blob[0] ^= 1;
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_EMAGIC);
+	b.version = 3;
+	rl_snapblob_encode_hdr(&b, blob);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_EVERSION);
+	/* a section larger than any configuration's */
+	b.version = RAFTLOG_SNAPBLOB_VERSION;
+	b.addrs_len = RAFTLOG_SNAPBLOB_ADDRS_MAX + 1;
+	rl_snapblob_encode_hdr(&b, blob);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_EFIELD);
+	/* version 1: the header alone, no section */
+	b.version = RAFTLOG_SNAPBLOB_VERSION_NOADDR;
+	b.addrs_len = 0;
+	rl_snapblob_encode_hdr(&b, blob);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, RAFTLOG_DISK_SNAPBLOB_SIZE, 5, 10,
+					3, &addrs, &alen), RL_DISK_OK);
+	RL_EXPECT_EQ(addrs == NULL && alen == 0, 1);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_ESHORT);
+	b.addrs_len = 16;
+	rl_snapblob_encode_hdr(&b, blob);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_EFIELD);
 }
 
 RL_TEST(snap_header_roundtrip_and_damage)
@@ -620,6 +680,7 @@ RL_SUITE(disk,
 	 RL_CASE(rec_torn_write_detected),
 	 RL_CASE(rec_bad_lengths_detected),
 	 RL_CASE(snap_header_roundtrip_and_damage),
+	 RL_CASE(snapblob_roundtrip_and_refusals),
 	 RL_CASE(scan_contiguous_chain),
 	 RL_CASE(scan_empty_log),
 	 RL_CASE(scan_truncation_by_later_epoch),

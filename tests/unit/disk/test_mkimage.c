@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < NREC; k++) {
 		struct rl_rec r = { .seq = 1 + k, .epoch = 1, .first_index = 1 + 10 * k,
 				    .count = 10 };
-		struct rl_ent e[10];
+		struct rl_entry e[10];
 		u8 *rec = img + (sb.ring_off + off) * RAFTLOG_BLOCK_SIZE;
 		u8 *p = rec + rl_rec_data_off(10);
 

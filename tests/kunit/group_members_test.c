@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The group's address book (kernel/group_ctl.c): members' addresses come
+ * The group's address book (kernel/group_members.c): members' addresses come
  * from the create spec and from the context of the conf-change entries
  * that add them, follow the log (a truncated suffix takes its addresses
  * with it), survive compaction folded at the snapshot index, and round
@@ -48,7 +48,7 @@ static void cc_entry(struct kunit *test, struct raft_entry *e, u64 index,
 	e->len = raft_conf_change_encode_ctx(buf, type, node, res, ctx, clen);
 }
 
-/* The context group_ctl.c writes: tag, length, text. */
+/* The context rl_members_ctx_encode() writes: tag, length, text. */
 static u32 addr_ctx(u8 *ctx, const char *addr)
 {
 	ctx[0] = RL_CTX_ADDR;
@@ -240,12 +240,12 @@ static void compaction_and_snapshot_section(struct kunit *test)
 static u8 *snap_blob(struct kunit *test, u32 version, const u8 *sec,
 		     u32 sec_len, u64 *len)
 {
-	struct rl_snap_blob *b;
+	struct raftlog_disk_snapblob *b;
 	u8 *buf = kunit_kzalloc(test, sizeof(*b) + sec_len, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	b = (void *)buf;
-	b->magic = cpu_to_le32(RL_SNAP_MAGIC);
+	b->magic = cpu_to_le32(RAFTLOG_SNAPBLOB_MAGIC);
 	b->version = cpu_to_le32(version);
 	b->group_id = cpu_to_le32(1);
 	b->addrs_len = cpu_to_le32(sec_len);
@@ -262,7 +262,7 @@ static void snapshot_blob_checked(struct kunit *test)
 		.n_voters = 2, .voters = { 1, 2 },
 	};
 	struct rl_group *g = bare_group(test, false);
-	struct rl_snap_blob *b;
+	struct raftlog_disk_snapblob *b;
 	const u8 *addrs;
 	u8 sec[128];
 	u32 alen;
@@ -275,53 +275,53 @@ static void snapshot_blob_checked(struct kunit *test)
 	KUNIT_ASSERT_GT(test, n, 4);
 
 	/* version 2: the section follows the header */
-	blob = snap_blob(test, RL_SNAP_VERSION, sec, n, &len);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), 0);
+	blob = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION, sec, n, &len);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), 0);
 	KUNIT_EXPECT_PTR_EQ(test, addrs, (const u8 *)blob + sizeof(*b));
 	KUNIT_EXPECT_EQ(test, alen, (u32)n);
 	/* short, long, section length beyond the blob or beyond any book */
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len - 1, 10, 3,
-						 &addrs, &alen), -EUCLEAN);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, sizeof(*b) - 1, 10,
-						 3, &addrs, &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len - 1, 10, 3,
+						    &addrs, &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, sizeof(*b) - 1, 10,
+						    3, &addrs, &alen), -EUCLEAN);
 	b = (void *)blob;
 	b->addrs_len = cpu_to_le32(n + 1);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
 	b->addrs_len = cpu_to_le32(0xffffffe0);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
 	b->addrs_len = cpu_to_le32(n);
 	/* it must describe the snapshot it came with, of this group */
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 11, 3, &addrs,
-						 &alen), -EUCLEAN);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 4, &addrs,
-						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 11, 3, &addrs,
+						    &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 4, &addrs,
+						    &alen), -EUCLEAN);
 	b->group_id = cpu_to_le32(2);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
 	b->group_id = cpu_to_le32(1);
 	b->magic = 0;
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
-	b->magic = cpu_to_le32(RL_SNAP_MAGIC);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
+	b->magic = cpu_to_le32(RAFTLOG_SNAPBLOB_MAGIC);
 	b->version = cpu_to_le32(3);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, NULL, 0, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, NULL, 0, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
 
 	/* version 1 (before addresses): the header alone, still read */
-	blob = snap_blob(test, RL_SNAP_VERSION_NOADDR, NULL, 0, &len);
+	blob = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION_NOADDR, NULL, 0, &len);
 	addrs = blob;
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), 0);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), 0);
 	KUNIT_EXPECT_NULL(test, addrs);
 	KUNIT_EXPECT_EQ(test, alen, 0U);
-	blob = snap_blob(test, RL_SNAP_VERSION_NOADDR, sec, n, &len);
-	KUNIT_EXPECT_EQ(test, rl_snap_blob_addrs(g, blob, len, 10, 3, &addrs,
-						 &alen), -EUCLEAN);
+	blob = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION_NOADDR, sec, n, &len);
+	KUNIT_EXPECT_EQ(test, rl_members_snap_check(g, blob, len, 10, 3, &addrs,
+						    &alen), -EUCLEAN);
 	rl_members_free(g);
 }
 
@@ -360,7 +360,7 @@ static void snapshot_restores_book(struct kunit *test)
 	boot.snap.index = 10;
 	boot.snap.term = 3;
 	boot.snap.conf = conf124;
-	boot.snap_data = snap_blob(test, RL_SNAP_VERSION, sec, n, &len);
+	boot.snap_data = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION, sec, n, &len);
 	boot.snap_len = len;
 	KUNIT_ASSERT_EQ(test, rl_members_boot(h, &boot), 0);
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
@@ -381,7 +381,7 @@ static void snapshot_restores_book(struct kunit *test)
 	snap.meta.index = 10;
 	snap.meta.term = 3;
 	snap.meta.conf = conf124;
-	snap.data = snap_blob(test, RL_SNAP_VERSION, sec, n, &snap.len);
+	snap.data = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION, sec, n, &snap.len);
 	rd.snapshot = &snap;
 	KUNIT_ASSERT_EQ(test, rl_members_ready(h, &rd), 0);
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
@@ -389,11 +389,11 @@ static void snapshot_restores_book(struct kunit *test)
 
 	/* a damaged section (bad address text) is refused, book untouched */
 	snap.meta.index = 10;
-	memcpy(snap.data + sizeof(struct rl_snap_blob) + 4 + 9, "xx", 2);
+	memcpy(snap.data + sizeof(struct raftlog_disk_snapblob) + 4 + 9, "xx", 2);
 	KUNIT_EXPECT_EQ(test, rl_members_ready(h, &rd), -EUCLEAN);
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
 	KUNIT_EXPECT_EQ(test, rl_members_snap_load(h, 10, snap.data +
-			sizeof(struct rl_snap_blob), n), -EINVAL);
+			sizeof(struct raftlog_disk_snapblob), n), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 2), "10.0.0.2:7000");
 
 	/* version 1 from an older leader: the book stays, folded, and what
@@ -408,9 +408,9 @@ static void snapshot_restores_book(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 5), "10.0.0.5:7000");
 	memset(&rd, 0, sizeof(rd));
 	snap.meta.index = 11;
-	snap.data = snap_blob(test, RL_SNAP_VERSION_NOADDR, NULL, 0,
+	snap.data = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION_NOADDR, NULL, 0,
 			      &snap.len);
-	((struct rl_snap_blob *)snap.data)->index = cpu_to_le64(11);
+	((struct raftlog_disk_snapblob *)snap.data)->index = cpu_to_le64(11);
 	rd.snapshot = &snap;
 	KUNIT_ASSERT_EQ(test, rl_members_ready(h, &rd), 0);
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run loop.  Everything that calls into the core runs as a work item
+ * on the group's ordered workqueue (the tick, the request queue, inbound
+ * messages), so the core needs no locks.  Other contexts (file
+ * operations, the registry) only touch the request queue (in_lock), the
+ * committed stream (stream_lock) and the status snapshot the worker
+ * refreshes.
+ *
+ * The ready loop follows kernel/raft/raft.h: messages that may go at once
+ * are handed to the transport first, then hard state and entries are made
+ * durable (so the leader's own append runs while its followers receive
+ * theirs), then the messages that depend on persistence are sent, the
+ * committed entries are published to readers, and proposal and barrier
+ * results complete their waiters.  The files below report failures here
+ * through return values; rl_group_fail() stops the group.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <linux/xarray.h>
+#include <linux/workqueue.h>
+#include <linux/sched.h>
+#include <linux/atomic.h>
+#include <linux/raftlog.h>
+#include "raft/raft.h"
+#include "storage.h"
+#include "group.h"
+#include "group_int.h"
+
+/* Log role and membership changes at info level (module parameter). */
+bool rl_verbose;
+
+/* Carry out the waits that the store has made durable (worker only). */
+static void rl_io_complete(struct rl_group *g)
+{
+	u64 durable = atomic64_read(&g->durable_ticket);
+	struct rl_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &g->io_list, node) {
+		if (io->ticket > durable)
+			break;
+		list_del(&io->node);
+		rl_msgs_send(g, io->msgs, io->n_msgs);
+		if (io->snap_index)
+			raft_snapshot_installed(g->raft, io->snap_index,
+						io->snap_term);
+		if (io->last_index)
+			raft_persisted(g->raft, io->last_index, io->last_term);
+		rl_store_io_free(io);
+	}
+}
+
+/* Stop the group after an error it cannot recover from (worker only). */
+static void rl_group_fail(struct rl_group *g, int err)
+{
+	struct rl_req *rq;
+	unsigned long id;
+
+	/* a removed node stops the same way, but nothing went wrong */
+	if (err != -EIDRM)
+		pr_err("group %u: node %llu failed (%d); stopped\n",
+		       g->p.group_id, g->p.node_id, err);
+	spin_lock(&g->in_lock);
+	g->fail_err = err;
+	spin_unlock(&g->in_lock);
+	rl_info_failed(g, err);
+	xa_for_each(&g->inflight, id, rq) {
+		xa_erase(&g->inflight, id);
+		rl_req_finish(g, rq, -EIO, 0, 0);
+	}
+	rl_barriers_check(g, -EIO);
+	wake_up_interruptible_all(&g->room_wq);
+	wake_up_interruptible_all(&g->stream_wq);
+}
+
+#ifdef RL_BUG_ACK_EARLY
+/*
+ * A deliberately broken build, only for the fault campaign's self-test
+ * (scripts/tier-selftest.sh): a leader acknowledges a proposal as soon
+ * as it appended it, before a majority holds it.  The campaign's checker
+ * must catch the acknowledged entries such a leader loses.
+ */
+static void rl_bug_ack_early(struct rl_group *g, struct rl_req *rq)
+{
+	struct raft_status st;
+
+	raft_status(g->raft, &st);
+	if (st.role != RAFT_LEADER || !xa_erase(&g->inflight, rq->id))
+		return;
+	rl_req_finish(g, rq, 0, st.last_index, st.term);
+}
+
+#else
+static inline void rl_bug_ack_early(struct rl_group *g, struct rl_req *rq)
+{
+}
+
+#endif
+
+static void rl_handle_requests(struct rl_group *g)
+{
+	struct rl_req *rq, *tmp;
+	LIST_HEAD(q);
+	int err;
+
+	spin_lock(&g->in_lock);
+	list_splice_init(&g->inq, &q);
+	spin_unlock(&g->in_lock);
+
+	list_for_each_entry_safe(rq, tmp, &q, node) {
+		list_del_init(&rq->node);
+		if (g->fail_err) {
+			rl_req_finish(g, rq, -EIO, 0, 0);
+			continue;
+		}
+		err = xa_insert(&g->inflight, rq->id, rq, GFP_NOIO);
+		if (err) {
+			rl_req_finish(g, rq, err == -EBUSY ? -EIO : err, 0, 0);
+			continue;
+		}
+		if (rq->kind == RL_REQ_PROPOSE) {
+			g->c.proposals++;
+			err = raft_propose(g->raft, rq->data, rq->len, rq->id);
+		} else if (rq->kind == RL_REQ_BARRIER) {
+			err = raft_read_index(g->raft, rq->id);
+		} else {	/* membership, transfer: 1 is done */
+			err = rl_group_ctl_request(g, rq);
+		}
+		if (err) {
+			xa_erase(&g->inflight, rq->id);
+			rl_req_finish(g, rq, err < 0 ? err : 0, 0, 0);
+		} else if (rq->kind == RL_REQ_PROPOSE) {
+			/* the core copied the payload */
+			kfree(rq->data);
+			rq->data = NULL;
+			rl_bug_ack_early(g, rq);
+		}
+	}
+}
+
+static void rl_report(struct rl_group *g, const struct raft_ready *rd)
+{
+	struct rl_req *rq;
+	u32 i;
+
+	for (i = 0; i < rd->n_reads; i++) {
+		rq = xa_erase(&g->inflight, rd->reads[i].ctx);
+		if (!rq || rq->kind != RL_REQ_BARRIER)
+			continue;
+		/*
+		 * A waiting caller waits for applied itself; an asynchronous
+		 * one completes once its index is applied.
+		 */
+		if (!rd->reads[i].err && rq->async &&
+		    rd->reads[i].index > READ_ONCE(g->applied)) {
+			rq->index = rd->reads[i].index;
+			list_add_tail(&rq->wait_node, &g->barriers);
+			continue;
+		}
+		rl_req_finish(g, rq, rd->reads[i].err, rd->reads[i].index, 0);
+	}
+	for (i = 0; i < rd->n_results; i++) {
+		const struct raft_proposal_result *res = &rd->results[i];
+
+		rq = xa_erase(&g->inflight, res->id);
+		if (!rq || (rq->kind != RL_REQ_PROPOSE &&
+			    rq->kind != RL_REQ_CONF))
+			continue;
+		if (res->err == -ETIMEDOUT && rl_verbose)
+			pr_info("group %u: node %llu: proposal %llu: outcome unknown (%llu messages not sent)\n",
+				g->p.group_id, g->p.node_id, res->id,
+				g->msgs_dropped);
+		if (res->err)
+			g->c.proposals_failed++;
+		rl_req_finish(g, rq, res->err, res->index, res->term);
+	}
+}
+
+/*
+ * Persist what rd asks (a leader's snapshot, entries, hard state).  *now:
+ * with nothing outstanding at the store (or no store) the batch is
+ * durable already and the messages that wait for it went; otherwise they
+ * wait for the ticket (rl_io_complete).
+ */
+static int rl_ready_persist(struct rl_group *g, const struct raft_ready *rd,
+			    bool *now)
+{
+	int err;
+
+	if (rd->snapshot) {
+		err = rl_snap_install(g, rd->snapshot);
+		if (err)
+			return err;
+	}
+	err = rl_store_persist(g, rd);
+	if (err)
+		return err;
+	rl_info_persist_queued(g);
+	*now = g->volatile_log ||
+	       g->last_ticket <= atomic64_read(&g->durable_ticket);
+	if (*now)
+		rl_msgs_send(g, rd->msgs_after_persist,
+			     rd->n_msgs_after_persist);
+	else if (rd->n_entries || rd->n_msgs_after_persist || rd->snapshot)
+		return rl_store_io_queue(g, rd);
+	return 0;
+}
+
+/* One ready batch taken out of the core; on error it is not advanced. */
+static int rl_ready_handle(struct rl_group *g, struct raft_ready *rd)
+{
+	u64 last_index = 0, last_term = 0, snap_index = 0, snap_term = 0;
+	bool now;
+	int err;
+
+	/* new members' addresses, before messages go to them */
+	err = rl_members_ready(g, rd);
+	if (err)
+		return err;
+	if (rd->ss_changed && rl_verbose)
+		pr_info("group %u: node %llu is %s in term %llu (leader %llu)\n",
+			g->p.group_id, g->p.node_id,
+			raft_role_name(rd->ss.role), rd->ss.term, rd->ss.lead);
+	/* these may go before persistence: replication runs in
+	 * parallel with the leader's own write
+	 */
+	rl_msgs_send(g, rd->msgs, rd->n_msgs);
+	err = rl_ready_persist(g, rd, &now);
+	if (err)
+		return err;
+	if (rd->snapshot) {
+		snap_index = rd->snapshot->meta.index;
+		snap_term = rd->snapshot->meta.term;
+	}
+	if (rd->n_entries) {
+		last_index = rd->entries[rd->n_entries - 1].index;
+		last_term = rd->entries[rd->n_entries - 1].term;
+	}
+	/* committed entries are already durable here */
+	err = rl_stream_publish(g, rd->committed, rd->n_committed);
+	if (err)
+		return err;
+	rl_report(g, rd);
+	rl_barriers_check(g, 0);
+	raft_advance(g->raft, rd);
+	if (now && snap_index)
+		raft_snapshot_installed(g->raft, snap_index, snap_term);
+	if (now && last_index)
+		raft_persisted(g->raft, last_index, last_term);
+	return 0;
+}
+
+static void rl_process_ready(struct rl_group *g)
+{
+	struct raft_ready rd;
+	int err;
+
+	while (!g->fail_err && raft_has_ready(g->raft)) {
+		/* nothing was taken out: try again at the next tick */
+		if (raft_ready(g->raft, &rd))
+			return;
+		err = rl_ready_handle(g, &rd);
+		if (err) {
+			raft_advance(g->raft, &rd);
+			rl_group_fail(g, err);
+			return;
+		}
+		rl_io_complete(g);
+		/* catching up, the core hands out batch after batch */
+		cond_resched();
+	}
+}
+
+static void rl_group_step(struct rl_group *g, bool tick)
+{
+	int err;
+
+	if (g->fail_err)
+		return;
+	spin_lock(&g->in_lock);
+	err = g->store_err;
+	spin_unlock(&g->in_lock);
+	if (err) {
+		rl_group_fail(g, err);
+		return;
+	}
+	rl_io_complete(g);
+	rl_info_durable(g);
+	if (tick)
+		raft_tick(g->raft);
+	/* a full log refuses proposals (ENOSPC) rather than fail the group */
+	if (g->store && g->raft)
+		raft_set_room(g->raft, rl_storage_room(g->store),
+			      RAFTLOG_BLOCK_SIZE);
+	rl_msgs_handle(g);
+	rl_handle_requests(g);
+	rl_process_ready(g);
+	/* a node that saw its own removal commit stops */
+	err = rl_members_after_step(g);
+	if (err)
+		rl_group_fail(g, err);
+	if (g->raft)
+		rl_info_refresh(g);
+}
+
+void rl_run_work(struct work_struct *w)
+{
+	struct rl_group *g = container_of(w, struct rl_group, run_work);
+
+	rl_group_step(g, false);
+}
+
+void rl_tick_work(struct work_struct *w)
+{
+	struct rl_group *g = container_of(to_delayed_work(w), struct rl_group,
+					  tick_work);
+
+	rl_group_step(g, true);
+	rl_info_tick(g);
+	spin_lock(&g->in_lock);
+	if (!g->stopping && !g->fail_err)
+		queue_delayed_work(g->wq, &g->tick_work,
+				   msecs_to_jiffies(g->p.tick_ms));
+	spin_unlock(&g->in_lock);
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshots.  The group's state machine is the log itself, so its
+ * snapshot blob (struct raftlog_disk_snapblob, docs/format.md) says what
+ * it covers (readers below it get -ERANGE) and, from version 2 on,
+ * carries the address book as of its index: the entries that taught the
+ * addresses are gone with the compacted prefix.  The configuration as of
+ * the snapshot is stored beside it.  The core treats the blob as opaque
+ * and sends it to followers behind the compacted prefix; a blob from
+ * another leader is checked (rl_members_snap_check), then stored as it
+ * came.  Here: building the blob, installing a leader's snapshot, and
+ * compaction (rl_group_compact).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/sched.h>
+#include "raft/raft.h"
+#include "storage.h"
+#include "group.h"
+#include "group_int.h"
+
+/*
+ * Build the blob of a snapshot at index (worker only): the header, then
+ * the book as of index for conf, the configuration in force there.  A
+ * group without a transport has no one to dial: version 1, no section.
+ */
+static int rl_snap_blob_build(struct rl_group *g, u64 index,
+			      const struct raft_conf *conf, u8 **blobp,
+			      u32 *lenp)
+{
+	struct rl_snapblob b = {
+		.version = g->ep ? RAFTLOG_SNAPBLOB_VERSION :
+			   RAFTLOG_SNAPBLOB_VERSION_NOADDR,
+		.group_id = g->p.group_id,
+		.index = index,
+		.term = raft_term_at(g->raft, index),
+	};
+	ssize_t n = 0;
+	u8 *buf;
+
+	if (g->ep) {
+		n = rl_members_snap_encode(g, index, conf, NULL, 0);
+		if (n < 0)
+			return n;
+		if (n > RAFTLOG_SNAPBLOB_ADDRS_MAX)
+			return -E2BIG;
+	}
+	buf = kzalloc(RAFTLOG_DISK_SNAPBLOB_SIZE + n, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	b.addrs_len = n;
+	rl_snapblob_encode_hdr(&b, buf);
+	if (n && rl_members_snap_encode(g, index, conf,
+					buf + RAFTLOG_DISK_SNAPBLOB_SIZE,
+					n) != n) {
+		kfree(buf);
+		return -EINVAL;
+	}
+	*blobp = buf;
+	*lenp = RAFTLOG_DISK_SNAPBLOB_SIZE + n;
+	return 0;
+}
+
+/*
+ * A snapshot from the leader replaces the log: store it (dropping any
+ * suffix the store still holds, the core has), then restart the stream
+ * after it.  The core hears it is installed once the store made it
+ * durable (rl_io_complete or right after the ready).
+ */
+int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
+{
+	u8 conf[RL_CONF_MAX];
+	u32 conf_len;
+	s64 t;
+
+	if (!g->volatile_log) {
+		if (g->log_last > s->meta.index) {
+			t = rl_storage_truncate(g->store, s->meta.index);
+			if (t < 0)
+				return t;
+			g->last_ticket = t;
+		}
+		conf_len = rl_store_conf_encode(&s->meta.conf, conf);
+		t = rl_storage_save_snapshot(g->store, s->meta.index,
+					     s->meta.term, conf, conf_len,
+					     s->data, s->len);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+		g->log_last = s->meta.index;
+	}
+	rl_stream_cut(g, s->meta.index, true);
+	pr_info("group %u: node %llu installed a snapshot at %llu (term %llu)\n",
+		g->p.group_id, g->p.node_id, s->meta.index, s->meta.term);
+	return 0;
+}
+
+struct rl_compact {
+	struct work_struct work;
+	struct rl_group *g;
+	u64 index;
+	int err;
+	struct completion done;
+};
+
+/*
+ * Snapshot the group at index (worker only): the core drops its log up
+ * to there and keeps the blob for followers behind it; the store saves
+ * the snapshot, then discards the entries it covers (in that order, so
+ * a crash in between leaves the log whole).
+ */
+/* Compact the core at index with the blob of a snapshot there. */
+static int rl_core_compact(struct rl_group *g, u64 index, u8 **blob,
+			   u32 *len)
+{
+	struct raft_conf *cf;
+	int err;
+
+	cf = kmalloc(sizeof(*cf), GFP_KERNEL);
+	if (!cf)
+		return -ENOMEM;
+	raft_conf_at_index(g->raft, index, cf);
+	err = rl_snap_blob_build(g, index, cf, blob, len);
+	kfree(cf);
+	if (err)
+		return err;
+	err = raft_compact(g->raft, index, *blob, *len);
+	if (err) {
+		kfree(*blob);
+		*blob = NULL;
+	}
+	return err;
+}
+
+/*
+ * The core frees what it drops in one loop, about 140 us an entry on the
+ * debug kernel: go there RL_CORE_STEP entries at a time, yielding in
+ * between.  Every step leaves a whole snapshot (its own blob).
+ */
+static int rl_core_compact_steps(struct rl_group *g, u64 from, u64 index,
+				 u8 **blob, u32 *len)
+{
+	int err;
+
+	for (from += RL_CORE_STEP; from < index; from += RL_CORE_STEP) {
+		err = rl_core_compact(g, from, blob, len);
+		if (err)
+			return err;
+		kfree(*blob);
+		*blob = NULL;
+		cond_resched();
+	}
+	return rl_core_compact(g, index, blob, len);
+}
+
+static int rl_do_compact(struct rl_group *g, u64 index)
+{
+	struct raft_snapshot_meta meta;
+	struct raft_status st;
+	u8 conf[RL_CONF_MAX];
+	u32 conf_len, len;
+	u8 *blob = NULL;
+	s64 t;
+	int err;
+
+	if (g->fail_err)
+		return -EIO;
+	raft_status(g->raft, &st);
+	if (!index || index > st.applied)
+		return -EINVAL;
+	if (index <= st.snap_index)
+		return -EALREADY;
+	err = rl_core_compact_steps(g, st.snap_index, index, &blob, &len);
+	if (err)
+		goto out;
+	rl_members_compact(g, index);
+	rl_stream_cut(g, index, false);
+	rl_info_refresh(g);
+	if (g->volatile_log)
+		goto out;
+	raft_snapshot_meta(g->raft, &meta);
+	conf_len = rl_store_conf_encode(&meta.conf, conf);
+	t = rl_storage_save_snapshot(g->store, meta.index, meta.term, conf,
+				     conf_len, blob, len);
+	if (t >= 0) {
+		g->last_ticket = t;
+		t = rl_storage_compact(g->store, meta.index);
+	}
+	/* the log on the device is still whole: only report it */
+	if (t < 0) {
+		err = t;
+		goto out;
+	}
+	g->last_ticket = t;
+out:
+	kfree(blob);
+	return err;
+}
+
+static void rl_compact_work(struct work_struct *w)
+{
+	struct rl_compact *c = container_of(w, struct rl_compact, work);
+
+	c->err = rl_do_compact(c->g, c->index);
+	complete(&c->done);
+}
+
+int rl_group_compact(struct rl_group *g, u64 index)
+{
+	struct rl_compact c = { .g = g, .index = index };
+	bool queued;
+	int err;
+
+	INIT_WORK_ONSTACK(&c.work, rl_compact_work);
+	init_completion(&c.done);
+	/* once stopping is set the queue is only drained, never fed */
+	spin_lock(&g->in_lock);
+	err = g->stopping ? -ENODEV : g->fail_err ? -EIO : 0;
+	queued = !err && queue_work(g->wq, &c.work);
+	spin_unlock(&g->in_lock);
+	if (queued) {
+		wait_for_completion(&c.done);
+		err = c.err;
+	}
+	destroy_work_on_stack(&c.work);
+	return err;
+}

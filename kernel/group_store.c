@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The store glue: open the group's device and recover the core's boot
+ * state from it (hard state, snapshot, log), queue what each ready batch
+ * asks to persist, and close.  The store works asynchronously: each
+ * operation returns a ticket, the store's callbacks report the durable
+ * ticket (or failure) and kick the worker, which completes the batches
+ * waiting for it (struct rl_io, group_run.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <linux/workqueue.h>
+#include <linux/rwsem.h>
+#include <linux/atomic.h>
+#include <linux/raftlog.h>
+#include "raft/raft.h"
+#include "storage.h"
+#include "group.h"
+#include "group_int.h"
+
+/* Queue the group's worker (any context but hard irq). */
+static void rl_store_kick(struct rl_group *g)
+{
+	spin_lock(&g->in_lock);
+	if (!g->stopping)
+		queue_work(g->wq, &g->run_work);
+	spin_unlock(&g->in_lock);
+}
+
+/* Store callbacks: run in the store's worker; only record and kick. */
+static void rl_store_durable(void *ctx, u64 ticket, u64 last_index)
+{
+	struct rl_group *g = ctx;
+
+	atomic64_set(&g->durable_ticket, ticket);
+	atomic64_inc(&g->fsyncs);
+	rl_store_kick(g);
+}
+
+static void rl_store_failed(void *ctx, int err)
+{
+	struct rl_group *g = ctx;
+
+	spin_lock(&g->in_lock);
+	g->store_err = err ? err : -EIO;
+	if (!g->stopping)
+		queue_work(g->wq, &g->run_work);
+	spin_unlock(&g->in_lock);
+}
+
+void rl_store_boot_free(struct raft_boot *boot)
+{
+	u64 i;
+	struct raft_entry *ents = (struct raft_entry *)boot->entries;
+
+	for (i = 0; ents && i < boot->n_entries; i++) {
+		kfree(ents[i].data);
+		if (!(i & (RL_TRIM_CHUNK - 1)))
+			cond_resched();
+	}
+	kvfree(ents);
+	boot->entries = NULL;
+	boot->n_entries = 0;
+	kvfree(boot->snap_data);
+	boot->snap_data = NULL;
+	boot->snap_len = 0;
+}
+
+static u8 rl_type_from_disk(u8 t)
+{
+	return t == RAFTLOG_ENTRY_CONF ? RAFT_ENTRY_CONF_CHANGE :
+	       RAFT_ENTRY_NORMAL;
+}
+
+static u8 rl_type_to_disk(const struct raft_entry *e)
+{
+	if (e->type == RAFT_ENTRY_CONF_CHANGE)
+		return RAFTLOG_ENTRY_CONF;
+	return e->len ? RAFTLOG_ENTRY_NORMAL : RAFTLOG_ENTRY_NOOP;
+}
+
+struct rl_store_boot {
+	struct raft_boot *boot;
+	struct raft_entry *ents;	/* boot->entries, writable */
+	u64 first;			/* index of ents[0] */
+};
+
+/* One entry read back: copy it into the next slot of boot->entries. */
+static int rl_store_load_one(void *ctx, const struct rl_entry *e)
+{
+	struct rl_store_boot *ld = ctx;
+	struct raft_entry *d = &ld->ents[ld->boot->n_entries];
+
+	if (e->index != ld->first + ld->boot->n_entries)
+		return -EIO;
+	d->index = e->index;
+	d->term = e->term;
+	d->type = rl_type_from_disk(e->type);
+	d->len = e->len;
+	if (e->len) {
+		d->data = kmemdup(e->data, e->len, GFP_KERNEL);
+		if (!d->data)
+			return -ENOMEM;
+	}
+	ld->boot->n_entries++;
+	return 0;
+}
+
+/*
+ * Read the durable log back into boot->entries (the core copies them),
+ * a record at a time: restart time is one device read per record.
+ */
+static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
+			 struct raft_boot *boot)
+{
+	/* a compaction not yet carried out leaves entries the snapshot covers */
+	struct rl_store_boot ld = { .boot = boot };
+	u64 index, n;
+	int got;
+
+	ld.first = max(in->first_index, boot->snap.index + 1);
+	if (in->last_index < ld.first)
+		return 0;
+	n = in->last_index - ld.first + 1;
+	ld.ents = kvcalloc(n, sizeof(*ld.ents), GFP_KERNEL);
+	if (!ld.ents)
+		return -ENOMEM;
+	boot->entries = ld.ents;
+	for (index = ld.first; index <= in->last_index; index += got) {
+		/*
+		 * Thousands of reads: a RAM disk completes them inline, so
+		 * without this the loop never sleeps (soft lockup).
+		 */
+		cond_resched();
+		got = rl_storage_entries(g->store, index,
+					 min_t(u64, in->last_index - index + 1,
+					       U32_MAX),
+					 rl_store_load_one, &ld);
+		if (got <= 0) {
+			pr_err("group %u: cannot read entry %llu back: %d\n",
+			       g->p.group_id, index, got);
+			return got ? got : -EIO;
+		}
+	}
+	return 0;
+}
+
+u32 rl_store_conf_encode(const struct raft_conf *c, u8 *buf)
+{
+	__le32 n[2] = { cpu_to_le32(c->n_voters), cpu_to_le32(c->n_learners) };
+	u32 i, off = sizeof(n);
+	__le64 id;
+
+	memcpy(buf, n, sizeof(n));
+	for (i = 0; i < c->n_voters + c->n_learners; i++, off += sizeof(id)) {
+		id = cpu_to_le64(i < c->n_voters ? c->voters[i] :
+				 c->learners[i - c->n_voters]);
+		memcpy(buf + off, &id, sizeof(id));
+	}
+	return off;
+}
+
+static int rl_store_conf_decode(const u8 *buf, u32 len, struct raft_conf *c)
+{
+	u32 i, off = 2 * sizeof(__le32);
+	__le32 n[2];
+	__le64 id;
+
+	memset(c, 0, sizeof(*c));
+	if (len < sizeof(n))
+		return -EUCLEAN;
+	memcpy(n, buf, sizeof(n));
+	c->n_voters = le32_to_cpu(n[0]);
+	c->n_learners = le32_to_cpu(n[1]);
+	if (c->n_voters > RAFT_MAX_MEMBERS || c->n_learners > RAFT_MAX_MEMBERS ||
+	    len != off + sizeof(id) * (c->n_voters + c->n_learners))
+		return -EUCLEAN;
+	for (i = 0; i < c->n_voters + c->n_learners; i++, off += sizeof(id)) {
+		memcpy(&id, buf + off, sizeof(id));
+		if (i < c->n_voters)
+			c->voters[i] = le64_to_cpu(id);
+		else
+			c->learners[i - c->n_voters] = le64_to_cpu(id);
+	}
+	return 0;
+}
+
+/* Load the device's snapshot into boot (the core validates the conf). */
+static int rl_store_snap_load(struct rl_group *g, struct raft_boot *boot)
+{
+	void *conf = NULL, *data = NULL;
+	u64 index, term, len = 0;
+	u32 conf_len = 0, addrs_len;
+	const u8 *addrs;
+	int err;
+
+	err = rl_storage_load_snapshot(g->store, &index, &term, &conf,
+				       &conf_len, &data, &len);
+	if (!err)
+		err = rl_store_conf_decode(conf, conf_len, &boot->snap.conf);
+	kvfree(conf);
+	/* the blob must describe the snapshot it came with */
+	if (!err)
+		err = rl_members_snap_check(g, data, len, index, term, &addrs,
+					    &addrs_len);
+	if (err) {
+		pr_err("group %u: cannot load the snapshot of %s: %d\n",
+		       g->p.group_id, g->p.dev_path, err);
+		kvfree(data);
+		return err;
+	}
+	boot->snap.index = index;
+	boot->snap.term = term;
+	boot->snap_data = data;
+	boot->snap_len = len;
+	return 0;
+}
+
+/*
+ * Open the group's device and recover its state into boot.  Without a
+ * device the group runs on a volatile log: the core keeps its entries in
+ * memory and nothing survives the group (tests of the driver only).
+ */
+int rl_store_open(struct rl_group *g, struct raft_boot *boot)
+{
+	struct rl_storage_cfg cfg = {};
+	struct rl_storage_info in;
+	int err;
+
+	if (!g->p.dev_path[0]) {
+		g->volatile_log = true;
+		return 0;
+	}
+	g->ents = kcalloc(RL_APPEND_CHUNK, sizeof(*g->ents), GFP_KERNEL);
+	if (!g->ents)
+		return -ENOMEM;
+	cfg.cluster_id = g->p.cluster_id;
+	cfg.node_id = g->p.node_id;
+	cfg.group_id = g->p.group_id;
+	cfg.cb.durable = rl_store_durable;
+	cfg.cb.failed = rl_store_failed;
+	cfg.cb.ctx = g;
+	err = rl_storage_open(g->p.dev_path, &cfg, &g->store);
+	if (err) {
+		pr_err("group %u: cannot open %s: %d\n", g->p.group_id,
+		       g->p.dev_path, err);
+		g->store = NULL;
+		kfree(g->ents);
+		g->ents = NULL;
+		return err;
+	}
+	rl_storage_get_info(g->store, &in);
+	if (in.snap_index) {
+		err = rl_store_snap_load(g, boot);
+		if (err)
+			goto out_close;
+	}
+	boot->hs.term = in.hs.term;
+	boot->hs.vote = in.hs.vote;
+	boot->hs.commit = in.hs.commit;
+	err = rl_store_load(g, &in, boot);
+	if (err)
+		goto out_close;
+	g->log_last = in.last_index;
+	return 0;
+
+out_close:
+	rl_store_boot_free(boot);
+	rl_storage_close(g->store);
+	g->store = NULL;
+	kfree(g->ents);
+	g->ents = NULL;
+	return err;
+}
+
+/*
+ * Queue what rd asks to persist: truncate a conflicting suffix, append
+ * the entries, store the hard state.  The store carries them out in order.
+ */
+int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
+{
+	u64 i, done = 0;
+	s64 t;
+
+	if (g->volatile_log)
+		return 0;
+	if (rd->n_entries && rd->entries[0].index <= g->log_last) {
+		t = rl_storage_truncate(g->store, rd->entries[0].index - 1);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+	}
+	while (done < rd->n_entries) {
+		u32 n = min_t(u64, rd->n_entries - done, RL_APPEND_CHUNK);
+
+		for (i = 0; i < n; i++) {
+			const struct raft_entry *re = &rd->entries[done + i];
+
+			g->ents[i].index = re->index;
+			g->ents[i].term = re->term;
+			g->ents[i].len = re->len;
+			g->ents[i].type = rl_type_to_disk(re);
+			g->ents[i].data = re->data;
+		}
+		t = rl_storage_append(g->store, g->ents, n);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+		done += n;
+	}
+	if (rd->n_entries)
+		g->log_last = rd->entries[rd->n_entries - 1].index;
+	if (rd->hs_changed) {
+		struct rl_hard_state hs = {
+			.term = rd->hs.term,
+			.vote = rd->hs.vote,
+			.commit = rd->hs.commit,
+		};
+
+		t = rl_storage_set_hard_state(g->store, &hs);
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+	}
+	return 0;
+}
+
+/* Remember what to do once the operations queued so far are durable. */
+int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd)
+{
+	struct rl_io *io;
+	u32 i, n = 0;
+
+	io = kzalloc(sizeof(*io), GFP_NOIO);
+	if (!io)
+		return -ENOMEM;
+	io->ticket = g->last_ticket;
+	if (rd->n_entries) {
+		io->last_index = rd->entries[rd->n_entries - 1].index;
+		io->last_term = rd->entries[rd->n_entries - 1].term;
+	}
+	if (rd->snapshot) {
+		io->snap_index = rd->snapshot->meta.index;
+		io->snap_term = rd->snapshot->meta.term;
+	}
+	if (rd->n_msgs_after_persist) {
+		io->msgs = kcalloc(rd->n_msgs_after_persist, sizeof(*io->msgs),
+				   GFP_NOIO);
+		if (!io->msgs) {
+			kfree(io);
+			return -ENOMEM;
+		}
+		/* a message that cannot be copied is lost, as on a network */
+		for (i = 0; i < rd->n_msgs_after_persist; i++)
+			if (!raft_msg_clone(&io->msgs[n],
+					    &rd->msgs_after_persist[i]))
+				n++;
+		io->n_msgs = n;
+	}
+	list_add_tail(&io->node, &g->io_list);
+	return 0;
+}
+
+void rl_store_io_free(struct rl_io *io)
+{
+	u32 i;
+
+	for (i = 0; i < io->n_msgs; i++)
+		raft_msg_free(&io->msgs[i]);
+	kfree(io->msgs);
+	kfree(io);
+}
+
+void rl_store_close(struct rl_group *g)
+{
+	struct rl_io *io, *tmp;
+
+	list_for_each_entry_safe(io, tmp, &g->io_list, node) {
+		list_del(&io->node);
+		rl_store_io_free(io);
+	}
+	if (g->store) {
+		down_write(&g->store_sem);
+		rl_storage_close(g->store);
+		g->store = NULL;
+		up_write(&g->store_sem);
+	}
+	kfree(g->ents);
+	g->ents = NULL;
+}
