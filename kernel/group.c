@@ -142,6 +142,9 @@ static int rl_group_alloc(struct net *net, const struct rl_group_params *params,
 	INIT_LIST_HEAD(&g->io_list);
 	atomic64_set(&g->durable_ticket, 0);
 	INIT_WORK(&g->run_work, rl_run_work);
+	INIT_WORK(&g->fetch_work, rl_fetch_work);
+	INIT_LIST_HEAD(&g->fetch_todo);
+	INIT_LIST_HEAD(&g->fetch_done);
 	INIT_DELAYED_WORK(&g->tick_work, rl_tick_work);
 	g->next_id = 1;
 
@@ -195,6 +198,12 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 	cfg.pre_vote = 1;
 	cfg.check_quorum = 1;
 	cfg.max_inflight_msgs = 64;
+	cfg.max_log_mem = g->p.log_mem;
+	/* nobody is handed an entry its device cannot hold in a record */
+	if (g->store) {
+		cfg.max_entry_size = rl_storage_max_entry(g->store);
+		g->p.max_entry = min(g->p.max_entry, cfg.max_entry_size);
+	}
 	cfg.rand = rl_rand;
 	cfg.rand_cookie = g;
 	g->raft = raft_create(&cfg, &boot, &err);
@@ -322,6 +331,8 @@ static void rl_group_stop(struct rl_group *g)
 	/* runs what is queued (run_work re-checks nothing), then frees */
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
+	/* reads back in progress end; their answers are dropped */
+	rl_fetch_stop(g);
 	/* nothing sends any more; received messages are dropped */
 	rl_msgs_stop(g);
 

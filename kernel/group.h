@@ -50,6 +50,11 @@ struct rl_group_params {
 	u32 max_pending;	/* proposals queued or in flight (0: 1024) */
 	u32 cache_entries;	/* committed entries kept for readers (0: 8192) */
 	/*
+	 * Bytes of durable, applied entries the core keeps in memory for
+	 * followers (0: 16 MiB); older ones are read back from the device.
+	 */
+	u64 log_mem;
+	/*
 	 * 1: this node joins an existing group: it boots with an empty
 	 * configuration (never campaigns) and learns the membership from
 	 * the leader once added; peers are only where to reach the cluster.
@@ -187,6 +192,9 @@ struct rl_group_counters {
 	u64 handshake_failures;
 	u64 msgs_dropped;
 	u64 msgs_in_dropped;
+	u64 fetched;		/* entries read back for followers */
+	u64 fetch_errors;	/* reads back that failed */
+	u64 log_mem_used;	/* the core's window now (a gauge) */
 };
 
 /* One voter or learner as this node sees it (RAFTLOG_MEMBER_A_*). */

@@ -51,6 +51,9 @@ struct rl_tp_ep;
 #define RL_DEF_MAX_ENTRY	(64 * 1024)
 #define RL_DEF_MAX_PENDING	1024
 #define RL_DEF_CACHE		8192
+#define RL_DEF_LOG_MEM		(16ULL << 20)
+#define RL_MIN_LOG_MEM		(64ULL << 10)
+#define RL_MAX_LOG_MEM		(16ULL << 30)
 #define RL_MAX_CACHE		BIT(20)
 #define RL_CACHE_BYTES		(32U << 20)
 
@@ -234,6 +237,12 @@ struct rl_group {
 	u64 sync_t0;			/* ns, when it was queued */
 	u64 sync_seen;			/* durable ticket last looked at */
 	struct rl_peer_mon mon[RL_INFO_MAX_MEMBERS];
+
+	/* entries the core asked back from the device (group_fetch.c) */
+	struct work_struct fetch_work;
+	struct list_head fetch_todo;	/* under in_lock */
+	struct list_head fetch_done;	/* under in_lock */
+	u32 n_fetch;			/* under in_lock */
 };
 
 /* A received message owned by the group until raft_step() took it. */
@@ -324,6 +333,7 @@ void rl_store_boot_free(struct raft_boot *boot);
 int rl_store_persist(struct rl_group *g, const struct raft_ready *rd);
 int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd);
 void rl_store_io_free(struct rl_io *io);
+u8 rl_store_type_from_disk(u8 t);
 void rl_store_close(struct rl_group *g);
 u32 rl_store_conf_encode(const struct raft_conf *c, u8 *buf);
 
@@ -340,6 +350,12 @@ int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);
 int rl_group_ctl_request(struct rl_group *g, struct rl_req *rq);
 
 /* group_run.c */
+/* group_fetch.c: entries read back from the device for the core */
+void rl_fetch_queue(struct rl_group *g, const struct raft_fetch *f, u32 n);
+void rl_fetch_work(struct work_struct *w);
+u32 rl_fetch_deliver(struct rl_group *g);
+void rl_fetch_stop(struct rl_group *g);
+
 void rl_run_work(struct work_struct *w);
 void rl_tick_work(struct work_struct *w);
 

@@ -32,6 +32,10 @@ int rl_group_params_check(struct rl_group_params *p)
 		p->max_pending = RL_DEF_MAX_PENDING;
 	if (!p->cache_entries)
 		p->cache_entries = RL_DEF_CACHE;
+	if (!p->log_mem)
+		p->log_mem = RL_DEF_LOG_MEM;
+	if (p->log_mem < RL_MIN_LOG_MEM || p->log_mem > RL_MAX_LOG_MEM)
+		return -EINVAL;
 	if (p->tick_ms > 10000 || p->heartbeat_ticks >= p->election_ticks ||
 	    p->election_ticks > 1000 || p->max_entry > RAFT_MAX_ENTRY_SIZE ||
 	    p->max_pending > 65536 || p->cache_entries > RL_MAX_CACHE)
@@ -119,6 +123,8 @@ int rl_group_params_parse(char *s, struct rl_group_params *p)
 			err = rl_parse_u32(val, &p->max_pending);
 		} else if (!strcmp(tok, "cache")) {
 			err = rl_parse_u32(val, &p->cache_entries);
+		} else if (!strcmp(tok, "log_mem")) {
+			err = rl_parse_u64(val, &p->log_mem);
 		} else if (!strcmp(tok, "join")) {
 			err = kstrtou8(val, 0, &p->join);
 			if (!err && p->join > 1)

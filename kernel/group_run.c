@@ -246,6 +246,7 @@ static int rl_ready_handle(struct rl_group *g, struct raft_ready *rd)
 		return err;
 	rl_report(g, rd);
 	rl_barriers_check(g, 0);
+	rl_fetch_queue(g, rd->fetches, rd->n_fetches);
 	raft_advance(g->raft, rd);
 	if (now && snap_index)
 		raft_snapshot_installed(g->raft, snap_index, snap_term);
@@ -297,6 +298,7 @@ static void rl_group_step(struct rl_group *g, bool tick)
 		raft_set_room(g->raft, rl_storage_room(g->store),
 			      RAFTLOG_BLOCK_SIZE);
 	rl_msgs_handle(g);
+	rl_fetch_deliver(g);
 	rl_handle_requests(g);
 	rl_process_ready(g);
 	/* a node that saw its own removal commit stops */

@@ -72,7 +72,7 @@ void rl_store_boot_free(struct raft_boot *boot)
 	boot->snap_len = 0;
 }
 
-static u8 rl_type_from_disk(u8 t)
+u8 rl_store_type_from_disk(u8 t)
 {
 	return t == RAFTLOG_ENTRY_CONF ? RAFT_ENTRY_CONF_CHANGE :
 	       RAFT_ENTRY_NORMAL;
@@ -101,7 +101,7 @@ static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 		return -EIO;
 	d->index = e->index;
 	d->term = e->term;
-	d->type = rl_type_from_disk(e->type);
+	d->type = rl_store_type_from_disk(e->type);
 	d->len = e->len;
 	if (e->len) {
 		d->data = kmemdup(e->data, e->len, GFP_KERNEL);

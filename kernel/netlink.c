@@ -48,6 +48,10 @@ static struct netlink_range_validation rl_nl_cache_range = {
 	.min = 1, .max = 1048576,	/* RL_MAX_CACHE */
 };
 
+static struct netlink_range_validation rl_nl_log_mem_range = {
+	.min = 64ULL << 10, .max = 16ULL << 30,	/* RL_MIN/MAX_LOG_MEM */
+};
+
 const struct nla_policy rl_nl_peer_policy[RAFTLOG_PEER_A_MAX + 1] = {
 	[RAFTLOG_PEER_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	[RAFTLOG_PEER_A_ADDR] = { .type = NLA_NUL_STRING,
@@ -75,6 +79,8 @@ static const struct nla_policy rl_nl_new_policy[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_CACHE_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &rl_nl_cache_range),
 	[RAFTLOG_A_JOIN] = { .type = NLA_FLAG },
+	[RAFTLOG_A_LOG_MEM] = NLA_POLICY_FULL_RANGE(NLA_U64,
+						    &rl_nl_log_mem_range),
 };
 
 static const struct nla_policy rl_nl_group_policy[RAFTLOG_A_GROUP_ID + 1] = {

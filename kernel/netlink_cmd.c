@@ -98,6 +98,8 @@ static int rl_nl_parse_new(struct genl_info *info, struct rl_group_params *p)
 	p->max_entry = rl_nl_get_u32(a, RAFTLOG_A_MAX_ENTRY, 0);
 	p->max_pending = rl_nl_get_u32(a, RAFTLOG_A_MAX_PENDING, 0);
 	p->cache_entries = rl_nl_get_u32(a, RAFTLOG_A_CACHE_ENTRIES, 0);
+	if (a[RAFTLOG_A_LOG_MEM])
+		p->log_mem = nla_get_u64(a[RAFTLOG_A_LOG_MEM]);
 
 	if (a[RAFTLOG_A_DEVICE]) {
 		nla_strscpy(p->dev_path, a[RAFTLOG_A_DEVICE],

@@ -69,6 +69,9 @@ static const struct rl_nl_u64 rl_nl_counters[] = {
 	RL_NL_C(handshake_failures, HANDSHAKE_FAILURES),
 	RL_NL_C(msgs_dropped, MSGS_DROPPED),
 	RL_NL_C(msgs_in_dropped, MSGS_IN_DROPPED),
+	RL_NL_C(fetched, FETCHED),
+	RL_NL_C(fetch_errors, FETCH_ERRORS),
+	RL_NL_C(log_mem_used, LOG_MEM_USED),
 };
 
 #define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)
@@ -170,7 +173,8 @@ static int rl_nl_put_params(struct sk_buff *skb, const struct rl_group_params *p
 	    nla_put_u32(skb, RAFTLOG_A_HEARTBEAT_TICKS, p->heartbeat_ticks) ||
 	    nla_put_u32(skb, RAFTLOG_A_MAX_ENTRY, p->max_entry) ||
 	    nla_put_u32(skb, RAFTLOG_A_MAX_PENDING, p->max_pending) ||
-	    nla_put_u32(skb, RAFTLOG_A_CACHE_ENTRIES, p->cache_entries))
+	    nla_put_u32(skb, RAFTLOG_A_CACHE_ENTRIES, p->cache_entries) ||
+	    RL_NL_PUT(skb, LOG_MEM, p->log_mem))
 		return -EMSGSIZE;
 	return 0;
 }

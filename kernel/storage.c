@@ -30,11 +30,16 @@ static u64 rl_st_est_blocks(struct rl_storage *s, u32 n, u64 bytes)
 		n / RAFTLOG_REC_MAX_ENTRIES + div64_u64(bytes, rec_bytes) + 2;
 }
 
+u32 rl_storage_max_entry(struct rl_storage *s)
+{
+	return s->rec_max_blocks * RAFTLOG_BLOCK_SIZE - rl_rec_data_off(1);
+}
+
 /* @n entries fit a record each, follow on and are well formed */
 static int rl_st_check_ents(struct rl_storage *s, const struct rl_entry *ents,
 			    unsigned int n, u64 *bytes)
 {
-	u64 max_len = s->rec_max_blocks * RAFTLOG_BLOCK_SIZE - rl_rec_data_off(1);
+	u64 max_len = rl_storage_max_entry(s);
 	unsigned int i;
 
 	*bytes = 0;

@@ -150,7 +150,7 @@ void raft_props_ack(struct raft *r, const struct raft_msg *m)
 
 			/* the leader's word, but only from the documented set */
 			if (err != -ENOBUFS && err != -EBUSY && err != -EINVAL &&
-			    err != -ENOSPC)
+			    err != -ENOSPC && err != -EMSGSIZE)
 				err = -EAGAIN;
 			raft_add_result(r, p->id, 0, 0, err);
 			drop(r, i);

@@ -377,6 +377,9 @@ struct raft *raft_create(const struct raft_config *cfg,
 		r->cfg.max_size_per_msg = DEFAULT_MAX_SIZE;
 	if (!r->cfg.max_entries_per_msg)
 		r->cfg.max_entries_per_msg = DEFAULT_MAX_ENTRIES;
+	if (!r->cfg.max_entry_size ||
+	    r->cfg.max_entry_size > RAFT_MAX_ENTRY_SIZE)
+		r->cfg.max_entry_size = RAFT_MAX_ENTRY_SIZE;
 	r->room = RAFT_ROOM_UNLIMITED;
 	r->id = cfg->id;
 	if (raft_hist_init(r, boot->snap.index, &boot->snap.conf))

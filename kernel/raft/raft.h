@@ -287,6 +287,15 @@ struct raft_config {
 	 */
 	u64 max_log_mem;
 	/*
+	 * The largest entry the caller's log store takes (0:
+	 * RAFT_MAX_ENTRY_SIZE).  A leader refuses a larger proposal, its own
+	 * or forwarded, with -EMSGSIZE; a follower drops an APPEND that
+	 * carries one (its leader's store takes more than this node's: it
+	 * is caught up once that leader is gone), so no node is ever handed
+	 * an entry its store cannot hold.
+	 */
+	u32 max_entry_size;
+	/*
 	 * Seeded random source: the randomized election timeout is
 	 * election_tick + rand(cookie) % election_tick.  Required.
 	 */
@@ -360,6 +369,8 @@ struct raft_read_state {
  *   -ENOBUFS       definitely not appended (leader's uncommitted budget)
  *   -EBUSY         definitely not appended (leadership transfer running,
  *                  or a conf change already pending)
+ *   -ENOSPC, -EMSGSIZE  definitely not appended (the leader's store is
+ *                  full, or would not take an entry that large)
  *   -ECANCELED     appended at index/term but overwritten: it will never
  *                  commit (leadership lost)
  *   -ETIMEDOUT     outcome unknown: a forwarded proposal got no answer
@@ -444,7 +455,9 @@ int raft_step(struct raft *r, const struct raft_msg *m);
  * Propose an entry; the result arrives as a raft_proposal_result with this
  * id.  Returns 0 if the proposal was taken (appended here, or forwarded to
  * the leader), or a definite error: -EAGAIN (no leader known), -ENOBUFS,
- * -EBUSY (leader transfer in progress), -EINVAL (too large), -ENOSPC
+ * -EBUSY (leader transfer in progress), -EINVAL (over
+ * RAFT_MAX_ENTRY_SIZE), -EMSGSIZE (over max_entry_size: the store would
+ * not take it; a forwarded one comes back with this error), -ENOSPC
  * (the leader's log store is full, see raft_set_room), -ENOMEM.
  */
 int raft_propose(struct raft *r, const void *data, u32 len, u64 id);

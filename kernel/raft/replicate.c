@@ -320,8 +320,8 @@ int raft_leader_append(struct raft *r, u8 type, const void *data, u32 len,
 
 	if (r->lead_transferee != RAFT_NONE)
 		return -EBUSY;
-	if (len > RAFT_MAX_ENTRY_SIZE)
-		return -EINVAL;
+	if (len > r->cfg.max_entry_size)
+		return -EMSGSIZE;
 	if (max && len && r->uncommitted_size &&
 	    r->uncommitted_size + len > max)
 		return -ENOBUFS;

@@ -72,6 +72,8 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 
 	if (len > RAFT_MAX_ENTRY_SIZE || (len && !data))
 		return -EINVAL;
+	if (len > r->cfg.max_entry_size)
+		return -EMSGSIZE;
 	if (r->role == RAFT_LEADER) {
 		err = raft_leader_append(r, RAFT_ENTRY_NORMAL, data, len, &index);
 		if (err)

@@ -339,30 +339,32 @@ static void snapshot_restores_book(struct kunit *test)
 	struct rl_group *h = bare_group(test, false);
 	struct raft_snapshot snap = {};
 	struct raft_ready rd = {};
-	struct raft_boot boot = {};
 	struct raft_entry e;
 	u8 ctx[RL_ADDR_MAX + 2];
 	u8 sec[256];
 	ssize_t n;
 	u64 len;
+	/* off the stack: three configurations and a boot would not fit */
+	struct raft_boot *bp = kunit_kzalloc(test, sizeof(*bp), GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, bp);
 	/* the leader's book: node 4 added at 5, node 5 at 12 */
 	cc_entry(test, &e, 5, RAFT_CC_ADD_LEARNER, 4, &conf123_4, ctx,
 		 addr_ctx(ctx, "10.0.0.4:7000"));
-	boot.entries = &e;
-	boot.n_entries = 1;
-	KUNIT_ASSERT_EQ(test, rl_members_boot(g, &boot), 0);
+	bp->entries = &e;
+	bp->n_entries = 1;
+	KUNIT_ASSERT_EQ(test, rl_members_boot(g, bp), 0);
 	n = rl_members_snap_encode(g, 10, &conf124, sec, sizeof(sec));
 	KUNIT_ASSERT_GT(test, n, 4);
 
 	/* restart from a device holding the snapshot: no entry teaches 4 */
-	memset(&boot, 0, sizeof(boot));
-	boot.snap.index = 10;
-	boot.snap.term = 3;
-	boot.snap.conf = conf124;
-	boot.snap_data = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION, sec, n, &len);
-	boot.snap_len = len;
-	KUNIT_ASSERT_EQ(test, rl_members_boot(h, &boot), 0);
+	memset(bp, 0, sizeof(*bp));
+	bp->snap.index = 10;
+	bp->snap.term = 3;
+	bp->snap.conf = conf124;
+	bp->snap_data = snap_blob(test, RAFTLOG_SNAPBLOB_VERSION, sec, n, &len);
+	bp->snap_len = len;
+	KUNIT_ASSERT_EQ(test, rl_members_boot(h, bp), 0);
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 4), "10.0.0.4:7000");
 	KUNIT_EXPECT_STREQ(test, rl_members_addr(h, 2), "10.0.0.2:7000");
 	/* node 3 is not in the snapshot's configuration: not in its book */
@@ -371,8 +373,8 @@ static void snapshot_restores_book(struct kunit *test)
 	rl_members_free(h);
 
 	/* a hostile blob fails the boot */
-	boot.snap.term = 4;
-	KUNIT_EXPECT_EQ(test, rl_members_boot(h, &boot), -EUCLEAN);
+	bp->snap.term = 4;
+	KUNIT_EXPECT_EQ(test, rl_members_boot(h, bp), -EUCLEAN);
 	rl_members_free(h);
 
 	/* a follower installs the leader's snapshot */

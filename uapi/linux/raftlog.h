@@ -278,6 +278,8 @@ struct raftlog_uring_propose {
  *    RAFTLOG_A_EVENT: NLA_U32, RAFTLOG_EVENT_*
  *    RAFTLOG_A_ERROR: NLA_S32, a negative errno
  *    RAFTLOG_A_JOIN: NLA_FLAG, the node joins an existing cluster
+ *    RAFTLOG_A_LOG_MEM: NLA_U64, 65536..17179869184 bytes, durable, applied
+ *        entries the core keeps in memory for followers
  *
  * One initial peer, enum raftlog_peer_attr (both required):
  *
@@ -326,6 +328,12 @@ struct raftlog_uring_propose {
  *    RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES: NLA_U64
  *    RAFTLOG_COUNTER_A_MSGS_DROPPED: NLA_U64, outbound, queue full
  *    RAFTLOG_COUNTER_A_MSGS_IN_DROPPED: NLA_U64, inbound, queue full
+ *    RAFTLOG_COUNTER_A_FETCHED: NLA_U64, entries read back from the
+ *        device for followers behind the in-memory log
+ *    RAFTLOG_COUNTER_A_FETCH_ERRORS: NLA_U64, such reads that failed
+ *    RAFTLOG_COUNTER_A_LOG_MEM_USED: NLA_U64, bytes the in-memory log
+ *        holds now (a gauge, bounded by LOG_MEM once entries are durable
+ *        and applied)
  *
  * The group's storage, enum raftlog_storage_attr (the indexes and block
  * counts only with a device):
@@ -353,7 +361,9 @@ struct raftlog_uring_propose {
  * this node, at most 15, distinct, not NODE_ID), SECRET (the cluster's
  * shared secret: peers prove knowledge of it; never reported back),
  * TICK_MS (50), ELECTION_TICKS (10), HEARTBEAT_TICKS (2), MAX_ENTRY
- * (65536), MAX_PENDING (1024), CACHE_ENTRIES (8192), JOIN (the node boots
+ * (65536), MAX_PENDING (1024), CACHE_ENTRIES (8192), LOG_MEM (16 MiB:
+ * a follower further behind has its entries read back from the device,
+ * so the log's length never bounds memory), JOIN (the node boots
  * with an empty configuration, never campaigns, and waits for the leader
  * to add it with MEMBER_ADD; needs a PEER to reach the cluster through;
  * EINVAL without one).  Errors: EEXIST
@@ -371,7 +381,7 @@ struct raftlog_uring_propose {
  * if none); as a dump (NLM_F_DUMP), one message per group of the
  * namespace, by rising id.  A reply holds GROUP_ID, NODE_ID, CLUSTER_ID,
  * DEVICE (if any), LISTEN (if any), CHARDEV, AUTH, the tunables (TICK_MS
- * to CACHE_ENTRIES), ROLE, TERM, VOTE, LEADER, COMMIT, APPLIED,
+ * to CACHE_ENTRIES, and LOG_MEM), ROLE, TERM, VOTE, LEADER, COMMIT, APPLIED,
  * FIRST_INDEX, LAST_INDEX, PENDING, FLAGS, one MEMBER per voter and
  * learner of the current configuration (KIND tells which; ADDR is the
  * address the node reaches it at: the initial peers' and that of each
@@ -492,6 +502,7 @@ enum raftlog_attr {
 	RAFTLOG_A_EVENT,
 	RAFTLOG_A_ERROR,
 	RAFTLOG_A_JOIN,
+	RAFTLOG_A_LOG_MEM,
 	__RAFTLOG_A_MAX
 };
 
@@ -552,6 +563,9 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES,
 	RAFTLOG_COUNTER_A_MSGS_DROPPED,
 	RAFTLOG_COUNTER_A_MSGS_IN_DROPPED,
+	RAFTLOG_COUNTER_A_FETCHED,
+	RAFTLOG_COUNTER_A_FETCH_ERRORS,
+	RAFTLOG_COUNTER_A_LOG_MEM_USED,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

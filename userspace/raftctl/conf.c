@@ -73,12 +73,33 @@ const struct rc_conf_key rc_conf_keys[] = {
 	{ "limits", "cache-entries", RC_T_U32, 1, 1048576,
 	  .attr = RAFTLOG_A_CACHE_ENTRIES, .def = RC_DEF_CACHE_ENTRIES,
 	  .off = OFF(cache_entries) },
+	{ "limits", "log-mem", RC_T_U64, 65536, 17179869184ULL, .size = true,
+	  .attr = RAFTLOG_A_LOG_MEM, .def = RC_DEF_LOG_MEM,
+	  .off = OFF(log_mem) },
 	{ "access", "owner", RC_T_USER, 1, STR(owner), .off = OFF(owner) },
 	{ "access", "group", RC_T_USER, 1, STR(devgroup), .off = OFF(devgroup) },
 	{ "access", "mode", RC_T_MODE, 0, 0777, .off = OFF(mode) },
 };
 
 const int rc_conf_n_keys = sizeof(rc_conf_keys) / sizeof(rc_conf_keys[0]);
+
+uint64_t rc_conf_num(const struct rc_conf *c, const struct rc_conf_key *k)
+{
+	const char *p = (const char *)c + k->off;
+
+	return k->type == RC_T_U64 ? *(const uint64_t *)p : *(const uint32_t *)p;
+}
+
+void rc_conf_set_num(struct rc_conf *c, const struct rc_conf_key *k,
+		     uint64_t v)
+{
+	char *p = (char *)c + k->off;
+
+	if (k->type == RC_T_U64)
+		*(uint64_t *)p = v;
+	else
+		*(uint32_t *)p = (uint32_t)v;
+}
 
 static const char *const sections[] = { "group", "node", "limits", "access" };
 
@@ -245,10 +266,7 @@ static void set_key(struct pstate *ps, struct rc_conf *c, int ki,
 			     k->size ? " (K, M suffixes allowed)" : "");
 			return;
 		}
-		if (k->type == RC_T_U32)
-			*(uint32_t *)p = v;
-		else
-			*(uint64_t *)p = v;
+		rc_conf_set_num(c, k, v);
 		break;
 	case RC_T_BOOL:
 		if (!strcmp(val, "yes") || !strcmp(val, "true") || !strcmp(val, "1"))
@@ -368,8 +386,7 @@ int rc_conf_parse(const char *path, const char *text, struct rc_conf *c,
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	for (int i = 0; i < rc_conf_n_keys; i++)
 		if (rc_conf_keys[i].def)
-			*(uint32_t *)((char *)c + rc_conf_keys[i].off) =
-				rc_conf_keys[i].def;
+			rc_conf_set_num(c, &rc_conf_keys[i], rc_conf_keys[i].def);
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');

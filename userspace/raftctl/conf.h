@@ -24,6 +24,7 @@
 #define RC_DEF_MAX_ENTRY	65536
 #define RC_DEF_MAX_PENDING	1024
 #define RC_DEF_CACHE_ENTRIES	8192
+#define RC_DEF_LOG_MEM		(16ULL << 20)
 
 struct rc_conf_peer {
 	uint64_t id;
@@ -70,6 +71,7 @@ struct rc_conf {
 	struct rc_conf_peer peers[RC_CONF_PEERS_MAX];
 	/* [limits] */
 	uint32_t max_entry, max_pending, cache_entries;
+	uint64_t log_mem;
 	/* [access]: the device node's owner, group and mode (udev, up) */
 	char owner[33], devgroup[33];
 	uint32_t mode;		/* 0: not set */
@@ -78,6 +80,10 @@ struct rc_conf {
 };
 
 extern const struct rc_conf_key rc_conf_keys[];
+/* The value of a number key (RC_T_U32, RC_T_U64) in c, and setting it. */
+uint64_t rc_conf_num(const struct rc_conf *c, const struct rc_conf_key *k);
+void rc_conf_set_num(struct rc_conf *c, const struct rc_conf_key *k,
+		     uint64_t v);
 extern const int rc_conf_n_keys;
 
 /* A config name: 1..32 of [A-Za-z0-9_.-], not starting with '.' or '-'. */

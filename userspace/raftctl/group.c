@@ -35,7 +35,7 @@ static const char group_usage[] =
 	"usage: raftctl group add ID [dev PATH] node N [cluster-id N] [listen IP:PORT]\n"
 	"                 [peer N@IP:PORT]... [secret-file FILE] [tick-ms N]\n"
 	"                 [election-ticks N] [heartbeat-ticks N] [max-entry BYTES]\n"
-	"                 [max-pending N] [cache-entries N] [join]\n"
+	"                 [max-pending N] [cache-entries N] [log-mem BYTES] [join]\n"
 	"         (join: start with no configuration and wait for the leader's\n"
 	"          `raftctl member add`; needs a peer to reach the cluster)\n"
 	"       raftctl group del ID\n"
@@ -211,6 +211,13 @@ static int group_add(int argc, char **argv)
 				goto bad;
 			mnl_attr_put(nlh, RAFTLOG_A_SECRET, secret_len, secret);
 			explicit_bzero(secret, sizeof(secret));
+		} else if (!strcmp(k, "log-mem")) {
+			if (rc_parse_u64(val, &v, true) || v < 65536 ||
+			    v > 17179869184ULL) {
+				rc_err("log-mem: \"%s\" is not a size in 64K..16G", val);
+				goto bad;
+			}
+			mnl_attr_put_u64(nlh, RAFTLOG_A_LOG_MEM, v);
 		} else if ((o = find_opt(k, false))) {
 			if (parse_num(k, val, &v, o->min, o->max))
 				goto bad;

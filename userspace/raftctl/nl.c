@@ -34,6 +34,7 @@ static const char *const rc_attr_names[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_MAX_ENTRY] = "max-entry",
 	[RAFTLOG_A_MAX_PENDING] = "max-pending",
 	[RAFTLOG_A_CACHE_ENTRIES] = "cache-entries",
+	[RAFTLOG_A_LOG_MEM] = "log-mem",
 	[RAFTLOG_A_MEMBER_ID] = "member-id",
 	[RAFTLOG_A_MEMBER_ADDR] = "member-addr",
 	[RAFTLOG_A_INDEX] = "index",

@@ -157,9 +157,12 @@ int cmd_up(int argc, char **argv)
 	if (secret_len)
 		mnl_attr_put(nlh, RAFTLOG_A_SECRET, secret_len, secret);
 	for (int i = 0; i < rc_conf_n_keys; i++)
-		if (rc_conf_keys[i].attr)
+		if (rc_conf_keys[i].attr && rc_conf_keys[i].type == RC_T_U64)
+			mnl_attr_put_u64(nlh, rc_conf_keys[i].attr,
+					 rc_conf_num(&c, &rc_conf_keys[i]));
+		else if (rc_conf_keys[i].attr)
 			mnl_attr_put_u32(nlh, rc_conf_keys[i].attr,
-					 *(uint32_t *)((char *)&c + rc_conf_keys[i].off));
+					 rc_conf_num(&c, &rc_conf_keys[i]));
 	if (c.join)
 		mnl_attr_put(nlh, RAFTLOG_A_JOIN, 0, NULL);
 	err = rc_nl_talk(&nl, nlh, NULL, NULL);
@@ -244,6 +247,7 @@ static void running_conf(const struct rc_conf *file, const struct rc_status *st,
 	c->max_entry = st->max_entry;
 	c->max_pending = st->max_pending;
 	c->cache_entries = st->cache_entries;
+	c->log_mem = st->log_mem;
 	c->n_peers = 0;
 	for (int i = 0; i < st->n_members; i++) {
 		const struct rc_member *m = &st->members[i];
@@ -469,8 +473,8 @@ int cmd_adjust(int argc, char **argv)
 		mnl_attr_put_u32(nlh, RAFTLOG_A_GROUP_ID, c.group_id);
 		for (int i = 0; i < rc_conf_n_keys; i++) {
 			const struct rc_conf_key *k = &rc_conf_keys[i];
-			uint32_t a = *(uint32_t *)((char *)&c + k->off);
-			uint32_t b = *(uint32_t *)((char *)&run + k->off);
+			uint32_t a = rc_conf_num(&c, k);
+			uint32_t b = rc_conf_num(&run, k);
 
 			if (!k->runtime || a == b)
 				continue;

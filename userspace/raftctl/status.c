@@ -41,6 +41,9 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES] = "handshake_failures",
 	[RAFTLOG_COUNTER_A_MSGS_DROPPED] = "msgs_dropped",
 	[RAFTLOG_COUNTER_A_MSGS_IN_DROPPED] = "msgs_in_dropped",
+	[RAFTLOG_COUNTER_A_FETCHED] = "fetched",
+	[RAFTLOG_COUNTER_A_FETCH_ERRORS] = "fetch_errors",
+	[RAFTLOG_COUNTER_A_LOG_MEM_USED] = "log_mem_used",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -197,6 +200,7 @@ int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st)
 		case RAFTLOG_A_MAX_ENTRY: st->max_entry = get_u32(a); break;
 		case RAFTLOG_A_MAX_PENDING: st->max_pending = get_u32(a); break;
 		case RAFTLOG_A_CACHE_ENTRIES: st->cache_entries = get_u32(a); break;
+		case RAFTLOG_A_LOG_MEM: st->log_mem = get_u64(a); break;
 		case RAFTLOG_A_ROLE: st->role = get_u8(a); break;
 		case RAFTLOG_A_TERM: st->term = get_u64(a); break;
 		case RAFTLOG_A_VOTE: st->vote = get_u64(a); break;
@@ -320,6 +324,10 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       c[RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES],
 	       c[RAFTLOG_COUNTER_A_MSGS_DROPPED],
 	       c[RAFTLOG_COUNTER_A_MSGS_IN_DROPPED]);
+	printf("  log memory %" PRIu64 "/%" PRIu64 " bytes  read back %" PRIu64
+	       " entries (%" PRIu64 " failed)\n",
+	       c[RAFTLOG_COUNTER_A_LOG_MEM_USED], st->log_mem,
+	       c[RAFTLOG_COUNTER_A_FETCHED], c[RAFTLOG_COUNTER_A_FETCH_ERRORS]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -378,6 +386,7 @@ void rc_status_json(struct rc_json *j, const struct rc_status *st)
 	j_u64(j, "max_entry", st->max_entry);
 	j_u64(j, "max_pending", st->max_pending);
 	j_u64(j, "cache_entries", st->cache_entries);
+	j_u64(j, "log_mem", st->log_mem);
 	j_u64(j, "voters", count_kind(st, RAFTLOG_MEMBER_VOTER));
 	j_u64(j, "learners", count_kind(st, RAFTLOG_MEMBER_LEARNER));
 	j_begin(j, "members", '[');

@@ -284,6 +284,43 @@ RL_TEST(boot_gap_must_be_applied_and_ordered)
 	raft_destroy(r);
 }
 
+/* Each node's store takes entries of a different size at most. */
+static void uneven_stores(struct raft_config *c)
+{
+	c->max_entry_size = c->id == 1 ? 1000 : c->id == 2 ? 2000 : 100;
+}
+
+RL_TEST(entries_larger_than_a_store_takes_never_reach_it)
+{
+	struct tnet *t = tnet_new(3, uneven_stores);
+	static u8 big[1500];
+	u32 i;
+
+	RL_ASSERT(t);
+	tnet_campaign(t, 1);
+	/* the leader refuses what its own store would */
+	TH_EQ(raft_propose(t->node[1].r, big, 1001, 9), -EMSGSIZE);
+	/* node 3 does not forward what its store would refuse */
+	TH_EQ(raft_propose(t->node[3].r, big, 101, 10), -EMSGSIZE);
+	/* node 2's store takes 1500, the leader's not: refused there */
+	TH_EQ(raft_propose(t->node[2].r, big, 1500, 11), 0);
+	tnet_settle(t);
+	RL_ASSERT_EQ(t->node[2].n_results, 1);
+	RL_EXPECT_EQ(t->node[2].results[0].err, -EMSGSIZE);
+	/* 500 bytes: nodes 1 and 2 take it and commit; 3 drops the APPEND */
+	TH_EQ(raft_propose(t->node[1].r, big, 500, 12), 0);
+	tnet_settle(t);
+	RL_EXPECT_EQ(tnet_status(t, 1)->commit, 2);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 2);
+	RL_EXPECT_EQ(tnet_status(t, 3)->last_index, 1);
+	/* and the group goes on */
+	for (i = 0; i < 3; i++)
+		tnet_propose(t, 1, "small", 20 + i);
+	tnet_settle(t);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 5);
+	tnet_free(t);
+}
+
 RL_SUITE(raft_memory,
 	 RL_CASE(leader_memory_stays_within_the_window),
 	 RL_CASE(slow_follower_is_caught_up_from_the_store),
@@ -292,4 +329,5 @@ RL_SUITE(raft_memory,
 	 RL_CASE(unpersisted_and_unapplied_entries_never_leave_memory),
 	 RL_CASE(long_ready_batches_are_handed_out_in_chunks),
 	 RL_CASE(boot_with_terms_and_a_tail),
-	 RL_CASE(boot_gap_must_be_applied_and_ordered));
+	 RL_CASE(boot_gap_must_be_applied_and_ordered),
+	 RL_CASE(entries_larger_than_a_store_takes_never_reach_it));
