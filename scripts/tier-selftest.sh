@@ -22,6 +22,9 @@
 #     exit check -> fails (guest, and host comparing plan and checks run)
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
+#   - rlkv servers that read without the barrier (services.sh bug=1), the
+#     leader cut off while its clients read -> the linearizability checker
+#     reports the history NOT linearizable
 #   - a guest script that never finishes -> killed at its own limit (124)
 # RAFTLOG_SELFTEST_HOST=1 runs the host checks only.
 set -u
@@ -249,10 +252,13 @@ check "guest: ... and fails on the host's count when the script hides it (exit $
 # proposal as soon as it appended it: partitioning that leader loses
 # acknowledged entries, which the checker must find (the script passes
 # when it does); then a script that never ends, killed 10 s after it starts
-# (so the campaign's leak scan never runs: its own status is what counts)
+# (so the campaign's leak scan never runs: its own status is what counts);
+# between them rlkv with reads served without the barrier (services.sh
+# bug=1: the script passes when the checker finds the history NOT
+# linearizable)
 start=$(date +%s)
 vm b2 "fault-campaign.sh,module=/lib/raftlog/bug/raftlog.ko,expect=fail,faults=partition_leader@900" \
-	selftest-hang.sh@10
+	services.sh,bug=1@600 selftest-hang.sh@10
 echo "# boot 2: $(($(date +%s) - start))s"
 sed 's/^/# /' "$tmp/b2.res"
 grep '^run-vm: times' "$tmp/b2.err" | sed 's/^/# /'
@@ -261,8 +267,12 @@ check "guest: the campaign's checker catches a leader that acknowledges before a
 	sh -c "{ [ '$rc' = 0 ] || awk '\$1 == 1' '$tmp/b2.res' | grep -q 'it ended with status 0,'; } &&
 		grep -q 'acknowledged at .* is not in the log' '$(part b2 1)'"
 rc=$(field b2 2 2)
+check "guest: rlkv reading without the barrier on a cut-off leader is caught: the checker reports NOT linearizable (exit $rc)" \
+	sh -c "[ '$rc' = 0 ] && grep -q 'ok 3 - the checker catches .*(NOT linearizable)' '$(part b2 2)' &&
+		! grep -q 'not ok 3 ' '$(part b2 2)' && grep -q '# NOT linearizable: ' '$(part b2 2)'"
+rc=$(field b2 3 2)
 check "guest: a hanging script is killed at its own limit and reported as a timeout (exit $rc)" \
-	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b2 2)' &&
+	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b2 3)' &&
 		grep -q 'limit of 10s' '$tmp/b2.res'"
 
 echo "$passed passed, $failed failed"

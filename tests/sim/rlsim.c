@@ -40,7 +40,10 @@
  *  - committed entries are safe: no node that could still win an election
  *    lacks one (catches a figure-8 commit the moment it happens);
  *  - hard state never goes back (term) nor changes its vote in a term,
- *    in memory and on disk;
+ *    in memory and on disk; a node never votes for two candidates in one
+ *    term, and a crash never forgets a vote it already sent;
+ *  - one membership change at a time: a configuration change is appended
+ *    only once every earlier one in that log is committed;
  *  - each client proposal commits at most once, exactly where and when it
  *    was acknowledged, never after a definite error;
  *  - ReadIndex answers are linearizable (cover everything committed before
@@ -308,6 +311,7 @@ struct node {
 	u64 applied_h;
 	u64 commit_seen;	/* monotonic while up */
 	u64 hs_term, hs_vote;	/* last hard state handed out */
+	u64 told_term, told_vote;	/* newest vote it sent (votes_told) */
 	struct witem *wq, *wq_tail;
 	u64 flush_done;		/* volatile cache: flush in flight ends (0 none) */
 	u64 stop_at;		/* removed: stop at this time (0 none) */
@@ -770,11 +774,53 @@ static struct inflight *heap_pop(struct sim *s)
 	return top;
 }
 
+/*
+ * Votes told to others: a candidate's VOTE is its vote for itself, a
+ * granted VOTE_RESP one for the candidate.  Raft 5.2: at most one vote per
+ * term, ever; so the vote must be durable before it leaves the node (see
+ * votes_kept).  Called as a message leaves its node.
+ */
+static void votes_told(struct sim *s, const struct raft_msg *m)
+{
+	struct node *n = m->from < MAXID ? &s->nodes[m->from] : NULL;
+	u64 cand;
+
+	if (m->type == RAFT_MSG_VOTE)
+		cand = m->from;
+	else if (m->type == RAFT_MSG_VOTE_RESP && !m->reject)
+		cand = m->to;
+	else
+		return;
+	if (!n)
+		return;
+	if (m->term < n->told_term ||
+	    (m->term == n->told_term && cand != n->told_vote))
+		fail(s, "node %llu votes for %llu in term %llu after it voted for %llu in term %llu",
+		     ULL(n->id), ULL(cand), ULL(m->term), ULL(n->told_vote),
+		     ULL(n->told_term));
+	n->told_term = m->term;
+	n->told_vote = cand;
+}
+
+/* After a crash: the durable hard state still holds every vote sent. */
+static void votes_kept(struct sim *s, struct node *n)
+{
+	const struct raft_hard_state *hs = &n->disk.hs;
+
+	if (!n->told_term || hs->term > n->told_term ||
+	    (hs->term == n->told_term && hs->vote == n->told_vote))
+		return;
+	fail(s, "node %llu crashed and its durable hard state (term %llu vote %llu) forgot its vote for %llu in term %llu, already sent",
+	     ULL(n->id), ULL(hs->term), ULL(hs->vote), ULL(n->told_vote),
+	     ULL(n->told_term));
+}
+
 static void net_send(struct sim *s, const struct raft_msg *m)
 {
 	int copies = 1, i;
 
 	s->msgs_sent++;
+	votes_told(s, m);
 	if (chance(s, s->drop_pm))
 		return;
 	/*
@@ -983,6 +1029,23 @@ static void witem_free(struct witem *w)
 	free(w);
 }
 
+/*
+ * One membership change at a time (Raft thesis 4.1): node n's log got a
+ * configuration change at `index`; every earlier one in its log must be
+ * committed already (the leader appended this one only after that).
+ */
+static void conf_one_at_a_time(struct sim *s, struct node *n, u64 index)
+{
+	u64 i;
+
+	for (i = index - 1; i > n->mem.base && i > s->truth_n; i--)
+		if (elog_at(&n->mem, i)->type == RAFT_ENTRY_CONF_CHANGE) {
+			fail(s, "node %llu has conf changes at %llu and %llu, the first not committed (committed %llu): two membership changes at once",
+			     ULL(n->id), ULL(i), ULL(index), ULL(s->truth_n));
+			return;
+		}
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1077,6 +1140,9 @@ static void node_drain(struct sim *s, struct node *n)
 					tab_check(s, n->id, e->index, e->term, h);
 					elog_push(&n->mem, e->term, h, e->type,
 						  e->data, e->len);
+					if (e->type == RAFT_ENTRY_CONF_CHANGE)
+						conf_one_at_a_time(s, n,
+								   e->index);
 					w->ents[i] = n->mem.e[n->mem.n - 1];
 					w->ents[i].data = dupbytes(e->data,
 								   e->len);
@@ -1466,6 +1532,8 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	n->wq_tail = NULL;
 	n->flush_done = 0;
+	if (!wipe)
+		votes_kept(s, n);
 	raft_destroy(n->r);
 	n->r = NULL;
 	elog_free(&n->mem);
