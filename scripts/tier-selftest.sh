@@ -13,6 +13,9 @@
 #     says anything, a real checkpatch remark, a sparse warning in a header
 #   - skips: the YNL check without a kernel tree and raftctl.sh without
 #     python3 count a skip, not a pass, and fail with RAFTLOG_STRICT=1
+#   - the simulator's planted bugs: a RAFT_BUG switch the simulator does
+#     not catch fails its selftest; a switch the core uses but raft.h does
+#     not list (so never built nor tried) is found and fails it
 # In two guest boots, each script with its own result:
 #   - a failing KUnit case (raftlog_test.ko selftest_fail=1) -> ktap.py fails
 #   - a leaked allocation (selftest_leak=1) -> kmemleak report -> fails the
@@ -192,6 +195,27 @@ check "raftctl.sh: without python3 the JSON check is skipped, not passed" \
 RAFTLOG_STRICT=1 RAFTLOG_PYTHON=/nonexistent make -s -C "$here/tests/unit/disk" run >"$tmp/disk.out" 2>&1
 check "raftctl.sh: ... and fails with RAFTLOG_STRICT=1" \
 	sh -c "[ $? -ne 0 ] && grep -Eq '^[0-9]+ passed, 1 failed$' '$tmp/disk.out'"
+
+# --- the simulator's planted bugs: each must be caught ---------------------
+# a "bug" build that is the correct core is never caught within 20 seeds
+mkdir -p "$tmp/sim"
+if make -s -C "$here/tests/sim" rlsim-fast >"$tmp/sim/build" 2>&1; then
+	cp "$here/tests/sim/selftest.sh" "$here/tests/sim/rlsim-fast" "$tmp/sim/"
+	cp "$here/tests/sim/rlsim-fast" "$tmp/sim/rlsim-bug-NOTHING"
+fi
+UNLISTED="" "$tmp/sim/selftest.sh" 20 NOTHING >"$tmp/sim/out" 2>&1
+check "sim: a planted bug the simulator does not catch fails its selftest" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok 1 - RAFT_BUG_NOTHING not caught within 20 seeds' '$tmp/sim/out' &&
+		tail -1 '$tmp/sim/out' | grep -qx '1 passed, 1 failed'"
+UNLISTED=STRAY "$tmp/sim/selftest.sh" 20 >"$tmp/sim/out" 2>&1
+check "sim: a switch used in the core but not listed in raft.h fails its selftest" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok 1 - switches used in the core but not listed in raft.h (never tried): STRAY' '$tmp/sim/out'"
+mkdir -p "$tmp/core"
+cp -r "$here/kernel/raft" "$tmp/core/"
+printf '#ifdef RAFT_BUG_STRAY\n#endif\n' >>"$tmp/core/raft/quorum.c"
+check "sim: the Makefile finds a switch the core uses that raft.h does not list" \
+	sh -c "make -s -C '$here/tests/sim' unlisted CORE='$tmp/core/raft' | grep -qx 'unlisted: STRAY' &&
+		make -s -C '$here/tests/sim' unlisted | grep -qx 'unlisted: '"
 
 # RAFTLOG_SELFTEST_HOST=1: the host checks only
 if [ "${RAFTLOG_SELFTEST_HOST:-0}" = 1 ]; then

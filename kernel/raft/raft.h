@@ -74,10 +74,15 @@
  *   RAFT_BUG_VOTE_BEFORE_PERSIST  send a vote (granted or requested) before
  *                                 the hard state holding it is durable: a
  *                                 crash forgets a vote already given.
+ *   RAFT_BUG_COMMIT_REGRESS       let the commit index move backwards (a
+ *                                 follower takes a lower commit index from
+ *                                 a heartbeat).
  *   RAFT_BUG_APPLY_TWICE          hand the last entry of a batch out for
  *                                 applying a second time.
  *   RAFT_BUG_CONF_TWO_IN_FLIGHT   accept a membership change while an
  *                                 earlier one is still uncommitted.
+ *   RAFT_BUG_CONF_AT_COMMIT       a membership change takes effect when it
+ *                                 commits instead of when it is appended.
  */
 
 /* ------------------------------------------------------------------ */

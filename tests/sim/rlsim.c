@@ -43,7 +43,8 @@
  *    in memory and on disk; a node never votes for two candidates in one
  *    term, and a crash never forgets a vote it already sent;
  *  - one membership change at a time: a configuration change is appended
- *    only once every earlier one in that log is committed;
+ *    only once every earlier one in that log is committed; and it takes
+ *    effect on a node as soon as the node appends it (not at commit);
  *  - each client proposal commits at most once, exactly where and when it
  *    was acknowledged, never after a definite error;
  *  - ReadIndex answers are linearizable (cover everything committed before
@@ -1046,6 +1047,32 @@ static void conf_one_at_a_time(struct sim *s, struct node *n, u64 index)
 		}
 }
 
+/*
+ * A configuration change takes effect when appended (Raft thesis 4.1):
+ * node n just appended conf change e, the last one in its log, so its
+ * configuration must show it.
+ */
+static void conf_at_append(struct sim *s, struct node *n,
+			   const struct raft_entry *e)
+{
+	struct raft_status st;
+	u8 type;
+	u64 node;
+	int v, l;
+
+	if (raft_conf_change_decode_ctx(e->data, e->len, &type, &node, NULL,
+					NULL, NULL))
+		return;		/* truth_extend fails it if it commits */
+	raft_status(n->r, &st);
+	v = ids_find(st.conf.voters, st.conf.n_voters, node) >= 0;
+	l = ids_find(st.conf.learners, st.conf.n_learners, node) >= 0;
+	if ((type == RAFT_CC_ADD_VOTER && !v) ||
+	    (type == RAFT_CC_ADD_LEARNER && !l) ||
+	    (type == RAFT_CC_REMOVE && (v || l)))
+		fail(s, "node %llu appended conf change %u of node %llu at %llu, but its configuration does not show it (voter %d, learner %d)",
+		     ULL(n->id), type, ULL(node), ULL(e->index), v, l);
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1113,7 +1140,7 @@ static void node_drain(struct sim *s, struct node *n)
 			w->hs = rd.hs;
 		}
 		if (rd.n_entries) {
-			u64 from = rd.entries[0].index, h = 0;
+			u64 from = rd.entries[0].index, h = 0, cc = 0;
 
 			if (from <= n->mem.base || from > elog_last(&n->mem) + 1) {
 				fail(s, "node %llu: ready entries start at %llu, log is %llu..%llu",
@@ -1140,13 +1167,17 @@ static void node_drain(struct sim *s, struct node *n)
 					tab_check(s, n->id, e->index, e->term, h);
 					elog_push(&n->mem, e->term, h, e->type,
 						  e->data, e->len);
-					if (e->type == RAFT_ENTRY_CONF_CHANGE)
+					if (e->type == RAFT_ENTRY_CONF_CHANGE) {
 						conf_one_at_a_time(s, n,
 								   e->index);
+						cc = i + 1;
+					}
 					w->ents[i] = n->mem.e[n->mem.n - 1];
 					w->ents[i].data = dupbytes(e->data,
 								   e->len);
 				}
+				if (cc && !s->failed)
+					conf_at_append(s, n, &rd.entries[cc - 1]);
 			}
 		}
 		for (i = 0; i < rd.n_msgs; i++)
