@@ -803,7 +803,11 @@ static void votes_told(struct sim *s, const struct raft_msg *m)
 	n->told_vote = cand;
 }
 
-/* After a crash: the durable hard state still holds every vote sent. */
+/*
+ * After a crash: the durable hard state still holds every vote sent (not
+ * with --no-electable-check, which judges by consequences only: a vote
+ * forgotten shows when the node votes again in that term, votes_told).
+ */
 static void votes_kept(struct sim *s, struct node *n)
 {
 	const struct raft_hard_state *hs = &n->disk.hs;
@@ -1563,7 +1567,7 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	n->wq_tail = NULL;
 	n->flush_done = 0;
-	if (!wipe)
+	if (!wipe && !s->no_electable)
 		votes_kept(s, n);
 	raft_destroy(n->r);
 	n->r = NULL;
@@ -2583,7 +2587,8 @@ static void usage(void)
 		"              cache that flushes make durable (default: by seed)\n"
 		"  --no-flush  play a broken caller that reports writes once in the\n"
 		"              cache, before a flush (implies --disk cache)\n"
-		"  --no-electable-check  only check consequences (lost or changed commits)\n", TICK);
+		"  --no-electable-check  only check consequences (lost or changed commits,\n"
+		"              a node voting twice in a term)\n", TICK);
 	exit(2);
 }
 
