@@ -10,7 +10,8 @@ qemu-system-x86 busybox-static
 clang llvm libclang-rt-14-dev sparse
 liburing-dev libmnl-dev
 iproute2 nftables fio
-dpkg-dev debhelper dh-dkms dkms lintian"
+dpkg-dev debhelper dh-dkms dkms lintian
+systemd groff-base"
 
 missing=""
 for p in $pkgs; do

@@ -13,6 +13,9 @@
 #     says anything, a real checkpatch remark, a sparse warning in a header
 #   - skips: the YNL check without a kernel tree and raftctl.sh without
 #     python3 count a skip, not a pass, and fail with RAFTLOG_STRICT=1
+#   - the simulator's planted bugs: a RAFT_BUG switch the simulator does
+#     not catch fails its selftest; a switch the core uses but raft.h does
+#     not list (so never built nor tried) is found and fails it
 # In two guest boots, each script with its own result:
 #   - a failing KUnit case (raftlog_test.ko selftest_fail=1) -> ktap.py fails
 #   - a leaked allocation (selftest_leak=1) -> kmemleak report -> fails the
@@ -22,6 +25,9 @@
 #     exit check -> fails (guest, and host comparing plan and checks run)
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
+#   - rlkv servers that read without the barrier (services.sh bug=1), the
+#     leader cut off while its clients read -> the linearizability checker
+#     reports the history NOT linearizable
 #   - a guest script that never finishes -> killed at its own limit (124)
 # RAFTLOG_SELFTEST_HOST=1 runs the host checks only.
 set -u
@@ -190,6 +196,27 @@ RAFTLOG_STRICT=1 RAFTLOG_PYTHON=/nonexistent make -s -C "$here/tests/unit/disk" 
 check "raftctl.sh: ... and fails with RAFTLOG_STRICT=1" \
 	sh -c "[ $? -ne 0 ] && grep -Eq '^[0-9]+ passed, 1 failed$' '$tmp/disk.out'"
 
+# --- the simulator's planted bugs: each must be caught ---------------------
+# a "bug" build that is the correct core is never caught within 20 seeds
+mkdir -p "$tmp/sim"
+if make -s -C "$here/tests/sim" rlsim-fast >"$tmp/sim/build" 2>&1; then
+	cp "$here/tests/sim/selftest.sh" "$here/tests/sim/rlsim-fast" "$tmp/sim/"
+	cp "$here/tests/sim/rlsim-fast" "$tmp/sim/rlsim-bug-NOTHING"
+fi
+UNLISTED="" "$tmp/sim/selftest.sh" 20 NOTHING >"$tmp/sim/out" 2>&1
+check "sim: a planted bug the simulator does not catch fails its selftest" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok 1 - RAFT_BUG_NOTHING not caught within 20 seeds' '$tmp/sim/out' &&
+		tail -1 '$tmp/sim/out' | grep -qx '1 passed, 1 failed'"
+UNLISTED=STRAY "$tmp/sim/selftest.sh" 20 >"$tmp/sim/out" 2>&1
+check "sim: a switch used in the core but not listed in raft.h fails its selftest" \
+	sh -c "[ $? -ne 0 ] && grep -q '^not ok 1 - switches used in the core but not listed in raft.h (never tried): STRAY' '$tmp/sim/out'"
+mkdir -p "$tmp/core"
+cp -r "$here/kernel/raft" "$tmp/core/"
+printf '#ifdef RAFT_BUG_STRAY\n#endif\n' >>"$tmp/core/raft/quorum.c"
+check "sim: the Makefile finds a switch the core uses that raft.h does not list" \
+	sh -c "make -s -C '$here/tests/sim' unlisted CORE='$tmp/core/raft' | grep -qx 'unlisted: STRAY' &&
+		make -s -C '$here/tests/sim' unlisted | grep -qx 'unlisted: '"
+
 # RAFTLOG_SELFTEST_HOST=1: the host checks only
 if [ "${RAFTLOG_SELFTEST_HOST:-0}" = 1 ]; then
 	echo "$passed passed, $failed failed"
@@ -224,7 +251,9 @@ h=glob=raftlog_harness
 start=$(date +%s)
 vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
 	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60
-echo "# boot 1: $(($(date +%s) - start))s"
+echo "# boot 1: $(($(date +%s) - start))s (console in build/selftest-boot1.log)"
+mkdir -p "$here/build"
+cp "$tmp/b1.log" "$here/build/selftest-boot1.log" 2>/dev/null
 sed 's/^/# /' "$tmp/b1.res"
 grep '^run-vm: times' "$tmp/b1.err" | sed 's/^/# /'
 p1=$(part b1 1)
@@ -249,11 +278,16 @@ check "guest: ... and fails on the host's count when the script hides it (exit $
 # proposal as soon as it appended it: partitioning that leader loses
 # acknowledged entries, which the checker must find (the script passes
 # when it does); then a script that never ends, killed 10 s after it starts
-# (so the campaign's leak scan never runs: its own status is what counts)
+# (so the campaign's leak scan never runs: its own status is what counts);
+# between them rlkv with reads served without the barrier (services.sh
+# bug=1: the script passes when the checker finds the history NOT
+# linearizable)
 start=$(date +%s)
 vm b2 "fault-campaign.sh,module=/lib/raftlog/bug/raftlog.ko,expect=fail,faults=partition_leader@900" \
-	selftest-hang.sh@10
-echo "# boot 2: $(($(date +%s) - start))s"
+	services.sh,bug=1@600 selftest-hang.sh@10
+echo "# boot 2: $(($(date +%s) - start))s (console in build/selftest-boot2.log)"
+mkdir -p "$here/build"
+cp "$tmp/b2.log" "$here/build/selftest-boot2.log" 2>/dev/null
 sed 's/^/# /' "$tmp/b2.res"
 grep '^run-vm: times' "$tmp/b2.err" | sed 's/^/# /'
 rc=$(field b2 1 2)
@@ -261,8 +295,12 @@ check "guest: the campaign's checker catches a leader that acknowledges before a
 	sh -c "{ [ '$rc' = 0 ] || awk '\$1 == 1' '$tmp/b2.res' | grep -q 'it ended with status 0,'; } &&
 		grep -q 'acknowledged at .* is not in the log' '$(part b2 1)'"
 rc=$(field b2 2 2)
+check "guest: rlkv reading without the barrier on a cut-off leader is caught: the checker reports NOT linearizable (exit $rc)" \
+	sh -c "{ [ '$rc' = 0 ] || awk '\$1 == 2' '$tmp/b2.res' | grep -q 'it ended with status 0,'; } && grep -q 'ok 3 - the checker catches .*(NOT linearizable)' '$(part b2 2)' &&
+		! grep -q 'not ok 3 ' '$(part b2 2)' && grep -q '# NOT linearizable: ' '$(part b2 2)'"
+rc=$(field b2 3 2)
 check "guest: a hanging script is killed at its own limit and reported as a timeout (exit $rc)" \
-	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b2 2)' &&
+	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b2 3)' &&
 		grep -q 'limit of 10s' '$tmp/b2.res'"
 
 echo "$passed passed, $failed failed"

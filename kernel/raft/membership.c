@@ -227,6 +227,9 @@ void raft_hist_free(struct raft *r)
 
 const struct raft_conf *raft_cur_conf(const struct raft *r)
 {
+#ifdef RAFT_BUG_CONF_AT_COMMIT
+	return raft_conf_at(r, r->log.committed);
+#endif
 	return &r->hist[r->n_hist - 1].conf;
 }
 

@@ -65,6 +65,24 @@
  *   RAFT_BUG_COMMIT_OLD_TERM      let the leader advance its commit index by
  *                                 counting replicas of entries from earlier
  *                                 terms (Raft 5.4.2, figure 8).
+ *   RAFT_BUG_READ_UNCONFIRMED     answer a read index at once, without the
+ *                                 heartbeat round that confirms leadership
+ *                                 (a deposed leader serves stale reads).
+ *   RAFT_BUG_READ_OLD_COMMIT      answer a read index with the commit index
+ *                                 of a leader that has not yet committed an
+ *                                 entry of its term (thesis 6.4, step 1).
+ *   RAFT_BUG_VOTE_BEFORE_PERSIST  send a vote (granted or requested) before
+ *                                 the hard state holding it is durable: a
+ *                                 crash forgets a vote already given.
+ *   RAFT_BUG_COMMIT_REGRESS       let the commit index move backwards (a
+ *                                 follower takes a lower commit index from
+ *                                 a heartbeat).
+ *   RAFT_BUG_APPLY_TWICE          hand the last entry of a batch out for
+ *                                 applying a second time.
+ *   RAFT_BUG_CONF_TWO_IN_FLIGHT   accept a membership change while an
+ *                                 earlier one is still uncommitted.
+ *   RAFT_BUG_CONF_AT_COMMIT       a membership change takes effect when it
+ *                                 commits instead of when it is appended.
  */
 
 /* ------------------------------------------------------------------ */

@@ -59,7 +59,11 @@ int raft_ri_request(struct raft *r, u64 ctx, u64 from)
 {
 	struct raft_read_req q = { .ctx = ctx, .from = from };
 
+#ifdef RAFT_BUG_READ_OLD_COMMIT
+	if (0 && !committed_in_term(r)) {
+#else
 	if (!committed_in_term(r)) {
+#endif
 		/* seq 0: waits for the first commit of the term */
 		if (raft_vec_reserve((void **)&r->reads_q, &r->cap_reads_q,
 				     r->n_reads_q + 1, sizeof(q)))
@@ -68,7 +72,11 @@ int raft_ri_request(struct raft *r, u64 ctx, u64 from)
 		return 0;
 	}
 	q.index = r->log.committed;
+#ifdef RAFT_BUG_READ_UNCONFIRMED
+	if (1) {
+#else
 	if (single_voter(r)) {
+#endif
 		answer(r, &q, 0);
 		return 0;
 	}

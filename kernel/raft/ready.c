@@ -13,6 +13,10 @@
 
 static int waits_for_persist(const struct raft_msg *m)
 {
+#ifdef RAFT_BUG_VOTE_BEFORE_PERSIST
+	if (m->type == RAFT_MSG_VOTE || m->type == RAFT_MSG_VOTE_RESP)
+		return 0;
+#endif
 	switch (m->type) {
 	case RAFT_MSG_VOTE:
 	case RAFT_MSG_APPEND_RESP:
@@ -190,6 +194,10 @@ void raft_advance(struct raft *r, struct raft_ready *rd)
 	}
 	if (r->ready_applied_to > r->log.applied)
 		r->log.applied = r->ready_applied_to;
+#ifdef RAFT_BUG_APPLY_TWICE
+	if (rd->n_committed > 1)
+		r->log.applied--;	/* the last one is handed out again */
+#endif
 	if (r->ready_stable_to && r->ready_stable_to + 1 > r->log.unstable)
 		r->log.unstable = r->ready_stable_to + 1;
 	free_msgs(rd->msgs, rd->n_msgs);

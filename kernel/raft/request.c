@@ -111,9 +111,12 @@ int raft_propose_conf_change_ctx(struct raft *r, u8 type, u64 node,
 	 * One change at a time, and only once the leader committed an entry
 	 * of its term (else an older uncommitted change may still be lost).
 	 */
-	if (r->log.committed < r->noop_index ||
-	    r->hist[r->n_hist - 1].index > r->log.committed)
+	if (r->log.committed < r->noop_index)
 		return -EBUSY;
+#ifndef RAFT_BUG_CONF_TWO_IN_FLIGHT
+	if (r->hist[r->n_hist - 1].index > r->log.committed)
+		return -EBUSY;
+#endif
 	c = rl_malloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;

@@ -98,6 +98,10 @@ void raft_commit_to(struct raft *r, u64 index)
 {
 	if (index > raft_log_last(&r->log))
 		index = raft_log_last(&r->log);
+#ifdef RAFT_BUG_COMMIT_REGRESS
+	r->log.committed = index;	/* backwards too */
+#else
 	if (index > r->log.committed)
 		r->log.committed = index;
+#endif
 }

@@ -40,7 +40,11 @@
  *  - committed entries are safe: no node that could still win an election
  *    lacks one (catches a figure-8 commit the moment it happens);
  *  - hard state never goes back (term) nor changes its vote in a term,
- *    in memory and on disk;
+ *    in memory and on disk; a node never votes for two candidates in one
+ *    term, and a crash never forgets a vote it already sent;
+ *  - one membership change at a time: a configuration change is appended
+ *    only once every earlier one in that log is committed; and it takes
+ *    effect on a node as soon as the node appends it (not at commit);
  *  - each client proposal commits at most once, exactly where and when it
  *    was acknowledged, never after a definite error;
  *  - ReadIndex answers are linearizable (cover everything committed before
@@ -316,6 +320,7 @@ struct node {
 	u64 applied_h;
 	u64 commit_seen;	/* monotonic while up */
 	u64 hs_term, hs_vote;	/* last hard state handed out */
+	u64 told_term, told_vote;	/* newest vote it sent (votes_told) */
 	struct witem *wq, *wq_tail;
 	u64 flush_done;		/* volatile cache: flush in flight ends (0 none) */
 	u64 stop_at;		/* removed: stop at this time (0 none) */
@@ -790,11 +795,57 @@ static struct inflight *heap_pop(struct sim *s)
 	return top;
 }
 
+/*
+ * Votes told to others: a candidate's VOTE is its vote for itself, a
+ * granted VOTE_RESP one for the candidate.  Raft 5.2: at most one vote per
+ * term, ever; so the vote must be durable before it leaves the node (see
+ * votes_kept).  Called as a message leaves its node.
+ */
+static void votes_told(struct sim *s, const struct raft_msg *m)
+{
+	struct node *n = m->from < MAXID ? &s->nodes[m->from] : NULL;
+	u64 cand;
+
+	if (m->type == RAFT_MSG_VOTE)
+		cand = m->from;
+	else if (m->type == RAFT_MSG_VOTE_RESP && !m->reject)
+		cand = m->to;
+	else
+		return;
+	if (!n)
+		return;
+	if (m->term < n->told_term ||
+	    (m->term == n->told_term && cand != n->told_vote))
+		fail(s, "node %llu votes for %llu in term %llu after it voted for %llu in term %llu",
+		     ULL(n->id), ULL(cand), ULL(m->term), ULL(n->told_vote),
+		     ULL(n->told_term));
+	n->told_term = m->term;
+	n->told_vote = cand;
+}
+
+/*
+ * After a crash: the durable hard state still holds every vote sent (not
+ * with --no-electable-check, which judges by consequences only: a vote
+ * forgotten shows when the node votes again in that term, votes_told).
+ */
+static void votes_kept(struct sim *s, struct node *n)
+{
+	const struct raft_hard_state *hs = &n->disk.hs;
+
+	if (!n->told_term || hs->term > n->told_term ||
+	    (hs->term == n->told_term && hs->vote == n->told_vote))
+		return;
+	fail(s, "node %llu crashed and its durable hard state (term %llu vote %llu) forgot its vote for %llu in term %llu, already sent",
+	     ULL(n->id), ULL(hs->term), ULL(hs->vote), ULL(n->told_vote),
+	     ULL(n->told_term));
+}
+
 static void net_send(struct sim *s, const struct raft_msg *m)
 {
 	int copies = 1, i;
 
 	s->msgs_sent++;
+	votes_told(s, m);
 	if (chance(s, s->drop_pm))
 		return;
 	/*
@@ -1120,6 +1171,49 @@ static void fetches_complete(struct sim *s, struct node *n)
 	}
 }
 
+/*
+ * One membership change at a time (Raft thesis 4.1): node n's log got a
+ * configuration change at `index`; every earlier one in its log must be
+ * committed already (the leader appended this one only after that).
+ */
+static void conf_one_at_a_time(struct sim *s, struct node *n, u64 index)
+{
+	u64 i;
+
+	for (i = index - 1; i > n->mem.base && i > s->truth_n; i--)
+		if (elog_at(&n->mem, i)->type == RAFT_ENTRY_CONF_CHANGE) {
+			fail(s, "node %llu has conf changes at %llu and %llu, the first not committed (committed %llu): two membership changes at once",
+			     ULL(n->id), ULL(i), ULL(index), ULL(s->truth_n));
+			return;
+		}
+}
+
+/*
+ * A configuration change takes effect when appended (Raft thesis 4.1):
+ * node n just appended conf change e, the last one in its log, so its
+ * configuration must show it.
+ */
+static void conf_at_append(struct sim *s, struct node *n,
+			   const struct raft_entry *e)
+{
+	struct raft_status st;
+	u8 type;
+	u64 node;
+	int v, l;
+
+	if (raft_conf_change_decode_ctx(e->data, e->len, &type, &node, NULL,
+					NULL, NULL))
+		return;		/* truth_extend fails it if it commits */
+	raft_status(n->r, &st);
+	v = ids_find(st.conf.voters, st.conf.n_voters, node) >= 0;
+	l = ids_find(st.conf.learners, st.conf.n_learners, node) >= 0;
+	if ((type == RAFT_CC_ADD_VOTER && !v) ||
+	    (type == RAFT_CC_ADD_LEARNER && !l) ||
+	    (type == RAFT_CC_REMOVE && (v || l)))
+		fail(s, "node %llu appended conf change %u of node %llu at %llu, but its configuration does not show it (voter %d, learner %d)",
+		     ULL(n->id), type, ULL(node), ULL(e->index), v, l);
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1187,7 +1281,7 @@ static void node_drain(struct sim *s, struct node *n)
 			w->hs = rd.hs;
 		}
 		if (rd.n_entries) {
-			u64 from = rd.entries[0].index, h = 0;
+			u64 from = rd.entries[0].index, h = 0, cc = 0;
 
 			if (from <= n->mem.base || from > elog_last(&n->mem) + 1) {
 				fail(s, "node %llu: ready entries start at %llu, log is %llu..%llu",
@@ -1214,10 +1308,17 @@ static void node_drain(struct sim *s, struct node *n)
 					tab_check(s, n->id, e->index, e->term, h);
 					elog_push(&n->mem, e->term, h, e->type,
 						  e->data, e->len);
+					if (e->type == RAFT_ENTRY_CONF_CHANGE) {
+						conf_one_at_a_time(s, n,
+								   e->index);
+						cc = i + 1;
+					}
 					w->ents[i] = n->mem.e[n->mem.n - 1];
 					w->ents[i].data = dupbytes(e->data,
 								   e->len);
 				}
+				if (cc && !s->failed)
+					conf_at_append(s, n, &rd.entries[cc - 1]);
 			}
 		}
 		for (i = 0; i < rd.n_msgs; i++)
@@ -1664,6 +1765,8 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	n->wq_tail = NULL;
 	n->flush_done = 0;
 	fetches_free(n);
+	if (!wipe && !s->no_electable)
+		votes_kept(s, n);
 	raft_destroy(n->r);
 	n->r = NULL;
 	elog_free(&n->mem);
@@ -2701,7 +2804,8 @@ static void usage(void)
 		"              cache that flushes make durable (default: by seed)\n"
 		"  --no-flush  play a broken caller that reports writes once in the\n"
 		"              cache, before a flush (implies --disk cache)\n"
-		"  --no-electable-check  only check consequences (lost or changed commits)\n", TICK);
+		"  --no-electable-check  only check consequences (lost or changed commits,\n"
+		"              a node voting twice in a term)\n", TICK);
 	exit(2);
 }
 
