@@ -7,7 +7,9 @@
 # within the bound.  When the follower comes back, the leader reads the
 # entries it no longer holds back from its device (the fetched counter
 # grows) and the follower catches up with a log identical to the others'.
-# Unloading with the group running leaves KASAN/kmemleak/lockdep silent.
+# An entry larger than a record holds (max-entry asked at 1 MiB) is
+# refused with EMSGSIZE on the leader and on a follower instead of failing
+# every node's store.  Unloading with the group running leaves KASAN/kmemleak/lockdep silent.
 set -u
 . ./lib.sh
 
@@ -22,7 +24,7 @@ spec() {	# spec NODE PEER...
 	n=$1
 	shift
 	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n")
-	s=$s,log_mem=$MEM
+	s=$s,log_mem=$MEM,max_entry=1048576
 	for p in "$@"; do
 		s=$s,peer=$p@$(addr "$p")
 	done
@@ -56,7 +58,7 @@ same_log() {	# same_log LAST NODE...
 	done
 }
 
-tap_plan 9
+tap_plan 10
 modprobe_deps
 for n in 1 2 3; do
 	raftctl format /dev/ram$((n - 1)) --cluster-id 7 --group 1 --node $n \
@@ -86,6 +88,17 @@ show_mem() {
 	[ "$(ip netns exec n1 raftctl group show 1 -j | jget 0.log_mem)" = $MEM ]
 }
 tap_ok "group show reports log-mem" show_mem
+# max-entry 1 MiB asked: a record holds a little less, and the group says so
+MAXE=$(ip netns exec n$LEAD raftctl group show 1 -j | jget 0.max_entry)
+echo "# max-entry 1048576 asked, $MAXE in force"
+big_refused() {
+	[ "${MAXE:-1048576}" -lt 1048576 ] || return 1
+	! rlprobe propose "$(dev "$LEAD")" 1 big $((MAXE + 1)) &&
+		! rlprobe propose "$(dev "$F")" 1 big 1048500 &&
+		rlprobe propose "$(dev "$LEAD")" 1 fits "$MAXE"
+}
+tap_ok "an entry larger than a record is refused, one that fits commits" \
+	big_refused
 
 ip link set v$F down
 tap_ok "the leader commits 6000 entries (io_uring, 64 in flight) without node $F" \
