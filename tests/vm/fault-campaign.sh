@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=900
+# rl-test: kernels=debug,stock timeout=900 group.stock=cluster
 # The fault campaign: a 3-node group in three network namespaces (veth
 # through a bridge, one RAM disk each) while one client per node proposes
 # without pause, and a nemesis that in turn
@@ -153,30 +153,38 @@ link_down() { ip link set "v$1" down; }
 link_up() { ip link set "v$1" up; }
 
 # --- the cluster -----------------------------------------------------------
+# setup: the network, the disks and the three nodes; the first step that
+# fails is named and ends it (status 1)
 setup() {
-	ip link add br0 type bridge
-	ip link set br0 up
+	ip link add br0 type bridge && ip link set br0 up ||
+		{ echo "setup: no bridge"; return 1; }
 	for i in $(seq 1 $X); do
-		ip netns add "n$i"
-		ip link add "v$i" type veth peer name eth0 netns "n$i"
-		ip link set "v$i" master br0 up
-		ip -n "n$i" addr add "$(addr "$i")/24" dev eth0
-		ip -n "n$i" link set eth0 up
-		ip -n "n$i" link set lo up
+		ip netns add "n$i" &&
+		ip link add "v$i" type veth peer name eth0 netns "n$i" &&
+		ip link set "v$i" master br0 up &&
+		ip -n "n$i" addr add "$(addr "$i")/24" dev eth0 &&
+		ip -n "n$i" link set eth0 up &&
+		ip -n "n$i" link set lo up ||
+			{ echo "setup: network of slot $i failed"; return 1; }
 		dmsetup create "rl$i" --table \
-			"0 $(blockdev --getsz "$(ram "$i")") linear $(ram "$i") 0"
-		raftctl format "$(disk "$i")" --cluster-id 7 --group 1 --node "$i" --force >/dev/null
+			"0 $(blockdev --getsz "$(ram "$i")") linear $(ram "$i") 0" ||
+			{ echo "setup: dmsetup create rl$i failed"; return 1; }
+		# without udev: dmsetup makes the node itself; make sure of it
+		[ -b "$(disk "$i")" ] || dmsetup mknodes "rl$i"
+		[ -b "$(disk "$i")" ] || { echo "setup: no $(disk "$i")"; return 1; }
+		raftctl format "$(disk "$i")" --cluster-id 7 --group 1 --node "$i" --force >/dev/null ||
+			{ echo "setup: raftctl format $(disk "$i") failed"; return 1; }
 	done
 	# the log of the crash fault's dm-log-writes target, in memory
 	dd if=/dev/zero of=$W/lw.img bs=1M count=64 2>/dev/null
-	LOGDEV=$(losetup -f)
-	losetup "$LOGDEV" $W/lw.img
-	modprobe_deps
+	LOGDEV=$(losetup -f) && losetup "$LOGDEV" $W/lw.img ||
+		{ echo "setup: no loop device for the write log"; return 1; }
 	# role changes with timestamps on the console, to read failures from
 	echo 1 >/sys/module/printk/parameters/time 2>/dev/null
-	insmod "$module" verbose=1
+	insmod "$module" verbose=1 || { echo "setup: insmod $module failed"; return 1; }
 	for i in $(seq 1 $N); do
-		start_node "$i"
+		start_node "$i" ||
+			{ echo "setup: node $i did not start: $(ctl_why)"; return 1; }
 	done
 }
 
@@ -396,10 +404,20 @@ membership() {
 }
 
 # --- the run ---------------------------------------------------------------
-setup
-l=$(wait_leader 60)
 tap_plan 7
+# what the guest kernel must offer (a distribution kernel loads modules)
+rl_need ram=$X dm dm-log-writes loop veth bridge netem nft
+setup >$W/setup.out 2>&1
+src=$?
+sed 's/^/# /' $W/setup.out
+l=""
+[ $src -ne 0 ] || l=$(wait_leader 60)
 tap_ok "3-node cluster up, node ${l:-none} leads" test -n "$l"
+if [ -z "$l" ]; then
+	# no cluster: the nemesis would run against nothing
+	echo "Bail out! the cluster never formed (setup status $src); no nemesis"
+	exit 1
+fi
 
 # the clients propose until the nemesis is done (SIGTERM)
 for i in $(seq 1 $N); do
