@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=900 group.stock=cluster
+# rl-test: kernels=debug,stock timeout=900 group.stock=single
 # The fault campaign: a 3-node group in three network namespaces (veth
 # through a bridge, one RAM disk each) while one client per node proposes
 # without pause, and a nemesis that in turn
@@ -273,7 +273,7 @@ rolling_restart() {
 # once a flush covers them; the crash image is the disk as it was when
 # logging began plus that log (rlreplay), and the node restarts from it.
 # The leader and a follower crash in turn.
-CRASHES=0 REPLAYED=0
+CRASHES=0 REPLAYED=0 STOPPED=0
 crash_restart() {
 	l=$(wait_leader 20) || l=1
 	f=$l
@@ -290,6 +290,19 @@ crash_restart() {
 	fault "power cut on node $f ($( [ "$f" = "$l" ] && echo leader || echo follower)): its disk fails from now on, unflushed writes are lost"
 	dmsetup load "rl$f" --table "0 $sz error"
 	dmsetup resume "rl$f"
+	# its next write fails with EIO: the group must stop (status flag
+	# FAILED) and acknowledge nothing more
+	t=0
+	while [ $t -lt 50 ] && [ $(( $(field "$f" flags || echo 0) & 1 )) = 0 ]; do
+		sleep 0.2
+		t=$((t + 1))
+	done
+	if [ $(( $(field "$f" flags || echo 0) & 1 )) = 1 ]; then
+		STOPPED=$((STOPPED + 1))
+		log "node $f stopped on its failing disk after $(awk "BEGIN { print $t / 5 }") s (status: failed)"
+	else
+		log "node $f did not stop within 10 s of its disk failing"
+	fi
 	stop_node "$f"
 	# the crash image: the starting image plus every write made durable
 	dd if=$W/base of="$(ram "$f")" bs=1M 2>/dev/null
@@ -404,7 +417,7 @@ membership() {
 }
 
 # --- the run ---------------------------------------------------------------
-tap_plan 7
+tap_plan 8
 # what the guest kernel must offer (a distribution kernel loads modules)
 rl_need ram=$X dm dm-log-writes loop veth bridge netem nft
 setup >$W/setup.out 2>&1
@@ -483,6 +496,8 @@ tap_ok "membership changed under faults $MEMBER_OK of $MEMBER_RUNS times; back t
 	members_ok
 tap_ok "every crashed node's disk was rebuilt from its write log ($REPLAYED of $CRASHES)" \
 	test "$REPLAYED" = "$CRASHES"
+tap_ok "every crashed node stopped (failed) on the EIO of its dying disk ($STOPPED of $CRASHES)" \
+	test "$STOPPED" = "$CRASHES"
 log "dumping the logs"
 for i in $(seq 1 $N); do
 	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=600 group=cluster
+# rl-test: kernels=debug,stock timeout=600 group=cluster group.stock=single
 # A real 3-node group: three network namespaces joined by veth through a
 # bridge, each node with its own RAM disk, created through the debugfs
 # control from inside its namespace (device /dev/raftlog1.<node>).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=720 group=cluster
+# rl-test: kernels=debug,stock timeout=720 group=cluster group.stock=single
 # Membership changes and leadership transfer on a real cluster: three
 # nodes in three network namespaces (veth through a bridge, each on its
 # own ram disk) form group 1 and commit proposals; nodes 4 and 5 boot in
