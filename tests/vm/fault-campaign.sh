@@ -416,8 +416,45 @@ membership() {
 	[ $ok = 1 ] && MEMBER_OK=$((MEMBER_OK + 1))
 }
 
+# --- compaction --------------------------------------------------------------
+# Every round starts with a compacted log, so that every round costs the
+# same (each restart and each newcomer reads the whole log; without this
+# the rolling restart took 89 s in round 1 and 231 s in round 2): the
+# committed log up to the leader's applied index is first archived for
+# the checker (rlcheck dump DEV $W/archive FROM appends it), then every
+# node compacts up to that index (at most up to its own applied index).
+# Restarts then recover from a snapshot and a short tail, and a node
+# that fell behind catches up through InstallSnapshot.
+ARCH_NEXT=1 ARCH_OK=1 COMPACTIONS=0
+: >$W/archive
+compact_all() {
+	l=$(wait_leader 20) || { log "no leader: no compaction this round"; return; }
+	if ! ip netns exec "n$(slot "$l")" rlcheck dump "$(dev "$l")" $W/archive $ARCH_NEXT \
+		>$W/arch.out 2>&1; then
+		log "archiving node $l's log from $ARCH_NEXT failed: $(cat $W/arch.out)"
+		ARCH_OK=0
+		return
+	fi
+	upto=$(tail -1 $W/archive | cut -d' ' -f1)
+	[ -n "$upto" ] && [ "$upto" -ge $ARCH_NEXT ] || return
+	ARCH_NEXT=$((upto + 1))
+	done_on=""
+	for i in $(seq 1 $N); do
+		c=$upto
+		a=$(field "$i" applied)
+		[ -n "$a" ] && [ "$a" -lt "$c" ] && c=$a
+		if ctl "$i" "compact 1 $c"; then
+			done_on="$done_on $i@$c"
+		else
+			log "node $i: compact 1 $c refused: $(ctl_why)"
+		fi
+	done
+	COMPACTIONS=$((COMPACTIONS + 1))
+	log "archived 1..$upto (from node $l); compacted:$done_on"
+}
+
 # --- the run ---------------------------------------------------------------
-tap_plan 8
+tap_plan 9
 # what the guest kernel must offer (a distribution kernel loads modules)
 rl_need ram=$X dm dm-log-writes loop veth bridge netem nft
 setup >$W/setup.out 2>&1
@@ -450,6 +487,7 @@ more_rounds() {
 while more_rounds; do
 	r=$((r + 1))
 	log "nemesis round $r$([ "$minutes" -gt 0 ] || echo " of $rounds")"
+	compact_all
 	for f in $nemesis; do
 		$f
 		sleep 1
@@ -498,12 +536,15 @@ tap_ok "every crashed node's disk was rebuilt from its write log ($REPLAYED of $
 	test "$REPLAYED" = "$CRASHES"
 tap_ok "every crashed node stopped (failed) on the EIO of its dying disk ($STOPPED of $CRASHES)" \
 	test "$STOPPED" = "$CRASHES"
+tap_ok "the log was archived without a gap and compacted ($COMPACTIONS of $r round starts)" \
+	test "$ARCH_OK" = 1 -a "$COMPACTIONS" -gt 0
 log "dumping the logs"
 for i in $(seq 1 $N); do
 	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
 done
 kill "$dog" 2>/dev/null
-rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -h $W/h1 $W/h2 $W/h3 >$W/verdict
+rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -a $W/archive \
+	-h $W/h1 $W/h2 $W/h3 >$W/verdict
 rc=$?
 sed 's/^/# /' $W/verdict
 if [ "$expect" = fail ]; then
