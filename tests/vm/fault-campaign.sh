@@ -10,14 +10,21 @@
 #   transfers leadership to another node,
 #   restarts every node in turn (rolling restart),
 #   crashes a node like a power cut (its disk keeps only what was flushed
-#   or written FUA, rebuilt from a dm-log-writes log) and restarts it,
+#   or written FUA, rebuilt from a dm-log-writes log; the node must stop,
+#   failed, on the EIO of its dying disk) and restarts it,
 #   grows the group to four and shrinks it back while a follower is cut
 #   off, handing the leadership to the newcomer in between (the newcomer
 #   joins as a learner and is promoted once its match index, as the
 #   leader's `raftctl group show -j` gives it, reached the leader's last
 #   index at the time it joined, as README tells operators to do).
+# Every round starts by archiving the committed log (for the checker) and
+# compacting every node's log up to there, so restarts recover from a
+# snapshot and newcomers catch up through InstallSnapshot, and every round
+# costs the same.  The setup stops the script (Bail out!) when the guest
+# lacks what it needs or the cluster never formed.
 # Then it heals everything, waits for the nodes to catch up, dumps every
-# node's committed log and hands logs and client histories to rlcheck:
+# node's committed log and hands logs, the archive and client histories
+# to rlcheck:
 # one committed prefix, every acknowledged proposal exactly once where it
 # was acknowledged, nothing that failed definitely, nothing never
 # proposed, all caught up.  While the leader is cut off from the majority
@@ -25,9 +32,8 @@
 #
 # Arguments (rlargs): rounds=N (nemesis rounds, default 1), minutes=M
 # (instead: as many rounds as start within M minutes), rate=R (each
-# client proposes at most R entries a second, default 3, 0: no limit; the
-# log is never compacted, and every restart and every newcomer reads all
-# of it, so an unlimited log made each round slower than the last),
+# client proposes at most R entries a second, default 3, 0: no limit; a
+# round's log is read back by every restart and newcomer),
 # faults=A+B+... (which faults, in order; default all of kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
 # rolling_restart, crash_restart, membership),
