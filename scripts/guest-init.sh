@@ -45,6 +45,10 @@ mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up 2>/dev/null
 hostname raftlog-guest
+# a distribution kernel loads modules on demand (a qdisc, a dm target, a
+# link type) through this path; busybox's modprobe reads the modules.*
+# that scripts/mkinitramfs.sh copied
+[ -d "/lib/modules/$(uname -r)" ] && echo /bin/modprobe >/proc/sys/kernel/modprobe
 # loud oopses; every warning is a failure the host will see on the console
 echo 1 >/proc/sys/kernel/panic_on_oops 2>/dev/null
 

@@ -8,8 +8,12 @@
 #   mkinitramfs.sh -o OUT [-m MODDIR] [-b BIN]... [-k KREL]
 #     -m MODDIR  directory of .ko files to put in /lib/raftlog
 #     -b BIN     a binary to add to /usr/bin (its libraries come along)
-#     -k KREL    also copy modules.* and kernel/{lib,crypto,arch/x86/crypto,
-#                drivers/block,drivers/net,net} of /lib/modules/KREL
+#     -k KREL    also copy, from /lib/modules/KREL, the modules the guest
+#                scenarios load (STOCK_MODULES below: checksums, RAM and
+#                loop disks, device-mapper with the targets the fault
+#                campaign swaps in, veth, bridge, netem, nftables) with
+#                everything they depend on (modules.dep), and modules.*;
+#                a module missing from the tree fails the build
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 out="" moddir="" krel="" bins=""
@@ -44,7 +48,8 @@ add_libs() {
 }
 
 for tool in ip tc nft dmsetup blockdev; do
-	p=$(command -v $tool 2>/dev/null) || continue
+	p=$(command -v $tool 2>/dev/null) ||
+		{ echo "mkinitramfs: $tool missing on the host (scripts/install-deps.sh)" >&2; exit 1; }
 	cp -L "$p" "$root/usr/sbin/$tool"
 	add_libs "$p"
 done
@@ -65,16 +70,33 @@ if [ -n "$moddir" ]; then
 		cp "$moddir"/bug/*.ko "$root/lib/raftlog/bug/"
 	fi
 fi
+# What a distribution kernel must load for the scenarios (built in on the
+# test kernel).  tests/vm/lib.sh's rl_need loads them in the guest.
+STOCK_MODULES="libcrc32c crc32c_generic crc32c-intel brd loop dm-mod
+	dm-log-writes dm-flakey dm-delay veth bridge sch_netem nf_tables
+	nft_reject_inet"
 if [ -n "$krel" ]; then
 	src=/lib/modules/$krel
 	dst=$root/lib/modules/$krel
 	mkdir -p "$dst/kernel"
 	cp "$src"/modules.* "$dst/"
-	for d in lib crypto arch/x86/crypto drivers/block drivers/md net/core \
-		 net/bridge net/sched net/netfilter drivers/net/veth.ko; do
-		[ -e "$src/kernel/$d" ] || continue
-		mkdir -p "$dst/kernel/$(dirname "$d")"
-		cp -r "$src/kernel/$d" "$dst/kernel/$d"
+	# each module's file, then what modules.dep says it needs
+	files=""
+	for m in $STOCK_MODULES; do
+		f=$(awk -F: -v a="/$m.ko" -v b="/$(echo "$m" | tr - _).ko" '
+			{ n = $1; sub(/\.(xz|zst|gz)$/, "", n) }
+			substr(n, length(n) - length(a) + 1) == a ||
+			substr(n, length(n) - length(b) + 1) == b { print; exit }' "$src/modules.dep")
+		if [ -z "$f" ]; then
+			grep -q "/$m.ko" "$src/modules.builtin" 2>/dev/null && continue
+			echo "mkinitramfs: module $m not in $src" >&2
+			exit 1
+		fi
+		files="$files ${f%%:*} ${f#*:}"
+	done
+	for f in $(echo "$files" | tr ' ' '\n' | sort -u); do
+		mkdir -p "$dst/$(dirname "$f")"
+		cp "$src/$f" "$dst/$f"
 	done
 fi
 cp -r "$here/tests/vm/." "$root/tests/"

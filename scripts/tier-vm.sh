@@ -2,7 +2,10 @@
 # VM tier: run every guest scenario in tests/vm that declares itself with a
 # header line
 #     # rl-test: kernels=debug[,stock] timeout=SECONDS [group=NAME]
-# on each kernel it names.  Scripts of one group share a boot: the guest
+#               [group.KERNEL=NAME]
+# on each kernel it names (group.KERNEL: the group on that kernel only,
+# e.g. a script that boots alone on the debug kernel but shares a boot
+# on the fast stock one; group=- there: alone).  Scripts of one group share a boot: the guest
 # runs them one after the other (in name order), resetting what a script
 # may leave behind between them (scripts/guest-init.sh), and each still
 # reports its own result, time, console part and kernel reports; TIMEOUT
@@ -36,9 +39,11 @@ for t in "$here"/tests/vm/*.sh; do
 	matches "$name" || continue
 	kernels=$(echo "$hdr" | sed -n 's/.*kernels=\([^ ]*\).*/\1/p' | tr ',' ' ')
 	timeout=$(echo "$hdr" | sed -n 's/.*timeout=\([0-9]*\).*/\1/p')
-	grp=$(echo "$hdr" | sed -n 's/.*group=\([^ ]*\).*/\1/p')
 	for k in ${kernels:-debug}; do
 		case " ${RAFTLOG_VM_KERNELS:-$k} " in *" $k "*) ;; *) continue ;; esac
+		grp=$(echo "$hdr" | sed -n "s/.*group\.$k=\([^ ]*\).*/\1/p")
+		[ -n "$grp" ] || grp=$(echo "$hdr" | sed -n 's/.* group=\([^ ]*\).*/\1/p')
+		[ "$grp" != - ] || grp=""
 		echo "$k ${grp:+group-}${grp:-$name} $name ${timeout:-300}" >>"$tmp/runs"
 	done
 done

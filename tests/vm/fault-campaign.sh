@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=900
+# rl-test: kernels=debug,stock timeout=900 group.stock=single
 # The fault campaign: a 3-node group in three network namespaces (veth
 # through a bridge, one RAM disk each) while one client per node proposes
 # without pause, and a nemesis that in turn
@@ -10,14 +10,22 @@
 #   transfers leadership to another node,
 #   restarts every node in turn (rolling restart),
 #   crashes a node like a power cut (its disk keeps only what was flushed
-#   or written FUA, rebuilt from a dm-log-writes log) and restarts it,
+#   or written FUA, rebuilt from a dm-log-writes log; the node must stop,
+#   failed, on the EIO of its dying disk) and restarts it,
 #   grows the group to four and shrinks it back while a follower is cut
 #   off, handing the leadership to the newcomer in between (the newcomer
 #   joins as a learner and is promoted once its match index, as the
 #   leader's `raftctl group show -j` gives it, reached the leader's last
 #   index at the time it joined, as README tells operators to do).
+# Every round (and the rolling restart and the membership change in it)
+# starts by archiving the committed log (for the checker) and
+# compacting every node's log up to there, so restarts recover from a
+# snapshot and newcomers catch up through InstallSnapshot, and every round
+# costs the same.  The setup stops the script (Bail out!) when the guest
+# lacks what it needs or the cluster never formed.
 # Then it heals everything, waits for the nodes to catch up, dumps every
-# node's committed log and hands logs and client histories to rlcheck:
+# node's committed log and hands logs, the archive and client histories
+# to rlcheck:
 # one committed prefix, every acknowledged proposal exactly once where it
 # was acknowledged, nothing that failed definitely, nothing never
 # proposed, all caught up.  While the leader is cut off from the majority
@@ -25,9 +33,8 @@
 #
 # Arguments (rlargs): rounds=N (nemesis rounds, default 1), minutes=M
 # (instead: as many rounds as start within M minutes), rate=R (each
-# client proposes at most R entries a second, default 3, 0: no limit; the
-# log is never compacted, and every restart and every newcomer reads all
-# of it, so an unlimited log made each round slower than the last),
+# client proposes at most R entries a second, default 3, 0: no limit; a
+# round's log is read back by every restart and newcomer),
 # faults=A+B+... (which faults, in order; default all of kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
 # rolling_restart, crash_restart, membership),
@@ -153,30 +160,38 @@ link_down() { ip link set "v$1" down; }
 link_up() { ip link set "v$1" up; }
 
 # --- the cluster -----------------------------------------------------------
+# setup: the network, the disks and the three nodes; the first step that
+# fails is named and ends it (status 1)
 setup() {
-	ip link add br0 type bridge
-	ip link set br0 up
+	ip link add br0 type bridge && ip link set br0 up ||
+		{ echo "setup: no bridge"; return 1; }
 	for i in $(seq 1 $X); do
-		ip netns add "n$i"
-		ip link add "v$i" type veth peer name eth0 netns "n$i"
-		ip link set "v$i" master br0 up
-		ip -n "n$i" addr add "$(addr "$i")/24" dev eth0
-		ip -n "n$i" link set eth0 up
-		ip -n "n$i" link set lo up
+		ip netns add "n$i" &&
+		ip link add "v$i" type veth peer name eth0 netns "n$i" &&
+		ip link set "v$i" master br0 up &&
+		ip -n "n$i" addr add "$(addr "$i")/24" dev eth0 &&
+		ip -n "n$i" link set eth0 up &&
+		ip -n "n$i" link set lo up ||
+			{ echo "setup: network of slot $i failed"; return 1; }
 		dmsetup create "rl$i" --table \
-			"0 $(blockdev --getsz "$(ram "$i")") linear $(ram "$i") 0"
-		raftctl format "$(disk "$i")" --cluster-id 7 --group 1 --node "$i" --force >/dev/null
+			"0 $(blockdev --getsz "$(ram "$i")") linear $(ram "$i") 0" ||
+			{ echo "setup: dmsetup create rl$i failed"; return 1; }
+		# without udev: dmsetup makes the node itself; make sure of it
+		[ -b "$(disk "$i")" ] || dmsetup mknodes "rl$i"
+		[ -b "$(disk "$i")" ] || { echo "setup: no $(disk "$i")"; return 1; }
+		raftctl format "$(disk "$i")" --cluster-id 7 --group 1 --node "$i" --force >/dev/null ||
+			{ echo "setup: raftctl format $(disk "$i") failed"; return 1; }
 	done
 	# the log of the crash fault's dm-log-writes target, in memory
 	dd if=/dev/zero of=$W/lw.img bs=1M count=64 2>/dev/null
-	LOGDEV=$(losetup -f)
-	losetup "$LOGDEV" $W/lw.img
-	modprobe_deps
+	LOGDEV=$(losetup -f) && losetup "$LOGDEV" $W/lw.img ||
+		{ echo "setup: no loop device for the write log"; return 1; }
 	# role changes with timestamps on the console, to read failures from
 	echo 1 >/sys/module/printk/parameters/time 2>/dev/null
-	insmod "$module" verbose=1
+	insmod "$module" verbose=1 || { echo "setup: insmod $module failed"; return 1; }
 	for i in $(seq 1 $N); do
-		start_node "$i"
+		start_node "$i" ||
+			{ echo "setup: node $i did not start: $(ctl_why)"; return 1; }
 	done
 }
 
@@ -265,7 +280,7 @@ rolling_restart() {
 # once a flush covers them; the crash image is the disk as it was when
 # logging began plus that log (rlreplay), and the node restarts from it.
 # The leader and a follower crash in turn.
-CRASHES=0 REPLAYED=0
+CRASHES=0 REPLAYED=0 STOPPED=0
 crash_restart() {
 	l=$(wait_leader 20) || l=1
 	f=$l
@@ -282,6 +297,19 @@ crash_restart() {
 	fault "power cut on node $f ($( [ "$f" = "$l" ] && echo leader || echo follower)): its disk fails from now on, unflushed writes are lost"
 	dmsetup load "rl$f" --table "0 $sz error"
 	dmsetup resume "rl$f"
+	# its next write fails with EIO: the group must stop (status flag
+	# FAILED) and acknowledge nothing more
+	t=0
+	while [ $t -lt 50 ] && [ $(( $(field "$f" flags || echo 0) & 1 )) = 0 ]; do
+		sleep 0.2
+		t=$((t + 1))
+	done
+	if [ $(( $(field "$f" flags || echo 0) & 1 )) = 1 ]; then
+		STOPPED=$((STOPPED + 1))
+		log "node $f stopped on its failing disk after $(awk "BEGIN { print $t / 5 }") s (status: failed)"
+	else
+		log "node $f did not stop within 10 s of its disk failing"
+	fi
 	stop_node "$f"
 	# the crash image: the starting image plus every write made durable
 	dd if=$W/base of="$(ram "$f")" bs=1M 2>/dev/null
@@ -395,11 +423,58 @@ membership() {
 	[ $ok = 1 ] && MEMBER_OK=$((MEMBER_OK + 1))
 }
 
+# --- compaction --------------------------------------------------------------
+# Every round starts with a compacted log, and so do the rolling restart
+# and the membership change, so that every round costs the same (each restart and each newcomer reads the whole log; without this
+# the rolling restart took 89 s in round 1 and 231 s in round 2): the
+# committed log up to the leader's applied index is first archived for
+# the checker (rlcheck dump DEV $W/archive FROM appends it), then every
+# node compacts up to that index (at most up to its own applied index).
+# Restarts then recover from a snapshot and a short tail, and a node
+# that fell behind catches up through InstallSnapshot.
+ARCH_NEXT=1 ARCH_OK=1 COMPACTIONS=0
+: >$W/archive
+compact_all() {
+	l=$(wait_leader 20) || { log "no leader: no compaction this round"; return; }
+	if ! ip netns exec "n$(slot "$l")" rlcheck dump "$(dev "$l")" $W/archive $ARCH_NEXT \
+		>$W/arch.out 2>&1; then
+		log "archiving node $l's log from $ARCH_NEXT failed: $(cat $W/arch.out)"
+		ARCH_OK=0
+		return
+	fi
+	upto=$(tail -1 $W/archive | cut -d' ' -f1)
+	[ -n "$upto" ] && [ "$upto" -ge $ARCH_NEXT ] || return
+	ARCH_NEXT=$((upto + 1))
+	done_on=""
+	for i in $(seq 1 $N); do
+		c=$upto
+		a=$(field "$i" applied)
+		[ -n "$a" ] && [ "$a" -lt "$c" ] && c=$a
+		if ctl "$i" "compact 1 $c"; then
+			done_on="$done_on $i@$c"
+		else
+			log "node $i: compact 1 $c refused: $(ctl_why)"
+		fi
+	done
+	COMPACTIONS=$((COMPACTIONS + 1))
+	log "archived 1..$upto (from node $l); compacted:$done_on"
+}
+
 # --- the run ---------------------------------------------------------------
-setup
-l=$(wait_leader 60)
-tap_plan 7
+tap_plan 9
+# what the guest kernel must offer (a distribution kernel loads modules)
+rl_need ram=$X dm dm-log-writes loop veth bridge netem nft
+setup >$W/setup.out 2>&1
+src=$?
+sed 's/^/# /' $W/setup.out
+l=""
+[ $src -ne 0 ] || l=$(wait_leader 60)
 tap_ok "3-node cluster up, node ${l:-none} leads" test -n "$l"
+if [ -z "$l" ]; then
+	# no cluster: the nemesis would run against nothing
+	echo "Bail out! the cluster never formed (setup status $src); no nemesis"
+	exit 1
+fi
 
 # the clients propose until the nemesis is done (SIGTERM)
 for i in $(seq 1 $N); do
@@ -419,7 +494,10 @@ more_rounds() {
 while more_rounds; do
 	r=$((r + 1))
 	log "nemesis round $r$([ "$minutes" -gt 0 ] || echo " of $rounds")"
+	compact_all
 	for f in $nemesis; do
+		# the faults that read the whole log back start from a short one
+		case $f in rolling_restart|membership) compact_all ;; esac
 		$f
 		sleep 1
 	done
@@ -465,12 +543,17 @@ tap_ok "membership changed under faults $MEMBER_OK of $MEMBER_RUNS times; back t
 	members_ok
 tap_ok "every crashed node's disk was rebuilt from its write log ($REPLAYED of $CRASHES)" \
 	test "$REPLAYED" = "$CRASHES"
+tap_ok "every crashed node stopped (failed) on the EIO of its dying disk ($STOPPED of $CRASHES)" \
+	test "$STOPPED" = "$CRASHES"
+tap_ok "the log was archived without a gap and compacted ($COMPACTIONS times in $r rounds)" \
+	test "$ARCH_OK" = 1 -a "$COMPACTIONS" -gt 0
 log "dumping the logs"
 for i in $(seq 1 $N); do
 	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
 done
 kill "$dog" 2>/dev/null
-rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -h $W/h1 $W/h2 $W/h3 >$W/verdict
+rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -a $W/archive \
+	-h $W/h1 $W/h2 $W/h3 >$W/verdict
 rc=$?
 sed 's/^/# /' $W/verdict
 if [ "$expect" = fail ]; then

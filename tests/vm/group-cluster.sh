@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=600 group=cluster
+# rl-test: kernels=debug,stock timeout=600 group=cluster group.stock=single
 # A real 3-node group: three network namespaces joined by veth through a
 # bridge, each node with its own RAM disk, created through the debugfs
 # control from inside its namespace (device /dev/raftlog1.<node>).
@@ -100,9 +100,8 @@ checks() {	# checks NODE TAG N [SIZE]...: TAG's entries all there, in order
 	done
 }
 
-tap_plan 31
-modprobe_deps
-[ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
+tap_plan 33
+rl_need ram=3 veth bridge
 # role changes with timestamps on the console, to read elections from
 echo 1 >/sys/module/printk/parameters/time 2>/dev/null
 insmod /lib/raftlog/raftlog.ko verbose=1 || exit 1
@@ -156,8 +155,13 @@ A=$1
 B=$2
 commit_old=$(st "$OLD" commit)
 t0=$(now)
+R0=$(cat /sys/module/raftlog/refcnt)
 mark "link of node $OLD down"
 ip link set v"$OLD" down
+# a process proposes on it at once (before it notices it is alone) and
+# exits without reaping: see "io_uring at teardown" below
+rlprobe uring-abandon "$(dev "$OLD")" 4 b 300 >/tmp/ab.out 2>&1 &
+AB=$!
 tap_ok "nodes $A and $B elect a new leader without node $OLD" \
 	wait_for 30 agreed "$A" "$B"
 poll=$(since "$t0")
@@ -177,10 +181,41 @@ sed 's/^/# /' /tmp/tap.out
 tap_ok "the cut-off node $OLD stepped down and committed nothing" sh -c \
 	"[ \$(rlprobe status $(dev "$OLD") | sed -n 's/^role=//p') != 3 ] &&
 	 [ \$(rlprobe status $(dev "$OLD") | sed -n 's/^commit=//p') = $commit_old ]"
+# io_uring at teardown: the process above exited with proposals (and a
+# barrier) still waiting on the cut-off node, whose entries cannot commit
+# while it is alone.  The process itself never waits for them.  With
+# command cancellation (6.7+) the module completes them with ECANCELED as
+# the ring is torn down, and the ring lets go of the device at once; 6.1
+# has no cancellation: the ring's teardown (a kernel worker) waits until
+# each command has its outcome (a barrier fails when the node steps down;
+# a proposal only once the node is back and learns whether its entry
+# committed), keeping the device open (the module's use count up, so it
+# cannot be unloaded) meanwhile.
+gone() { s=$(awk '/^State/ { print $2 }' /proc/$1/status 2>/dev/null); [ -z "$s" ] || [ "$s" = Z ]; }
+users() { cat /sys/module/raftlog/refcnt; }
+exited_closed() { gone $AB && [ "$(users)" = "$R0" ]; }
+exited_open() { gone $AB && [ "$(users)" -gt "$R0" ]; }
+sed 's/^/# /' /tmp/ab.out
+abp=$(sed -n 's/^in flight at exit: \([0-9]*\) proposal.*/\1/p' /tmp/ab.out)
+kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
+if [ "$kv" -ge 607 ]; then
+	tap_ok "io_uring: a process exiting with ${abp:-?} proposal(s) in flight on the cut-off node is gone, its commands cancelled at teardown (device closed: module use count back to $R0)" \
+		wait_for 10 exited_closed
+elif [ "${abp:-0}" -gt 0 ]; then
+	tap_ok "io_uring on $(uname -r): a process exiting with $abp proposal(s) in flight on the cut-off node is gone, but its ring waits for their outcome (no cancellation: the device stays open, module use count above $R0)" \
+		wait_for 10 exited_open
+	echo "# module use count $(users) with the ring waiting, $R0 before"
+else
+	tap_ok "io_uring on $(uname -r): no proposal was still in flight at exit (the node had stepped down already); process gone, device closed" \
+		wait_for 10 exited_closed
+fi
 t0=$(now)
 mark "link of node $OLD up"
 ip link set v"$OLD" up
 tap_ok "node $OLD rejoins and catches up" wait_for 60 caught "$OLD" "$L"
+tap_ok "its abandoned io_uring commands got their outcome: the ring let go of the device (module use count $R0)" \
+	wait_for 30 exited_closed
+wait $AB 2>/dev/null
 kt=$(dmesg | awk -v t="$t0" -v n="$OLD" '$0 ~ "node " n " is follower in term" {
 	ts = substr($0, 2, index($0, "]") - 2) + 0; if (ts > t) { print ts; exit } }')
 echo "# node $OLD caught up $(since "$t0") s after its link came back (polling); follows the leader again after $(awk "BEGIN { printf \"%.2f\", ${kt:-0} - $t0 }") s (kernel log)"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=720 group=cluster
+# rl-test: kernels=debug,stock timeout=720 group=cluster group.stock=single
 # Membership changes and leadership transfer on a real cluster: three
 # nodes in three network namespaces (veth through a bridge, each on its
 # own ram disk) form group 1 and commit proposals; nodes 4 and 5 boot in
@@ -88,6 +88,7 @@ modprobe_deps
 # the test kernel has 4 ram disks built in; legacy autoload makes a fifth
 [ -b /dev/ram0 ] || modprobe brd rd_nr=5 rd_size=65536
 [ -b /dev/ram4 ] || mknod /dev/ram4 b 1 4
+rl_need ram=5 veth bridge
 for n in 1 2 3 4 5; do
 	raftctl format /dev/ram$((n - 1)) --cluster-id 7 --group 1 --node $n \
 		>/dev/null || exit 1

@@ -89,3 +89,47 @@ rl_debugfs() {
 	mountpoint -q /tmp/rldbg || mount -t debugfs debugfs /tmp/rldbg
 	echo "/tmp/rldbg/$1"
 }
+
+# rl_need WHAT...: what a scenario needs from the kernel, loaded where it
+# is a module (a distribution kernel: scripts/mkinitramfs.sh puts those
+# modules in the guest) and then checked, so that a guest without it
+# stops the script at once ("Bail out!", status 1) instead of running
+# against nothing.  WHAT: ram=N (RAM disks /dev/ram0..N-1), dm (and
+# /dev/mapper/control), dm-TARGET (log-writes, flakey, delay: a
+# device-mapper target), loop, veth, bridge, netem, nft.
+rl_need() {
+	modprobe_deps
+	miss=""
+	for w in "$@"; do
+		case $w in
+		ram=*)
+			n=${w#ram=}
+			[ -b "/dev/ram$((n - 1))" ] || modprobe brd rd_nr="$n" rd_size=65536 2>/dev/null
+			[ -b "/dev/ram$((n - 1))" ] || miss="$miss $w" ;;
+		dm)
+			modprobe -q dm-mod 2>/dev/null
+			[ -c /dev/mapper/control ] || DM_DISABLE_UDEV=1 dmsetup mknodes 2>/dev/null
+			[ -c /dev/mapper/control ] && dmsetup version >/dev/null 2>&1 || miss="$miss dm" ;;
+		dm-*)
+			modprobe -q "$w" 2>/dev/null
+			dmsetup targets 2>/dev/null | grep -q "^${w#dm-} " || miss="$miss $w" ;;
+		loop)
+			modprobe -q loop 2>/dev/null
+			[ -c /dev/loop-control ] || miss="$miss loop" ;;
+		veth|bridge|netem|nft)
+			m=$w; [ $w = netem ] && m=sch_netem; [ $w = nft ] && m=nf_tables
+			modprobe -q $m 2>/dev/null
+			ip netns add rlneed 2>/dev/null
+			case $w in
+			veth) ip -n rlneed link add rlna type veth peer name rlnb ;;
+			bridge) ip -n rlneed link add rlnbr type bridge ;;
+			netem) ip netns exec rlneed tc qdisc add dev lo root netem delay 1ms ;;
+			nft) ip netns exec rlneed nft add table inet rlneed ;;
+			esac >/dev/null 2>&1 || miss="$miss $w"
+			ip netns delete rlneed 2>/dev/null ;;
+		esac
+	done
+	[ -z "$miss" ] && return 0
+	echo "Bail out! kernel $(uname -r) lacks:$miss"
+	exit 1
+}

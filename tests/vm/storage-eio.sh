@@ -7,6 +7,10 @@
 # with the device healthy again, raftctl inspect finds a consistent log
 # holding exactly the entries reported durable, and the guest's kmemleak
 # scan and the console scan find nothing.
+# Debug kernel only: Debian's stock 6.1 has neither CONFIG_FAULT_INJECTION
+# (so no fail_make_request, no make-it-fail) nor KUnit (no
+# raftlog_test.ko).  On it the fault campaign's power cut covers a disk
+# that fails every I/O under a running node (a dm "error" table).
 set -u
 . ./lib.sh
 

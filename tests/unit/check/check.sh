@@ -45,7 +45,7 @@ expect() {
 	fi
 }
 
-echo "1..12"
+echo "1..16"
 base
 expect pass "a consistent cluster passes" "" -s -f 3
 out=$($rlcheck verify -f 3 -l $w/a $w/b $w/c -h $w/h1 $w/h2)
@@ -84,6 +84,27 @@ expect pass "an indeterminate proposal may commit" "" -s
 
 base; sed -i '/^4 /d' $w/b
 expect fail "a gap in a node's log" "index 5 follows 3"
+
+# archives: the nodes compacted their logs; what they dropped was dumped
+# (rlcheck dump DEV OUT FROM) to an archive first
+archive() {
+	base
+	head -4 $w/a >$w/arch
+	for f in a b c; do sed -i '1,3d' $w/$f; done
+}
+archive
+expect pass "compacted logs and the archive of their prefix: every acknowledged entry checked" "" -s -a $w/arch
+out=$($rlcheck verify -l $w/a $w/b $w/c -a $w/arch -h $w/h1 $w/h2)
+n=$((n + 1))
+if echo "$out" | grep -q 'up to index 6' && ! echo "$out" | grep -q 'compacted prefix'; then
+	passed=$((passed + 1)); echo "ok $n - the union of logs and archive starts at index 1"
+else
+	failed=$((failed + 1)); echo "not ok $n - the union of logs and archive starts at index 1"; echo "$out" | sed 's/^/# /'
+fi
+archive; sed -i 's/^4 1 0 c1-1..../4 1 0 c2-1/' $w/arch
+expect fail "the archive disagrees with the nodes' logs" "differ at index 4" -a $w/arch
+archive; sed -i '/^4 /d' $w/arch; for f in a b c; do sed -i '/^4 /d' $w/$f; done
+expect fail "an index in neither the archive nor any log" "index 4 is in none of the logs" -a $w/arch
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

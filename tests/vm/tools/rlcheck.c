@@ -2,18 +2,23 @@
 /*
  * rlcheck: the checker of the fault campaign.
  *
- *   rlcheck dump DEV OUT
+ *   rlcheck dump DEV OUT [FROM]
  *	Write the committed log of a group device, from its first index to
  *	its applied index, as lines "index term flags payload" (payload as
- *	text when printable, "hex:..." otherwise, "-" when empty).
+ *	text when printable, "hex:..." otherwise, "-" when empty).  With
+ *	FROM: append to OUT from index FROM on (an archive of what is about
+ *	to be compacted away; fails with status 3 when the device's log no
+ *	longer holds FROM).
  *
- *   rlcheck verify [-f FAULTS] [-s] -l LOG... -h HISTORY...
- *	Hold the logs of every node (rlcheck dump) to the histories of every
- *	client (rlclient) and to each other:
+ *   rlcheck verify [-f FAULTS] [-s] -l LOG... [-a ARCHIVE...] -h HISTORY...
+ *	Hold the logs of every node (rlcheck dump) and archives of their
+ *	compacted prefixes (dump ... FROM) to the histories of every
+ *	client (rlclient) and to each other; the reference log is their
+ *	union (every index from the lowest to the highest must be in one):
  *	  1. the logs agree: at every index present in two logs, the same
  *	     term and payload (one committed prefix);
- *	  2. -s: every log ends at the same index (all caught up after
- *	     healing);
+ *	  2. -s: every node's log (-l) ends at the same index (all caught
+ *	     up after healing);
  *	  3. every acknowledged proposal is in the log exactly once, at the
  *	     index and with the term its client was told;
  *	  4. a proposal that failed definitely is not in the log;
@@ -48,7 +53,7 @@ static int printable(const unsigned char *p, uint32_t len)
 	return 1;
 }
 
-static int cmd_dump(const char *dev, const char *out)
+static int cmd_dump(const char *dev, const char *out, const char *from)
 {
 	struct raftlog_status st;
 	size_t cap = 1 << 20;
@@ -67,11 +72,27 @@ static int cmd_dump(const char *dev, const char *out)
 		return 2;
 	}
 	next = st.first_index;
+	if (from) {
+		uint64_t want = strtoull(from, NULL, 0);
+
+		if (want < next) {
+			fprintf(stderr, "rlcheck: %s: index %llu compacted away (first index %llu)\n",
+				dev, (unsigned long long)want,
+				(unsigned long long)next);
+			return 3;
+		}
+		next = want;
+		if (next > st.applied) {	/* nothing new */
+			printf("%s: nothing from %llu\n", dev,
+			       (unsigned long long)next);
+			return 0;
+		}
+	}
 	if (lseek(fd, next, SEEK_SET) != (off_t)next) {
 		perror("lseek");
 		return 2;
 	}
-	f = fopen(out, "w");
+	f = fopen(out, from ? "a" : "w");
 	if (!f) {
 		perror(out);
 		return 2;
@@ -110,7 +131,9 @@ static int cmd_dump(const char *dev, const char *out)
 	}
 	fclose(f);
 	close(fd);
-	printf("%s: %llu..%llu\n", dev, (unsigned long long)st.first_index,
+	printf("%s: %llu..%llu\n", dev,
+	       (unsigned long long)(from ? strtoull(from, NULL, 0) :
+					   st.first_index),
 	       (unsigned long long)(next - 1));
 	return 0;
 }
@@ -311,15 +334,18 @@ static int parse_payload(const char *p, long *client, long *seq)
 	return *end ? -1 : 0;
 }
 
-static void check_agreement(struct log *logs, size_t n, int same_length)
+static void check_agreement(struct log *logs, size_t n)
 {
-	size_t i, j;
+	size_t i;
 	uint64_t x;
 
-	for (i = 1; i < n; i++) {
-		struct log *a = &logs[0], *b = &logs[i];
+	for (i = 1; i < n * n; i++) {
+		struct log *a = &logs[i / n], *b = &logs[i % n];
 		uint64_t lo, hi;
 		long bad = 0;
+
+		if (i / n >= i % n)	/* every pair once */
+			continue;
 
 		if (!a->n || !b->n)
 			continue;
@@ -343,8 +369,13 @@ static void check_agreement(struct log *logs, size_t n, int same_length)
 			}
 		}
 	}
-	if (!same_length)
-		return;
+}
+
+/* every node's log (not the archives) ends at the same index */
+static void check_length(struct log *logs, size_t n)
+{
+	size_t j;
+
 	for (j = 1; j < n; j++) {
 		uint64_t la = logs[0].n ? logs[0].e[logs[0].n - 1].index : 0;
 		uint64_t lb = logs[j].n ? logs[j].e[logs[j].n - 1].index : 0;
@@ -358,8 +389,8 @@ static void check_agreement(struct log *logs, size_t n, int same_length)
 
 static int cmd_verify(int argc, char **argv)
 {
-	struct log logs[16], *ref;
-	size_t n_logs = 0, i;
+	struct log logs[16], nodes[16], all, *ref = &all;
+	size_t n_logs = 0, n_nodes = 0, i;
 	long faults = -1, acked = 0, failed = 0, unknown = 0, unknown_in = 0;
 	long entries = 0, user = 0, unverifiable = 0;
 	int same_length = 0, mode = 0;
@@ -374,9 +405,14 @@ static int cmd_verify(int argc, char **argv)
 			mode = 'l';
 		else if (!strcmp(argv[i], "-h"))
 			mode = 'h';
-		else if (mode == 'l' && n_logs < 16) {
-			if (load_log(argv[i], &logs[n_logs++]))
+		else if (!strcmp(argv[i], "-a"))
+			mode = 'a';
+		else if ((mode == 'l' || mode == 'a') && n_logs < 16) {
+			if (load_log(argv[i], &logs[n_logs]))
 				return 2;
+			if (mode == 'l')
+				nodes[n_nodes++] = logs[n_logs];
+			n_logs++;
 		} else if (mode == 'h') {
 			if (load_history(argv[i]))
 				return 2;
@@ -390,14 +426,48 @@ static int cmd_verify(int argc, char **argv)
 		return 2;
 	}
 	index_ops();
-	check_agreement(logs, n_logs, same_length);
+	check_agreement(logs, n_logs);
+	if (same_length)
+		check_length(nodes, n_nodes);
 
-	/* the reference: the log that reaches furthest */
-	ref = &logs[0];
-	for (i = 1; i < n_logs; i++)
-		if (logs[i].n && (!ref->n || logs[i].e[logs[i].n - 1].index >
-					     ref->e[ref->n - 1].index))
-			ref = &logs[i];
+	/*
+	 * The reference: the union of the logs (they agree where they
+	 * overlap, checked above), from the lowest index any of them holds
+	 * to the highest, with no index missing.
+	 */
+	memset(&all, 0, sizeof(all));
+	all.name = "the union of the logs";
+	{
+		uint64_t lo = UINT64_MAX, hi = 0, x;
+		size_t j;
+
+		for (i = 0; i < n_logs; i++) {
+			if (!logs[i].n)
+				continue;
+			if (logs[i].e[0].index < lo)
+				lo = logs[i].e[0].index;
+			if (logs[i].e[logs[i].n - 1].index > hi)
+				hi = logs[i].e[logs[i].n - 1].index;
+		}
+		if (hi >= lo)
+			all.e = calloc(hi - lo + 1, sizeof(*all.e));
+		for (x = lo; hi >= lo && x <= hi; x++) {
+			struct ent *e = NULL;
+
+			for (j = 0; j < n_logs && !e; j++)
+				e = log_at(&logs[j], x);
+			if (!e) {
+				violation("index %llu is in none of the logs",
+					  (unsigned long long)x);
+				/* keep the array dense: an empty no-op */
+				all.e[all.n].index = x;
+				all.e[all.n].flags = RAFTLOG_RECORD_F_NOOP;
+				all.e[all.n++].payload = NULL;
+				continue;
+			}
+			all.e[all.n++] = *e;
+		}
+	}
 
 	for (i = 0; i < ref->n; i++) {
 		struct ent *e = &ref->e[i];
@@ -475,6 +545,7 @@ static int cmd_verify(int argc, char **argv)
 	printf("\n");
 	if (faults >= 0)
 		printf("rlcheck: faults injected %ld\n", faults);
+	free(all.e);	/* its payloads are the logs' */
 	for (i = 0; i < n_logs; i++) {
 		while (logs[i].n)
 			free(logs[i].e[--logs[i].n].payload);
@@ -492,10 +563,10 @@ static int cmd_verify(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "dump"))
-		return cmd_dump(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "dump"))
+		return cmd_dump(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc >= 2 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 2, argv + 2);
-	fprintf(stderr, "usage: rlcheck dump DEV OUT | rlcheck verify [-f FAULTS] [-s] -l LOG... -h HISTORY...\n");
+	fprintf(stderr, "usage: rlcheck dump DEV OUT [FROM] | rlcheck verify [-f FAULTS] [-s] -l LOG... [-a ARCHIVE...] -h HISTORY...\n");
 	return 2;
 }

@@ -847,12 +847,22 @@ static int cmd_uring_flood(long n, long depth, const char *tag)
 }
 
 /* Leave proposals in flight and exit: the ring teardown must cope. */
-static int cmd_uring_abandon(long n)
+/*
+ * uring-abandon DEV N [b [MS]]: submit N proposals (and, with "b", one
+ * read barrier), give them MS milliseconds, then exit without reaping
+ * what is still in flight; prints how many proposals and barriers were
+ * still waiting at exit.  The ring is torn down with them: 6.7+ cancels
+ * them (the module completes them with ECANCELED), 6.1 cannot, and the
+ * exiting task waits for their outcome.
+ */
+static int cmd_uring_abandon(long n, int barrier, long ms)
 {
 	int fd = open_dev(O_RDWR);
 	struct raftlog_uring_propose up = { 0 };
+	struct io_uring_cqe *cqe;
 	struct io_uring ring;
 	static char buf[] = "abandoned";
+	long props = n, barriers = barrier;
 
 	if (io_uring_queue_init(1024, &ring, IORING_SETUP_CQE32))
 		return fail("io_uring_queue_init");
@@ -861,9 +871,24 @@ static int cmd_uring_abandon(long n)
 	for (long i = 0; i < n; i++)
 		prep_cmd(io_uring_get_sqe(&ring), fd, RAFTLOG_URING_PROPOSE,
 			 &up, i);
-	if (io_uring_submit(&ring) != n)
+	if (barrier)
+		prep_cmd(io_uring_get_sqe(&ring), fd, RAFTLOG_URING_BARRIER,
+			 NULL, n);
+	if (io_uring_submit(&ring) != n + barrier)
 		return fail("submit");
-	/* no reaping: exit with everything in flight */
+	if (ms)
+		usleep(ms * 1000);
+	while (io_uring_peek_cqe(&ring, &cqe) == 0) {
+		if (cqe->user_data == (__u64)n && barrier)
+			barriers--;
+		else
+			props--;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	printf("in flight at exit: %ld proposal(s) of %ld, %ld barrier(s)\n",
+	       props, n, barriers);
+	fflush(stdout);
+	/* no reaping: exit with the rest in flight */
 	return 0;
 }
 
@@ -1142,7 +1167,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "uring-flood") && argc >= 6)
 		return cmd_uring_flood(atol(argv[3]), atol(argv[4]), argv[5]);
 	if (!strcmp(argv[1], "uring-abandon") && argc >= 4)
-		return cmd_uring_abandon(atol(argv[3]));
+		return cmd_uring_abandon(atol(argv[3]),
+					 argc > 4 && !strcmp(argv[4], "b"),
+					 argc > 5 ? atol(argv[5]) : 0);
 	if (!strcmp(argv[1], "dump"))
 		return cmd_dump(argc > 3 ? strtoull(argv[3], NULL, 0) : 0);
 	if (!strcmp(argv[1], "roles"))
