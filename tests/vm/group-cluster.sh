@@ -105,16 +105,8 @@ rl_need ram=3 veth bridge
 # role changes with timestamps on the console, to read elections from
 echo 1 >/sys/module/printk/parameters/time 2>/dev/null
 insmod /lib/raftlog/raftlog.ko verbose=1 || exit 1
-ip link add rlbr0 type bridge
-ip link set rlbr0 up
+rl_netns_bridge 10.77.0 1 2 3
 for i in 1 2 3; do
-	ip netns add n$i
-	ip link add v$i type veth peer name e$i
-	ip link set e$i netns n$i
-	ip link set v$i master rlbr0 up
-	ip -n n$i addr add 10.77.0.$i/24 dev e$i
-	ip -n n$i link set e$i up
-	ip -n n$i link set lo up
 	raftctl format /dev/ram$((i - 1)) --cluster-id 7 --group 1 --node $i >/dev/null
 done
 tap_ok "namespaces reach each other" ip netns exec n1 ping -c1 -W5 10.77.0.3

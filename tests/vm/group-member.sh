@@ -95,17 +95,7 @@ for n in 1 2 3 4 5; do
 done
 insmod /lib/raftlog/raftlog.ko || exit 1
 
-ip link add rlbr0 type bridge
-ip link set rlbr0 up
-for n in 1 2 3 4 5; do
-	ip netns add n$n
-	ip link add v$n type veth peer name e$n
-	ip link set e$n netns n$n
-	ip link set v$n master rlbr0 up
-	ip -n n$n addr add 10.77.0.$n/24 dev e$n
-	ip -n n$n link set e$n up
-	ip -n n$n link set lo up
-done
+rl_netns_bridge 10.77.0 1 2 3 4 5
 
 create 1 "$(spec 1 2 3)"
 create 2 "$(spec 2 1 3)"

@@ -81,6 +81,24 @@ wait_for() {
 	"$@"
 }
 
+# rl_netns_bridge NET N...: a network namespace nN per node N, its end of
+# a veth pair (eN) holding NET.N/24, the other end (vN) on bridge rlbr0
+rl_netns_bridge() {
+	rl_net=$1
+	shift
+	ip link add rlbr0 type bridge
+	ip link set rlbr0 up
+	for rl_n in "$@"; do
+		ip netns add n$rl_n
+		ip link add v$rl_n type veth peer name e$rl_n
+		ip link set e$rl_n netns n$rl_n
+		ip link set v$rl_n master rlbr0 up
+		ip -n n$rl_n addr add "$rl_net.$rl_n/24" dev e$rl_n
+		ip -n n$rl_n link set e$rl_n up
+		ip -n n$rl_n link set lo up
+	done
+}
+
 # rl_debugfs FILE: the path of FILE under a debugfs mount of our own:
 # "ip netns exec" remounts /sys for the namespace, hiding
 # /sys/kernel/debug from commands run there.

@@ -49,17 +49,7 @@ modprobe_deps
 insmod /lib/raftlog/raftlog.ko || exit 1
 insmod /lib/raftlog/raftlog_tpctl.ko || exit 1
 
-ip link add rlbr0 type bridge
-ip link set rlbr0 up
-for i in 1 2 3; do
-	ip netns add n$i
-	ip link add v$i type veth peer name e$i
-	ip link set e$i netns n$i
-	ip link set v$i master rlbr0 up
-	ip -n n$i addr add 10.77.0.$i/24 dev e$i
-	ip -n n$i link set e$i up
-	ip -n n$i link set lo up
-done
+rl_netns_bridge 10.77.0 1 2 3
 tap_ok "namespaces reach each other" ip netns exec n1 ping -c1 -W5 10.77.0.3
 
 # three nodes, full mesh, one shared secret
