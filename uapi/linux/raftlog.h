@@ -195,7 +195,9 @@ struct raftlog_propose {
  *
  * Any other cmd_op fails with ENOTTY.  A command still waiting when its
  * ring is torn down completes with ECANCELED (an entry already proposed
- * may still commit).
+ * may still commit) on Linux 6.7 and later, which cancel commands at
+ * teardown; on 6.1 the teardown waits until the command has its outcome
+ * (the ring keeps the device open until then; see README).
  */
 #define RAFTLOG_URING_PROPOSE		1
 #define RAFTLOG_URING_BARRIER		2
