@@ -24,7 +24,7 @@ spec() {	# spec NODE PEER...
 	n=$1
 	shift
 	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n")
-	s=$s,log_mem=$MEM,max_entry=1048576
+	s=$s,log_mem=$MEM,max_entry=1048576,max_pending=16
 	for p in "$@"; do
 		s=$s,peer=$p@$(addr "$p")
 	done
@@ -78,18 +78,6 @@ show_mem() {
 	[ "$(ip netns exec n1 raftctl group show 1 -j | jget 0.log_mem)" = $MEM ]
 }
 tap_ok "group show reports log-mem" show_mem
-# max-entry 1 MiB asked: a record holds a little less, and the group says so
-MAXE=$(ip netns exec n$LEAD raftctl group show 1 -j | jget 0.max_entry)
-echo "# max-entry 1048576 asked, $MAXE in force"
-big_refused() {
-	[ "${MAXE:-1048576}" -lt 1048576 ] || return 1
-	! rlprobe propose "$(dev "$LEAD")" 1 big $((MAXE + 1)) &&
-		! rlprobe propose "$(dev "$F")" 1 big 1048500 &&
-		rlprobe propose "$(dev "$LEAD")" 1 fits "$MAXE"
-}
-tap_ok "an entry larger than a record is refused, one that fits commits" \
-	big_refused
-
 ip link set v$F down
 tap_ok "the leader commits 6000 entries (io_uring, 64 in flight) without node $F" \
 	rlprobe uring-flood "$(dev "$LEAD")" 6000 64 far
@@ -109,5 +97,17 @@ tap_ok "the leader read the entries back from its device" \
 	test "${fetched:-0}" -gt 3000
 C=$(st "$LEAD" commit)
 tap_ok "the three logs are identical up to $C" same_log "$C" 1 2 3
+# max-entry 1 MiB asked: a record holds a little less, and the group says so
+MAXE=$(ip netns exec n$LEAD raftctl group show 1 -j | jget 0.max_entry)
+echo "# max-entry 1048576 asked, $MAXE in force"
+big_refused() {
+	[ "${MAXE:-1048576}" -lt 1048576 ] || return 1
+	! rlprobe propose "$(dev "$LEAD")" 1 big $((MAXE + 1)) &&
+		! rlprobe propose "$(dev "$F")" 1 big 1048500 &&
+		rlprobe propose "$(dev "$LEAD")" 1 fits "$MAXE"
+}
+tap_ok "an entry larger than a record is refused, one that fits commits" \
+	big_refused
+
 tap_ok "unload with the group running" rmmod raftlog
 tap_done
