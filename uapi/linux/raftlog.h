@@ -154,7 +154,9 @@ struct raftlog_wait {
 /*
  * RAFTLOG_IOC_PROPOSE: as write(), but returns where the entry committed.
  * data points to len bytes; flags must be 0.  Returns 0 with index and
- * term set, or -1 with the errors of write() (EMSGSIZE, EFAULT, ...).
+ * term set, or -1 with the errors of write() (EMSGSIZE, EFAULT, ...),
+ * including EBADF on a file not open for writing (O_RDONLY): proposing
+ * needs write access to the device, however it is asked for.
  */
 struct raftlog_propose {
 	__u64	data;		/* in: user pointer */
@@ -178,7 +180,8 @@ struct raftlog_propose {
  * the entry is committed: res = the entry's term (capped at INT32_MAX)
  * and big_cqe[0] = its index; or res = -errno as for write() (EMSGSIZE,
  * EAGAIN, ENOBUFS, EBUSY, ECANCELED, ETIMEDOUT, EIO, ENODEV, EFAULT,
- * EINVAL for flags).  A proposal that finds the queue full completes at
+ * EINVAL for flags, EBADF on a file not open for writing, checked
+ * before anything else of the payload).  A proposal that finds the queue full completes at
  * once with res = -EAGAIN and big_cqe[0] = RAFTLOG_URING_QUEUE_FULL:
  * definitely not appended; submit it again once another command of the
  * group completed (or after a short wait), as with write() on
