@@ -405,7 +405,7 @@ int rl_chardev_add(struct rl_group *g)
 	u32 minor;
 	int err;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return -ENOMEM;
 	c->g = g;
