@@ -208,6 +208,9 @@ static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RAFTLOG_IOC_PROPOSE: {
 		struct raftlog_propose p;
 
+		/* a proposal writes to the log: as write(), only if open for it */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		if (copy_from_user(&p, uarg, sizeof(p)))
 			return -EFAULT;
 		if (p.flags)
@@ -329,6 +332,8 @@ static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		u64 data = READ_ONCE(up->data);
 		u32 len = READ_ONCE(up->len);
 
+		if (!(cmd->file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		if (READ_ONCE(up->flags))
 			return -EINVAL;
 		rq = rl_group_propose_async(g, u64_to_user_ptr(data), len,
@@ -400,7 +405,7 @@ int rl_chardev_add(struct rl_group *g)
 	u32 minor;
 	int err;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return -ENOMEM;
 	c->g = g;

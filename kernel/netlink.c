@@ -79,6 +79,8 @@ static const struct nla_policy rl_nl_new_policy[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_CACHE_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &rl_nl_cache_range),
 	[RAFTLOG_A_JOIN] = { .type = NLA_FLAG },
+	[RAFTLOG_A_VOLATILE] = { .type = NLA_FLAG },
+	[RAFTLOG_A_INSECURE] = { .type = NLA_FLAG },
 	[RAFTLOG_A_LOG_MEM] = NLA_POLICY_FULL_RANGE(NLA_U64,
 						    &rl_nl_log_mem_range),
 };

@@ -12,7 +12,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/blkdev.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <linux/raftlog.h>
 #include "group.h"
@@ -75,19 +78,98 @@ static u32 rl_nl_get_u32(struct nlattr **a, int type, u32 def)
 	return a[type] ? nla_get_u32(a[type]) : def;
 }
 
-/* Everything the policy cannot check; fills @p. */
-static int rl_nl_parse_new(struct genl_info *info, struct rl_group_params *p)
+/*
+ * The block device of a group is opened read-write and exclusively by the
+ * module, whoever asked: so asking needs what opening a block device for
+ * writing needs in the initial namespace, CAP_SYS_ADMIN there, of both
+ * the caller and the opener of the netlink socket (not only CAP_NET_ADMIN
+ * over its own network namespace, which any user can get with
+ * unshare -U -r -n).  Checked before the path is even looked up, so an
+ * unprivileged caller learns nothing about the device either.
+ */
+static int rl_nl_check_device(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr **a = info->attrs;
-	struct sockaddr_storage ss;
-	struct nlattr *nla;
-	dev_t devt;
-	int rem, err;
 
-	if (rl_nl_missing(info, RAFTLOG_A_GROUP_ID, "missing group id") ||
-	    rl_nl_missing(info, RAFTLOG_A_NODE_ID, "missing node id"))
+	if (a[RAFTLOG_A_DEVICE] && !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(extack, a[RAFTLOG_A_DEVICE],
+				    "opening a block device needs CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * A group without a device acknowledges what is durable nowhere: only
+ * when asked for explicitly.
+ */
+static int rl_nl_check_volatile(struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+
+	if (a[RAFTLOG_A_DEVICE] && a[RAFTLOG_A_VOLATILE]) {
+		NL_SET_ERR_MSG_ATTR(extack, a[RAFTLOG_A_VOLATILE],
+				    "a group with a device is not volatile");
 		return -EINVAL;
+	}
+	if (!a[RAFTLOG_A_DEVICE] && !a[RAFTLOG_A_VOLATILE]) {
+		NL_SET_ERR_MSG(extack,
+			       "no device: give one, or ask for a volatile group (nothing it acknowledges is durable)");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, RAFTLOG_A_DEVICE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A listen address only this host can reach (127/8, ::1). */
+static bool rl_nl_loopback(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return ipv4_is_loopback(sin->sin_addr.s_addr);
+	if (ss->ss_family == AF_INET6)
+		return ipv6_addr_loopback(&sin6->sin6_addr);
+	return false;
+}
+
+/*
+ * Without a secret, whoever reaches the port can rewrite the log: a
+ * listen address other hosts can reach needs the explicit insecure flag,
+ * and then still gets a warning (rl_nl_group_new, once created).
+ * Returns 1 for such a group, 0 for a safe one, or an error.
+ */
+static int rl_nl_check_insecure(struct genl_info *info,
+				const struct rl_group_params *p,
+				const struct sockaddr_storage *ss)
+{
+	struct nlattr **a = info->attrs;
+
+	if (p->secret_len) {
+		if (a[RAFTLOG_A_INSECURE]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[RAFTLOG_A_INSECURE],
+					    "insecure contradicts a secret");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!p->listen[0] || rl_nl_loopback(ss))
+		return 0;
+	if (!a[RAFTLOG_A_INSECURE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[RAFTLOG_A_LISTEN],
+				    "listening beyond loopback without a secret: give a secret, or choose insecure (anyone reaching the port can rewrite the log)");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, RAFTLOG_A_SECRET);
+		return -EPERM;
+	}
+	return 1;
+}
+
+/* The numbers the policy checked already. */
+static void rl_nl_get_numbers(struct nlattr **a, struct rl_group_params *p)
+{
 	p->group_id = nla_get_u32(a[RAFTLOG_A_GROUP_ID]);
 	p->node_id = nla_get_u64(a[RAFTLOG_A_NODE_ID]);
 	if (a[RAFTLOG_A_CLUSTER_ID])
@@ -100,7 +182,27 @@ static int rl_nl_parse_new(struct genl_info *info, struct rl_group_params *p)
 	p->cache_entries = rl_nl_get_u32(a, RAFTLOG_A_CACHE_ENTRIES, 0);
 	if (a[RAFTLOG_A_LOG_MEM])
 		p->log_mem = nla_get_u64(a[RAFTLOG_A_LOG_MEM]);
+}
 
+/* Everything the policy cannot check; fills @p. */
+static int rl_nl_parse_new(struct sk_buff *skb, struct genl_info *info,
+			   struct rl_group_params *p, bool *insecure)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	struct sockaddr_storage ss;
+	struct nlattr *nla;
+	dev_t devt;
+	int rem, err;
+
+	if (rl_nl_missing(info, RAFTLOG_A_GROUP_ID, "missing group id") ||
+	    rl_nl_missing(info, RAFTLOG_A_NODE_ID, "missing node id"))
+		return -EINVAL;
+	rl_nl_get_numbers(a, p);
+
+	err = rl_nl_check_device(skb, info);
+	if (err)
+		return err;
 	if (a[RAFTLOG_A_DEVICE]) {
 		nla_strscpy(p->dev_path, a[RAFTLOG_A_DEVICE],
 			    sizeof(p->dev_path));
@@ -154,6 +256,13 @@ static int rl_nl_parse_new(struct genl_info *info, struct rl_group_params *p)
 				    "heartbeat ticks must be fewer than election ticks");
 		return -EINVAL;
 	}
+	err = rl_nl_check_volatile(info);
+	if (err)
+		return err;
+	err = rl_nl_check_insecure(info, p, &ss);
+	if (err < 0)
+		return err;
+	*insecure = err;
 	return 0;
 }
 
@@ -253,13 +362,14 @@ int rl_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct rl_group_params *p;
+	bool insecure = false;
 	struct rl_group *g;
 	int err;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
-	err = rl_nl_parse_new(info, p);
+	err = rl_nl_parse_new(skb, info, p, &insecure);
 	if (err)
 		goto out;
 	g = rl_group_find(net, p->group_id);
@@ -271,6 +381,9 @@ int rl_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (err)
 		rl_nl_explain_err(info, rl_nl_new_why, err);
+	else if (insecure)
+		pr_warn_ratelimited("raftlog: group %u node %llu listens on %s without a secret (insecure): anyone who reaches the port can rewrite its log\n",
+				    p->group_id, p->node_id, p->listen);
 out:
 	kfree_sensitive(p);
 	return err;

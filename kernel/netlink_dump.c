@@ -196,6 +196,10 @@ static int rl_nl_fill_group(struct sk_buff *skb, struct rl_group *g,
 	if (rl_nl_put_params(skb, &in->p) ||
 	    nla_put_string(skb, RAFTLOG_A_CHARDEV, chardev) ||
 	    (in->auth && nla_put_flag(skb, RAFTLOG_A_AUTH)) ||
+	    (in->s.state == RAFTLOG_STORAGE_VOLATILE &&
+	     nla_put_flag(skb, RAFTLOG_A_VOLATILE)) ||
+	    (in->p.listen[0] && !in->auth &&
+	     nla_put_flag(skb, RAFTLOG_A_INSECURE)) ||
 	    nla_put_u8(skb, RAFTLOG_A_ROLE, in->role) ||
 	    RL_NL_PUT(skb, TERM, in->term) || RL_NL_PUT(skb, VOTE, in->vote) ||
 	    RL_NL_PUT(skb, LEADER, in->leader) ||

@@ -45,7 +45,7 @@ static struct rl_tp_listener *rl_tp_listener_get(struct net *net,
 			return l;
 		}
 	}
-	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
 	if (!l) {
 		*err = -ENOMEM;
 		return NULL;
@@ -197,7 +197,7 @@ struct rl_tp_ep *rl_tp_open(const struct rl_tp_config *cfg, int *err)
 	     cfg->listen.ss_family != AF_INET6))
 		return NULL;
 	*err = -ENOMEM;
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	ep = kzalloc(sizeof(*ep), GFP_KERNEL_ACCOUNT);
 	if (!ep)
 		return NULL;
 	ep->cfg = *cfg;
@@ -257,7 +257,7 @@ int rl_tp_peer_add(struct rl_tp_ep *ep, u64 node,
 	if (!node || node == ep->cfg.node_id ||
 	    (addr->ss_family != AF_INET && addr->ss_family != AF_INET6))
 		return -EINVAL;
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return -ENOMEM;
 	p->ep = ep;
@@ -310,15 +310,18 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 	struct rl_tp_peer *p;
 	LIST_HEAD(dead);
 	unsigned int noio;
-	size_t plen;
+	size_t plen, trailer;
 	long n;
 	int err = 0;
 
 	plen = rl_wire_msg_size(m);
 	if (!plen)
 		return -EINVAL;
+	/* with a secret, room for the trailer: signed when it is sent */
+	trailer = ep->cfg.secret_len ? RAFTLOG_FRAME_TRAILER_SIZE : 0;
 	noio = memalloc_noio_save();
-	f = kvmalloc(sizeof(*f) + RAFTLOG_FRAME_HDR_SIZE + plen, GFP_KERNEL);
+	f = kvmalloc(sizeof(*f) + RAFTLOG_FRAME_HDR_SIZE + plen + trailer,
+		     GFP_KERNEL);
 	memalloc_noio_restore(noio);
 	if (!f)
 		return -ENOMEM;
@@ -327,7 +330,7 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 		kvfree(f);
 		return -EINVAL;
 	}
-	f->len = n;
+	f->len = n + trailer;
 
 	spin_lock_bh(&ep->lock);
 	p = ep->dead ? NULL : rl_tp_peer_find(ep, m->to);

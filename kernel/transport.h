@@ -87,6 +87,13 @@ struct rl_tp_stats {
 	u64 frames_in, bytes_in;
 	u64 frames_dropped;	/* queue full, or lost with a connection */
 	u64 decode_errors;	/* bad frames or messages received */
+	/*
+	 * of those, authenticated frames with a wrong or missing MAC, and
+	 * with a sequence number other than the next (replays)
+	 */
+	u64 mac_errors, seq_errors;
+	/* listener: connections closed at accept, too many in handshake */
+	u64 conns_refused;
 	u8 up;			/* the dialed connection is ready now */
 };
 

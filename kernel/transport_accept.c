@@ -69,10 +69,14 @@ static void rl_tp_conn_free(struct rl_tp_conn *c)
 	rl_tp_conn_restore_callbacks(c);
 	cancel_delayed_work_sync(&c->hs_timer);
 	rl_tp_sock_close(c->sock);
+	if (c->unauth)
+		atomic_dec(&c->l->unauth);
 	if (c->payload != c->small)
 		kvfree(c->payload);
 	memzero_explicit(&c->dhello, sizeof(c->dhello));
 	memzero_explicit(&c->ahello, sizeof(c->ahello));
+	if (c->rx_mac)
+		crypto_free_shash(c->rx_mac);
 	kfree(c);
 }
 
@@ -207,12 +211,24 @@ static int rl_tp_conn_auth(struct rl_tp_conn *c, const u8 *pl, u32 len)
 		return -EACCES;
 	}
 	memzero_explicit(mac, sizeof(mac));
+	if (c->ep->cfg.secret_len) {
+		/* every frame from now on must be signed with the session key */
+		struct crypto_shash *tfm = rl_tp_session(c->ep, &c->dhello,
+							 &c->ahello);
+
+		if (IS_ERR(tfm))
+			return PTR_ERR(tfm);
+		c->rx_mac = tfm;
+		c->rx_seq = 0;
+	}
 	rl_wire_ready_encode(f);
 	err = rl_tp_send_all(c->sock, f, sizeof(f), MSG_DONTWAIT);
 	if (err)
 		return err;
 	c->state = RL_CONN_READY;
 	cancel_delayed_work(&c->hs_timer);
+	atomic_dec(&c->l->unauth);
+	c->unauth = false;
 	atomic64_inc(&c->peer->cnt.accepts);
 	return 0;
 }
@@ -230,12 +246,46 @@ static int rl_tp_conn_rejected(struct rl_tp_conn *c, const u8 *pl, u32 len)
 	return -ECONNREFUSED;
 }
 
+/*
+ * The authentication of a RAFT frame (crc verified): on a connection with
+ * a session key, the flag, the MAC over header and payload, and the next
+ * sequence number; without one, no flag.  Sets *@len to the message's
+ * bytes.  A refusal is counted and closes the connection.
+ */
+static int rl_tp_conn_unseal(struct rl_tp_conn *c, u32 *len)
+{
+	struct rl_tp_counters *cnt = &c->peer->cnt;
+	const u8 *mac;
+	u64 seq;
+	int err;
+
+	err = rl_wire_auth_split(&c->h, c->payload, !!c->rx_mac, len, &seq,
+				 &mac);
+	if (!err && c->rx_mac &&
+	    !rl_tp_frame_mac_ok(c->rx_mac, c->hdr, c->payload, *len + 8, mac))
+		err = -RL_WIRE_EMAC;
+	if (!err && c->rx_mac)
+		err = rl_wire_auth_seq(c->rx_seq, seq);
+	if (!err) {
+		c->rx_seq = seq;
+		return 0;
+	}
+	atomic64_inc(&cnt->decode_errors);
+	atomic64_inc(err == -RL_WIRE_ESEQ ? &cnt->seq_errors : &cnt->mac_errors);
+	pr_info_ratelimited("raftlog: frame from node %llu refused: %s\n",
+			    c->peer->id, rl_wire_strerror(err));
+	return -EPROTO;
+}
+
 static int rl_tp_conn_raft(struct rl_tp_conn *c, const u8 *pl, u32 len)
 {
 	struct rl_tp_ep *ep = c->ep;
 	struct raft_msg m;
 	int err;
 
+	err = rl_tp_conn_unseal(c, &len);
+	if (err)
+		return err;
 	err = rl_wire_msg_decode(pl, len, &m);
 	if (err == -RL_WIRE_ENOMEM)
 		return -ENOMEM;
@@ -250,7 +300,7 @@ static int rl_tp_conn_raft(struct rl_tp_conn *c, const u8 *pl, u32 len)
 		return -EPROTO;
 	}
 	atomic64_inc(&c->peer->cnt.frames_in);
-	atomic64_add(RAFTLOG_FRAME_HDR_SIZE + len, &c->peer->cnt.bytes_in);
+	atomic64_add(RAFTLOG_FRAME_HDR_SIZE + c->h.len, &c->peer->cnt.bytes_in);
 	ep->cfg.recv(ep->cfg.ctx, &m);
 	rl_wire_msg_free(&m);
 	return 0;
@@ -299,6 +349,35 @@ enum {
 	RL_TP_RX_EOF,		/* the peer closed or reset */
 };
 
+/*
+ * Room for the next payload bytes.  The buffer grows with what arrived
+ * (64 KiB, then doubling up to the frame's length), so a header that
+ * announces 4 MiB costs 64 KiB until the bytes are really there.
+ */
+static int rl_tp_conn_room(struct rl_tp_conn *c)
+{
+	unsigned int noio;
+	u32 cap;
+	u8 *buf;
+
+	if (c->pl_got < c->pl_cap)
+		return 0;
+	cap = c->pl_cap ? min_t(u32, 2 * c->pl_cap, c->h.len) :
+			  min_t(u32, RL_TP_RX_CHUNK, c->h.len);
+	noio = memalloc_noio_save();
+	buf = kvmalloc(cap, GFP_KERNEL | __GFP_NOWARN);
+	memalloc_noio_restore(noio);
+	if (!buf)
+		return -ENOMEM;
+	if (c->pl_got)
+		memcpy(buf, c->payload, c->pl_got);
+	if (c->payload != c->small)
+		kvfree(c->payload);
+	c->payload = buf;
+	c->pl_cap = cap;
+	return 0;
+}
+
 /* Read what the socket has of the frame being received (or -errno). */
 static int rl_tp_conn_read(struct rl_tp_conn *c)
 {
@@ -319,20 +398,16 @@ static int rl_tp_conn_read(struct rl_tp_conn *c)
 		if (err)
 			return err;
 		c->pl_got = 0;
-		if (c->h.len <= sizeof(c->small)) {
-			c->payload = c->small;
-		} else {
-			unsigned int noio = memalloc_noio_save();
-
-			c->payload = kvmalloc(c->h.len, GFP_KERNEL);
-			memalloc_noio_restore(noio);
-			if (!c->payload)
-				return -ENOMEM;
-		}
+		c->payload = c->small;
+		c->pl_cap = c->h.len <= sizeof(c->small) ? sizeof(c->small) : 0;
 	}
 	if (c->pl_got < c->h.len) {
+		err = rl_tp_conn_room(c);
+		if (err)
+			return err;
 		ret = rl_tp_recv_some(c->sock, c->payload + c->pl_got,
-				      c->h.len - c->pl_got, MSG_DONTWAIT);
+				      min(c->h.len, c->pl_cap) - c->pl_got,
+				      MSG_DONTWAIT);
 		if (ret == -EAGAIN)
 			return RL_TP_RX_WAIT;
 		if (ret <= 0)
@@ -373,6 +448,7 @@ static int rl_tp_conn_frame(struct rl_tp_conn *c)
 	if (c->payload != c->small)
 		kvfree(c->payload);
 	c->payload = NULL;
+	c->pl_cap = 0;
 	c->hdr_got = 0;
 	return err;
 }
@@ -451,6 +527,13 @@ void rl_tp_accept_work(struct work_struct *work)
 		err = kernel_accept(l->sock, &sock, O_NONBLOCK);
 		if (err)
 			return;
+		/* who has not authenticated gets a bounded share */
+		if (atomic_read(&l->unauth) >= RL_TP_MAX_UNAUTH) {
+			atomic64_inc(&l->cnt.conns_refused);
+			pr_info_ratelimited("raftlog: too many connections in handshake, one closed\n");
+			rl_tp_sock_close(sock);
+			continue;
+		}
 		c = kzalloc(sizeof(*c), GFP_NOIO);
 		if (!c) {
 			rl_tp_sock_close(sock);
@@ -460,6 +543,8 @@ void rl_tp_accept_work(struct work_struct *work)
 		c->l = l;
 		c->sock = sock;
 		c->state = RL_CONN_HELLO;
+		c->unauth = true;
+		atomic_inc(&l->unauth);
 		INIT_WORK(&c->rx_work, rl_tp_conn_rx);
 		INIT_DELAYED_WORK(&c->hs_timer, rl_tp_conn_hs_timeout);
 		sk = sock->sk;

@@ -186,6 +186,16 @@ static int rl_tp_dial_handshake(struct rl_tp_peer *p, struct socket *sock,
 		goto out_refuse;
 	}
 	err = 0;
+	if (loc.has_secret) {
+		/* every frame from now on is signed with the session key */
+		struct crypto_shash *tfm = rl_tp_session(ep, d, a);
+
+		if (IS_ERR(tfm))
+			err = PTR_ERR(tfm);
+		else
+			p->tx_mac = tfm;
+		p->tx_seq = 0;
+	}
 	goto out;
 
 out_refuse:
@@ -298,6 +308,12 @@ static void rl_tp_peer_disconnect(struct rl_tp_peer *p)
 		p->cur_off = 0;
 		atomic64_inc(&p->cnt.frames_dropped);
 	}
+	/* a frame not started yet is signed again for the next connection */
+	p->cur_signed = false;
+	if (p->tx_mac) {
+		crypto_free_shash(p->tx_mac);
+		p->tx_mac = NULL;
+	}
 	spin_lock_bh(&ep->lock);
 	p->state = RL_PEER_DOWN;
 	rl_tp_peer_trim(p, ep->cfg.down_frames, &dead);
@@ -339,6 +355,14 @@ static int rl_tp_peer_flush(struct rl_tp_peer *p)
 			if (!p->cur)
 				return 0;
 			p->cur_off = 0;
+			p->cur_signed = false;
+		}
+		if (p->tx_mac && !p->cur_signed) {
+			ret = rl_tp_frame_sign(p->tx_mac, p->cur->data,
+					       p->cur->len, ++p->tx_seq);
+			if (ret)
+				return ret;
+			p->cur_signed = true;
 		}
 		iov.iov_base = p->cur->data + p->cur_off;
 		iov.iov_len = p->cur->len - p->cur_off;
@@ -416,6 +440,8 @@ void rl_tp_peer_destroy(struct rl_tp_peer *p)
 		rl_tp_sock_close(p->sock);
 		p->sock = NULL;
 	}
+	if (p->tx_mac)
+		crypto_free_shash(p->tx_mac);
 	kvfree(p->cur);
 	rl_tp_queue_free(&p->q);
 	kfree(p);

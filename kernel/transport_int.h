@@ -49,6 +49,13 @@
 #define RL_TP_BACKLOG		64
 #define RL_TP_RX_BUDGET		64	/* frames per receive work run */
 #define RL_TP_HS_TIMEOUT	(10 * HZ)	/* accepted: handshake deadline */
+/*
+ * Accepted connections still in their handshake, per listener: more are
+ * closed at once (counted as conns_refused).
+ */
+#define RL_TP_MAX_UNAUTH	32
+/* A frame's payload buffer starts at this and doubles as bytes arrive. */
+#define RL_TP_RX_CHUNK		(64 * 1024)
 #define RL_TP_KEEPIDLE		10	/* s; keepalive is the backstop only */
 #define RL_TP_KEEPINTVL		5
 #define RL_TP_KEEPCNT		3
@@ -62,7 +69,8 @@ extern struct mutex rl_tp_mutex;
 struct rl_tp_counters {
 	atomic64_t connects, disconnects, connect_failures, accepts,
 		   in_disconnects, frames_out, bytes_out, frames_in, bytes_in,
-		   frames_dropped, decode_errors;
+		   frames_dropped, decode_errors, mac_errors, seq_errors,
+		   conns_refused;
 	atomic64_t hs_fail[RAFTLOG_REJECT_MAX + 1];
 };
 
@@ -76,6 +84,7 @@ struct rl_tp_listener {
 	struct list_head eps;		/* rl_tp_ep.lnode */
 	struct list_head conns;		/* rl_tp_conn.node */
 	int users;			/* endpoints; rl_tp_mutex */
+	atomic_t unauth;		/* conns before READY */
 	struct rl_tp_counters cnt;	/* conns no peer owns */
 	void (*orig_data_ready)(struct sock *sk);
 };
@@ -100,8 +109,12 @@ struct rl_tp_peer {
 	bool stopping;
 	/* only the peer work touches these: */
 	struct socket *sock;		/* ready dialed connection */
+	/* with a secret: the connection's session key, last seq sent */
+	struct crypto_shash *tx_mac;
+	u64 tx_seq;
 	struct rl_tp_frame *cur;	/* frame being written */
 	size_t cur_off;
+	bool cur_signed;		/* for this connection (tx_mac) */
 	unsigned int backoff_ms;
 	struct delayed_work work;
 	/* the socket being dialed, so close can abort a blocking connect */
@@ -132,16 +145,20 @@ struct rl_tp_conn {
 	struct work_struct rx_work;
 	struct delayed_work hs_timer;
 	bool reaped;			/* taken off the list; listener->lock */
+	bool unauth;			/* counted in l->unauth */
 	int state;
 	struct rl_tp_ep *ep;		/* set under listener->lock */
 	struct rl_tp_peer *peer;
 	struct rl_wire_hello dhello, ahello;
+	/* with a secret, once READY: the session key, last seq received */
+	struct crypto_shash *rx_mac;
+	u64 rx_seq;
 	/* the frame being received */
 	u8 hdr[RAFTLOG_FRAME_HDR_SIZE];
 	u32 hdr_got;
 	struct rl_wire_hdr h;
 	u8 *payload;
-	u32 pl_got;
+	u32 pl_got, pl_cap;		/* received, allocated */
 	u8 small[RL_TP_HS_MAX];
 	void (*orig_data_ready)(struct sock *sk);
 	void (*orig_state_change)(struct sock *sk);
@@ -167,6 +184,12 @@ int rl_tp_mac(struct rl_tp_ep *ep, int role,
 bool rl_tp_mac_ok(struct rl_tp_ep *ep, int role,
 		  const struct rl_wire_hello *d,
 		  const struct rl_wire_hello *a, const u8 *mac);
+struct crypto_shash *rl_tp_session(struct rl_tp_ep *ep,
+				   const struct rl_wire_hello *d,
+				   const struct rl_wire_hello *a);
+int rl_tp_frame_sign(struct crypto_shash *tfm, u8 *frame, u32 len, u64 seq);
+bool rl_tp_frame_mac_ok(struct crypto_shash *tfm, const u8 *hdr,
+			const u8 *payload, u32 n, const u8 *mac);
 void rl_tp_local(struct rl_tp_ep *ep, struct rl_wire_local *loc);
 int rl_tp_hs_read(struct socket *sock, struct rl_wire_hdr *h, u8 *payload);
 void rl_tp_send_reject(struct socket *sock, u32 reason, int flags);

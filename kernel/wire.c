@@ -20,6 +20,8 @@ static const char *const rl_wire_errs[RL_WIRE_NERR] = {
 	[RL_WIRE_ECOUNT]	= "count or data length beyond limit",
 	[RL_WIRE_EFIELD]	= "field out of range",
 	[RL_WIRE_ENOMEM]	= "out of memory",
+	[RL_WIRE_EMAC]		= "frame authentication failed",
+	[RL_WIRE_ESEQ]		= "frame out of sequence (replay)",
 };
 
 const char *rl_wire_strerror(int err)
@@ -69,10 +71,16 @@ int rl_wire_hdr_decode(const void *buf, size_t len, struct rl_wire_hdr *h)
 		return -RL_WIRE_EVERSION;
 	if (h->type == 0 || h->type > RAFTLOG_FRAME_TYPE_MAX)
 		return -RL_WIRE_ETYPE;
-	if (h->flags)
+	if (h->flags & ~RAFTLOG_FRAME_F_ALL)
+		return -RL_WIRE_EFLAGS;
+	/* only Raft messages are authenticated frame by frame */
+	if ((h->flags & RAFTLOG_FRAME_F_MAC) && h->type != RAFTLOG_FRAME_RAFT)
 		return -RL_WIRE_EFLAGS;
 	if (h->len > RAFTLOG_FRAME_MAX_PAYLOAD)
 		return -RL_WIRE_ETOOBIG;
+	if ((h->flags & RAFTLOG_FRAME_F_MAC) &&
+	    h->len < RAFTLOG_FRAME_TRAILER_SIZE)
+		return -RL_WIRE_ELENGTH;
 	return 0;
 }
 
@@ -126,6 +134,60 @@ void rl_wire_frame_seal(void *frame, u8 type, u32 plen)
 	rl_put_le32(b + 8, plen);
 	rl_put_le32(b + 12, 0);
 	rl_put_le32(b + 12, rl_wire_crc(b, b + RAFTLOG_FRAME_HDR_SIZE, plen));
+}
+
+/* ---- authenticated frames ---- */
+
+u32 rl_wire_auth_begin(void *frame, u32 frame_len, u64 seq)
+{
+	u8 *b = frame;
+
+	rl_put_le16(b + 6, RAFTLOG_FRAME_F_MAC);
+	rl_put_le32(b + 8, frame_len - RAFTLOG_FRAME_HDR_SIZE);
+	rl_put_le32(b + 12, 0);
+	rl_put_le64(b + frame_len - RAFTLOG_FRAME_TRAILER_SIZE, seq);
+	return frame_len - RAFTLOG_MAC_SIZE;
+}
+
+void rl_wire_auth_end(void *frame, u32 frame_len,
+		      const u8 mac[RAFTLOG_MAC_SIZE])
+{
+	u8 *b = frame;
+	u32 plen = frame_len - RAFTLOG_FRAME_HDR_SIZE;
+
+	memcpy(b + frame_len - RAFTLOG_MAC_SIZE, mac, RAFTLOG_MAC_SIZE);
+	rl_put_le32(b + 12, rl_wire_crc(b, b + RAFTLOG_FRAME_HDR_SIZE, plen));
+}
+
+int rl_wire_auth_split(const struct rl_wire_hdr *h, const u8 *payload,
+		       int authed, u32 *mlen, u64 *seq, const u8 **mac)
+{
+	int has = !!(h->flags & RAFTLOG_FRAME_F_MAC);
+
+	*mlen = h->len;
+	*seq = 0;
+	*mac = NULL;
+	if (has != !!authed)
+		return -RL_WIRE_EMAC;
+	if (!has)
+		return 0;
+	if (h->len < RAFTLOG_FRAME_TRAILER_SIZE)
+		return -RL_WIRE_ELENGTH;
+	*mlen = h->len - RAFTLOG_FRAME_TRAILER_SIZE;
+	*seq = rl_get_le64(payload + *mlen);
+	*mac = payload + h->len - RAFTLOG_MAC_SIZE;
+	return 0;
+}
+
+void rl_wire_auth_hdr(u8 out[RAFTLOG_FRAME_HDR_SIZE], const void *hdr_bytes)
+{
+	memcpy(out, hdr_bytes, RAFTLOG_FRAME_HDR_SIZE);
+	rl_put_le32(out + 12, 0);
+}
+
+int rl_wire_auth_seq(u64 last, u64 seq)
+{
+	return seq == last + 1 && seq ? 0 : -RL_WIRE_ESEQ;
 }
 
 /* ---- handshake ---- */
@@ -257,7 +319,13 @@ void rl_wire_transcript(u8 out[RAFTLOG_TRANSCRIPT_SIZE], int role,
 			const struct rl_wire_hello *dialer,
 			const struct rl_wire_hello *acceptor)
 {
-	memcpy(out, role == RL_WIRE_ROLE_DIALER ? "RLAUTH-D" : "RLAUTH-A", 8);
+	static const char labels[3][9] = {
+		[RL_WIRE_ROLE_DIALER] = "RLAUTH-D",
+		[RL_WIRE_ROLE_ACCEPTOR] = "RLAUTH-A",
+		[RL_WIRE_ROLE_SESSION] = "RLSESS-K",
+	};
+
+	memcpy(out, labels[role], 8);
 	rl_put_le64(out + 8, dialer->cluster_id);
 	rl_put_le32(out + 16, dialer->group_id);
 	rl_put_le16(out + 20, dialer->version);
@@ -311,7 +379,8 @@ size_t rl_wire_msg_size(const struct raft_msg *m)
 		n += RAFTLOG_ENTRY_HDR_SIZE + (size_t)m->entries[i].len;
 	}
 	n += m->snap_len;
-	if (n > RAFTLOG_FRAME_MAX_PAYLOAD)
+	/* room for a trailer: the same message goes on either connection */
+	if (n > RAFTLOG_MSG_MAX_SIZE)
 		return 0;
 	return n;
 }
@@ -406,15 +475,11 @@ static u64 rl_rd64(const u8 *p, u32 off)
 	return rl_get_le64(p + off);
 }
 
-int rl_wire_msg_decode(const u8 *p, u32 len, struct raft_msg *m)
+/* The fixed part (RAFTLOG_MSG_FIXED_SIZE bytes, already there) into @m. */
+static int rl_msg_decode_fixed(const u8 *p, struct raft_msg *m)
 {
 	struct raft_conf *c = &m->snap.conf;
-	u32 off, rem, i;
-	int err;
 
-	memset(m, 0, sizeof(*m));
-	if (len < RAFTLOG_MSG_FIXED_SIZE)
-		return -RL_WIRE_ESHORT;
 	m->type = p[0];
 	m->reject = p[1];
 	m->snap_done = p[2];
@@ -436,107 +501,125 @@ int rl_wire_msg_decode(const u8 *p, u32 len, struct raft_msg *m)
 	c->n_voters = rl_get_le32(p + 112);
 	c->n_learners = rl_get_le32(p + 116);
 
-	err = -RL_WIRE_EFLAGS;
 	if (p[3])
-		goto fail;
-	if (m->error > 0 || m->error < -4095) {
-		err = -RL_WIRE_EFIELD;
-		goto fail;
-	}
-	err = rl_msg_check(m);
-	if (err)
-		goto fail;
+		return -RL_WIRE_EFLAGS;
+	if (m->error > 0 || m->error < -4095)
+		return -RL_WIRE_EFIELD;
+	return rl_msg_check(m);
+}
 
-	/* Counts are bounded now, so none of these sums can overflow. */
-	off = RAFTLOG_MSG_FIXED_SIZE;
-	rem = len - off;
-	if (rem < 8 * (c->n_voters + c->n_learners)) {
-		err = -RL_WIRE_ELENGTH;
-		goto fail;
-	}
-	for (i = 0; i < c->n_voters; i++, off += 8)
-		c->voters[i] = rl_rd64(p, off);
-	for (i = 0; i < c->n_learners; i++, off += 8)
-		c->learners[i] = rl_rd64(p, off);
+/* The member ids after the fixed part; counts are bounded already. */
+static int rl_msg_decode_members(const u8 *p, u32 len, u32 *off,
+				 struct raft_msg *m)
+{
+	struct raft_conf *c = &m->snap.conf;
+	u32 i;
 
-	if (m->n_entries) {
-		rem = len - off;
-		if (rem / RAFTLOG_ENTRY_HDR_SIZE < m->n_entries) {
-			err = -RL_WIRE_ELENGTH;
-			goto fail;
-		}
-		m->entries = rl_calloc(m->n_entries, sizeof(*m->entries));
-		if (!m->entries) {
-			err = -RL_WIRE_ENOMEM;
-			goto fail;
-		}
-	}
+	if (len - *off < 8 * (c->n_voters + c->n_learners))
+		return -RL_WIRE_ELENGTH;
+	for (i = 0; i < c->n_voters; i++, *off += 8)
+		c->voters[i] = rl_rd64(p, *off);
+	for (i = 0; i < c->n_learners; i++, *off += 8)
+		c->learners[i] = rl_rd64(p, *off);
+	return 0;
+}
+
+/* One entry header and its data at *@off into @e (data allocated). */
+static int rl_msg_decode_entry(const u8 *p, u32 len, u32 *off,
+			       struct raft_entry *e)
+{
+	u32 rem = len - *off;
+	const u8 *h = p + *off;
+
+	if (rem < RAFTLOG_ENTRY_HDR_SIZE)
+		return -RL_WIRE_ELENGTH;
+	e->term = rl_get_le64(h);
+	e->index = rl_get_le64(h + 8);
+	e->type = h[16];
+	e->len = rl_get_le32(h + 20);
+	*off += RAFTLOG_ENTRY_HDR_SIZE;
+	rem -= RAFTLOG_ENTRY_HDR_SIZE;
+	if (h[17] || h[18] || h[19])
+		return -RL_WIRE_EFLAGS;
+	if (e->type > RAFT_ENTRY_CONF_CHANGE)
+		return -RL_WIRE_EFIELD;
+	if (e->len > RAFTLOG_MSG_MAX_DATA)
+		return -RL_WIRE_ECOUNT;
+	if (e->len > rem)
+		return -RL_WIRE_ELENGTH;
+	if (!e->len)
+		return 0;
+	e->data = rl_malloc(e->len);
+	if (!e->data)
+		return -RL_WIRE_ENOMEM;
+	memcpy(e->data, p + *off, e->len);
+	*off += e->len;
+	return 0;
+}
+
+/*
+ * The entries; the array is allocated only once the bytes left can hold
+ * all their headers, so a count costs nothing before the data is there.
+ */
+static int rl_msg_decode_entries(const u8 *p, u32 len, u32 *off,
+				 struct raft_msg *m)
+{
+	u32 i;
+	int err;
+
+	if (!m->n_entries)
+		return 0;
+	if ((len - *off) / RAFTLOG_ENTRY_HDR_SIZE < m->n_entries)
+		return -RL_WIRE_ELENGTH;
+	m->entries = rl_calloc(m->n_entries, sizeof(*m->entries));
+	if (!m->entries)
+		return -RL_WIRE_ENOMEM;
 	for (i = 0; i < m->n_entries; i++) {
-		struct raft_entry *e = &m->entries[i];
-		const u8 *h;
-
-		rem = len - off;
-		if (rem < RAFTLOG_ENTRY_HDR_SIZE) {
-			err = -RL_WIRE_ELENGTH;
-			goto fail_free;
-		}
-		h = p + off;
-		e->term = rl_get_le64(h);
-		e->index = rl_get_le64(h + 8);
-		e->type = h[16];
-		e->len = rl_get_le32(h + 20);
-		off += RAFTLOG_ENTRY_HDR_SIZE;
-		rem -= RAFTLOG_ENTRY_HDR_SIZE;
-		if (h[17] || h[18] || h[19]) {
-			err = -RL_WIRE_EFLAGS;
-			goto fail_free;
-		}
-		if (e->type > RAFT_ENTRY_CONF_CHANGE) {
-			err = -RL_WIRE_EFIELD;
-			goto fail_free;
-		}
-		if (e->len > RAFTLOG_MSG_MAX_DATA) {
-			err = -RL_WIRE_ECOUNT;
-			goto fail_free;
-		}
-		if (e->len > rem) {
-			err = -RL_WIRE_ELENGTH;
-			goto fail_free;
-		}
-		if (e->len) {
-			e->data = rl_malloc(e->len);
-			if (!e->data) {
-				err = -RL_WIRE_ENOMEM;
-				goto fail_free;
-			}
-			memcpy(e->data, p + off, e->len);
-			off += e->len;
-		}
-	}
-
-	rem = len - off;
-	if (rem < m->snap_len) {
-		err = -RL_WIRE_ELENGTH;
-		goto fail_free;
-	}
-	if (rem > m->snap_len) {
-		err = -RL_WIRE_ELENGTH;	/* trailing bytes */
-		goto fail_free;
-	}
-	if (m->snap_len) {
-		m->snap_data = rl_malloc(m->snap_len);
-		if (!m->snap_data) {
-			err = -RL_WIRE_ENOMEM;
-			goto fail_free;
-		}
-		memcpy(m->snap_data, p + off, m->snap_len);
+		err = rl_msg_decode_entry(p, len, off, &m->entries[i]);
+		if (err)
+			return err;
 	}
 	return 0;
+}
 
-fail_free:
-	/* n_entries may exceed the entries filled in: data pointers are NULL. */
+/* The snapshot chunk: exactly the bytes left. */
+static int rl_msg_decode_snap(const u8 *p, u32 len, u32 off,
+			      struct raft_msg *m)
+{
+	if (len - off != m->snap_len)
+		return -RL_WIRE_ELENGTH;	/* missing or trailing bytes */
+	if (!m->snap_len)
+		return 0;
+	m->snap_data = rl_malloc(m->snap_len);
+	if (!m->snap_data)
+		return -RL_WIRE_ENOMEM;
+	memcpy(m->snap_data, p + off, m->snap_len);
+	return 0;
+}
+
+int rl_wire_msg_decode(const u8 *p, u32 len, struct raft_msg *m)
+{
+	u32 off = RAFTLOG_MSG_FIXED_SIZE;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	if (len < RAFTLOG_MSG_FIXED_SIZE)
+		return -RL_WIRE_ESHORT;
+	/* what the encoder refuses the decoder refuses */
+	if (len > RAFTLOG_MSG_MAX_SIZE)
+		return -RL_WIRE_ETOOBIG;
+	err = rl_msg_decode_fixed(p, m);
+	/* counts are bounded from here on: no sum below can overflow */
+	if (!err)
+		err = rl_msg_decode_members(p, len, &off, m);
+	if (!err)
+		err = rl_msg_decode_entries(p, len, &off, m);
+	if (!err)
+		err = rl_msg_decode_snap(p, len, off, m);
+	if (!err)
+		return 0;
+	/* entries not filled in have NULL data: freeing them is harmless */
 	rl_wire_msg_free(m);
-fail:
 	memset(m, 0, sizeof(*m));
 	return err;
 }

@@ -31,6 +31,8 @@ enum rl_wire_err {
 	RL_WIRE_ECOUNT,		/* entry/member count or data length too big */
 	RL_WIRE_EFIELD,		/* a field value is out of range */
 	RL_WIRE_ENOMEM,		/* allocation failed while decoding */
+	RL_WIRE_EMAC,		/* authentication missing, unexpected or wrong */
+	RL_WIRE_ESEQ,		/* authenticated frame out of sequence (replay) */
 	RL_WIRE_NERR
 };
 
@@ -67,6 +69,40 @@ long rl_wire_frame_decode(const void *buf, size_t len, struct rl_wire_hdr *h,
  * @frame + RAFTLOG_FRAME_HDR_SIZE, including the checksum over both.
  */
 void rl_wire_frame_seal(void *frame, u8 type, u32 plen);
+
+/*
+ * Authenticated frames (RAFTLOG_FRAME_F_MAC, docs/wire.md).  The codec
+ * lays them out; the MAC itself is computed by the caller (the kernel
+ * crypto API in the transport, a test HMAC elsewhere).
+ *
+ * Sender: a RAFT frame of @frame_len bytes whose last
+ * RAFTLOG_FRAME_TRAILER_SIZE bytes are room for the trailer (the message
+ * encoded before them).  rl_wire_auth_begin() sets the flag, the length
+ * and @seq, zeroes the crc and returns how many bytes from the start of
+ * the frame the MAC covers; the caller computes the MAC over them and
+ * rl_wire_auth_end() stores it and seals the crc.
+ */
+u32 rl_wire_auth_begin(void *frame, u32 frame_len, u64 seq);
+void rl_wire_auth_end(void *frame, u32 frame_len,
+		      const u8 mac[RAFTLOG_MAC_SIZE]);
+/*
+ * Receiver, once the crc was verified: the header's flag must say what
+ * the connection is (@authed: its handshake used a secret), else -EMAC.
+ * For an authenticated frame sets *@mlen (the message bytes), *@seq and
+ * *@mac (into @payload); the MAC covers rl_wire_auth_hdr() of the header
+ * followed by the first *@mlen + 8 payload bytes.  Without
+ * authentication *@mlen is the whole payload.
+ */
+int rl_wire_auth_split(const struct rl_wire_hdr *h, const u8 *payload,
+		       int authed, u32 *mlen, u64 *seq, const u8 **mac);
+/* The 16 header bytes @hdr_bytes as the MAC covers them (crc zero). */
+void rl_wire_auth_hdr(u8 out[RAFTLOG_FRAME_HDR_SIZE], const void *hdr_bytes);
+/*
+ * The sequence check: after the frame numbered @last (0: none yet) only
+ * @last + 1 is accepted; anything else, a replay or a frame dropped or
+ * reordered by someone in between, is -ESEQ.
+ */
+int rl_wire_auth_seq(u64 last, u64 seq);
 
 /* ---- handshake ---- */
 
@@ -124,9 +160,11 @@ u32 rl_wire_hello_check(const struct rl_wire_hello *peer,
 
 #define RL_WIRE_ROLE_DIALER	0
 #define RL_WIRE_ROLE_ACCEPTOR	1
+#define RL_WIRE_ROLE_SESSION	2	/* the session key, not a proof */
 /*
  * The bytes a proof by @role covers (RAFTLOG_TRANSCRIPT_SIZE), built from
- * the dialer's and the acceptor's HELLO.  The HMAC is computed over them
+ * the dialer's and the acceptor's HELLO; with RL_WIRE_ROLE_SESSION, what
+ * the session key of authenticated frames is derived from.  The HMAC is computed over them
  * by the caller (the kernel crypto API in transport_sock.c).
  */
 void rl_wire_transcript(u8 out[RAFTLOG_TRANSCRIPT_SIZE], int role,

@@ -267,11 +267,12 @@ static void ctl_show_stats(struct seq_file *s, const char *name,
 {
 	int r;
 
-	seq_printf(s, "%s %s=%llu up=%u connects=%llu disconnects=%llu connect_failures=%llu accepts=%llu in_disconnects=%llu frames_out=%llu bytes_out=%llu frames_in=%llu bytes_in=%llu dropped=%llu decode_errors=%llu",
+	seq_printf(s, "%s %s=%llu up=%u connects=%llu disconnects=%llu connect_failures=%llu accepts=%llu in_disconnects=%llu frames_out=%llu bytes_out=%llu frames_in=%llu bytes_in=%llu dropped=%llu decode_errors=%llu mac_errors=%llu seq_errors=%llu conns_refused=%llu",
 		   name, what, id, st->up, st->connects, st->disconnects,
 		   st->connect_failures, st->accepts, st->in_disconnects,
 		   st->frames_out, st->bytes_out, st->frames_in, st->bytes_in,
-		   st->frames_dropped, st->decode_errors);
+		   st->frames_dropped, st->decode_errors, st->mac_errors,
+		   st->seq_errors, st->conns_refused);
 	for (r = 1; r <= RAFTLOG_REJECT_MAX; r++)
 		seq_printf(s, " hs_%s=%llu", rl_wire_reject_name(r), st->hs_fail[r]);
 	seq_putc(s, '\n');

@@ -366,6 +366,11 @@ static void tp_down_peer_gets_newest(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->next_index, 201);
 	KUNIT_EXPECT_EQ(test, b->out_of_order, 0);
 	KUNIT_EXPECT_EQ(test, b->bad_payload, 0);
+	/*
+	 * the sender counts a frame once sendmsg returned, which can be after
+	 * the receiver got it: wait for the count, don't race it
+	 */
+	KUNIT_EXPECT_TRUE(test, tp_wait_until(PF(a, 2, frames_out) == 64));
 	KUNIT_EXPECT_EQ(test, PF(a, 2, frames_out), 64);
 	tp_close(a);
 	tp_close(b);

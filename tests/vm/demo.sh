@@ -40,7 +40,7 @@ add_group() {
 	done
 	# shellcheck disable=SC2086
 	run "$i" raftctl group add 1 dev "/dev/ram$((i - 1))" node "$i" cluster-id 7 \
-		listen "10.0.0.$i:7000" $peers tick-ms 50 election-ticks 20
+		listen "10.0.0.$i:7000" insecure $peers tick-ms 50 election-ticks 20
 }
 
 say "three hosts: network namespaces n1..n3 on a bridge, one RAM disk each"

@@ -124,7 +124,7 @@ tap_ok "the monitor saw group-up and the role change to leader" sh -c \
 # ---- refusals ---------------------------------------------------------
 tap_ok "duplicate group id: EEXIST, extack on group-id" \
 	refused 1 "File exists" "group id exists in this network namespace (attribute group-id)" \
-	raftctl group add 1 node 1
+	raftctl group add 1 node 1 volatile
 tap_ok "nonexistent device: ENOENT, extack on device" \
 	refused 3 "No such file or directory" "no such block device (attribute device)" \
 	raftctl group add 2 dev /dev/nonexistent node 1
@@ -145,7 +145,7 @@ ncpid=$!
 sleep 0.5
 tap_ok "listen address in use: EADDRINUSE, extack on listen" \
 	refused 1 "Address already in use" "listen address in use (attribute listen)" \
-	raftctl group add 4 node 1 listen 127.0.0.1:7300 peer 2@127.0.0.1:7301
+	raftctl group add 4 node 1 volatile listen 127.0.0.1:7300 peer 2@127.0.0.1:7301
 kill $ncpid 2>/dev/null
 tap_ok "peers without listen: EINVAL, missing attribute listen" \
 	refused 6 "Invalid argument" "needs a listen address (missing attribute listen)" \
@@ -240,7 +240,7 @@ tap_ok "unprivileged group show is allowed" eval \
 # goes away with them
 userns_group() {
 	rl-asuser 1000 unshare -U -r -n sh -c \
-		'raftctl group add 7 node 1 tick-ms 20 && test -c /dev/raftlog7.1 &&
+		'raftctl group add 7 node 1 volatile tick-ms 20 && test -c /dev/raftlog7.1 &&
 		 raftctl group show -j | jget 0.group' >/tmp/userns 2>&1
 	rc=$?
 	cat /tmp/userns

@@ -121,7 +121,7 @@ tap_ok "raftctl format the five devices" format_all
 group_add() {
 	n=$1
 	shift
-	a="1 dev /dev/ram$((n - 1)) node $n cluster-id 7 listen $(addr "$n") tick-ms 50"
+	a="1 dev /dev/ram$((n - 1)) node $n cluster-id 7 listen $(addr "$n") insecure tick-ms 50"
 	if [ "${1:-}" = join ]; then
 		a="$a join"
 		shift

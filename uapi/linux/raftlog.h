@@ -154,7 +154,9 @@ struct raftlog_wait {
 /*
  * RAFTLOG_IOC_PROPOSE: as write(), but returns where the entry committed.
  * data points to len bytes; flags must be 0.  Returns 0 with index and
- * term set, or -1 with the errors of write() (EMSGSIZE, EFAULT, ...).
+ * term set, or -1 with the errors of write() (EMSGSIZE, EFAULT, ...),
+ * including EBADF on a file not open for writing (O_RDONLY): proposing
+ * needs write access to the device, however it is asked for.
  */
 struct raftlog_propose {
 	__u64	data;		/* in: user pointer */
@@ -178,7 +180,8 @@ struct raftlog_propose {
  * the entry is committed: res = the entry's term (capped at INT32_MAX)
  * and big_cqe[0] = its index; or res = -errno as for write() (EMSGSIZE,
  * EAGAIN, ENOBUFS, EBUSY, ECANCELED, ETIMEDOUT, EIO, ENODEV, EFAULT,
- * EINVAL for flags).  A proposal that finds the queue full completes at
+ * EINVAL for flags, EBADF on a file not open for writing, checked
+ * before anything else of the payload).  A proposal that finds the queue full completes at
  * once with res = -EAGAIN and big_cqe[0] = RAFTLOG_URING_QUEUE_FULL:
  * definitely not appended; submit it again once another command of the
  * group completed (or after a short wait), as with write() on
@@ -234,7 +237,19 @@ struct raftlog_uring_propose {
  *
  * Commands that change something (all but RAFTLOG_CMD_GROUP_GET) need
  * CAP_NET_ADMIN in the user namespace that owns the caller's network
- * namespace; otherwise they fail with EPERM.  Every attribute policy is
+ * namespace; otherwise they fail with EPERM.  A group with a block
+ * device (RAFTLOG_A_DEVICE) also needs CAP_SYS_ADMIN in the initial user
+ * namespace, of the caller and of whoever opened the netlink socket: the
+ * module opens the device read-write and exclusively, which is what
+ * opening a block device for writing takes; otherwise GROUP_NEW fails
+ * with EPERM (before the path is looked up).  So a user in their own
+ * user and network namespaces (unshare -U -r -n) can only create
+ * volatile groups there.  A group without a device must say so with
+ * RAFTLOG_A_VOLATILE (EINVAL otherwise): nothing it acknowledges is
+ * durable.  A group that listens on a non-loopback address without a
+ * secret needs RAFTLOG_A_INSECURE (EPERM otherwise: anyone who reaches
+ * the port could rewrite its log) and is logged with a warning;
+ * RAFTLOG_A_INSECURE with a secret is EINVAL.  Every attribute policy is
  * strict: unknown attributes, wrong lengths and out-of-range values are
  * refused with EINVAL or ERANGE and an extended ack that points at the
  * attribute.  Every other refusal also carries an extended ack message
@@ -280,6 +295,11 @@ struct raftlog_uring_propose {
  *    RAFTLOG_A_EVENT: NLA_U32, RAFTLOG_EVENT_*
  *    RAFTLOG_A_ERROR: NLA_S32, a negative errno
  *    RAFTLOG_A_JOIN: NLA_FLAG, the node joins an existing cluster
+ *    RAFTLOG_A_VOLATILE: NLA_FLAG, no device: nothing is durable (asked
+ *        for at GROUP_NEW, reported by GROUP_GET)
+ *    RAFTLOG_A_INSECURE: NLA_FLAG, listening without a secret (asked for
+ *        at GROUP_NEW when the address is not loopback, reported by
+ *        GROUP_GET whenever the group listens without one)
  *    RAFTLOG_A_LOG_MEM: NLA_U64, 65536..17179869184 bytes, durable, applied
  *        entries the core keeps in memory for followers
  *
@@ -504,6 +524,8 @@ enum raftlog_attr {
 	RAFTLOG_A_EVENT,
 	RAFTLOG_A_ERROR,
 	RAFTLOG_A_JOIN,
+	RAFTLOG_A_VOLATILE,
+	RAFTLOG_A_INSECURE,
 	RAFTLOG_A_LOG_MEM,
 	__RAFTLOG_A_MAX
 };

@@ -8,7 +8,7 @@
  *	0	4	magic		RAFTLOG_WIRE_MAGIC
  *	4	1	version		RAFTLOG_WIRE_VERSION
  *	5	1	type		RAFTLOG_FRAME_*
- *	6	2	flags		0 (any other value is rejected)
+ *	6	2	flags		RAFTLOG_FRAME_F_* (other bits rejected)
  *	8	4	length		payload bytes that follow the header
  *	12	4	crc		CRC-32C of header (crc field zero) + payload
  *	16	length	payload
@@ -28,6 +28,25 @@
 #define RAFTLOG_FRAME_HDR_SIZE		16
 /* Largest payload a peer accepts; a header announcing more is rejected. */
 #define RAFTLOG_FRAME_MAX_PAYLOAD	(4U << 20)
+
+/*
+ * Frame flags.  RAFTLOG_FRAME_F_MAC: the frame is authenticated (only
+ * RAFT frames, on a connection whose handshake used a cluster secret; on
+ * such a connection every RAFT frame must carry it, on any other none
+ * may).  Its payload then ends with a RAFTLOG_FRAME_TRAILER_SIZE trailer:
+ *	len-40	8	seq	1 for the first frame after READY, +1 per frame
+ *	len-32	32	mac	HMAC-SHA256(session key, the 16 header bytes
+ *				with the crc field zero || the payload up to
+ *				and including seq)
+ * The session key is HMAC-SHA256(cluster secret, the handshake
+ * transcript with label "RLSESS-K"), fresh for every connection.  The
+ * crc covers the whole frame, trailer included, as for any frame.
+ */
+#define RAFTLOG_FRAME_F_MAC		0x1
+#define RAFTLOG_FRAME_F_ALL		0x1
+#define RAFTLOG_FRAME_TRAILER_SIZE	40
+/* The largest Raft message: a frame's payload less a trailer. */
+#define RAFTLOG_MSG_MAX_SIZE	(RAFTLOG_FRAME_MAX_PAYLOAD - RAFTLOG_FRAME_TRAILER_SIZE)
 
 /* Frame types. */
 #define RAFTLOG_FRAME_HELLO		1	/* handshake: ids + challenge (+ proof) */
@@ -66,7 +85,8 @@
 
 /*
  * The bytes an HMAC-SHA256 proof covers (104 bytes):
- *	0	8	label		"RLAUTH-D" (dialer's proof) or "RLAUTH-A"
+ *	0	8	label		"RLAUTH-D" (dialer's proof) or "RLAUTH-A",
+ *					"RLSESS-K" (the session key)
  *	8	8	cluster_id
  *	16	4	group_id
  *	20	2	version

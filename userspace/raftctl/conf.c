@@ -50,6 +50,7 @@ const struct rc_conf_key rc_conf_keys[] = {
 	{ "group", "cluster-id", RC_T_U64, 0, UINT64_MAX, .off = OFF(cluster_id) },
 	{ "group", "secret-file", RC_T_STR, 1, STR(secret_file),
 	  .off = OFF(secret_file) },
+	{ "group", "insecure", RC_T_BOOL, .off = OFF(insecure) },
 	{ "group", "tick-ms", RC_T_U32, 1, 10000, .attr = RAFTLOG_A_TICK_MS,
 	  .def = RC_DEF_TICK_MS, .off = OFF(tick_ms) },
 	{ "group", "election-ticks", RC_T_U32, 2, 1000,
@@ -368,6 +369,8 @@ static void check_whole(struct pstate *ps, struct rc_conf *c)
 		perr(ps, 0, "[node] needs listen: the group has peers");
 	if (c->join && !c->n_peers)
 		perr(ps, 0, "[node] join = yes needs a [peer N] to reach the cluster through");
+	if (c->insecure && key_seen(c, OFF(secret_file)))
+		perr(ps, 0, "[group] insecure = yes contradicts secret-file");
 	if (c->heartbeat_ticks >= c->election_ticks)
 		perr(ps, 0, "heartbeat-ticks (%u) must be below election-ticks (%u)",
 		     c->heartbeat_ticks, c->election_ticks);

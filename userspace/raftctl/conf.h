@@ -60,6 +60,7 @@ struct rc_conf {
 	uint32_t group_id;
 	uint64_t cluster_id;
 	char secret_file[256];
+	bool insecure;		/* no secret, listening beyond loopback: chosen */
 	uint32_t tick_ms, election_ticks, heartbeat_ticks;
 	/* [node] */
 	uint64_t node_id;

@@ -32,12 +32,16 @@
 /* Usage                                                               */
 
 static const char group_usage[] =
-	"usage: raftctl group add ID [dev PATH] node N [cluster-id N] [listen IP:PORT]\n"
-	"                 [peer N@IP:PORT]... [secret-file FILE] [tick-ms N]\n"
+	"usage: raftctl group add ID dev PATH|volatile node N [cluster-id N]\n"
+	"                 [listen IP:PORT] [peer N@IP:PORT]...\n"
+	"                 [secret-file FILE|insecure] [tick-ms N]\n"
 	"                 [election-ticks N] [heartbeat-ticks N] [max-entry BYTES]\n"
 	"                 [max-pending N] [cache-entries N] [log-mem BYTES] [join]\n"
 	"         (join: start with no configuration and wait for the leader's\n"
 	"          `raftctl member add`; needs a peer to reach the cluster)\n"
+	"         (volatile: no device, nothing acknowledged is durable;\n"
+	"          insecure: listen beyond loopback without a secret, so anyone\n"
+	"          reaching the port can rewrite the log)\n"
 	"       raftctl group del ID\n"
 	"       raftctl group show [ID] [-j]\n"
 	"       raftctl group set ID [max-entry BYTES] [max-pending N]\n";
@@ -167,9 +171,12 @@ static int group_add(int argc, char **argv)
 			rc_nl_close(&nl);
 			return usage(stdout, group_usage, RC_OK);
 		}
-		if (!strcmp(k, "join")) {
+		if (!strcmp(k, "join") || !strcmp(k, "volatile") ||
+		    !strcmp(k, "insecure")) {
 			/* a flag: no value follows */
-			mnl_attr_put(nlh, RAFTLOG_A_JOIN, 0, NULL);
+			mnl_attr_put(nlh, k[0] == 'j' ? RAFTLOG_A_JOIN :
+				     k[0] == 'v' ? RAFTLOG_A_VOLATILE :
+				     RAFTLOG_A_INSECURE, 0, NULL);
 			i--;
 			continue;
 		}

@@ -38,6 +38,9 @@ static const char *const rc_attr_names[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_MEMBER_ID] = "member-id",
 	[RAFTLOG_A_MEMBER_ADDR] = "member-addr",
 	[RAFTLOG_A_INDEX] = "index",
+	[RAFTLOG_A_JOIN] = "join",
+	[RAFTLOG_A_VOLATILE] = "volatile",
+	[RAFTLOG_A_INSECURE] = "insecure",
 };
 
 static const char *const rc_peer_names[RAFTLOG_PEER_A_MAX + 1] = {

@@ -165,6 +165,8 @@ int cmd_up(int argc, char **argv)
 					 rc_conf_num(&c, &rc_conf_keys[i]));
 	if (c.join)
 		mnl_attr_put(nlh, RAFTLOG_A_JOIN, 0, NULL);
+	if (c.insecure)
+		mnl_attr_put(nlh, RAFTLOG_A_INSECURE, 0, NULL);
 	err = rc_nl_talk(&nl, nlh, NULL, NULL);
 	explicit_bzero(nl.buf, sizeof(nl.buf));
 	explicit_bzero(nl.req, sizeof(nl.req));

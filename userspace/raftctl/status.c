@@ -194,6 +194,8 @@ int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st)
 		case RAFTLOG_A_LISTEN: get_str(a, st->listen, sizeof(st->listen)); break;
 		case RAFTLOG_A_CHARDEV: get_str(a, st->chardev, sizeof(st->chardev)); break;
 		case RAFTLOG_A_AUTH: st->auth = true; break;
+		case RAFTLOG_A_VOLATILE: st->volatile_log = true; break;
+		case RAFTLOG_A_INSECURE: st->insecure = true; break;
 		case RAFTLOG_A_TICK_MS: st->tick_ms = get_u32(a); break;
 		case RAFTLOG_A_ELECTION_TICKS: st->election_ticks = get_u32(a); break;
 		case RAFTLOG_A_HEARTBEAT_TICKS: st->heartbeat_ticks = get_u32(a); break;
@@ -265,6 +267,8 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       st->commit, st->applied, st->pending, st->max_pending);
 	printf("  /dev/%s  storage %s %s", st->chardev,
 	       st->device[0] ? st->device : "(none)", state_name(st));
+	if (st->volatile_log)
+		printf(" (nothing is durable)");
 	if (st->storage_error)
 		printf(" (%s)", strerror(-st->storage_error));
 	else if (st->device[0])
@@ -272,9 +276,10 @@ void rc_status_print(const struct rc_status *st, int nth)
 		       st->storage[RAFTLOG_STORAGE_A_DURABLE_INDEX],
 		       st->storage[RAFTLOG_STORAGE_A_USED_BLOCKS],
 		       st->storage[RAFTLOG_STORAGE_A_RING_BLOCKS]);
-	printf("\n  listen %s  auth %s  tick %ums  election %u  heartbeat %u"
+	printf("\n  listen %s  auth %s%s  tick %ums  election %u  heartbeat %u"
 	       "  max-entry %u  cache %u\n",
 	       st->listen[0] ? st->listen : "-", st->auth ? "yes" : "no",
+	       st->insecure ? " (insecure: anyone reaching the port can rewrite the log)" : "",
 	       st->tick_ms, st->election_ticks, st->heartbeat_ticks,
 	       st->max_entry, st->cache_entries);
 	printf("  %" PRIu64 " voters, %" PRIu64 " learners\n",
@@ -380,6 +385,8 @@ void rc_status_json(struct rc_json *j, const struct rc_status *st)
 	if (st->listen[0])
 		j_str(j, "listen", st->listen);
 	j_bool(j, "auth", st->auth);
+	j_bool(j, "volatile", st->volatile_log);
+	j_bool(j, "insecure", st->insecure);
 	j_u64(j, "tick_ms", st->tick_ms);
 	j_u64(j, "election_ticks", st->election_ticks);
 	j_u64(j, "heartbeat_ticks", st->heartbeat_ticks);

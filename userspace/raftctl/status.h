@@ -33,7 +33,7 @@ struct rc_status {
 	uint32_t group_id;
 	uint64_t node_id, cluster_id;
 	char device[128], listen[64], chardev[64];
-	bool auth;
+	bool auth, volatile_log, insecure;
 	uint32_t tick_ms, election_ticks, heartbeat_ticks;
 	uint32_t max_entry, max_pending, cache_entries;
 	uint64_t log_mem;

@@ -674,6 +674,160 @@ RL_TEST(transcript_binds_roles_ids_and_nonces)
 	RL_EXPECT(memcmp(td, t2, sizeof(td)) != 0);
 }
 
+/* A stand-in for the HMAC: any keyed function of every covered byte. */
+static void toy_mac(const u8 *hdr, const u8 *p, u32 n, u8 mac[RAFTLOG_MAC_SIZE])
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	u32 i;
+
+	for (i = 0; i < HDR + n; i++) {
+		h ^= i < HDR ? hdr[i] : p[i - HDR];
+		h *= 0x100000001b3ULL;
+	}
+	for (i = 0; i < RAFTLOG_MAC_SIZE; i++) {
+		h ^= i;
+		h *= 0x100000001b3ULL;
+		mac[i] = (u8)(h >> 56);
+	}
+}
+
+/* Check an authenticated frame as the transport does: 0 or -RL_WIRE_E*. */
+static int auth_check(const u8 *f, size_t n, int authed, u64 last,
+		      struct raft_msg *out)
+{
+	u8 hz[HDR], want[RAFTLOG_MAC_SIZE];
+	struct rl_wire_hdr h;
+	const u8 *pl, *mac;
+	u32 mlen;
+	u64 seq;
+	long r;
+	int err;
+
+	r = rl_wire_frame_decode(f, n, &h, &pl);
+	if (r < 0)
+		return (int)r;
+	err = rl_wire_auth_split(&h, pl, authed, &mlen, &seq, &mac);
+	if (err)
+		return err;
+	if (authed) {
+		rl_wire_auth_hdr(hz, f);
+		toy_mac(hz, pl, mlen + 8, want);
+		if (memcmp(want, mac, sizeof(want)))
+			return -RL_WIRE_EMAC;
+		err = rl_wire_auth_seq(last, seq);
+		if (err)
+			return err;
+	}
+	return rl_wire_msg_decode(pl, mlen, out);
+}
+
+/* Seal the frame of @mlen message bytes (+ trailer) with @seq. */
+static u32 auth_seal(u8 *f, u32 flen, u64 seq)
+{
+	u8 mac[RAFTLOG_MAC_SIZE];
+	u32 cover = rl_wire_auth_begin(f, flen, seq);
+
+	toy_mac(f, f + HDR, cover - HDR, mac);
+	rl_wire_auth_end(f, flen, mac);
+	return cover;
+}
+
+RL_TEST(authenticated_frames)
+{
+	struct raft_msg *m = rl_zalloc(2 * sizeof(*m));
+	u8 data[64];
+	u32 cap = HDR + 4096 + RAFTLOG_FRAME_TRAILER_SIZE, flen, i;
+	u8 *f = rl_zalloc(cap);
+	u8 mac[RAFTLOG_MAC_SIZE];
+	struct rl_wire_hdr h;
+	long n;
+
+	RL_ASSERT(m && f);
+	mk_msg(&m[0], RAFT_MSG_APPEND, data, sizeof(data));
+	n = rl_wire_msg_encode(f, cap, &m[0]);
+	RL_ASSERT(n > 0);
+	flen = (u32)n + RAFTLOG_FRAME_TRAILER_SIZE;
+	RL_EXPECT_EQ(auth_seal(f, flen, 1), flen - RAFTLOG_MAC_SIZE);
+	RL_EXPECT_EQ(rl_wire_hdr_decode(f, HDR, &h), 0);
+	RL_EXPECT_EQ(h.flags, RAFTLOG_FRAME_F_MAC);
+	RL_EXPECT_EQ(h.len, flen - HDR);
+	RL_EXPECT(rl_get_le64(f + flen - RAFTLOG_FRAME_TRAILER_SIZE) == 1);
+	/* accepted as the first frame, the message intact */
+	RL_EXPECT_EQ(auth_check(f, flen, 1, 0, &m[1]), 0);
+	RL_EXPECT(m[1].n_entries == 3 && m[1].index == m[0].index);
+	rl_wire_msg_free(&m[1]);
+	/* the same frame again: a replay */
+	RL_EXPECT_EQ(auth_check(f, flen, 1, 1, &m[1]), -RL_WIRE_ESEQ);
+	/* an authenticated frame on a connection without a secret, and a
+	 * plain one on a connection with one: refused both ways */
+	RL_EXPECT_EQ(auth_check(f, flen, 0, 0, &m[1]), -RL_WIRE_EMAC);
+	n = rl_wire_msg_encode(f, cap, &m[0]);
+	RL_EXPECT_EQ(auth_check(f, (size_t)n, 1, 0, &m[1]), -RL_WIRE_EMAC);
+	RL_EXPECT_EQ(auth_check(f, (size_t)n, 0, 0, &m[1]), 0);
+	rl_wire_msg_free(&m[1]);
+	/* every byte the MAC covers, changed by someone who fixes the crc
+	 * (the checksum is no protection), is caught; a changed mac too */
+	for (i = 0; i < flen; i++) {
+		u8 save;
+
+		if (i >= 12 && i < 16)
+			continue;	/* the crc field itself */
+		n = rl_wire_msg_encode(f, cap, &m[0]);
+		auth_seal(f, flen, 7);
+		save = f[i];
+		f[i] ^= 0x20;
+		/* the crc recomputed, as an attacker would */
+		memcpy(mac, f + flen - RAFTLOG_MAC_SIZE, sizeof(mac));
+		rl_wire_auth_end(f, flen, mac);
+		RL_EXPECT_NE(auth_check(f, flen, 1, 6, &m[1]), 0);
+		f[i] = save;
+	}
+	/* sequence numbers: only the next one */
+	RL_EXPECT_EQ(rl_wire_auth_seq(0, 1), 0);
+	RL_EXPECT_EQ(rl_wire_auth_seq(5, 6), 0);
+	RL_EXPECT_EQ(rl_wire_auth_seq(0, 0), -RL_WIRE_ESEQ);
+	RL_EXPECT_EQ(rl_wire_auth_seq(5, 5), -RL_WIRE_ESEQ);
+	RL_EXPECT_EQ(rl_wire_auth_seq(5, 4), -RL_WIRE_ESEQ);
+	RL_EXPECT_EQ(rl_wire_auth_seq(5, 7), -RL_WIRE_ESEQ);
+	RL_EXPECT_EQ(rl_wire_auth_seq(~0ULL, 0), -RL_WIRE_ESEQ);
+	/* the flag only on RAFT frames, and only with room for a trailer */
+	memset(f + HDR, 0, RAFTLOG_HELLO_SIZE);
+	rl_wire_frame_seal(f, RAFTLOG_FRAME_HELLO, RAFTLOG_HELLO_SIZE);
+	rl_put_le16(f + 6, RAFTLOG_FRAME_F_MAC);
+	RL_EXPECT_EQ(rl_wire_hdr_decode(f, HDR, &h), -RL_WIRE_EFLAGS);
+	rl_wire_frame_seal(f, RAFTLOG_FRAME_RAFT, RAFTLOG_FRAME_TRAILER_SIZE - 1);
+	rl_put_le16(f + 6, RAFTLOG_FRAME_F_MAC);
+	RL_EXPECT_EQ(rl_wire_hdr_decode(f, HDR, &h), -RL_WIRE_ELENGTH);
+	rl_put_le16(f + 6, RAFTLOG_FRAME_F_MAC << 1);
+	RL_EXPECT_EQ(rl_wire_hdr_decode(f, HDR, &h), -RL_WIRE_EFLAGS);
+	rl_free(f);
+	rl_free(m);
+}
+
+RL_TEST(session_key_label)
+{
+	struct rl_wire_hello d, a;
+	u8 ts[RAFTLOG_TRANSCRIPT_SIZE], td[RAFTLOG_TRANSCRIPT_SIZE];
+
+	mk_hello(&d, 1, 2, 1, 0, 0x11);
+	mk_hello(&a, 2, 1, 1, 1, 0x22);
+	rl_wire_transcript(ts, RL_WIRE_ROLE_SESSION, &d, &a);
+	rl_wire_transcript(td, RL_WIRE_ROLE_DIALER, &d, &a);
+	RL_EXPECT_MEMEQ(ts, "RLSESS-K", 8);
+	RL_EXPECT_MEMEQ(ts + 8, td + 8, sizeof(ts) - 8);
+}
+
+RL_TEST(message_size_leaves_room_for_a_trailer)
+{
+	u8 p[RAFTLOG_MSG_FIXED_SIZE] = { RAFT_MSG_HEARTBEAT };
+	struct raft_msg m;
+
+	/* a payload longer than a message may be is refused before parsing */
+	RL_EXPECT_EQ(rl_wire_msg_decode(p, RAFTLOG_MSG_MAX_SIZE + 1, &m),
+		     -RL_WIRE_ETOOBIG);
+	RL_EXPECT_EQ(rl_wire_msg_decode(p, sizeof(p), &m), 0);
+}
+
 RL_TEST(error_names)
 {
 	int i;
@@ -698,4 +852,7 @@ RL_SUITE(wire,
 	 RL_CASE(handshake_roundtrip),
 	 RL_CASE(handshake_checks),
 	 RL_CASE(transcript_binds_roles_ids_and_nonces),
+	 RL_CASE(authenticated_frames),
+	 RL_CASE(session_key_label),
+	 RL_CASE(message_size_leaves_room_for_a_trailer),
 	 RL_CASE(error_names));

@@ -1135,6 +1135,56 @@ static int cmd_ctl(const char *want_s, const char *cmd)
 	return 0;
 }
 
+/*
+ * rdonly: a file open O_RDONLY may read, wait and take barriers but not
+ * propose by any route: write() (the VFS), RAFTLOG_IOC_PROPOSE and the
+ * io_uring proposal all fail with EBADF and append nothing.
+ */
+static int cmd_rdonly(void)
+{
+	int fd = open_dev(O_RDONLY);
+	struct raftlog_propose p = { 0 };
+	struct raftlog_uring_propose up = { 0 };
+	struct raftlog_status st, st2;
+	struct raftlog_barrier b;
+	struct io_uring ring;
+	char data[16] = "rdonly";
+	__u64 extra = 0;
+	int r, bad = 0;
+
+	if (get_status(fd, &st))
+		return 1;
+	bad |= expect_err(write(fd, data, sizeof(data)), EBADF,
+			  "write() on O_RDONLY");
+	p.data = (uintptr_t)data;
+	p.len = sizeof(data);
+	bad |= expect_err(ioctl(fd, RAFTLOG_IOC_PROPOSE, &p), EBADF,
+			  "IOC_PROPOSE on O_RDONLY");
+	r = io_uring_queue_init(8, &ring, IORING_SETUP_CQE32);
+	if (r)
+		return fail("io_uring_queue_init: %s", strerror(-r));
+	up.data = (uintptr_t)data;
+	up.len = sizeof(data);
+	r = one_cmd(&ring, fd, RAFTLOG_URING_PROPOSE, &up, &extra);
+	if (r != -EBADF)
+		bad |= fail("uring propose on O_RDONLY: res %d, want %d", r,
+			    -EBADF);
+	r = one_cmd(&ring, fd, RAFTLOG_URING_BARRIER, NULL, &extra);
+	if (r < 0)
+		bad |= fail("uring barrier on O_RDONLY: res %d", r);
+	io_uring_queue_exit(&ring);
+	if (ioctl(fd, RAFTLOG_IOC_BARRIER, &b))
+		bad |= fail("IOC_BARRIER on O_RDONLY: %s", strerror(errno));
+	if (get_status(fd, &st2))
+		return 1;
+	if (st2.last_index != st.last_index)
+		bad |= fail("last index moved from %llu to %llu",
+			    (unsigned long long)st.last_index,
+			    (unsigned long long)st2.last_index);
+	close(fd);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -1156,6 +1206,8 @@ int main(int argc, char **argv)
 		return cmd_seek();
 	if (!strcmp(argv[1], "errors"))
 		return cmd_errors();
+	if (!strcmp(argv[1], "rdonly"))
+		return cmd_rdonly();
 	if (!strcmp(argv[1], "poll"))
 		return cmd_poll();
 	if (!strcmp(argv[1], "barrier"))

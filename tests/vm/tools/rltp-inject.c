@@ -13,6 +13,9 @@
  *                   peer killed mid-frame)
  *       hello       a valid HELLO (ids from the arguments); prints the
  *                   REJECT reason or the server's HELLO
+ *       idle N      N connections at once that never say anything; prints
+ *                   "closed K of N" for those the server closed within
+ *                   2 s, keeps the others open 8 s more
  *
  * Prints "closed N" (the server closed after sending N bytes), "reject R",
  * or "open" (the server kept the connection for 10 s).  Exit 0 when the
@@ -81,6 +84,37 @@ static size_t hello(uint8_t *f, uint64_t cluster, uint32_t group,
 	return RAFTLOG_FRAME_HDR_SIZE + RAFTLOG_HELLO_SIZE;
 }
 
+/* idle N: how many of N silent connections does the server close at once? */
+static int idle(const struct sockaddr_in *sa, int n)
+{
+	int fds[256], closed = 0, i;
+	char c;
+
+	if (n < 1 || n > 256)
+		return 2;
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (fds[i] < 0 || connect(fds[i], (const struct sockaddr *)sa,
+					  sizeof(*sa))) {
+			perror("connect");
+			return 2;
+		}
+	}
+	sleep(2);
+	for (i = 0; i < n; i++) {
+		ssize_t r = recv(fds[i], &c, 1, MSG_DONTWAIT);
+
+		if (r == 0 || (r < 0 && errno == ECONNRESET))
+			closed++;
+	}
+	printf("closed %d of %d\n", closed, n);
+	fflush(stdout);
+	sleep(8);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t f[4096], in[4096];
@@ -107,6 +141,8 @@ int main(int argc, char **argv)
 		to = strtoull(argv[7], NULL, 0);
 	}
 	srand(time(NULL) ^ getpid());
+	if (!strcmp(mode, "idle"))
+		return idle(&sa, argc > 4 ? atoi(argv[4]) : 0);
 
 	len = hello(f, cluster, group, from, to);
 	if (!strcmp(mode, "random")) {
