@@ -124,6 +124,39 @@ static int rl_tp_dial_answer(struct socket *sock, struct rl_wire_hdr *h,
  * when the acceptor said READY, else a negative errno with *reason set
  * when the handshake was refused (by either side).
  */
+/* The dialer's proof (a zero MAC without a secret), in frame buffer f. */
+static int rl_tp_dial_auth(struct rl_tp_ep *ep, struct socket *sock,
+			   bool secret, const struct rl_wire_hello *d,
+			   const struct rl_wire_hello *a, u8 *f)
+{
+	u8 mac[RAFTLOG_MAC_SIZE];
+	int err;
+
+	memset(mac, 0, sizeof(mac));
+	if (secret) {
+		err = rl_tp_mac(ep, RL_WIRE_ROLE_DIALER, d, a, mac);
+		if (err)
+			return err;
+	}
+	rl_wire_auth_encode(f, mac);
+	memzero_explicit(mac, sizeof(mac));
+	return rl_tp_send_all(sock, f, RL_WIRE_AUTH_FRAME, 0);
+}
+
+/* Every frame from now on is signed with the connection's session key. */
+static int rl_tp_dial_session(struct rl_tp_peer *p,
+			      const struct rl_wire_hello *d,
+			      const struct rl_wire_hello *a)
+{
+	struct crypto_shash *tfm = rl_tp_session(p->ep, d, a);
+
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	p->tx_mac = tfm;
+	p->tx_seq = 0;
+	return 0;
+}
+
 static int rl_tp_dial_handshake(struct rl_tp_peer *p, struct socket *sock,
 				u32 *reason)
 {
@@ -132,7 +165,6 @@ static int rl_tp_dial_handshake(struct rl_tp_peer *p, struct socket *sock,
 	struct rl_wire_local loc;
 	struct rl_wire_hdr h;
 	u8 *buf, *f;
-	u8 mac[RAFTLOG_MAC_SIZE];
 	int err;
 
 	/* two hellos and a frame buffer: too much for the stack */
@@ -166,15 +198,7 @@ static int rl_tp_dial_handshake(struct rl_tp_peer *p, struct socket *sock,
 		*reason = RAFTLOG_REJECT_AUTH;
 		goto out_refuse;
 	}
-	memset(mac, 0, sizeof(mac));
-	if (loc.has_secret) {
-		err = rl_tp_mac(ep, RL_WIRE_ROLE_DIALER, d, a, mac);
-		if (err)
-			goto out;
-	}
-	rl_wire_auth_encode(f, mac);
-	memzero_explicit(mac, sizeof(mac));
-	err = rl_tp_send_all(sock, f, RL_WIRE_AUTH_FRAME, 0);
+	err = rl_tp_dial_auth(ep, sock, loc.has_secret, d, a, f);
 	if (err)
 		goto out;
 	err = rl_tp_dial_answer(sock, &h, f, reason);
@@ -185,17 +209,7 @@ static int rl_tp_dial_handshake(struct rl_tp_peer *p, struct socket *sock,
 		*reason = RAFTLOG_REJECT_PROTOCOL;
 		goto out_refuse;
 	}
-	err = 0;
-	if (loc.has_secret) {
-		/* every frame from now on is signed with the session key */
-		struct crypto_shash *tfm = rl_tp_session(ep, d, a);
-
-		if (IS_ERR(tfm))
-			err = PTR_ERR(tfm);
-		else
-			p->tx_mac = tfm;
-		p->tx_seq = 0;
-	}
+	err = loc.has_secret ? rl_tp_dial_session(p, d, a) : 0;
 	goto out;
 
 out_refuse:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Kernel-side hygiene: checkpatch --strict over every kernel file of ours,
-# and sparse (C=2) over the module build.  One TAP line per file checked.
+# the structure rules (scripts/check-size.sh: no .c over 800 lines, no
+# function over 80), and sparse (C=2) over the module build.  One TAP line per file checked.
 #   tier-hygiene.sh [checkpatch|sparse]   (both by default)
 #
 # A file passes checkpatch only when checkpatch exits 0 and says nothing
@@ -43,6 +44,18 @@ if [ "$what" != sparse ]; then
 			fi
 		done
 	fi
+fi
+# the structure rules (docs/architecture.md): file and function sizes
+if [ "$what" != sparse ] && [ -z "${RAFTLOG_HYGIENE_FILES:-}" ]; then
+	"$here/scripts/check-size.sh" >"${TMPDIR:-/tmp}/rl-size.$$" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "${line#ok * - }" ;;
+		"not ok "*) notok "${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"${TMPDIR:-/tmp}/rl-size.$$"
+	rm -f "${TMPDIR:-/tmp}/rl-size.$$"
 fi
 if [ "$what" != checkpatch ]; then
 	if ! command -v "$sparse" >/dev/null 2>&1; then

@@ -41,9 +41,9 @@ static int handle_append(struct raft *r, const struct raft_msg *m)
 	for (i = 0; i < m->n_entries; i++) {
 		if (m->entries[i].len > r->cfg.max_entry_size) {
 			rl_debug("%llu: entry %llu of %u bytes is larger than the store takes",
-				(unsigned long long)r->id,
-				(unsigned long long)m->entries[i].index,
-				m->entries[i].len);
+				 (unsigned long long)r->id,
+				 (unsigned long long)m->entries[i].index,
+				 m->entries[i].len);
 			return -EMSGSIZE;
 		}
 	}

@@ -87,10 +87,59 @@ int raft_has_ready(struct raft *r)
 	return raft_props_decidable(r, apply_limit(r));
 }
 
+/* Hand out the messages: persist-first ones keep their order. */
+static int split_outbox(struct raft *r, struct raft_ready *rd)
+{
+	u32 i, now = 0, after = 0;
+
+	for (i = 0; i < r->n_msgs; i++)
+		if (waits_for_persist(&r->msgs[i]))
+			after++;
+	if (after) {
+		rd->msgs_after_persist = rl_calloc(after, sizeof(struct raft_msg));
+		if (!rd->msgs_after_persist)
+			return -ENOMEM;
+		for (i = 0; i < r->n_msgs; i++) {
+			if (waits_for_persist(&r->msgs[i]))
+				rd->msgs_after_persist[rd->n_msgs_after_persist++] =
+					r->msgs[i];
+			else
+				r->msgs[now++] = r->msgs[i];
+		}
+	} else {
+		now = r->n_msgs;
+	}
+	rd->msgs = r->msgs;
+	rd->n_msgs = now;
+	r->msgs = NULL;
+	r->n_msgs = 0;
+	r->cap_msgs = 0;
+	return 0;
+}
+
+/* Hand out read states, proposal results and fetches. */
+static void take_outbox(struct raft *r, struct raft_ready *rd)
+{
+	rd->reads = r->rstates;
+	rd->n_reads = r->n_rstates;
+	r->rstates = NULL;
+	r->n_rstates = 0;
+	r->cap_rstates = 0;
+	rd->results = r->results;
+	rd->n_results = r->n_results;
+	r->results = NULL;
+	r->n_results = 0;
+	r->cap_results = 0;
+	rd->fetches = r->fetches;
+	rd->n_fetches = r->n_fetches;
+	r->fetches = NULL;
+	r->n_fetches = 0;
+	r->cap_fetches = 0;
+}
+
 int raft_ready(struct raft *r, struct raft_ready *rd)
 {
 	u64 hi, last;
-	u32 i, now = 0, after = 0;
 
 	raft_flush(r);
 	hi = apply_limit(r);
@@ -118,47 +167,11 @@ int raft_ready(struct raft *r, struct raft_ready *rd)
 	}
 	raft_props_check(r, hi > r->log.applied ? hi : r->log.applied);
 
-	/* split the outbox: persist-first messages keep their order */
-	for (i = 0; i < r->n_msgs; i++)
-		if (waits_for_persist(&r->msgs[i]))
-			after++;
-	if (after) {
-		rd->msgs_after_persist = rl_calloc(after, sizeof(struct raft_msg));
-		if (!rd->msgs_after_persist) {
-			memset(rd, 0, sizeof(*rd));
-			return -ENOMEM;
-		}
-		for (i = 0; i < r->n_msgs; i++) {
-			if (waits_for_persist(&r->msgs[i]))
-				rd->msgs_after_persist[rd->n_msgs_after_persist++] =
-					r->msgs[i];
-			else
-				r->msgs[now++] = r->msgs[i];
-		}
-	} else {
-		now = r->n_msgs;
+	if (split_outbox(r, rd)) {
+		memset(rd, 0, sizeof(*rd));
+		return -ENOMEM;
 	}
-	rd->msgs = r->msgs;
-	rd->n_msgs = now;
-	r->msgs = NULL;
-	r->n_msgs = 0;
-	r->cap_msgs = 0;
-
-	rd->reads = r->rstates;
-	rd->n_reads = r->n_rstates;
-	r->rstates = NULL;
-	r->n_rstates = 0;
-	r->cap_rstates = 0;
-	rd->results = r->results;
-	rd->n_results = r->n_results;
-	r->results = NULL;
-	r->n_results = 0;
-	r->cap_results = 0;
-	rd->fetches = r->fetches;
-	rd->n_fetches = r->n_fetches;
-	r->fetches = NULL;
-	r->n_fetches = 0;
-	r->cap_fetches = 0;
+	take_outbox(r, rd);
 
 	r->prev_ss = rd->ss;
 	r->prev_hs = rd->hs;
