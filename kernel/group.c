@@ -198,7 +198,8 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 	cfg.pre_vote = 1;
 	cfg.check_quorum = 1;
 	cfg.max_inflight_msgs = 64;
-	cfg.max_log_mem = g->p.log_mem;
+	/* without a device, the core's memory is the only copy */
+	cfg.max_log_mem = g->store ? g->p.log_mem : 0;
 	/* nobody is handed an entry its device cannot hold in a record */
 	if (g->store) {
 		cfg.max_entry_size = rl_storage_max_entry(g->store);
@@ -286,6 +287,7 @@ out_tp:
 	spin_unlock(&g->in_lock);
 	rl_msgs_stop(g);
 	flush_workqueue(g->wq);
+	rl_fetch_stop(g);
 out_raft:
 	raft_destroy(g->raft);
 	rl_store_close(g);

@@ -83,7 +83,8 @@ static int rl_fetch_take(void *ctx, const struct rl_entry *e)
 	d->len = e->len;
 	d->data = NULL;
 	if (e->len) {
-		d->data = kvmalloc(e->len, GFP_KERNEL | __GFP_NOWARN);
+		/* the store holds its read lock: no reclaim through I/O */
+		d->data = kvmalloc(e->len, GFP_NOIO | __GFP_NOWARN);
 		if (!d->data)
 			return -ENOMEM;
 		memcpy(d->data, e->data, e->len);
@@ -148,8 +149,6 @@ void rl_fetch_work(struct work_struct *w)
 		if (!fe)
 			return;
 		rl_fetch_read(g, fe);
-		if (fe->err)
-			g->c.fetch_errors++;
 		spin_lock(&g->in_lock);
 		list_add_tail(&fe->node, &g->fetch_done);
 		if (!g->stopping)
@@ -170,6 +169,9 @@ u32 rl_fetch_deliver(struct rl_group *g)
 	spin_unlock(&g->in_lock);
 	list_for_each_entry_safe(fe, tmp, &done, node) {
 		list_del(&fe->node);
+		/* counted here only: this is the worker's counter */
+		if (fe->err)
+			g->c.fetch_errors++;
 		if (g->raft &&
 		    raft_fetched(g->raft, &fe->f, fe->ents, fe->n, fe->err))
 			g->c.fetch_errors++;

@@ -17,7 +17,7 @@ static void reply_append(struct raft *r, u64 to, u64 index)
 static int handle_append(struct raft *r, const struct raft_msg *m)
 {
 	u64 last_new, ci, i, hint, hint_term;
-	struct raft_msg *resp;
+	struct raft_msg *resp, part;
 
 	if (m->index < r->log.committed) {
 		reply_append(r, m->from, r->log.committed);
@@ -38,13 +38,21 @@ static int handle_append(struct raft *r, const struct raft_msg *m)
 		}
 		return 0;
 	}
+	/*
+	 * An entry larger than this node's store takes (its device is
+	 * smaller than the leader's): keep the entries before it and stay
+	 * behind there rather than hand the store what it cannot hold.
+	 */
 	for (i = 0; i < m->n_entries; i++) {
 		if (m->entries[i].len > r->cfg.max_entry_size) {
 			rl_debug("%llu: entry %llu of %u bytes is larger than the store takes",
 				 (unsigned long long)r->id,
 				 (unsigned long long)m->entries[i].index,
 				 m->entries[i].len);
-			return -EMSGSIZE;
+			part = *m;
+			part.n_entries = i;
+			m = &part;
+			break;
 		}
 	}
 	last_new = m->index + m->n_entries;

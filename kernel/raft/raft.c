@@ -272,6 +272,7 @@ static int valid_gap(const struct raft_boot *b, u64 *prev)
 	end = b->entries[0].index - 1;
 	if (end <= b->snap.index ||
 	    b->applied < end || b->applied > b->hs.commit ||
+	    b->applied > b->entries[b->n_entries - 1].index ||
 	    b->terms[0].index != b->snap.index + 1)
 		return 0;
 	for (i = 0; i < b->n_terms; i++) {

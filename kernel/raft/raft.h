@@ -307,10 +307,11 @@ struct raft_config {
 	/*
 	 * The largest entry the caller's log store takes (0:
 	 * RAFT_MAX_ENTRY_SIZE).  A leader refuses a larger proposal, its own
-	 * or forwarded, with -EMSGSIZE; a follower drops an APPEND that
-	 * carries one (its leader's store takes more than this node's: it
-	 * is caught up once that leader is gone), so no node is ever handed
-	 * an entry its store cannot hold.
+	 * or forwarded, with -EMSGSIZE; a follower whose store takes less
+	 * than its leader's keeps the entries of an APPEND before such an
+	 * entry and stays behind it (it cannot hold that log; a snapshot past
+	 * the entry catches it up), so no node is ever handed an entry its
+	 * store cannot hold.  Give every node's store the same limit.
 	 */
 	u32 max_entry_size;
 	/*

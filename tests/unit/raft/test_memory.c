@@ -307,17 +307,25 @@ RL_TEST(entries_larger_than_a_store_takes_never_reach_it)
 	tnet_settle(t);
 	RL_ASSERT_EQ(t->node[2].n_results, 1);
 	RL_EXPECT_EQ(t->node[2].results[0].err, -EMSGSIZE);
-	/* 500 bytes: nodes 1 and 2 take it and commit; 3 drops the APPEND */
-	TH_EQ(raft_propose(t->node[1].r, big, 500, 12), 0);
+	/*
+	 * 500 bytes then a small one in one APPEND: nodes 1 and 2 take them
+	 * and commit; 3 keeps what comes before the big one and stays there
+	 */
+	tnet_isolate(t, 3);
+	TH_EQ(raft_propose(t->node[1].r, "s", 1, 12), 0);
+	TH_EQ(raft_propose(t->node[1].r, big, 500, 13), 0);
 	tnet_settle(t);
-	RL_EXPECT_EQ(tnet_status(t, 1)->commit, 2);
-	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 2);
-	RL_EXPECT_EQ(tnet_status(t, 3)->last_index, 1);
+	tnet_heal(t);
+	tnet_tick_all(t, 3);
+	RL_EXPECT_EQ(tnet_status(t, 1)->commit, 3);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 3);
+	RL_EXPECT_EQ(tnet_status(t, 3)->last_index, 2);
 	/* and the group goes on */
 	for (i = 0; i < 3; i++)
 		tnet_propose(t, 1, "small", 20 + i);
 	tnet_settle(t);
-	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 5);
+	RL_EXPECT_EQ(tnet_status(t, 2)->commit, 6);
+	RL_EXPECT_EQ(tnet_status(t, 3)->last_index, 2);
 	tnet_free(t);
 }
 
