@@ -109,25 +109,6 @@ static const struct nla_policy rl_nl_compact_policy[RAFTLOG_A_INDEX + 1] = {
 	[RAFTLOG_A_INDEX] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
-/* The group named by RAFTLOG_A_GROUP_ID (required), referenced. */
-struct rl_group *rl_nl_group(struct genl_info *info, int *err)
-{
-	struct rl_group *g;
-
-	*err = -EINVAL;
-	if (rl_nl_missing(info, RAFTLOG_A_GROUP_ID, "missing group id"))
-		return NULL;
-	g = rl_group_find(genl_info_net(info),
-			  nla_get_u32(info->attrs[RAFTLOG_A_GROUP_ID]));
-	if (!g) {
-		*err = -ENOENT;
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[RAFTLOG_A_GROUP_ID],
-				    "no such group in this network namespace");
-	}
-	return g;
-}
-
 /* ---- events ---- */
 
 static int rl_nl_put_event(struct sk_buff *skb, const struct rl_group_event *ev)

@@ -222,6 +222,25 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* The group named by RAFTLOG_A_GROUP_ID (required), referenced. */
+struct rl_group *rl_nl_group(struct genl_info *info, int *err)
+{
+	struct rl_group *g;
+
+	*err = -EINVAL;
+	if (rl_nl_missing(info, RAFTLOG_A_GROUP_ID, "missing group id"))
+		return NULL;
+	g = rl_group_find(genl_info_net(info),
+			  nla_get_u32(info->attrs[RAFTLOG_A_GROUP_ID]));
+	if (!g) {
+		*err = -ENOENT;
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[RAFTLOG_A_GROUP_ID],
+				    "no such group in this network namespace");
+	}
+	return g;
+}
+
 int rl_nl_group_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rl_group_info *in;

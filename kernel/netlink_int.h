@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internals of the generic netlink family "raftlog", shared by its files:
+ * Internals of the generic netlink family "raftlog", shared by its files,
+ * each calling only those listed after it:
  *
  *   netlink.c       the family: policies, operations, events
  *   netlink_cmd.c   the commands that change groups (GROUP_NEW, _DEL,
  *                   _SET, the membership commands, LEADER_TRANSFER,
  *                   COMPACT) and the extended-ack messages of refusals
- *   netlink_dump.c  status replies: GROUP_GET and its dump
+ *   netlink_dump.c  status replies: GROUP_GET and its dump, the request's
+ *                   group (rl_nl_group), a member's nest
  */
 #ifndef RL_NETLINK_INT_H
 #define RL_NETLINK_INT_H

@@ -238,16 +238,6 @@ void rl_tp_close(struct rl_tp_ep *ep)
 	rl_tp_ep_free(ep);
 }
 
-struct rl_tp_peer *rl_tp_peer_find(struct rl_tp_ep *ep, u64 node)
-{
-	struct rl_tp_peer *p;
-
-	list_for_each_entry(p, &ep->peers, node)
-		if (p->id == node)
-			return p;
-	return NULL;
-}
-
 int rl_tp_peer_add(struct rl_tp_ep *ep, u64 node,
 		   const struct sockaddr_storage *addr)
 {

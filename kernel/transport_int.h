@@ -193,6 +193,8 @@ bool rl_tp_frame_mac_ok(struct crypto_shash *tfm, const u8 *hdr,
 void rl_tp_local(struct rl_tp_ep *ep, struct rl_wire_local *loc);
 int rl_tp_hs_read(struct socket *sock, struct rl_wire_hdr *h, u8 *payload);
 void rl_tp_send_reject(struct socket *sock, u32 reason, int flags);
+/* the peer @node of @ep, or NULL (ep->lock held) */
+struct rl_tp_peer *rl_tp_peer_find(struct rl_tp_ep *ep, u64 node);
 
 /* ---- transport_dial.c: dialed connections ---- */
 
@@ -212,10 +214,5 @@ void rl_tp_reap_conns(struct rl_tp_listener *l,
 bool rl_tp_match_all(struct rl_tp_conn *c, void *arg);
 bool rl_tp_match_ep(struct rl_tp_conn *c, void *arg);
 bool rl_tp_match_peer(struct rl_tp_conn *c, void *arg);
-
-/* ---- transport.c ---- */
-
-/* the peer @node of @ep, or NULL (ep->lock held) */
-struct rl_tp_peer *rl_tp_peer_find(struct rl_tp_ep *ep, u64 node);
 
 #endif /* RL_TRANSPORT_INT_H */

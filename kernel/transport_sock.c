@@ -315,3 +315,13 @@ void rl_tp_send_reject(struct socket *sock, u32 reason, int flags)
 	rl_wire_reject_encode(f, reason);
 	rl_tp_send_all(sock, f, sizeof(f), flags);
 }
+
+struct rl_tp_peer *rl_tp_peer_find(struct rl_tp_ep *ep, u64 node)
+{
+	struct rl_tp_peer *p;
+
+	list_for_each_entry(p, &ep->peers, node)
+		if (p->id == node)
+			return p;
+	return NULL;
+}
