@@ -404,6 +404,7 @@ struct sim {
 	int joiner_empty;
 	int ack_early;
 	int no_flush;		/* broken caller: reports writes before a flush */
+	int hs_unordered;	/* broken caller: hard state without a preflush */
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
@@ -1687,8 +1688,13 @@ static void node_start_fresh(struct sim *s, u64 id, const struct raft_conf *c)
  * it, some torn or corrupt.  Recovery reads the records in order and stops
  * at the first one missing or failing its checksum, so the log is the
  * longest surviving prefix (durable writes behind a gap are lost too: none
- * was reported).  The hard state has slots of its own: the newest copy
- * that survived wins, wherever its write stood in the queue.  Returns how
+ * was reported).  The hard state has slots of its own, written with a
+ * preflush (the kernel's storage writes it after its records, each FUA):
+ * a copy survives only with every write before it and its own entries,
+ * so its commit index never covers entries the disk lost.  The broken
+ * --hs-unordered caller writes it without: the newest surviving copy wins
+ * wherever it stood, and a node may boot with stale entries under its
+ * commit index (seeds 27559, 56684, 61570, 99867 show it).  Returns how
  * many writes were lost.
  */
 static u64 crash_cached(struct sim *s, struct node *n)
@@ -1701,7 +1707,7 @@ static u64 crash_cached(struct sim *s, struct node *n)
 	for (w = n->wq; w; w = w->next) {
 		int survives = w->durable || dchance(s, w->cached ? 500 : 250);
 
-		if (w->has_hs && survives)
+		if (w->has_hs && survives && (!broken || s->hs_unordered))
 			hs = &w->hs;
 		if (!broken && survives) {
 			disk_apply_hs(s, n, w, w->n_ents, 0);
@@ -2517,6 +2523,8 @@ static void liveness(struct sim *s)
 	struct node *n;
 
 	trace(s, "heal: restart all, network heals, no drops");
+	/* the faults are over: the restarts below read their disks */
+	s->faults = 0;
 	heal_net(s);
 	s->drop_pm = 0;
 	s->dup_pm = 0;
@@ -2654,6 +2662,7 @@ struct opts {
 	int joiner_empty;
 	int ack_early;
 	int no_flush;
+	int hs_unordered;
 	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache */
 	int no_electable;
 	u32 trace_n;
@@ -2721,6 +2730,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->joiner_empty = o->joiner_empty;
 	s->ack_early = o->ack_early;
 	s->no_flush = o->no_flush;
+	s->hs_unordered = o->hs_unordered;
 	s->drng = mix(seed, 0xd15c);
 	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
@@ -2760,12 +2770,13 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		for (k = first; k < s->n_trace; k++)
 			printf("#   %s\n", s->trace[k % TRACE_N]);
 		dump_state(s);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s --verbose\n",
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
 		       o->ack_early ? " --ack-before-persist" : "",
 		       o->no_flush ? " --no-flush" : "",
+		       o->hs_unordered ? " --hs-unordered" : "",
 		       o->disk < 0 ? "" : o->disk ? " --disk cache" : " --disk fua",
 		       o->no_electable ? " --no-electable-check" : "");
 	} else if (o->verbose) {
@@ -2804,6 +2815,8 @@ static void usage(void)
 		"              cache that flushes make durable (default: by seed)\n"
 		"  --no-flush  play a broken caller that reports writes once in the\n"
 		"              cache, before a flush (implies --disk cache)\n"
+		"  --hs-unordered  play a broken caller that writes the hard state\n"
+		"              without a preflush (with --disk cache)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits,\n"
 		"              a node voting twice in a term)\n", TICK);
 	exit(2);
@@ -2825,6 +2838,7 @@ int main(int argc, char **argv)
 		{ "no-electable-check", no_argument, NULL, 'E' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "no-flush", no_argument, NULL, 'F' },
+		{ "hs-unordered", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
@@ -2834,7 +2848,7 @@ int main(int argc, char **argv)
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:F", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FH", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -2884,6 +2898,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			o.no_flush = 1;
+			break;
+		case 'H':
+			o.hs_unordered = 1;
 			break;
 		default:
 			usage();
