@@ -137,9 +137,15 @@ void raft_handle_vote(struct raft *r, const struct raft_msg *m)
 		 * a node that cannot win (a stale configuration, a shorter
 		 * log) but whose timer runs a little ahead campaigns first
 		 * in every term and takes the one vote the better candidate
-		 * needs, term after term (simulator seed 61212).
+		 * needs, term after term (simulator seed 61212).  Back off
+		 * by at least a whole election timeout: restarted alone, our
+		 * timer ends in the same window as the better candidate's,
+		 * and two candidates that each vote for themselves split the
+		 * vote again (seed 72534).
 		 */
 		r->election_elapsed = 0;
+		r->randomized_timeout = 2 * r->cfg.election_tick +
+			r->cfg.rand(r->cfg.rand_cookie) % r->cfg.election_tick;
 	}
 	if (!resp)
 		return;
