@@ -180,6 +180,18 @@ static u32 fixed_rand(void *cookie)
 	return 0;
 }
 
+/* Node 1, the only voter, about to boot in @term with commit 100. */
+static void lone_node(struct raft_config *cfg, struct raft_boot *b, u64 term)
+{
+	tnet_default_config(cfg, 1);
+	cfg->rand = fixed_rand;
+	memset(b, 0, sizeof(*b));
+	b->snap.conf.n_voters = 1;
+	b->snap.conf.voters[0] = 1;
+	b->hs.term = term;
+	b->hs.commit = 100;
+}
+
 /* A node that boots with entries 1..99 left in its store. */
 static struct raft *boot_with_gap(RL_T *rl_t, int *err)
 {
@@ -190,13 +202,7 @@ static struct raft *boot_with_gap(RL_T *rl_t, int *err)
 	struct raft_boot b;
 	struct raft_conf two = { .n_voters = 2, .voters = { 1, 2 } };
 
-	tnet_default_config(&cfg, 1);
-	cfg.rand = fixed_rand;
-	memset(&b, 0, sizeof(b));
-	b.snap.conf.n_voters = 1;
-	b.snap.conf.voters[0] = 1;
-	b.hs.term = 4;
-	b.hs.commit = 100;
+	lone_node(&cfg, &b, 4);
 	memset(tail, 0, sizeof(tail));
 	tail[0].index = 100;
 	tail[0].term = 3;
@@ -254,13 +260,7 @@ RL_TEST(boot_gap_must_be_applied_and_ordered)
 	struct raft *r;
 	int err;
 
-	tnet_default_config(&cfg, 1);
-	cfg.rand = fixed_rand;
-	memset(&b, 0, sizeof(b));
-	b.snap.conf.n_voters = 1;
-	b.snap.conf.voters[0] = 1;
-	b.hs.term = 3;
-	b.hs.commit = 100;
+	lone_node(&cfg, &b, 3);
 	b.entries = &tail;
 	b.n_entries = 1;
 	b.terms = late;			/* does not start at snap + 1 */
