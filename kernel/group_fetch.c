@@ -100,11 +100,11 @@ static void rl_fetch_read(struct rl_group *g, struct rl_fetch *fe)
 	u64 index = fe->f.lo;
 	int ret;
 
-	fe->cap = min_t(u64, fe->f.max_count, fe->f.hi - fe->f.lo + 1);
-	if (!fe->cap || fe->f.hi < fe->f.lo) {
+	if (fe->f.hi < fe->f.lo || !fe->f.max_count) {
 		fe->err = -EINVAL;
 		return;
 	}
+	fe->cap = min_t(u64, fe->f.max_count, fe->f.hi - fe->f.lo + 1);
 	fe->ents = kcalloc(fe->cap, sizeof(*fe->ents),
 			   GFP_KERNEL | __GFP_NOWARN);
 	if (!fe->ents) {
@@ -129,8 +129,6 @@ static void rl_fetch_read(struct rl_group *g, struct rl_fetch *fe)
 		cond_resched();
 	}
 	up_read(&g->store_sem);
-	if (fe->n && fe->err == -ENOSPC)
-		fe->err = 0;
 }
 
 /* The fetch work: read each queued fetch, hand it to the worker. */

@@ -93,10 +93,7 @@ static void trim_chunks(struct raft_log *l)
 
 void raft_log_free(struct raft_log *l)
 {
-	if (l->mem_first <= l->last)
-		free_slots(l, l->mem_first, l->last);
-	l->mem_first = l->last + 1;
-	trim_chunks(l);
+	raft_log_evict(l, l->last);
 	rl_free(l->chunk);
 	l->chunk = NULL;
 	l->cap_chunk = 0;
@@ -285,26 +282,27 @@ int raft_log_append_gap(struct raft_log *l, const struct raft_term_run *runs,
 	return 0;
 }
 
+u64 raft_entries_fit(const struct raft_entry *ents, u64 n, u64 max_bytes)
+{
+	u64 i, bytes = 0;
+
+	for (i = 0; i < n; i++) {
+		bytes += ents[i].len + 32;
+		if (i && bytes > max_bytes)
+			break;
+	}
+	return i;
+}
+
 u64 raft_log_slice(const struct raft_log *l, u64 lo, u64 max_bytes,
 		   u64 max_count, struct raft_entry **out)
 {
-	u64 n = 0, bytes = 0, span = raft_log_span(l, lo);
-	struct raft_entry *first = raft_log_entry(l, lo);
+	u64 span = raft_log_span(l, lo);
 
-	*out = first;
-	if (!first)
+	*out = raft_log_entry(l, lo);
+	if (!*out)
 		return 0;
-	if (max_count > span)
-		max_count = span;
-	while (n < max_count) {
-		u64 sz = first[n].len + 32;
-
-		if (n && bytes + sz > max_bytes)
-			break;
-		bytes += sz;
-		n++;
-	}
-	return n;
+	return raft_entries_fit(*out, min(max_count, span), max_bytes);
 }
 
 u64 raft_log_find_conflict(const struct raft_log *l,
@@ -400,12 +398,10 @@ void raft_log_compact(struct raft_log *l, u64 index)
 /* Replace the whole log by a snapshot at index/term. */
 void raft_log_restore(struct raft_log *l, u64 index, u64 term)
 {
-	if (l->mem_first <= l->last)
-		free_slots(l, l->mem_first, l->last);
+	raft_log_evict(l, l->last);
 	l->n_runs = 0;
 	l->last = index;
 	l->mem_first = index + 1;
-	trim_chunks(l);
 	l->snap_index = index;
 	l->snap_term = term;
 	l->committed = index;

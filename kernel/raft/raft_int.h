@@ -94,6 +94,8 @@ int raft_log_append(struct raft_log *l, const struct raft_entry *ents, u64 n);
  */
 int raft_log_append_gap(struct raft_log *l, const struct raft_term_run *runs,
 			u32 n, u64 last);
+/* How many of n entries (at least one) fit about max_bytes in a message. */
+u64 raft_entries_fit(const struct raft_entry *ents, u64 n, u64 max_bytes);
 /*
  * In-memory entries from lo on, at most max_count and about max_bytes (at
  * least one entry when any exists): returns how many, *out points into the

@@ -182,21 +182,14 @@ int raft_send_append(struct raft *r, struct raft_progress *pr, int if_empty)
 }
 
 /* How many of the n fetched entries to send (at least one). */
-static u64 fetched_count(const struct raft *r, const struct raft_fetch *f,
+static u64 fetched_count(const struct raft_fetch *f,
 			 const struct raft_entry *ents, u64 n)
 {
-	u64 i, bytes = 0;
-
 	if (n > f->max_count)
 		n = f->max_count;
 	if (n > f->hi - f->lo + 1)
 		n = f->hi - f->lo + 1;
-	for (i = 0; i < n; i++) {
-		bytes += ents[i].len + 32;
-		if (i && bytes > f->max_bytes)
-			break;
-	}
-	return i;
+	return raft_entries_fit(ents, n, f->max_bytes);
 }
 
 static int fetched_valid(const struct raft *r, const struct raft_fetch *f,
@@ -226,17 +219,13 @@ int raft_fetched(struct raft *r, const struct raft_fetch *f,
 	pr->fetch_lo = 0;
 	if (err || !n || r->role != RAFT_LEADER || f->hi < f->lo)
 		return 0;	/* the next heartbeat response asks again */
-	n = fetched_count(r, f, ents, n);
+	n = fetched_count(f, ents, n);
 	if (!fetched_valid(r, f, ents, n))
 		return -EINVAL;
+	/* sent, or it moved on while the caller was reading: go on */
 	if (pr->next != f->lo || raft_pr_paused(pr) ||
-	    raft_log_term(&r->log, prev, &t)) {
-		/* it moved on while the caller was reading */
-		while (raft_send_append(r, pr, 0))
-			;
-		return 0;
-	}
-	if (send_entries(r, pr, prev, t, (struct raft_entry *)ents, n))
+	    raft_log_term(&r->log, prev, &t) ||
+	    send_entries(r, pr, prev, t, (struct raft_entry *)ents, n))
 		while (raft_send_append(r, pr, 0))
 			;
 	return 0;
