@@ -286,7 +286,13 @@ tap_ok "follower $S catches up through InstallSnapshot (first index $((A + 1)))"
 	snap_caught
 echo "# follower $S back through a snapshot $(since "$t0") s after its link came back"
 touch /tmp/go
-tap_ok "its reader held at index 1 gets ERANGE" sh -c "wait $HOLD; cat /tmp/hold.out; grep -q 'Numerical result out of range' /tmp/hold.out"
+# wait in this shell: the reader is its child, not a child of a sh -c
+held_erange() {
+	wait "$HOLD"
+	cat /tmp/hold.out
+	grep -q 'Numerical result out of range' /tmp/hold.out
+}
+tap_ok "its reader held at index 1 gets ERANGE" held_erange
 after_snap() {
 	a=$(st "$L" applied)
 	for i in 1 2 3; do
