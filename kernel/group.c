@@ -212,9 +212,12 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 	if (!g->raft)
 		goto out_store;
 
-	/* readers start at the first index still in the log */
-	g->applied = boot.snap.index;
-	g->ring_first = boot.snap.index + 1;
+	/*
+	 * Readers start at the first index still in the log; what a bounded
+	 * boot left on the device counts as applied (read from there).
+	 */
+	g->applied = max(boot.snap.index, boot.applied);
+	g->ring_first = g->applied + 1;
 	g->first_index = boot.snap.index + 1;
 	raft_status(g->raft, &g->st);
 	*voters = boot.snap.conf.n_voters;

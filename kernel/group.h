@@ -195,6 +195,7 @@ struct rl_group_counters {
 	u64 fetched;		/* entries read back for followers */
 	u64 fetch_errors;	/* reads back that failed */
 	u64 log_mem_used;	/* the core's window now (a gauge) */
+	u64 log_mem_peak;	/* the most it held since the group started */
 };
 
 /* One voter or learner as this node sees it (RAFTLOG_MEMBER_A_*). */

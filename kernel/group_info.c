@@ -370,6 +370,7 @@ static void rl_fill_info(struct rl_group *g, struct rl_group_info *out)
 	out->c.msgs_in_dropped = g->msgs_in_dropped;
 	spin_unlock(&g->in_lock);
 	out->c.log_mem_used = st->mem_bytes;
+	out->c.log_mem_peak = st->mem_peak;
 	out->c.fsyncs = atomic64_read(&g->fsyncs);
 	out->c.decode_errors = 0;
 	out->c.handshake_failures = 0;

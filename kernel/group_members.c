@@ -460,6 +460,13 @@ int rl_members_boot(struct rl_group *g, const struct raft_boot *boot)
 		if (err)
 			return err;
 	}
+	/* a bounded boot's changes before its entries are all committed */
+	for (i = 0; i < boot->n_confs; i++) {
+		err = rl_book_learn(g, &boot->confs[i]);
+		if (err)
+			return err;
+		rl_members_committed(g, &boot->confs[i]);
+	}
 	for (i = 0; i < boot->n_entries; i++) {
 		err = rl_book_learn(g, &boot->entries[i]);
 		if (err)

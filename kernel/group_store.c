@@ -67,6 +67,15 @@ void rl_store_boot_free(struct raft_boot *boot)
 	kvfree(ents);
 	boot->entries = NULL;
 	boot->n_entries = 0;
+	ents = (struct raft_entry *)boot->confs;
+	for (i = 0; ents && i < boot->n_confs; i++)
+		kfree(ents[i].data);
+	kfree(ents);
+	boot->confs = NULL;
+	boot->n_confs = 0;
+	kfree(boot->terms);
+	boot->terms = NULL;
+	boot->n_terms = 0;
 	kvfree(boot->snap_data);
 	boot->snap_data = NULL;
 	boot->snap_len = 0;
@@ -85,20 +94,92 @@ static u8 rl_type_to_disk(const struct raft_entry *e)
 	return e->len ? RAFTLOG_ENTRY_NORMAL : RAFTLOG_ENTRY_NOOP;
 }
 
+/*
+ * The boot of a log longer than memory: the committed entries before
+ * tail stay on the device (the core reads them back through fetches when
+ * a peer needs them; readers read them from the device); the core is
+ * given their terms as runs and their configuration changes whole.
+ */
 struct rl_store_boot {
 	struct raft_boot *boot;
 	struct raft_entry *ents;	/* boot->entries, writable */
-	u64 first;			/* index of ents[0] */
+	u64 tail;			/* index of ents[0] */
+	u64 next;			/* index of the next entry read */
+	struct raft_term_run *terms;	/* boot->terms, writable */
+	u32 max_terms;
+	struct raft_entry *confs;	/* boot->confs, writable */
+	u32 max_confs;
 };
 
-/* One entry read back: copy it into the next slot of boot->entries. */
+/* Grow *arr (of *max elements of size) to hold one more than n. */
+static int rl_store_grow(void **arr, u32 *max, u32 n, size_t size)
+{
+	u32 want = *max ? 2 * *max : 16;
+	void *p;
+
+	if (n < *max)
+		return 0;
+	if (want <= *max)
+		return -EOVERFLOW;
+	p = krealloc_array(*arr, want, size, GFP_KERNEL | __GFP_NOWARN);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*max = want;
+	return 0;
+}
+
+/* An entry before the tail: extend its term's run, keep a conf change. */
+static int rl_store_load_gap(struct rl_store_boot *ld, const struct rl_entry *e)
+{
+	struct raft_boot *b = ld->boot;
+	struct raft_entry *d;
+	int err;
+
+	if (!b->n_terms || ld->terms[b->n_terms - 1].term != e->term) {
+		err = rl_store_grow((void **)&ld->terms, &ld->max_terms,
+				    b->n_terms, sizeof(*ld->terms));
+		if (err)
+			return err;
+		b->terms = ld->terms;
+		ld->terms[b->n_terms].index = e->index;
+		ld->terms[b->n_terms].term = e->term;
+		b->n_terms++;
+	}
+	if (e->type != RAFTLOG_ENTRY_CONF)
+		return 0;
+	err = rl_store_grow((void **)&ld->confs, &ld->max_confs, b->n_confs,
+			    sizeof(*ld->confs));
+	if (err)
+		return err;
+	b->confs = ld->confs;
+	d = &ld->confs[b->n_confs];
+	memset(d, 0, sizeof(*d));
+	d->index = e->index;
+	d->term = e->term;
+	d->type = RAFT_ENTRY_CONF_CHANGE;
+	d->len = e->len;
+	if (e->len) {
+		d->data = kmemdup(e->data, e->len, GFP_KERNEL);
+		if (!d->data)
+			return -ENOMEM;
+	}
+	b->n_confs++;
+	return 0;
+}
+
+/* One entry read back: note it before the tail, copy it from there on. */
 static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 {
 	struct rl_store_boot *ld = ctx;
-	struct raft_entry *d = &ld->ents[ld->boot->n_entries];
+	struct raft_entry *d;
 
-	if (e->index != ld->first + ld->boot->n_entries)
+	if (e->index != ld->next)
 		return -EIO;
+	ld->next++;
+	if (e->index < ld->tail)
+		return rl_store_load_gap(ld, e);
+	d = &ld->ents[ld->boot->n_entries];
 	d->index = e->index;
 	d->term = e->term;
 	d->type = rl_store_type_from_disk(e->type);
@@ -113,26 +194,33 @@ static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 }
 
 /*
- * Read the durable log back into boot->entries (the core copies them),
- * a record at a time: restart time is one device read per record.
+ * Read the durable log back, a record at a time: only the entries after
+ * the durable commit (at least the last one) are kept whole, so a
+ * restart's memory does not grow with the log.  The committed ones count
+ * as applied: readers read them from the device.
  */
 static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 			 struct raft_boot *boot)
 {
 	/* a compaction not yet carried out leaves entries the snapshot covers */
 	struct rl_store_boot ld = { .boot = boot };
-	u64 index, n;
+	u64 first, index, n, applied;
 	int got;
 
-	ld.first = max(in->first_index, boot->snap.index + 1);
-	if (in->last_index < ld.first)
+	first = max(in->first_index, boot->snap.index + 1);
+	if (in->last_index < first)
 		return 0;
-	n = in->last_index - ld.first + 1;
+	applied = max(min(boot->hs.commit, in->last_index), first - 1);
+	ld.tail = max(first, min(applied + 1, in->last_index));
+	ld.next = first;
+	n = in->last_index - ld.tail + 1;
 	ld.ents = kvcalloc(n, sizeof(*ld.ents), GFP_KERNEL);
 	if (!ld.ents)
 		return -ENOMEM;
 	boot->entries = ld.ents;
-	for (index = ld.first; index <= in->last_index; index += got) {
+	if (ld.tail > first)
+		boot->applied = applied;
+	for (index = first; index <= in->last_index; index += got) {
 		/*
 		 * Thousands of reads: a RAM disk completes them inline, so
 		 * without this the loop never sleeps (soft lockup).

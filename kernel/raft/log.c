@@ -246,6 +246,8 @@ static int append_one(struct raft_log *l, const struct raft_entry *src)
 	}
 	e->index = index;
 	l->mem_bytes += e->len + RAFT_LOG_ENTRY_COST;
+	if (l->mem_bytes > l->mem_peak)
+		l->mem_peak = l->mem_bytes;
 	l->last = index;
 	return 0;
 }

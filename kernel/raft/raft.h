@@ -576,6 +576,7 @@ struct raft_status {
 	struct raft_conf conf;	/* current (latest appended) configuration */
 	u64 mem_first;		/* first index held in memory */
 	u64 mem_bytes;		/* what the in-memory entries cost */
+	u64 mem_peak;		/* the most they cost since raft_create */
 	u32 fetches;		/* fetches outstanding */
 };
 

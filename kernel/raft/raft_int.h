@@ -58,6 +58,7 @@ struct raft_log {
 	u64 chunk0;
 	u64 mem_first;
 	u64 mem_bytes;		/* payloads plus per-entry cost in the window */
+	u64 mem_peak;		/* the most mem_bytes ever was */
 	u64 committed;
 	u64 applied;		/* handed out for applying (and advanced) */
 	u64 persisted;		/* durable locally up to here */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=900
+# rl-test: kernels=debug timeout=900 group=cluster
 # A long log: a single-node group on a RAM disk that caches only 256
 # committed entries gets two entries larger than read()'s bounce buffer,
 # then 100,000 entries (io_uring, raftlog-bench), then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=600
+# rl-test: kernels=debug timeout=600 group=cluster
 # Groups from configuration files (issue 17): three nodes in three network
 # namespaces, each with its own config directory holding log.conf, are
 # brought up with `raftctl up log` alone.  A file with errors is refused

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=900
+# rl-test: kernels=debug timeout=900 group=cluster
 # Services on raftlog (issue 18), checked under faults: a 3-node group in
 # three network namespaces (veth through a bridge, a RAM disk each), an
 # rlkv server on every node (userspace/rlkv) and clients on every node.

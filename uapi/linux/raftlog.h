@@ -356,6 +356,10 @@ struct raftlog_uring_propose {
  *    RAFTLOG_COUNTER_A_LOG_MEM_USED: NLA_U64, bytes the in-memory log
  *        holds now (a gauge, bounded by LOG_MEM once entries are durable
  *        and applied)
+ *    RAFTLOG_COUNTER_A_LOG_MEM_PEAK: NLA_U64, the most bytes the
+ *        in-memory log held since the group started (its restart
+ *        included: a restart reads back only the entries after the
+ *        durable commit, however long the log)
  *
  * The group's storage, enum raftlog_storage_attr (the indexes and block
  * counts only with a device):
@@ -590,6 +594,7 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_FETCHED,
 	RAFTLOG_COUNTER_A_FETCH_ERRORS,
 	RAFTLOG_COUNTER_A_LOG_MEM_USED,
+	RAFTLOG_COUNTER_A_LOG_MEM_PEAK,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

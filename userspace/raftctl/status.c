@@ -44,6 +44,7 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_FETCHED] = "fetched",
 	[RAFTLOG_COUNTER_A_FETCH_ERRORS] = "fetch_errors",
 	[RAFTLOG_COUNTER_A_LOG_MEM_USED] = "log_mem_used",
+	[RAFTLOG_COUNTER_A_LOG_MEM_PEAK] = "log_mem_peak",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -329,9 +330,10 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       c[RAFTLOG_COUNTER_A_HANDSHAKE_FAILURES],
 	       c[RAFTLOG_COUNTER_A_MSGS_DROPPED],
 	       c[RAFTLOG_COUNTER_A_MSGS_IN_DROPPED]);
-	printf("  log memory %" PRIu64 "/%" PRIu64 " bytes  read back %" PRIu64
-	       " entries (%" PRIu64 " failed)\n",
+	printf("  log memory %" PRIu64 "/%" PRIu64 " bytes (peak %" PRIu64
+	       ")  read back %" PRIu64 " entries (%" PRIu64 " failed)\n",
 	       c[RAFTLOG_COUNTER_A_LOG_MEM_USED], st->log_mem,
+	       c[RAFTLOG_COUNTER_A_LOG_MEM_PEAK],
 	       c[RAFTLOG_COUNTER_A_FETCHED], c[RAFTLOG_COUNTER_A_FETCH_ERRORS]);
 }
 

@@ -150,6 +150,8 @@ RL_TEST(unpersisted_and_unapplied_entries_never_leave_memory)
 	tnet_settle(t);
 	RL_EXPECT_EQ(t->node[1].last_applied, 101);
 	RL_EXPECT(tnet_status(t, 1)->mem_bytes <= WINDOW);
+	/* the peak remembers what the window held before it shrank */
+	RL_EXPECT(tnet_status(t, 1)->mem_peak > WINDOW);
 	tnet_free(t);
 }
 
@@ -236,6 +238,9 @@ RL_TEST(boot_with_terms_and_a_tail)
 	RL_EXPECT_EQ(st.first_index, 1);
 	RL_EXPECT_EQ(st.last_index, 101);
 	RL_EXPECT_EQ(st.mem_first, 100);
+	/* only the tail's two entries ever cost memory */
+	RL_EXPECT_EQ(st.mem_bytes, 2 * RAFT_LOG_ENTRY_COST);
+	RL_EXPECT_EQ(st.mem_peak, st.mem_bytes);
 	RL_EXPECT_EQ(st.applied, 99);
 	RL_EXPECT_EQ(st.commit, 100);
 	RL_EXPECT_EQ(st.term, 4);
