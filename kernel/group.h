@@ -55,6 +55,13 @@ struct rl_group_params {
 	 */
 	u64 log_mem;
 	/*
+	 * Retention: once compact_at percent of the device's ring is used
+	 * (0: 75; 100: never), the log is compacted automatically, keeping
+	 * the newest retain applied entries (0: 5000) on the device.
+	 */
+	u64 retain;
+	u32 compact_at;
+	/*
 	 * 1: this node joins an existing group: it boots with an empty
 	 * configuration (never campaigns) and learns the membership from
 	 * the leader once added; peers are only where to reach the cluster.
@@ -172,7 +179,9 @@ int rl_group_compact(struct rl_group *g, u64 index);
  * (1..RAFT_MAX_ENTRY_SIZE) and max_pending (1..65536), checked by the
  * caller.  0, or -ENODEV when the group is stopping.
  */
-int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending);
+/* Change tunables of a running group (0: keep that one). */
+int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending,
+		  u64 retain, u32 compact_at);
 
 /* ---- status and events (kernel/group_info.c) ---- */
 
@@ -196,6 +205,7 @@ struct rl_group_counters {
 	u64 fetch_errors;	/* reads back that failed */
 	u64 log_mem_used;	/* the core's window now (a gauge) */
 	u64 log_mem_peak;	/* the most it held since the group started */
+	u64 auto_compactions;	/* compactions retention made */
 };
 
 /* One voter or learner as this node sees it (RAFTLOG_MEMBER_A_*). */

@@ -54,6 +54,10 @@ struct rl_tp_ep;
 #define RL_DEF_LOG_MEM		(16ULL << 20)
 #define RL_MIN_LOG_MEM		(64ULL << 10)
 #define RL_MAX_LOG_MEM		(16ULL << 30)
+#define RL_DEF_RETAIN		5000
+#define RL_MAX_RETAIN		BIT_ULL(40)
+#define RL_DEF_COMPACT_AT	75
+#define RL_COMPACT_NEVER	100
 #define RL_MAX_CACHE		BIT(20)
 #define RL_CACHE_BYTES		(32U << 20)
 
@@ -345,6 +349,7 @@ void rl_msgs_handle(struct rl_group *g);
 
 /* group_snap.c */
 int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);
+void rl_snap_retain(struct rl_group *g);
 
 /* group_ctl.c */
 int rl_group_ctl_request(struct rl_group *g, struct rl_req *rq);

@@ -4,7 +4,8 @@
  * filled in, and the tunables that are safe to change while it runs (the
  * largest entry a proposal may carry and the capacity of the proposal
  * queue: both are only read when a request is submitted, so a new value
- * applies to the next request; what is queued already stays queued).
+ * applies to the next request; what is queued already stays queued; and
+ * retention, read by the worker at each tick).
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -35,6 +36,13 @@ int rl_group_params_check(struct rl_group_params *p)
 	if (!p->log_mem)
 		p->log_mem = RL_DEF_LOG_MEM;
 	if (p->log_mem < RL_MIN_LOG_MEM || p->log_mem > RL_MAX_LOG_MEM)
+		return -EINVAL;
+	if (!p->retain)
+		p->retain = RL_DEF_RETAIN;
+	if (!p->compact_at)
+		p->compact_at = RL_DEF_COMPACT_AT;
+	if (p->retain > RL_MAX_RETAIN || p->compact_at < 10 ||
+	    p->compact_at > RL_COMPACT_NEVER)
 		return -EINVAL;
 	if (p->tick_ms > 10000 || p->heartbeat_ticks >= p->election_ticks ||
 	    p->election_ticks > 1000 || p->max_entry > RAFT_MAX_ENTRY_SIZE ||
@@ -125,6 +133,10 @@ int rl_group_params_parse(char *s, struct rl_group_params *p)
 			err = rl_parse_u32(val, &p->cache_entries);
 		} else if (!strcmp(tok, "log_mem")) {
 			err = rl_parse_u64(val, &p->log_mem);
+		} else if (!strcmp(tok, "retain")) {
+			err = rl_parse_u64(val, &p->retain);
+		} else if (!strcmp(tok, "compact_at")) {
+			err = rl_parse_u32(val, &p->compact_at);
 		} else if (!strcmp(tok, "join")) {
 			err = kstrtou8(val, 0, &p->join);
 			if (!err && p->join > 1)
@@ -138,10 +150,14 @@ int rl_group_params_parse(char *s, struct rl_group_params *p)
 	return rl_group_params_check(p);
 }
 
-int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending)
+int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending,
+		  u64 retain, u32 compact_at)
 {
 	int err = 0;
 
+	if (retain > RL_MAX_RETAIN ||
+	    (compact_at && (compact_at < 10 || compact_at > RL_COMPACT_NEVER)))
+		return -EINVAL;
 	spin_lock(&g->in_lock);
 	if (g->stopping) {
 		err = -ENODEV;
@@ -150,6 +166,11 @@ int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending)
 			WRITE_ONCE(g->p.max_entry, max_entry);
 		if (max_pending)
 			WRITE_ONCE(g->p.max_pending, max_pending);
+		/* read by the worker at its next tick */
+		if (retain)
+			WRITE_ONCE(g->p.retain, retain);
+		if (compact_at)
+			WRITE_ONCE(g->p.compact_at, compact_at);
 	}
 	spin_unlock(&g->in_lock);
 	/* a larger queue has room for those waiting */

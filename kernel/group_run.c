@@ -322,6 +322,7 @@ void rl_tick_work(struct work_struct *w)
 					  tick_work);
 
 	rl_group_step(g, true);
+	rl_snap_retain(g);
 	rl_info_tick(g);
 	spin_lock(&g->in_lock);
 	if (!g->stopping && !g->fail_err)

@@ -9,7 +9,7 @@
  * and sends it to followers behind the compacted prefix; a blob from
  * another leader is checked (rl_members_snap_check), then stored as it
  * came.  Here: building the blob, installing a leader's snapshot, and
- * compaction (rl_group_compact).
+ * compaction (rl_group_compact, and rl_snap_retain's automatic one).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 #include <linux/completion.h>
 #include <linux/sched.h>
+#include <linux/math64.h>
 #include "raft/raft.h"
 #include "storage.h"
 #include "group.h"
@@ -199,6 +200,49 @@ static int rl_do_compact(struct rl_group *g, u64 index)
 out:
 	kfree(blob);
 	return err;
+}
+
+/*
+ * Retention (worker, at each tick): once compact_at percent of the ring
+ * is used, compact up to the newest retain applied entries, so that a
+ * log under sustained load runs at the device's pace instead of filling
+ * it.  Only applied entries go (they are committed: the snapshot of the
+ * log-as-state-machine is exact); followers behind the cut are caught up
+ * through InstallSnapshot.  At least RL_RETAIN_STEP entries at a time,
+ * as each compaction writes a snapshot, unless the ring is about to
+ * refuse proposals (rl_storage_room: it keeps an eighth free).  A ring
+ * full of retained entries is backpressure (ENOSPC), never a failure.
+ */
+#define RL_RETAIN_STEP	256
+
+void rl_snap_retain(struct rl_group *g)
+{
+	u32 pct = READ_ONCE(g->p.compact_at);
+	struct rl_storage_info in;
+	u64 applied, target, used;
+	int err;
+
+	if (!g->store || g->fail_err || pct >= RL_COMPACT_NEVER)
+		return;
+	rl_storage_get_info(g->store, &in);
+	if (in.error || !in.ring_blocks)
+		return;
+	used = div64_u64(in.used_blocks * 100, in.ring_blocks);
+	if (used < pct)
+		return;
+	applied = rl_group_applied(g);
+	target = applied > READ_ONCE(g->p.retain) ?
+		 applied - READ_ONCE(g->p.retain) : 0;
+	if (target <= in.snap_index ||
+	    (target < in.snap_index + RL_RETAIN_STEP && used < 85))
+		return;
+	err = rl_do_compact(g, target);
+	if (!err) {
+		g->c.auto_compactions++;
+		return;
+	}
+	pr_warn_ratelimited("group %u: retention could not compact to %llu: %d\n",
+			    g->p.group_id, target, err);
 }
 
 static void rl_compact_work(struct work_struct *w)

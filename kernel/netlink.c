@@ -58,6 +58,10 @@ const struct nla_policy rl_nl_peer_policy[RAFTLOG_PEER_A_MAX + 1] = {
 				  .len = RL_NL_ADDR_LEN - 1 },
 };
 
+static struct netlink_range_validation rl_nl_retain_range = {
+	.min = 1, .max = 1ULL << 40,		/* RL_MAX_RETAIN */
+};
+
 static const struct nla_policy rl_nl_new_policy[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_GROUP_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[RAFTLOG_A_NODE_ID] = NLA_POLICY_MIN(NLA_U64, 1),
@@ -83,18 +87,24 @@ static const struct nla_policy rl_nl_new_policy[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_INSECURE] = { .type = NLA_FLAG },
 	[RAFTLOG_A_LOG_MEM] = NLA_POLICY_FULL_RANGE(NLA_U64,
 						    &rl_nl_log_mem_range),
+	[RAFTLOG_A_RETAIN] = NLA_POLICY_FULL_RANGE(NLA_U64,
+						   &rl_nl_retain_range),
+	[RAFTLOG_A_COMPACT_AT] = NLA_POLICY_RANGE(NLA_U32, 10, 100),
 };
 
 static const struct nla_policy rl_nl_group_policy[RAFTLOG_A_GROUP_ID + 1] = {
 	[RAFTLOG_A_GROUP_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
-static const struct nla_policy rl_nl_set_policy[RAFTLOG_A_MAX_PENDING + 1] = {
+static const struct nla_policy rl_nl_set_policy[RAFTLOG_A_COMPACT_AT + 1] = {
 	[RAFTLOG_A_GROUP_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[RAFTLOG_A_MAX_ENTRY] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						      &rl_nl_max_entry_range),
 	[RAFTLOG_A_MAX_PENDING] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							&rl_nl_max_pending_range),
+	[RAFTLOG_A_RETAIN] = NLA_POLICY_FULL_RANGE(NLA_U64,
+						   &rl_nl_retain_range),
+	[RAFTLOG_A_COMPACT_AT] = NLA_POLICY_RANGE(NLA_U32, 10, 100),
 };
 
 static const struct nla_policy rl_nl_member_policy[RAFTLOG_A_MEMBER_ADDR + 1] = {
@@ -197,7 +207,7 @@ static const struct genl_ops rl_nl_ops[] = {
 		.policy = rl_nl_group_policy,
 		.maxattr = RAFTLOG_A_GROUP_ID,
 	},
-	RL_NL_OP(GROUP_SET, rl_nl_group_set, rl_nl_set_policy, RAFTLOG_A_MAX_PENDING),
+	RL_NL_OP(GROUP_SET, rl_nl_group_set, rl_nl_set_policy, RAFTLOG_A_COMPACT_AT),
 	RL_NL_OP(MEMBER_ADD, rl_nl_member_add, rl_nl_member_policy,
 		 RAFTLOG_A_MEMBER_ADDR),
 	RL_NL_OP(MEMBER_PROMOTE, rl_nl_member_promote, rl_nl_member_policy,

@@ -182,6 +182,9 @@ static void rl_nl_get_numbers(struct nlattr **a, struct rl_group_params *p)
 	p->cache_entries = rl_nl_get_u32(a, RAFTLOG_A_CACHE_ENTRIES, 0);
 	if (a[RAFTLOG_A_LOG_MEM])
 		p->log_mem = nla_get_u64(a[RAFTLOG_A_LOG_MEM]);
+	if (a[RAFTLOG_A_RETAIN])
+		p->retain = nla_get_u64(a[RAFTLOG_A_RETAIN]);
+	p->compact_at = rl_nl_get_u32(a, RAFTLOG_A_COMPACT_AT, 0);
 }
 
 /* Everything the policy cannot check; fills @p. */
@@ -416,8 +419,9 @@ int rl_nl_group_set(struct sk_buff *skb, struct genl_info *info)
 	struct rl_group *g;
 	int err;
 
-	if (!a[RAFTLOG_A_MAX_ENTRY] && !a[RAFTLOG_A_MAX_PENDING]) {
-		NL_SET_ERR_MSG(info->extack, "nothing to change: give max entry or max pending");
+	if (!a[RAFTLOG_A_MAX_ENTRY] && !a[RAFTLOG_A_MAX_PENDING] &&
+	    !a[RAFTLOG_A_RETAIN] && !a[RAFTLOG_A_COMPACT_AT]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to change: give a tunable");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, RAFTLOG_A_MAX_PENDING);
 		return -EINVAL;
 	}
@@ -425,7 +429,10 @@ int rl_nl_group_set(struct sk_buff *skb, struct genl_info *info)
 	if (!g)
 		return err;
 	err = rl_group_tune(g, rl_nl_get_u32(a, RAFTLOG_A_MAX_ENTRY, 0),
-			    rl_nl_get_u32(a, RAFTLOG_A_MAX_PENDING, 0));
+			    rl_nl_get_u32(a, RAFTLOG_A_MAX_PENDING, 0),
+			    a[RAFTLOG_A_RETAIN] ?
+			    nla_get_u64(a[RAFTLOG_A_RETAIN]) : 0,
+			    rl_nl_get_u32(a, RAFTLOG_A_COMPACT_AT, 0));
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, a[RAFTLOG_A_GROUP_ID],
 				    "the group is stopping");

@@ -73,6 +73,7 @@ static const struct rl_nl_u64 rl_nl_counters[] = {
 	RL_NL_C(fetch_errors, FETCH_ERRORS),
 	RL_NL_C(log_mem_used, LOG_MEM_USED),
 	RL_NL_C(log_mem_peak, LOG_MEM_PEAK),
+	RL_NL_C(auto_compactions, AUTO_COMPACTIONS),
 };
 
 #define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)
@@ -175,7 +176,9 @@ static int rl_nl_put_params(struct sk_buff *skb, const struct rl_group_params *p
 	    nla_put_u32(skb, RAFTLOG_A_MAX_ENTRY, p->max_entry) ||
 	    nla_put_u32(skb, RAFTLOG_A_MAX_PENDING, p->max_pending) ||
 	    nla_put_u32(skb, RAFTLOG_A_CACHE_ENTRIES, p->cache_entries) ||
-	    RL_NL_PUT(skb, LOG_MEM, p->log_mem))
+	    RL_NL_PUT(skb, LOG_MEM, p->log_mem) ||
+	    RL_NL_PUT(skb, RETAIN, READ_ONCE(p->retain)) ||
+	    nla_put_u32(skb, RAFTLOG_A_COMPACT_AT, READ_ONCE(p->compact_at)))
 		return -EMSGSIZE;
 	return 0;
 }

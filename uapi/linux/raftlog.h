@@ -302,6 +302,14 @@ struct raftlog_uring_propose {
  *        GROUP_GET whenever the group listens without one)
  *    RAFTLOG_A_LOG_MEM: NLA_U64, 65536..17179869184 bytes, durable, applied
  *        entries the core keeps in memory for followers
+ *    RAFTLOG_A_RETAIN: NLA_U64, 1..1099511627776 entries (default 5000): retention
+ *        keeps at least the newest RETAIN applied entries on the device
+ *    RAFTLOG_A_COMPACT_AT: NLA_U32, 10..100 percent (default 75): once
+ *        that much of the device's ring is used, the log is compacted
+ *        automatically up to RETAIN entries below the applied index
+ *        (counted in RAFTLOG_COUNTER_A_AUTO_COMPACTIONS; followers behind
+ *        the cut are caught up through a snapshot); 100: never, the ring
+ *        then fills and proposals get ENOSPC until RAFTLOG_CMD_COMPACT
  *
  * One initial peer, enum raftlog_peer_attr (both required):
  *
@@ -360,6 +368,8 @@ struct raftlog_uring_propose {
  *        in-memory log held since the group started (its restart
  *        included: a restart reads back only the entries after the
  *        durable commit, however long the log)
+ *    RAFTLOG_COUNTER_A_AUTO_COMPACTIONS: NLA_U64, compactions retention
+ *        made (RAFTLOG_A_COMPACT_AT)
  *
  * The group's storage, enum raftlog_storage_attr (the indexes and block
  * counts only with a device):
@@ -531,6 +541,8 @@ enum raftlog_attr {
 	RAFTLOG_A_VOLATILE,
 	RAFTLOG_A_INSECURE,
 	RAFTLOG_A_LOG_MEM,
+	RAFTLOG_A_RETAIN,
+	RAFTLOG_A_COMPACT_AT,
 	__RAFTLOG_A_MAX
 };
 
@@ -595,6 +607,7 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_FETCH_ERRORS,
 	RAFTLOG_COUNTER_A_LOG_MEM_USED,
 	RAFTLOG_COUNTER_A_LOG_MEM_PEAK,
+	RAFTLOG_COUNTER_A_AUTO_COMPACTIONS,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

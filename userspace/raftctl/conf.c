@@ -19,6 +19,10 @@
  *	[limits]
  *	max-pending = 4096
  *
+ *	[retention]
+ *	keep = 100000
+ *	compact-at = 60
+ *
  *	[access]
  *	owner = root
  *	group = orders
@@ -77,6 +81,12 @@ const struct rc_conf_key rc_conf_keys[] = {
 	{ "limits", "log-mem", RC_T_U64, 65536, 17179869184ULL, .size = true,
 	  .attr = RAFTLOG_A_LOG_MEM, .def = RC_DEF_LOG_MEM,
 	  .off = OFF(log_mem) },
+	{ "retention", "keep", RC_T_U64, 1, 1ULL << 40,
+	  .attr = RAFTLOG_A_RETAIN, .runtime = true, .def = RC_DEF_RETAIN,
+	  .off = OFF(retain) },
+	{ "retention", "compact-at", RC_T_U32, 10, 100,
+	  .attr = RAFTLOG_A_COMPACT_AT, .runtime = true,
+	  .def = RC_DEF_COMPACT_AT, .off = OFF(compact_at) },
 	{ "access", "owner", RC_T_USER, 1, STR(owner), .off = OFF(owner) },
 	{ "access", "group", RC_T_USER, 1, STR(devgroup), .off = OFF(devgroup) },
 	{ "access", "mode", RC_T_MODE, 0, 0777, .off = OFF(mode) },
@@ -102,7 +112,8 @@ void rc_conf_set_num(struct rc_conf *c, const struct rc_conf_key *k,
 		*(uint32_t *)p = (uint32_t)v;
 }
 
-static const char *const sections[] = { "group", "node", "limits", "access" };
+static const char *const sections[] = { "group", "node", "limits", "retention",
+					"access" };
 
 bool rc_conf_name_ok(const char *name)
 {

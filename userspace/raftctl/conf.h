@@ -25,6 +25,8 @@
 #define RC_DEF_MAX_PENDING	1024
 #define RC_DEF_CACHE_ENTRIES	8192
 #define RC_DEF_LOG_MEM		(16ULL << 20)
+#define RC_DEF_RETAIN		5000
+#define RC_DEF_COMPACT_AT	75
 
 struct rc_conf_peer {
 	uint64_t id;
@@ -73,11 +75,14 @@ struct rc_conf {
 	/* [limits] */
 	uint32_t max_entry, max_pending, cache_entries;
 	uint64_t log_mem;
+	/* [retention] */
+	uint64_t retain;
+	uint32_t compact_at;
 	/* [access]: the device node's owner, group and mode (udev, up) */
 	char owner[33], devgroup[33];
 	uint32_t mode;		/* 0: not set */
 	/* the line each key was read from (0: not in the file), by key index */
-	int line[24];
+	int line[32];
 };
 
 extern const struct rc_conf_key rc_conf_keys[];

@@ -5,10 +5,11 @@
  *	raftctl group add ID [dev PATH] node N [cluster-id N] [listen ADDR]
  *		[peer N@ADDR]... [secret-file F] [tick-ms N] [election-ticks N]
  *		[heartbeat-ticks N] [max-entry N] [max-pending N]
- *		[cache-entries N]
+ *		[cache-entries N] [log-mem BYTES] [retain N] [compact-at PERCENT]
  *	raftctl group del ID
  *	raftctl group show [ID] [-j]
- *	raftctl group set ID [max-entry N] [max-pending N]
+ *	raftctl group set ID [max-entry N] [max-pending N] [retain N]
+ *		[compact-at PERCENT]
  *	raftctl member add GROUP N@ADDR
  *	raftctl member promote|remove GROUP N
  *	raftctl leader transfer GROUP to N
@@ -36,7 +37,8 @@ static const char group_usage[] =
 	"                 [listen IP:PORT] [peer N@IP:PORT]...\n"
 	"                 [secret-file FILE|insecure] [tick-ms N]\n"
 	"                 [election-ticks N] [heartbeat-ticks N] [max-entry BYTES]\n"
-	"                 [max-pending N] [cache-entries N] [log-mem BYTES] [join]\n"
+	"                 [max-pending N] [cache-entries N] [log-mem BYTES]\n"
+	"                 [retain N] [compact-at PERCENT] [join]\n"
 	"         (join: start with no configuration and wait for the leader's\n"
 	"          `raftctl member add`; needs a peer to reach the cluster)\n"
 	"         (volatile: no device, nothing acknowledged is durable;\n"
@@ -44,7 +46,10 @@ static const char group_usage[] =
 	"          reaching the port can rewrite the log)\n"
 	"       raftctl group del ID\n"
 	"       raftctl group show [ID] [-j]\n"
-	"       raftctl group set ID [max-entry BYTES] [max-pending N]\n";
+	"       raftctl group set ID [max-entry BYTES] [max-pending N]\n"
+	"                 [retain N] [compact-at PERCENT]\n"
+	"         (retention: once PERCENT of the device's ring is used, the log\n"
+	"          is compacted keeping the newest N applied entries; 100: never)\n";
 
 static const char member_usage[] =
 	"usage: raftctl member add GROUP NODE@IP:PORT   (joins as a learner)\n"
@@ -118,22 +123,33 @@ struct u32_opt {
 	const char *name;
 	int attr;
 	uint64_t min, max;
+	bool runtime;		/* group set may change it */
+	bool u64;		/* an NLA_U64 */
 };
 
 static const struct u32_opt add_opts[] = {
-	{ "tick-ms", RAFTLOG_A_TICK_MS, 1, 10000 },
-	{ "election-ticks", RAFTLOG_A_ELECTION_TICKS, 2, 1000 },
-	{ "heartbeat-ticks", RAFTLOG_A_HEARTBEAT_TICKS, 1, 999 },
-	{ "max-entry", RAFTLOG_A_MAX_ENTRY, 1, 1048576 },
-	{ "max-pending", RAFTLOG_A_MAX_PENDING, 1, 65536 },
-	{ "cache-entries", RAFTLOG_A_CACHE_ENTRIES, 1, 1048576 },
+	{ "tick-ms", RAFTLOG_A_TICK_MS, 1, 10000, false, false },
+	{ "election-ticks", RAFTLOG_A_ELECTION_TICKS, 2, 1000, false, false },
+	{ "heartbeat-ticks", RAFTLOG_A_HEARTBEAT_TICKS, 1, 999, false, false },
+	{ "max-entry", RAFTLOG_A_MAX_ENTRY, 1, 1048576, true, false },
+	{ "max-pending", RAFTLOG_A_MAX_PENDING, 1, 65536, true, false },
+	{ "cache-entries", RAFTLOG_A_CACHE_ENTRIES, 1, 1048576, false, false },
+	{ "retain", RAFTLOG_A_RETAIN, 1, 1ULL << 40, true, true },
+	{ "compact-at", RAFTLOG_A_COMPACT_AT, 10, 100, true, false },
 };
+
+static void put_opt(struct nlmsghdr *nlh, const struct u32_opt *o, uint64_t v)
+{
+	if (o->u64)
+		mnl_attr_put_u64(nlh, o->attr, v);
+	else
+		mnl_attr_put_u32(nlh, o->attr, v);
+}
 
 static const struct u32_opt *find_opt(const char *name, bool set_only)
 {
 	for (size_t i = 0; i < sizeof(add_opts) / sizeof(add_opts[0]); i++) {
-		if (set_only && add_opts[i].attr != RAFTLOG_A_MAX_ENTRY &&
-		    add_opts[i].attr != RAFTLOG_A_MAX_PENDING)
+		if (set_only && !add_opts[i].runtime)
 			continue;
 		if (!strcmp(add_opts[i].name, name))
 			return &add_opts[i];
@@ -228,7 +244,7 @@ static int group_add(int argc, char **argv)
 		} else if ((o = find_opt(k, false))) {
 			if (parse_num(k, val, &v, o->min, o->max))
 				goto bad;
-			mnl_attr_put_u32(nlh, o->attr, v);
+			put_opt(nlh, o, v);
 		} else {
 			rc_err("group add: unknown argument \"%s\"", k);
 			goto bad;
@@ -322,7 +338,7 @@ static int group_set(int argc, char **argv)
 			rc_nl_close(&nl);
 			return RC_USAGE;
 		}
-		mnl_attr_put_u32(nlh, o->attr, v);
+		put_opt(nlh, o, v);
 	}
 	return simple(&nl, nlh, "group set", id);
 }

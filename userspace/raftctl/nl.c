@@ -41,6 +41,8 @@ static const char *const rc_attr_names[RAFTLOG_A_MAX + 1] = {
 	[RAFTLOG_A_JOIN] = "join",
 	[RAFTLOG_A_VOLATILE] = "volatile",
 	[RAFTLOG_A_INSECURE] = "insecure",
+	[RAFTLOG_A_RETAIN] = "retain",
+	[RAFTLOG_A_COMPACT_AT] = "compact-at",
 };
 
 static const char *const rc_peer_names[RAFTLOG_PEER_A_MAX + 1] = {

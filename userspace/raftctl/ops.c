@@ -250,6 +250,8 @@ static void running_conf(const struct rc_conf *file, const struct rc_status *st,
 	c->max_pending = st->max_pending;
 	c->cache_entries = st->cache_entries;
 	c->log_mem = st->log_mem;
+	c->retain = st->retain;
+	c->compact_at = st->compact_at;
 	c->n_peers = 0;
 	for (int i = 0; i < st->n_members; i++) {
 		const struct rc_member *m = &st->members[i];
@@ -475,13 +477,17 @@ int cmd_adjust(int argc, char **argv)
 		mnl_attr_put_u32(nlh, RAFTLOG_A_GROUP_ID, c.group_id);
 		for (int i = 0; i < rc_conf_n_keys; i++) {
 			const struct rc_conf_key *k = &rc_conf_keys[i];
-			uint32_t a = rc_conf_num(&c, k);
-			uint32_t b = rc_conf_num(&run, k);
+			uint64_t a = rc_conf_num(&c, k);
+			uint64_t b = rc_conf_num(&run, k);
 
 			if (!k->runtime || a == b)
 				continue;
-			mnl_attr_put_u32(nlh, k->attr, a);
-			printf("%s: %s %u -> %u\n", c.name, k->key, b, a);
+			if (k->type == RC_T_U64)
+				mnl_attr_put_u64(nlh, k->attr, a);
+			else
+				mnl_attr_put_u32(nlh, k->attr, a);
+			printf("%s: %s %" PRIu64 " -> %" PRIu64 "\n", c.name,
+			       k->key, b, a);
 		}
 		err = rc_nl_talk(&nl, nlh, NULL, NULL);
 		rc = err ? rc_nl_perror(&nl, "adjust", err) : RC_OK;

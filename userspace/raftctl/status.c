@@ -45,6 +45,7 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_FETCH_ERRORS] = "fetch_errors",
 	[RAFTLOG_COUNTER_A_LOG_MEM_USED] = "log_mem_used",
 	[RAFTLOG_COUNTER_A_LOG_MEM_PEAK] = "log_mem_peak",
+	[RAFTLOG_COUNTER_A_AUTO_COMPACTIONS] = "auto_compactions",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -204,6 +205,8 @@ int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st)
 		case RAFTLOG_A_MAX_PENDING: st->max_pending = get_u32(a); break;
 		case RAFTLOG_A_CACHE_ENTRIES: st->cache_entries = get_u32(a); break;
 		case RAFTLOG_A_LOG_MEM: st->log_mem = get_u64(a); break;
+		case RAFTLOG_A_RETAIN: st->retain = get_u64(a); break;
+		case RAFTLOG_A_COMPACT_AT: st->compact_at = get_u32(a); break;
 		case RAFTLOG_A_ROLE: st->role = get_u8(a); break;
 		case RAFTLOG_A_TERM: st->term = get_u64(a); break;
 		case RAFTLOG_A_VOTE: st->vote = get_u64(a); break;
@@ -283,6 +286,14 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       st->insecure ? " (insecure: anyone reaching the port can rewrite the log)" : "",
 	       st->tick_ms, st->election_ticks, st->heartbeat_ticks,
 	       st->max_entry, st->cache_entries);
+	if (st->device[0] && st->compact_at >= 100)
+		printf("  retention: never compacts (proposals get ENOSPC once "
+		       "the ring is full)\n");
+	else if (st->device[0])
+		printf("  retention: keeps %" PRIu64 " applied entries, compacts "
+		       "at %u%% of the ring (%" PRIu64 " times so far)\n",
+		       st->retain, st->compact_at,
+		       st->counters[RAFTLOG_COUNTER_A_AUTO_COMPACTIONS]);
 	printf("  %" PRIu64 " voters, %" PRIu64 " learners\n",
 	       count_kind(st, RAFTLOG_MEMBER_VOTER),
 	       count_kind(st, RAFTLOG_MEMBER_LEARNER));
@@ -396,6 +407,8 @@ void rc_status_json(struct rc_json *j, const struct rc_status *st)
 	j_u64(j, "max_pending", st->max_pending);
 	j_u64(j, "cache_entries", st->cache_entries);
 	j_u64(j, "log_mem", st->log_mem);
+	j_u64(j, "retain", st->retain);
+	j_u64(j, "compact_at", st->compact_at);
 	j_u64(j, "voters", count_kind(st, RAFTLOG_MEMBER_VOTER));
 	j_u64(j, "learners", count_kind(st, RAFTLOG_MEMBER_LEARNER));
 	j_begin(j, "members", '[');

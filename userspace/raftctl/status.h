@@ -37,6 +37,8 @@ struct rc_status {
 	uint32_t tick_ms, election_ticks, heartbeat_ticks;
 	uint32_t max_entry, max_pending, cache_entries;
 	uint64_t log_mem;
+	uint64_t retain;
+	uint32_t compact_at;
 	uint8_t role;
 	uint64_t term, vote, leader, commit, applied, first_index, last_index;
 	uint32_t pending, flags;

@@ -207,8 +207,12 @@ static const struct {
 	  "heartbeat-ticks (4) must be below election-ticks (4)" },
 	{ "[group]\nid = 1\n[node]\nid = 1\ndevice = /dev/x\n[peer 2]\naddress = 1.2.3.4:5\naddress = 1.2.3.4:6\n",
 	  "t.conf:8: address is set twice in [peer 2]" },
+	{ "[tuning]\nentries = 5\n[group]\nid = 1\n[node]\nid = 1\ndevice = /dev/x\n",
+	  "t.conf:1: unknown section [tuning]" },
 	{ "[retention]\nentries = 5\n[group]\nid = 1\n[node]\nid = 1\ndevice = /dev/x\n",
-	  "t.conf:1: unknown section [retention]" },
+	  "t.conf:2: unknown key \"entries\" in [retention] (known: keep, compact-at)" },
+	{ "[retention]\ncompact-at = 5\n[group]\nid = 1\n[node]\nid = 1\ndevice = /dev/x\n",
+	  "t.conf:2: compact-at: \"5\" is not a number in 10..100" },
 };
 
 RL_TEST(bad_files_named)
