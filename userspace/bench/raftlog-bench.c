@@ -3,7 +3,7 @@
  * raftlog-bench: proposal throughput and commit latency of a raftlog
  * group, through libraftlog.
  *
- *   raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl] [-q DEPTH]
+ *   raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl|floor] [-q DEPTH]
  *                 [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify]
  *                 [--cb]
  *
@@ -13,6 +13,13 @@
  *              rather than its reap array)
  *   -m write   DEPTH threads, each proposing with a blocking write()
  *   -m ioctl   DEPTH threads, each with RAFTLOG_IOC_PROPOSE
+ *   -m floor   no raftlog at all: the device's floor, what the group's
+ *              figures compare with.  DEV is a raw block device (or a
+ *              file), overwritten: one writer writes SIZE bytes (rounded
+ *              up to 4 KiB) with O_DIRECT at the next offset of its first
+ *              256 MiB, then fdatasync() (a cache flush), one at a time;
+ *              the latency of each write+flush is a "proposal".  Run one
+ *              per device at once to see the floor of several writers
  *   -s SIZE    payload bytes per entry (>= 16: each entry carries this
  *              run's nonce and its sequence number), default 100
  *   -t / -n    stop proposing after SECONDS or COUNT entries, whichever
@@ -58,8 +65,8 @@
 #define MAX_ERRNO	4096
 #define SAMPLE_NS	10000000ull
 
-enum mode { M_URING, M_WRITE, M_IOCTL };
-static const char *const mode_names[] = { "uring", "write", "ioctl" };
+enum mode { M_URING, M_WRITE, M_IOCTL, M_FLOOR };
+static const char *const mode_names[] = { "uring", "write", "ioctl", "floor" };
 
 struct opts {
 	const char *dev;
@@ -372,6 +379,43 @@ static void *sampler_main(void *arg)
 		usleep(SAMPLE_NS / 1000);
 	}
 	return NULL;
+}
+
+/* -m floor: O_DIRECT write + fdatasync, one at a time. */
+static void run_floor(struct results *res)
+{
+	size_t len = (o.size + 4095) & ~(size_t)4095;
+	const off_t span = 256 << 20;
+	struct result x = { 0 };
+	off_t off = 0;
+	void *buf;
+	int fd;
+
+	fd = open(o.dev, O_WRONLY | O_DIRECT);
+	if (fd < 0)
+		die("open %s: %s", o.dev, strerror(errno));
+	if (posix_memalign(&buf, 4096, len))
+		die("out of memory");
+	memset(buf, 0x5a, len);
+	t_start = now_ns();
+	for (uint64_t i = 0; !o.count || i < o.count; i++) {
+		uint64_t t0 = now_ns();
+
+		if (o.seconds && t0 >= deadline)
+			break;
+		atomic_fetch_add(&submitted, 1);
+		x.seq = i;
+		x.err = 0;
+		if (pwrite(fd, buf, len, off) != (ssize_t)len ||
+		    fdatasync(fd))
+			x.err = -errno;
+		x.lat_ns = now_ns() - t0;
+		push(res, &x);
+		off = off + (off_t)len >= span ? 0 : off + (off_t)len;
+	}
+	t_end = now_ns();
+	free(buf);
+	close(fd);
 }
 
 static void run_threads(struct raftlog *rl, struct results *res)
@@ -725,7 +769,7 @@ static void print_json(const struct figures *f, const struct verify *v)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl] [-q DEPTH]\n"
+		"usage: raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl|floor] [-q DEPTH]\n"
 		"                     [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify] [--cb]\n");
 	exit(2);
 }
@@ -779,8 +823,11 @@ static void parse_args(int argc, char **argv)
 				o.mode = M_WRITE;
 			else if (!strcmp(optarg, "ioctl"))
 				o.mode = M_IOCTL;
+			else if (!strcmp(optarg, "floor"))
+				o.mode = M_FLOOR;
 			else
-				die("bad mode %s (uring, write, ioctl)", optarg);
+				die("bad mode %s (uring, write, ioctl, floor)",
+				    optarg);
 			break;
 		case 'q':
 			o.depth = (unsigned int)parse_u64(optarg, "depth");
@@ -838,6 +885,19 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	if (!f)
 		die("out of memory");
+	if (o.mode == M_FLOOR) {
+		deadline = now_ns() + (uint64_t)(o.seconds * 1e9);
+		run_floor(&res);
+		compute(&res, atomic_load(&submitted), f);
+		if (o.json)
+			print_json(f, &v);
+		else
+			print_text(f, &v);
+		err = f->errors != 0;
+		free(res.v);
+		free(f);
+		return err;
+	}
 	err = raftlog_open(o.dev, O_RDWR, &rl);
 	if (err)
 		die("open %s: %s", o.dev, strerror(-err));
