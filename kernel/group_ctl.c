@@ -43,6 +43,13 @@ static int rl_conf_check(struct rl_group *g, struct rl_req *rq)
 	case RAFT_CC_ADD_LEARNER:
 		if (voter || learner)
 			return -EEXIST;
+		/*
+		 * A node joining under the id of one removed earlier would
+		 * replay that removal from the log and stop itself: ids are
+		 * not reused (those the book knows were members).
+		 */
+		if (rl_members_addr(g, rq->member))
+			return -ESTALE;
 		if (c->n_learners >= RAFT_MAX_MEMBERS)
 			return -ENOSPC;
 		return 0;

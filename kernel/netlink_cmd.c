@@ -487,6 +487,8 @@ static const struct rl_nl_why rl_nl_change_why[] = {
 	  "another membership change or a leadership transfer is in progress, or the leader has not committed in its term yet; retry",
 	},
 	{ -EEXIST, 0, RL_NL_ON_MEMBER, "already a member of the group" },
+	{ -ESTALE, 0, RL_NL_ON_MEMBER,
+	  "this id was a member before; ids are not reused: add the node under a new id" },
 	{ -ENOENT, 0, RL_NL_ON_MEMBER, "not a member of the group" },
 	{ -EALREADY, RAFTLOG_CMD_COMPACT, RL_NL_ON_INDEX,
 	  "the log is compacted up to this index already" },

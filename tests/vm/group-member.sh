@@ -83,7 +83,7 @@ same_log() {
 }
 propose() { rlprobe propose "$(dev "$1")" "$2" "$3" 64; }
 
-tap_plan 33
+tap_plan 34
 modprobe_deps
 # the test kernel has 4 ram disks built in; legacy autoload makes a fifth
 [ -b /dev/ram0 ] || modprobe brd rd_nr=5 rd_size=65536
@@ -179,6 +179,8 @@ tap_ok "nodes 1-3 elect a leader among themselves" wait_for 60 agreed_leader 1 2
 LEAD=$(agreed_leader 1 2 3)
 echo "# leader $LEAD"
 tap_ok "3 voters and no learner on nodes 1-3" wait_for 30 conf_is 3 0 1 2 3
+tap_ok "node 4 added again under its old id: ESTALE (ids are not reused)" \
+	ctl "$LEAD" ESTALE "member add 1 4@$(addr 4)"
 removed_stopped() {
 	[ $(($(st 5 flags) & 3)) = 3 ] || return 1
 	! printf x | dd of="$(dev 5)" bs=1 count=1 2>/dev/null

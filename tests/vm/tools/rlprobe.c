@@ -1108,7 +1108,7 @@ static const struct {
 	{ "EBUSY", EBUSY }, { "EAGAIN", EAGAIN }, { "EREMOTE", EREMOTE },
 	{ "ERANGE", ERANGE }, { "EALREADY", EALREADY }, { "ENOSPC", ENOSPC },
 	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ETIMEDOUT", ETIMEDOUT },
-	{ "EIO", EIO }, { "ENODEV", ENODEV },
+	{ "EIO", EIO }, { "ENODEV", ENODEV }, { "ESTALE", ESTALE },
 };
 
 static int cmd_ctl(const char *want_s, const char *cmd)
