@@ -104,7 +104,7 @@ rl_netns_bridge() {
 # /sys/kernel/debug from commands run there.
 rl_debugfs() {
 	mkdir -p /tmp/rldbg
-	mountpoint -q /tmp/rldbg || mount -t debugfs debugfs /tmp/rldbg
+	grep -q " /tmp/rldbg " /proc/mounts || mount -t debugfs debugfs /tmp/rldbg
 	echo "/tmp/rldbg/$1"
 }
 
