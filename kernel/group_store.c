@@ -129,13 +129,20 @@ static int rl_store_grow(void **arr, u32 *max, u32 n, size_t size)
 	return 0;
 }
 
-/* An entry before the tail: extend its term's run, keep a conf change. */
-static int rl_store_load_gap(struct rl_store_boot *ld, const struct rl_entry *e)
+/*
+ * Entries before the tail (rl_storage_walk: n of term e->term, or one
+ * configuration change): extend their term's run, keep a conf change.
+ */
+static int rl_store_load_gap(void *ctx, const struct rl_entry *e, u64 n)
 {
+	struct rl_store_boot *ld = ctx;
 	struct raft_boot *b = ld->boot;
 	struct raft_entry *d;
 	int err;
 
+	if (e->index != ld->next)
+		return -EIO;
+	ld->next += n;
 	if (!b->n_terms || ld->terms[b->n_terms - 1].term != e->term) {
 		err = rl_store_grow((void **)&ld->terms, &ld->max_terms,
 				    b->n_terms, sizeof(*ld->terms));
@@ -168,7 +175,7 @@ static int rl_store_load_gap(struct rl_store_boot *ld, const struct rl_entry *e)
 	return 0;
 }
 
-/* One entry read back: note it before the tail, copy it from there on. */
+/* One entry of the tail read back: copy it. */
 static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 {
 	struct rl_store_boot *ld = ctx;
@@ -177,8 +184,6 @@ static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 	if (e->index != ld->next)
 		return -EIO;
 	ld->next++;
-	if (e->index < ld->tail)
-		return rl_store_load_gap(ld, e);
 	d = &ld->ents[ld->boot->n_entries];
 	d->index = e->index;
 	d->term = e->term;
@@ -194,10 +199,11 @@ static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 }
 
 /*
- * Read the durable log back, a record at a time: only the entries after
- * the durable commit (at least the last one) are kept whole, so a
- * restart's memory does not grow with the log.  The committed ones count
- * as applied: readers read them from the device.
+ * Read the durable log back: only the entries after the durable commit
+ * (at least the last one) are kept whole, so a restart's memory does not
+ * grow with the log.  The committed ones count as applied (readers read
+ * them from the device); of those only the records that hold a
+ * configuration change or a change of term are read again.
  */
 static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 			 struct raft_boot *boot)
@@ -218,9 +224,17 @@ static int rl_store_load(struct rl_group *g, const struct rl_storage_info *in,
 	if (!ld.ents)
 		return -ENOMEM;
 	boot->entries = ld.ents;
-	if (ld.tail > first)
+	if (ld.tail > first) {
+		got = rl_storage_walk(g->store, first, ld.tail - 1,
+				      rl_store_load_gap, &ld);
+		if (got) {
+			pr_err("group %u: cannot read the log back: %d\n",
+			       g->p.group_id, got);
+			return got;
+		}
 		boot->applied = applied;
-	for (index = first; index <= in->last_index; index += got) {
+	}
+	for (index = ld.tail; index <= in->last_index; index += got) {
 		/*
 		 * Thousands of reads: a RAM disk completes them inline, so
 		 * without this the loop never sleeps (soft lockup).

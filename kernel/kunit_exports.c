@@ -51,6 +51,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_load_snapshot);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entries);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_walk);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
 #ifdef RL_TEST_HOOKS
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);

@@ -119,6 +119,17 @@ int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
 int rl_storage_entries(struct rl_storage *s, u64 index, u32 max,
 		       int (*fn)(void *ctx, const struct rl_entry *e),
 		       void *ctx);
+/*
+ * The terms and configuration changes of entries @from..@to, reading
+ * back only the records that need it: a record of one term without a
+ * configuration change is known from memory.  @fn gets, in order, either
+ * a run (@n entries from e->index, all of term e->term, none a
+ * configuration change; e->data NULL) or one entry (@n 1, its data valid
+ * during the call).  0, the first error @fn returned, or -errno.
+ */
+int rl_storage_walk(struct rl_storage *s, u64 from, u64 to,
+		    int (*fn)(void *ctx, const struct rl_entry *e, u64 n),
+		    void *ctx);
 /* Term of entry @index (or of the snapshot at @index), or -ENOENT etc. */
 s64 rl_storage_term(struct rl_storage *s, u64 index);
 /*

@@ -66,6 +66,7 @@ struct rl_st_rix {
 	u64 term_last;		/* of the record's last stored entry */
 	u64 off;		/* ring block */
 	u32 blocks;
+	bool conf;		/* holds a configuration change */
 };
 
 enum rl_st_op_kind {
@@ -194,6 +195,15 @@ static inline struct rl_st_cent *rl_st_win_get(struct rl_storage *s, u64 index)
 static inline u64 rl_st_reported_durable(struct rl_storage *s)
 {
 	return min(s->durable_last, s->trunc_floor);
+}
+
+/* Whether one of @n entries is a configuration change (rix.conf). */
+static inline bool rl_st_has_conf(const struct rl_entry *ents, u32 n)
+{
+	while (n--)
+		if (ents[n].type == RAFTLOG_ENTRY_CONF)
+			return true;
+	return false;
 }
 
 void rl_st_rix_push(struct rl_storage *s, const struct rl_st_rix *r);

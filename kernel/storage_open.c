@@ -57,6 +57,7 @@ static int rl_st_recover_log(struct rl_storage *s)
 		struct rl_entry e;
 		struct rl_st_rix rx;
 		u64 at = off, skip = 0;
+		u32 k;
 		int err;
 
 		/* a RAM disk completes reads inline: never sleeps otherwise */
@@ -94,6 +95,11 @@ static int rl_st_recover_log(struct rl_storage *s)
 		rx.term_first = e.term;
 		rl_rec_get_ent(s->rbuf, r.count - 1, &e);
 		rx.term_last = e.term;
+		rx.conf = false;
+		for (k = 0; k < r.count && !rx.conf; k++) {
+			rl_rec_get_ent(s->rbuf, k, &e);
+			rx.conf = e.type == RAFTLOG_ENTRY_CONF;
+		}
 		rx.off = at;
 		rx.blocks = r.blocks;
 		rl_st_rix_push(s, &rx);

@@ -153,6 +153,60 @@ int rl_storage_entry(struct rl_storage *s, u64 index, struct rl_entry *e,
 	return n ? 0 : -ENOENT;
 }
 
+struct rl_st_walk {
+	int (*fn)(void *ctx, const struct rl_entry *e, u64 n);
+	void *ctx;
+};
+
+static int rl_st_walk_one(void *ctx, const struct rl_entry *e)
+{
+	struct rl_st_walk *w = ctx;
+
+	return w->fn(w->ctx, e, 1);
+}
+
+int rl_storage_walk(struct rl_storage *s, u64 from, u64 to,
+		    int (*fn)(void *ctx, const struct rl_entry *e, u64 n),
+		    void *ctx)
+{
+	struct rl_st_walk w = { .fn = fn, .ctx = ctx };
+	struct rl_entry run = { .type = RAFTLOG_ENTRY_NORMAL };
+	struct rl_st_rix *rp, rx = {};
+	bool known;
+	int got;
+
+	while (from <= to) {
+		/* a record at a time: thousands of them at a restart */
+		cond_resched();
+		mutex_lock(&s->lock);
+		got = s->error;
+		rp = got || rl_st_win_get(s, from) ? NULL :
+		     rl_st_rix_find(s, from);
+		if (rp)
+			rx = *rp;
+		mutex_unlock(&s->lock);
+		if (got)
+			return got;
+		known = rp && !rx.conf && rx.term_first == rx.term_last;
+		if (known) {
+			run.index = from;
+			run.term = rx.term_first;
+			got = fn(ctx, &run, min(rx.last, to) - from + 1);
+			if (got)
+				return got;
+			from = min(rx.last, to) + 1;
+			continue;
+		}
+		got = rl_storage_entries(s, from, min_t(u64, to - from + 1,
+							U32_MAX),
+					 rl_st_walk_one, &w);
+		if (got <= 0)
+			return got ? got : -EIO;
+		from += got;
+	}
+	return 0;
+}
+
 s64 rl_storage_term(struct rl_storage *s, u64 index)
 {
 	struct rl_st_cent *c;

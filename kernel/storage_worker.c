@@ -123,6 +123,7 @@ static int rl_st_write_record(struct rl_storage *s, u64 first, u32 n, u64 bytes)
 	rx.last = first + n - 1;
 	rx.term_first = s->ents[0].term;
 	rx.term_last = s->ents[n - 1].term;
+	rx.conf = rl_st_has_conf(s->ents, n);
 	rx.blocks = blocks;
 	rl_st_rix_push(s, &rx);
 	if (rx.off == 0 && (s->tail || s->used))

@@ -359,6 +359,92 @@ static void st_read_records(struct kunit *test)
 	st_close(s);
 }
 
+/* what rl_storage_walk handed out: runs and single entries */
+struct st_terms {
+	struct kunit *test;
+	u64 next;
+	u32 runs, singles, confs;
+	u64 term_at[64];	/* by index */
+};
+
+static int st_terms_one(void *ctx, const struct rl_entry *e, u64 n)
+{
+	struct st_terms *t = ctx;
+	u64 i;
+
+	KUNIT_EXPECT_EQ(t->test, e->index, t->next);
+	if (n > 1 || !e->data)
+		t->runs++;
+	else
+		t->singles++;
+	if (e->type == RAFTLOG_ENTRY_CONF) {
+		t->confs++;
+		KUNIT_EXPECT_EQ(t->test, n, 1);
+		KUNIT_EXPECT_EQ(t->test, e->len, 3);
+		KUNIT_EXPECT_EQ(t->test, memcmp(e->data, "cfg", 3), 0);
+	}
+	for (i = 0; i < n && e->index + i < ARRAY_SIZE(t->term_at); i++)
+		t->term_at[e->index + i] = e->term;
+	t->next = e->index + n;
+	return 0;
+}
+
+/* Append first..first+n-1, of term t1 up to split, t2 after; conf at c. */
+static void st_append_terms(struct kunit *test, struct rl_storage *s,
+			    u64 first, u32 n, u64 t1, u64 split, u64 t2, u64 c)
+{
+	struct rl_entry e[10] = {};
+	u32 k;
+
+	for (k = 0; k < n; k++) {
+		e[k].index = first + k;
+		e[k].term = e[k].index < split ? t1 : t2;
+		e[k].type = e[k].index == c ? RAFTLOG_ENTRY_CONF :
+			    RAFTLOG_ENTRY_NORMAL;
+		e[k].len = 3;
+		e[k].data = e[k].index == c ? "cfg" : "abc";
+	}
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_append(s, e, n)), 0);
+}
+
+/*
+ * A restart reads back only the records it must: one term and no
+ * configuration change is known from memory (a run); a record with a
+ * change or two terms is read, entry by entry.
+ */
+static void st_walk_terms(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct st_terms t = { .test = test, .next = 1 };
+	u64 i;
+
+	st_append_terms(test, s, 1, 10, 1, 99, 1, 0);	/* a run */
+	st_append_terms(test, s, 11, 10, 1, 99, 1, 15);	/* a change at 15 */
+	st_append_terms(test, s, 21, 10, 2, 99, 2, 0);	/* a run */
+	st_append_terms(test, s, 31, 10, 3, 36, 4, 0);	/* two terms */
+	s = st_reopen(test, s, 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_walk(s, 1, 40, st_terms_one, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.next, 41);
+	KUNIT_EXPECT_EQ(test, t.runs, 2);
+	KUNIT_EXPECT_EQ(test, t.singles, 20);
+	KUNIT_EXPECT_EQ(test, t.confs, 1);
+	for (i = 1; i <= 40; i++)
+		KUNIT_EXPECT_EQ_MSG(test, t.term_at[i],
+				    i <= 20 ? 1 : i <= 30 ? 2 : i < 36 ? 3 : 4,
+				    "index %llu", i);
+	/* from the middle of a run to the middle of another */
+	memset(&t, 0, sizeof(t));
+	t.test = test;
+	t.next = 5;
+	KUNIT_ASSERT_EQ(test, rl_storage_walk(s, 5, 25, st_terms_one, &t), 0);
+	KUNIT_EXPECT_EQ(test, t.next, 26);
+	KUNIT_EXPECT_EQ(test, t.runs, 2);
+	KUNIT_EXPECT_EQ(test, t.singles, 10);
+	KUNIT_EXPECT_EQ(test, rl_storage_walk(s, 41, 41, st_terms_one, &t),
+			-ENOENT);
+	st_close(s);
+}
+
 /* appends queued while a write is in flight go out together */
 static void st_group_commit(struct kunit *test)
 {
@@ -815,6 +901,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_open_checks_device),
 	KUNIT_CASE(st_append_read_recover),
 	KUNIT_CASE(st_read_records),
+	KUNIT_CASE(st_walk_terms),
 	KUNIT_CASE(st_group_commit),
 	KUNIT_CASE(st_truncate),
 	KUNIT_CASE(st_hard_state),
