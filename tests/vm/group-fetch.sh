@@ -124,7 +124,7 @@ peak=$(counter "$R" log_mem_peak)
 echo "# node $R's in-memory log at most $peak bytes since its restart"
 tap_ok "its restart held at most log-mem of its log in memory" \
 	test "${peak:-999999999}" -le $MEM
-C=$(st "$F" commit)
+# (up to the entry of a record's size, which digest cannot read)
 tap_ok "its log reads back identical to the others' up to $C" \
 	same_log "$C" 1 2 3
 
