@@ -204,14 +204,15 @@ out:
 
 /*
  * Retention (worker, at each tick): once compact_at percent of the ring
- * is used, compact up to the newest retain applied entries, so that a
+ * is used (of what the log may use: rl_storage_room keeps a reserve),
+ * compact up to the newest retain applied entries, so that a
  * log under sustained load runs at the device's pace instead of filling
  * it.  Only applied entries go (they are committed: the snapshot of the
  * log-as-state-machine is exact); followers behind the cut are caught up
  * through InstallSnapshot.  At least RL_RETAIN_STEP entries at a time,
- * as each compaction writes a snapshot, unless the ring is about to
- * refuse proposals (rl_storage_room: it keeps an eighth free).  A ring
- * full of retained entries is backpressure (ENOSPC), never a failure.
+ * as each compaction writes a snapshot, unless the ring is past halfway
+ * from the watermark to full.  A ring full of retained entries is
+ * backpressure (ENOSPC), never a failure.
  */
 #define RL_RETAIN_STEP	256
 
@@ -225,16 +226,16 @@ void rl_snap_retain(struct rl_group *g)
 	if (!g->store || g->fail_err || pct >= RL_COMPACT_NEVER)
 		return;
 	rl_storage_get_info(g->store, &in);
-	if (in.error || !in.ring_blocks)
+	if (in.error || !in.usable_blocks)
 		return;
-	used = div64_u64(in.used_blocks * 100, in.ring_blocks);
+	used = div64_u64(in.used_blocks * 100, in.usable_blocks);
 	if (used < pct)
 		return;
 	applied = rl_group_applied(g);
 	target = applied > READ_ONCE(g->p.retain) ?
 		 applied - READ_ONCE(g->p.retain) : 0;
 	if (target <= in.snap_index ||
-	    (target < in.snap_index + RL_RETAIN_STEP && used < 85))
+	    (target < in.snap_index + RL_RETAIN_STEP && used < (pct + 100) / 2))
 		return;
 	err = rl_do_compact(g, target);
 	if (!err) {

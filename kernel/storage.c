@@ -347,6 +347,14 @@ int rl_storage_wait(struct rl_storage *s, s64 ticket)
 	return err;
 }
 
+/* The blocks the log may fill: all but the reserve rl_storage_room keeps. */
+static u64 rl_st_usable(struct rl_storage *s)
+{
+	u64 ring = s->sb.ring_blocks, reserve = s->rec_max_blocks + ring / 8;
+
+	return reserve < ring ? ring - reserve : 0;
+}
+
 void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 {
 	mutex_lock(&s->lock);
@@ -358,6 +366,7 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	info->hs = s->acc_hs;
 	info->ring_blocks = s->sb.ring_blocks;
 	info->used_blocks = s->used;
+	info->usable_blocks = rl_st_usable(s);
 	info->records = s->rix_n;
 	info->ring_laps = s->laps;
 	info->ticket_done = s->ticket_done;
@@ -373,10 +382,11 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
  */
 u64 rl_storage_room(struct rl_storage *s)
 {
-	u64 ring = s->sb.ring_blocks, taken;
+	u64 taken;
 
 	mutex_lock(&s->lock);
-	taken = s->used + s->pend_blocks + s->rec_max_blocks + ring / 8;
+	taken = s->used + s->pend_blocks;
 	mutex_unlock(&s->lock);
-	return taken < ring ? (ring - taken) * RAFTLOG_BLOCK_SIZE : 0;
+	return taken < rl_st_usable(s) ?
+	       (rl_st_usable(s) - taken) * RAFTLOG_BLOCK_SIZE : 0;
 }

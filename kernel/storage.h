@@ -56,6 +56,7 @@ struct rl_storage_info {
 	struct rl_hard_state hs;	/* latest accepted */
 	u64 ring_blocks;
 	u64 used_blocks;
+	u64 usable_blocks;	/* what the log may use (rl_storage_room) */
 	u64 records;
 	u64 ring_laps;		/* times writing went round the ring */
 	u64 ticket_done;

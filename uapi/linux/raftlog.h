@@ -305,7 +305,9 @@ struct raftlog_uring_propose {
  *    RAFTLOG_A_RETAIN: NLA_U64, 1..1099511627776 entries (default 5000): retention
  *        keeps at least the newest RETAIN applied entries on the device
  *    RAFTLOG_A_COMPACT_AT: NLA_U32, 10..100 percent (default 75): once
- *        that much of the device's ring is used, the log is compacted
+ *        that much of the device's ring is used (of what the log may
+ *        fill: proposals get ENOSPC when an eighth of the ring and one
+ *        record are all that is left), the log is compacted
  *        automatically up to RETAIN entries below the applied index
  *        (counted in RAFTLOG_COUNTER_A_AUTO_COMPACTIONS; followers behind
  *        the cut are caught up through a snapshot); 100: never, the ring
