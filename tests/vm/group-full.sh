@@ -59,6 +59,7 @@ tap_ok "recreated on the device: it leads again" wait_for 20 leads
 tap_ok "and still has the entries after the last compaction" rlprobe check $D z 20 100
 
 # retention
+echo "destroy 1" >$CTL
 echo "create ${SPEC%,compact_at=100},retain=50" >$CTL
 tap_ok "with retention (keep 50, compact at 75%) it leads" wait_for 20 leads
 tap_ok "1500 proposals all commit on a ring of 381 blocks" \
