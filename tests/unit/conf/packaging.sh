@@ -118,7 +118,8 @@ cli() {
 check "raftctl -c/RAFTLOG_CONFDIR; a bad file stops up, down, adjust, showconf (exit 2, line named)" cli
 
 man_clean() {
-	for m in "$top/userspace/raftctl/raftctl.8" "$top/userspace/raftctl/raftlog.conf.5"; do
+	for m in "$top/userspace/raftctl/raftctl.8" "$top/userspace/raftctl/raftlog.conf.5" \
+		"$top/userspace/bench/raftlog-bench.1"; do
 		LC_ALL=C.UTF-8 groff -man -ww -z "$m" 2>&1 | grep . && return 1
 	done
 	return 0
