@@ -6,8 +6,9 @@
 # reader reads them, every node compacts, an empty node 4 joins as a
 # learner behind the compacted prefix (the leader sends it a snapshot,
 # it installs it) and is removed again (the leader sees it go), and the
-# leader removes itself (its group stops: EIDRM).  Each event must have fired with the fields of what
-# happened (group, node, indexes, message type and size, latencies).
+# leader removes itself (its group stops: EIDRM).  Each event must have
+# fired with the fields of what happened (group, node, indexes, message
+# type and size, latencies).
 # raftctl stats --prometheus: the commit and persist histograms and the
 # counters move by what was proposed.
 set -u
@@ -82,7 +83,7 @@ fields() {
 		test -f $T/events/raftlog/raftlog_$e/format || return 1
 	done
 }
-tap_ok "the module adds 17 raftlog events with their fields" fields
+tap_ok "the module adds the 16 raftlog events, with their fields" fields
 echo 8192 >$T/buffer_size_kb
 echo >$T/trace
 echo 1 >$T/events/raftlog/enable
