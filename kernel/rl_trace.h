@@ -154,28 +154,31 @@ TRACE_EVENT_CONDITION(raftlog_commit,
 				__entry->last, __entry->count)
 );
 
-/* A read() of the committed stream: records [from, to) in bytes. */
+/*
+ * A read() of the committed stream: entries [from, to) in bytes, of which
+ * dev_records device records were read back (the rest from the cache).
+ */
 TRACE_EVENT(raftlog_read,
-	    TP_PROTO(const struct rl_group *g, u64 from, u64 to, u32 records,
+	    TP_PROTO(const struct rl_group *g, u64 from, u64 to, u32 dev_records,
 		     size_t bytes, int err),
-	    TP_ARGS(g, from, to, records, bytes, err),
+	    TP_ARGS(g, from, to, dev_records, bytes, err),
 	    TP_STRUCT__entry(__field(u32, group)
 			     __field(u64, node)
 			     __field(u64, from)
 			     __field(u64, to)
-			     __field(u32, records)
+			     __field(u32, dev_records)
 			     __field(u64, bytes)
 			     __field(int, err)),
 	    TP_fast_assign(__entry->group = g->p.group_id;
 			   __entry->node = g->p.node_id;
 			   __entry->from = from;
 			   __entry->to = to;
-			   __entry->records = records;
+			   __entry->dev_records = dev_records;
 			   __entry->bytes = bytes;
 			   __entry->err = err;),
-	    TP_printk("group=%u node=%llu from=%llu to=%llu records=%u bytes=%llu err=%d",
+	    TP_printk("group=%u node=%llu from=%llu to=%llu dev_records=%u bytes=%llu err=%d",
 		      __entry->group, __entry->node, __entry->from, __entry->to,
-		      __entry->records, __entry->bytes, __entry->err)
+		      __entry->dev_records, __entry->bytes, __entry->err)
 );
 
 DECLARE_EVENT_CLASS(raftlog_msg_class,
