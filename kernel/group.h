@@ -208,6 +208,20 @@ struct rl_group_counters {
 	u64 auto_compactions;	/* compactions retention made */
 };
 
+/*
+ * A latency histogram in log2 buckets of microseconds: bucket i counts
+ * the samples above 2^(i-1) us and at most 2^i us (bucket 0: at most
+ * 1 us); the last bucket also those above its bound.  sum_us and count
+ * make the mean; the buckets the quantiles.
+ */
+#define RL_HIST_BUCKETS		32
+
+struct rl_hist {
+	u64 count;
+	u64 sum_us;
+	u64 bucket[RL_HIST_BUCKETS];
+};
+
 /* One voter or learner as this node sees it (RAFTLOG_MEMBER_A_*). */
 struct rl_member_info {
 	u64 id;
@@ -247,6 +261,8 @@ struct rl_group_info {
 	u64 term, vote, leader;
 	u64 commit, applied, first_index, last_index;
 	struct rl_group_counters c;
+	struct rl_hist persist_hist;	/* log2 us: see struct rl_hist */
+	struct rl_hist commit_hist;
 	struct rl_storage_state s;
 	u32 n_members;
 	struct rl_member_info members[RL_INFO_MAX_MEMBERS];

@@ -23,6 +23,7 @@
 #include "transport.h"
 #include "group.h"
 #include "group_int.h"
+#include "rl_trace.h"
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
@@ -92,6 +93,7 @@ static void rl_drop_left(struct rl_group *g, const struct raft_conf *now)
 			continue;
 		if (m->up) {
 			ev.peer = m->id;
+			trace_raftlog_peer(g, m->id, false);
 			rl_emit(g, &ev);
 		}
 		memset(m, 0, sizeof(*m));
@@ -108,12 +110,21 @@ void rl_info_observe(struct rl_group *g, const struct raft_status *old,
 		.leader = now->lead,
 	};
 
+	/* a campaign that ends in a follower, or in another campaign, lost */
+	if (old->role == RAFT_CANDIDATE && (now->role == RAFT_FOLLOWER ||
+					    now->term != old->term))
+		trace_raftlog_election_lose(g, now);
 	/* a campaign starts a term; a leader may skip candidate in one step */
-	if (now->term != old->term && now->role >= RAFT_CANDIDATE)
+	if (now->term != old->term && now->role >= RAFT_CANDIDATE) {
 		g->c.elections_started++;
-	if (now->role == RAFT_LEADER && old->role != RAFT_LEADER)
+		trace_raftlog_election_start(g, now);
+	}
+	if (now->role == RAFT_LEADER && old->role != RAFT_LEADER) {
 		g->c.elections_won++;
+		trace_raftlog_election_win(g, now);
+	}
 	if (now->role != old->role) {
+		trace_raftlog_role(g, old, now);
 		ev.type = RAFTLOG_EVENT_ROLE;
 		rl_emit(g, &ev);
 	}
@@ -186,6 +197,7 @@ static void rl_check_link(struct rl_group *g, u64 id)
 	if (!m || m->up == !!st.up)
 		return;
 	m->up = st.up;
+	trace_raftlog_peer(g, id, st.up);
 	ev.type = st.up ? RAFTLOG_EVENT_PEER_UP : RAFTLOG_EVENT_PEER_DOWN;
 	rl_emit(g, &ev);
 }
@@ -233,6 +245,44 @@ void rl_info_durable(struct rl_group *g)
 	g->c.fsync_usec_total += us;
 	g->c.fsync_samples++;
 	g->c.fsync_usec_max = max(g->c.fsync_usec_max, us);
+}
+
+/* Count a latency in its log2 bucket (struct rl_hist). */
+static void rl_hist_add(struct rl_hist *h, u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+	u32 b = us <= 1 ? 0 : fls64(us - 1);
+
+	h->bucket[min_t(u32, b, RL_HIST_BUCKETS - 1)]++;
+	h->sum_us += us;
+	h->count++;
+}
+
+/*
+ * Entries up to @index are durable (0: none in the batch).  t0: when the
+ * batch went to the store; 0: durable at once (nothing to wait for, or a
+ * volatile log), which says nothing of the device.
+ */
+void rl_info_persisted(struct rl_group *g, u64 index, u64 term, u64 t0)
+{
+	u64 ns = t0 ? ktime_get_ns() - t0 : 0;
+
+	if (!index)
+		return;
+	if (t0)
+		rl_hist_add(&g->persist_hist, ns);
+	trace_raftlog_persisted(g, index, term, ns);
+}
+
+/* A proposal's outcome; a committed one counts in the commit latency. */
+void rl_info_proposal_done(struct rl_group *g,
+			   const struct raft_proposal_result *res, u64 t0)
+{
+	u64 ns = ktime_get_ns() - t0;
+
+	if (!res->err)
+		rl_hist_add(&g->commit_hist, ns);
+	trace_raftlog_propose_done(g, res, ns);
 }
 
 /* ------------------------------------------------------------------ */
@@ -374,6 +424,8 @@ static void rl_fill_info(struct rl_group *g, struct rl_group_info *out)
 	out->c.fsyncs = atomic64_read(&g->fsyncs);
 	out->c.decode_errors = 0;
 	out->c.handshake_failures = 0;
+	out->persist_hist = g->persist_hist;
+	out->commit_hist = g->commit_hist;
 
 	for (i = 0; i < st->conf.n_voters; i++)
 		rl_fill_member(g, out, st->conf.voters[i], false, now);

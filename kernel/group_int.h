@@ -103,6 +103,7 @@ struct rl_req {
 	rl_req_done_fn fn;
 	void *fn_ctx;
 	struct list_head wait_node;	/* barrier waiting for applied */
+	u64 t0;			/* ns, allocated: commit latency */
 };
 
 /*
@@ -241,6 +242,8 @@ struct rl_group {
 	u64 sync_t0;			/* ns, when it was queued */
 	u64 sync_seen;			/* durable ticket last looked at */
 	struct rl_peer_mon mon[RL_INFO_MAX_MEMBERS];
+	struct rl_hist persist_hist;	/* rl_io queued to durable seen */
+	struct rl_hist commit_hist;	/* proposal submitted to outcome */
 
 	/* entries the core asked back from the device (group_fetch.c) */
 	struct work_struct fetch_work;
@@ -269,6 +272,7 @@ struct rl_io {
 	u64 last_term;
 	u64 snap_index;		/* 0: no snapshot installed */
 	u64 snap_term;
+	u64 t0;			/* ns, queued: persist latency */
 	u32 n_msgs;
 	struct raft_msg *msgs;
 };
@@ -330,6 +334,9 @@ void rl_info_persist_queued(struct rl_group *g);
 void rl_info_durable(struct rl_group *g);
 void rl_info_failed(struct rl_group *g, int err);
 void rl_info_lifecycle(struct rl_group *g, bool up);
+void rl_info_persisted(struct rl_group *g, u64 index, u64 term, u64 t0);
+void rl_info_proposal_done(struct rl_group *g,
+			   const struct raft_proposal_result *res, u64 t0);
 
 /* group_store.c */
 int rl_store_open(struct rl_group *g, struct raft_boot *boot);

@@ -18,15 +18,21 @@
 #include "wire.h"
 #include "group.h"
 #include "group_int.h"
+#include "rl_trace.h"
 
 void rl_msgs_send(struct rl_group *g, const struct raft_msg *m, u32 n)
 {
 	u32 i;
+	int err;
 
 	/* never blocks; a message dropped is retransmitted by Raft */
-	for (i = 0; i < n; i++)
-		if (!g->ep || rl_tp_send(g->ep, &m[i]))
+	for (i = 0; i < n; i++) {
+		err = g->ep ? rl_tp_send(g->ep, &m[i]) : -ENOTCONN;
+		if (err)
 			g->msgs_dropped++;
+		trace_raftlog_msg_send(g, &m[i], err);
+		trace_raftlog_snapshot_send(g, &m[i], err);
+	}
 }
 
 /* Transport receive callback (its workqueue): take the message, queue it. */
@@ -71,6 +77,7 @@ void rl_msgs_handle(struct rl_group *g)
 	list_for_each_entry_safe(im, tmp, &q, node) {
 		list_del(&im->node);
 		rl_info_contact(g, im->m.from);
+		trace_raftlog_msg_recv(g, &im->m, 0);
 		/* a malformed message is refused by the core and ignored */
 		raft_step(g->raft, &im->m);
 		rl_inmsg_free(im);

@@ -25,6 +25,7 @@
 #include <linux/raftlog.h>
 #include "storage.h"
 #include "group_int.h"
+#include "rl_trace.h"
 
 #define RL_READ_RECORDS		32	/* device records per read() call */
 #define RL_READ_CACHED		256	/* cached entries between yields */
@@ -254,6 +255,7 @@ ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 		cond_resched();
 	}
 	kvfree(r.buf);
+	trace_raftlog_read(g, *pos, r.index, records, r.done, r.done ? 0 : err);
 	*pos = r.index;
 	return r.done ? r.done : err;
 }

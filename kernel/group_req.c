@@ -8,6 +8,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/ktime.h>
 #include <linux/spinlock.h>
 #include <linux/list.h>
 #include <linux/xarray.h>
@@ -143,6 +144,7 @@ struct rl_req *rl_req_alloc(u8 kind)
 	INIT_LIST_HEAD(&rq->wait_node);
 	spin_lock_init(&rq->fn_lock);
 	rq->kind = kind;
+	rq->t0 = ktime_get_ns();
 	return rq;
 }
 

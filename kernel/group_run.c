@@ -30,6 +30,7 @@
 #include "storage.h"
 #include "group.h"
 #include "group_int.h"
+#include "rl_trace.h"
 
 /* Log role and membership changes at info level (module parameter). */
 bool rl_verbose;
@@ -45,6 +46,7 @@ static void rl_io_complete(struct rl_group *g)
 			break;
 		list_del(&io->node);
 		rl_msgs_send(g, io->msgs, io->n_msgs);
+		rl_info_persisted(g, io->last_index, io->last_term, io->t0);
 		if (io->snap_index)
 			raft_snapshot_installed(g->raft, io->snap_index,
 						io->snap_term);
@@ -67,6 +69,7 @@ static void rl_group_fail(struct rl_group *g, int err)
 	spin_lock(&g->in_lock);
 	g->fail_err = err;
 	spin_unlock(&g->in_lock);
+	trace_raftlog_group_fail(g, err);
 	rl_info_failed(g, err);
 	xa_for_each(&g->inflight, id, rq) {
 		xa_erase(&g->inflight, id);
@@ -125,6 +128,7 @@ static void rl_handle_requests(struct rl_group *g)
 		if (rq->kind == RL_REQ_PROPOSE) {
 			g->c.proposals++;
 			err = raft_propose(g->raft, rq->data, rq->len, rq->id);
+			trace_raftlog_propose(g, rq->id, rq->len, err);
 		} else if (rq->kind == RL_REQ_BARRIER) {
 			err = raft_read_index(g->raft, rq->id);
 		} else {	/* membership, transfer: 1 is done */
@@ -176,6 +180,7 @@ static void rl_report(struct rl_group *g, const struct raft_ready *rd)
 				g->msgs_dropped);
 		if (res->err)
 			g->c.proposals_failed++;
+		rl_info_proposal_done(g, res, rq->t0);
 		rl_req_finish(g, rq, res->err, res->index, res->term);
 	}
 }
@@ -241,6 +246,7 @@ static int rl_ready_handle(struct rl_group *g, struct raft_ready *rd)
 		last_term = rd->entries[rd->n_entries - 1].term;
 	}
 	/* committed entries are already durable here */
+	trace_raftlog_commit(g, rd->committed, rd->n_committed);
 	err = rl_stream_publish(g, rd->committed, rd->n_committed);
 	if (err)
 		return err;
@@ -250,6 +256,8 @@ static int rl_ready_handle(struct rl_group *g, struct raft_ready *rd)
 	raft_advance(g->raft, rd);
 	if (now && snap_index)
 		raft_snapshot_installed(g->raft, snap_index, snap_term);
+	if (now)
+		rl_info_persisted(g, last_index, last_term, 0);
 	if (now && last_index)
 		raft_persisted(g->raft, last_index, last_term);
 	return 0;

@@ -23,6 +23,7 @@
 #include "storage.h"
 #include "group.h"
 #include "group_int.h"
+#include "rl_trace.h"
 
 /*
  * Build the blob of a snapshot at index (worker only): the header, then
@@ -95,6 +96,7 @@ int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
 		g->log_last = s->meta.index;
 	}
 	rl_stream_cut(g, s->meta.index, true);
+	trace_raftlog_snapshot_install(g, s);
 	pr_info("group %u: node %llu installed a snapshot at %llu (term %llu)\n",
 		g->p.group_id, g->p.node_id, s->meta.index, s->meta.term);
 	return 0;
@@ -251,6 +253,7 @@ static void rl_compact_work(struct work_struct *w)
 	struct rl_compact *c = container_of(w, struct rl_compact, work);
 
 	c->err = rl_do_compact(c->g, c->index);
+	trace_raftlog_compact(c->g, c->index, c->err);
 	complete(&c->done);
 }
 

@@ -11,6 +11,7 @@
 
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -443,6 +444,7 @@ int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd)
 	if (!io)
 		return -ENOMEM;
 	io->ticket = g->last_ticket;
+	io->t0 = ktime_get_ns();
 	if (rd->n_entries) {
 		io->last_index = rd->entries[rd->n_entries - 1].index;
 		io->last_term = rd->entries[rd->n_entries - 1].term;

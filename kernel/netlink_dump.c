@@ -142,6 +142,29 @@ static int rl_nl_put_counters(struct sk_buff *skb, const struct rl_group_counter
 	return 0;
 }
 
+/* The kernel's histograms are the ones uapi documents. */
+static_assert(RL_HIST_BUCKETS == RAFTLOG_HIST_BUCKETS);
+
+static int rl_nl_put_hist(struct sk_buff *skb, int type,
+			  const struct rl_hist *h)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (rl_nl_put_u64(skb, RAFTLOG_HIST_A_COUNT, h->count,
+			  RAFTLOG_HIST_A_PAD) ||
+	    rl_nl_put_u64(skb, RAFTLOG_HIST_A_SUM_USEC, h->sum_us,
+			  RAFTLOG_HIST_A_PAD) ||
+	    nla_put(skb, RAFTLOG_HIST_A_BUCKETS, sizeof(h->bucket),
+		    h->bucket)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int rl_nl_put_storage(struct sk_buff *skb, const struct rl_storage_state *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, RAFTLOG_A_STORAGE);
@@ -218,6 +241,9 @@ static int rl_nl_fill_group(struct sk_buff *skb, struct rl_group *g,
 		if (rl_nl_put_member(skb, &in->members[i]))
 			goto cancel;
 	if (rl_nl_put_counters(skb, &in->c) || rl_nl_put_storage(skb, &in->s))
+		goto cancel;
+	if (rl_nl_put_hist(skb, RAFTLOG_A_PERSIST_HIST, &in->persist_hist) ||
+	    rl_nl_put_hist(skb, RAFTLOG_A_COMMIT_HIST, &in->commit_hist))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;

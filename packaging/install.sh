@@ -70,8 +70,11 @@ done
 subst "$here/packaging/libraftlog.pc.in" "$D$LIBDIR/pkgconfig/libraftlog.pc" 0644
 ins "$here/userspace/raftctl/raftctl.8" "$MANDIR/man8" 0644
 ins "$here/userspace/raftctl/raftlog.conf.5" "$MANDIR/man5" 0644
+ins "$here/userspace/bench/raftlog-bench.1" "$MANDIR/man1" 0644
 subst "$here/packaging/systemd/raftlog@.service" "$D$UNITDIR/raftlog@.service" 0644
 subst "$here/packaging/systemd/raftlog.target" "$D$UNITDIR/raftlog.target" 0644
+subst "$here/packaging/systemd/raftlog-metrics.service" "$D$UNITDIR/raftlog-metrics.service" 0644
+ins "$here/packaging/systemd/raftlog-metrics.timer" "$UNITDIR" 0644
 subst "$here/packaging/systemd/raftlog-generator" \
 	"$D$(dirname "$UNITDIR")/system-generators/raftlog-generator" 0755
 subst "$here/packaging/udev/60-raftlog.rules" "$D$UDEVDIR/rules.d/60-raftlog.rules" 0644

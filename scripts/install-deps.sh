@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
-xz-utils rsync python3 python3-yaml python3-jsonschema git
+xz-utils rsync python3 python3-yaml python3-jsonschema python3-prometheus-client git
 linux-source-6.12 linux-headers-amd64 linux-image-amd64
 qemu-system-x86 busybox-static
 clang llvm libclang-rt-14-dev sparse

@@ -312,6 +312,10 @@ struct raftlog_uring_propose {
  *        (counted in RAFTLOG_COUNTER_A_AUTO_COMPACTIONS; followers behind
  *        the cut are caught up through a snapshot); 100: never, the ring
  *        then fills and proposals get ENOSPC until RAFTLOG_CMD_COMPACT
+ *    RAFTLOG_A_PERSIST_HIST: NLA_NESTED, enum raftlog_hist_attr: how long
+ *        batches of entries took to become durable on the device
+ *    RAFTLOG_A_COMMIT_HIST: NLA_NESTED, enum raftlog_hist_attr: how long
+ *        proposals made on this node took from submission to commit
  *
  * One initial peer, enum raftlog_peer_attr (both required):
  *
@@ -372,6 +376,16 @@ struct raftlog_uring_propose {
  *        durable commit, however long the log)
  *    RAFTLOG_COUNTER_A_AUTO_COMPACTIONS: NLA_U64, compactions retention
  *        made (RAFTLOG_A_COMPACT_AT)
+ *
+ * A latency histogram since the group started, enum raftlog_hist_attr:
+ *
+ *    RAFTLOG_HIST_A_COUNT: NLA_U64, samples
+ *    RAFTLOG_HIST_A_SUM_USEC: NLA_U64, their sum in microseconds
+ *    RAFTLOG_HIST_A_BUCKETS: NLA_BINARY, an array of u64 in host order,
+ *        one per log2 bucket: element i counts the samples of more than
+ *        2^(i-1) and at most 2^i microseconds (element 0: at most 1 us),
+ *        the last element also those above its bound.  Readers take as
+ *        many elements as the attribute holds (RAFTLOG_HIST_BUCKETS now).
  *
  * The group's storage, enum raftlog_storage_attr (the indexes and block
  * counts only with a device):
@@ -545,6 +559,8 @@ enum raftlog_attr {
 	RAFTLOG_A_LOG_MEM,
 	RAFTLOG_A_RETAIN,
 	RAFTLOG_A_COMPACT_AT,
+	RAFTLOG_A_PERSIST_HIST,
+	RAFTLOG_A_COMMIT_HIST,
 	__RAFTLOG_A_MAX
 };
 
@@ -614,6 +630,20 @@ enum raftlog_counter_attr {
 };
 
 #define RAFTLOG_COUNTER_A_MAX (__RAFTLOG_COUNTER_A_MAX - 1)
+
+/* Log2 latency buckets the kernel reports (RAFTLOG_HIST_A_BUCKETS). */
+#define RAFTLOG_HIST_BUCKETS 32
+
+enum raftlog_hist_attr {
+	RAFTLOG_HIST_A_UNSPEC,
+	RAFTLOG_HIST_A_PAD,
+	RAFTLOG_HIST_A_COUNT,
+	RAFTLOG_HIST_A_SUM_USEC,
+	RAFTLOG_HIST_A_BUCKETS,
+	__RAFTLOG_HIST_A_MAX
+};
+
+#define RAFTLOG_HIST_A_MAX (__RAFTLOG_HIST_A_MAX - 1)
 
 enum raftlog_storage_attr {
 	RAFTLOG_STORAGE_A_UNSPEC,

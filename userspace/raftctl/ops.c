@@ -506,6 +506,8 @@ int cmd_adjust(int argc, char **argv)
 struct status_ctx {
 	const char *only;	/* a name, or NULL */
 	int n;
+	bool json;
+	struct rc_json j;
 };
 
 static int status_cb(const struct nlmsghdr *nlh, void *data)
@@ -523,6 +525,14 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 		name = c.name;
 	if (x->only && strcmp(x->only, name))
 		return MNL_CB_OK;
+	if (x->json) {
+		/* the objects of `group show -j`, named */
+		if (strcmp(name, "-"))
+			snprintf(st.name, sizeof(st.name), "%s", name);
+		rc_status_json(&x->j, &st);
+		x->n++;
+		return MNL_CB_OK;
+	}
 	for (int i = 0; i < st.n_members; i++) {
 		voters += st.members[i].kind == RAFTLOG_MEMBER_VOTER;
 		learners += st.members[i].kind == RAFTLOG_MEMBER_LEARNER;
@@ -549,20 +559,29 @@ int cmd_status(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int rc, err;
 
-	if (argc >= 2 && rc_is_help(argv[1])) {
-		printf("usage: raftctl status [NAME]\n");
-		return RC_OK;
+	for (int i = 1; i < argc; i++) {
+		if (rc_is_help(argv[i])) {
+			printf("usage: raftctl status [NAME] [-j]\n");
+			return RC_OK;
+		}
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			x.json = true;
+		} else if (!x.only && argv[i][0] != '-') {
+			x.only = argv[i];
+		} else {
+			fprintf(stderr, "usage: raftctl status [NAME] [-j]\n");
+			return RC_USAGE;
+		}
 	}
-	if (argc > 2) {
-		fprintf(stderr, "usage: raftctl status [NAME]\n");
-		return RC_USAGE;
-	}
-	x.only = argc == 2 ? argv[1] : NULL;
 	rc = rc_nl_open(&nl, false);
 	if (rc)
 		return rc;
 	nlh = rc_nl_req(&nl, RAFTLOG_CMD_GROUP_GET, NLM_F_DUMP);
+	if (x.json)
+		j_begin(&x.j, NULL, '[');
 	err = rc_nl_talk(&nl, nlh, status_cb, &x);
+	if (x.json)
+		j_end(&x.j, ']');
 	fflush(stdout);
 	rc = err ? rc_nl_perror(&nl, "status", err) : RC_OK;
 	rc_nl_close(&nl);

@@ -48,6 +48,7 @@ int cmd_adjust(int argc, char **argv);
 int cmd_showconf(int argc, char **argv);
 int cmd_checkconf(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_udev_name(int argc, char **argv);
 
 /* Read a secret file: 1..RAFTLOG_SECRET_MAX bytes, trailing newlines cut. */

@@ -168,6 +168,42 @@ static void parse_nested_u64(const struct nlattr *nest, uint64_t *v, int max)
 	}
 }
 
+/* A histogram nest; buckets beyond what we keep are folded into the last. */
+int rc_hist_parse(const struct nlattr *nest, struct rc_hist *h)
+{
+	const struct nlattr *a;
+	const uint8_t *p;
+	uint64_t v;
+	size_t len;
+
+	memset(h, 0, sizeof(*h));
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case RAFTLOG_HIST_A_COUNT:
+			if (ok_len(a, 8))
+				h->count = mnl_attr_get_u64(a);
+			break;
+		case RAFTLOG_HIST_A_SUM_USEC:
+			if (ok_len(a, 8))
+				h->sum_us = mnl_attr_get_u64(a);
+			break;
+		case RAFTLOG_HIST_A_BUCKETS:
+			len = mnl_attr_get_payload_len(a);
+			if (len % 8 || !len)
+				return -1;
+			p = mnl_attr_get_payload(a);
+			for (size_t i = 0; i < len / 8; i++) {
+				memcpy(&v, p + 8 * i, 8);
+				h->bucket[i < RC_HIST_MAX ? i : RC_HIST_MAX - 1] += v;
+			}
+			h->n = len / 8 < RC_HIST_MAX ? len / 8 : RC_HIST_MAX;
+			break;
+		}
+	}
+	h->present = h->n > 0;
+	return 0;
+}
+
 static void parse_storage(const struct nlattr *nest, struct rc_status *st)
 {
 	const struct nlattr *a;
@@ -226,6 +262,12 @@ int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st)
 			break;
 		case RAFTLOG_A_STORAGE:
 			parse_storage(a, st);
+			break;
+		case RAFTLOG_A_PERSIST_HIST:
+			rc_hist_parse(a, &st->persist_hist);
+			break;
+		case RAFTLOG_A_COMMIT_HIST:
+			rc_hist_parse(a, &st->commit_hist);
 			break;
 		}
 	}
@@ -376,9 +418,27 @@ static void member_json(struct rc_json *j, const struct rc_member *m)
 	j_end(j, '}');
 }
 
+static void hist_json(struct rc_json *j, const char *key,
+		      const struct rc_hist *h)
+{
+	if (!h->present)
+		return;
+	j_begin(j, key, '{');
+	j_u64(j, "count", h->count);
+	j_u64(j, "sum_usec", h->sum_us);
+	/* bucket i: samples above 2^(i-1) and at most 2^i microseconds */
+	j_begin(j, "buckets", '[');
+	for (int i = 0; i < h->n; i++)
+		j_u64(j, NULL, h->bucket[i]);
+	j_end(j, ']');
+	j_end(j, '}');
+}
+
 void rc_status_json(struct rc_json *j, const struct rc_status *st)
 {
 	j_begin(j, NULL, '{');
+	if (st->name[0])
+		j_str(j, "name", st->name);
 	j_u64(j, "group", st->group_id);
 	j_u64(j, "node", st->node_id);
 	j_u64(j, "cluster", st->cluster_id);
@@ -428,6 +488,8 @@ void rc_status_json(struct rc_json *j, const struct rc_status *st)
 				j_u64(j, storage_names[t], st->storage[t]);
 		j_end(j, '}');
 	}
+	hist_json(j, "persist_latency", &st->persist_hist);
+	hist_json(j, "commit_latency", &st->commit_hist);
 	j_end(j, '}');
 }
 

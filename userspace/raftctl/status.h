@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <linux/raftlog.h>
 
 struct nlmsghdr;
@@ -29,7 +30,18 @@ struct rc_member {
 	uint64_t link[RAFTLOG_MEMBER_A_MAX + 1];
 };
 
+/* A latency histogram (RAFTLOG_HIST_A_*): log2 buckets of microseconds. */
+#define RC_HIST_MAX	64
+
+struct rc_hist {
+	bool present;
+	uint64_t count, sum_us;
+	int n;				/* buckets reported */
+	uint64_t bucket[RC_HIST_MAX];	/* bucket i: at most 2^i us */
+};
+
 struct rc_status {
+	char name[64];		/* the config's NAME when known, else "" */
 	uint32_t group_id;
 	uint64_t node_id, cluster_id;
 	char device[128], listen[64], chardev[64];
@@ -49,6 +61,7 @@ struct rc_status {
 	uint8_t storage_state;
 	int32_t storage_error;
 	uint64_t storage[RAFTLOG_STORAGE_A_MAX + 1];
+	struct rc_hist persist_hist, commit_hist;
 };
 
 int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st);
@@ -56,6 +69,12 @@ int rc_member_parse(const struct nlattr *nest, struct rc_member *m);
 void rc_status_print(const struct rc_status *st, int nth);
 void rc_status_json(struct rc_json *j, const struct rc_status *st);
 const char *rc_role_name(unsigned int role);
+int rc_hist_parse(const struct nlattr *nest, struct rc_hist *h);
+
+/* stats.c: every counter and gauge of groups st[0..n), in Prometheus's
+ * text format (node_exporter's textfile collector reads it)
+ */
+void rc_stats_prometheus(FILE *f, const struct rc_status *st, int n);
 
 /* The path of /dev/<chardev> of group @id here: 0, or an exit code. */
 int rc_group_chardev(uint32_t id, char *path, size_t len);

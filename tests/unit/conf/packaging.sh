@@ -32,15 +32,18 @@ mkdir -p "$tmp/units" "$tmp/etc/raftlog" "$tmp/gen"
 subst "$top/packaging/systemd/raftlog@.service" "$tmp/units/raftlog@.service"
 subst "$top/packaging/systemd/raftlog.target" "$tmp/units/raftlog.target"
 cp "$tmp/units/raftlog@.service" "$tmp/units/raftlog@orders.service"
+subst "$top/packaging/systemd/raftlog-metrics.service" "$tmp/units/raftlog-metrics.service"
+cp "$top/packaging/systemd/raftlog-metrics.timer" "$tmp/units/"
 verify() {
 	(cd "$tmp/units" && systemd-analyze verify --man=no ./raftlog.target \
-		./raftlog@orders.service) >"$tmp/verify" 2>&1 || { cat "$tmp/verify"; return 1; }
+		./raftlog@orders.service ./raftlog-metrics.timer \
+		./raftlog-metrics.service) >"$tmp/verify" 2>&1 || { cat "$tmp/verify"; return 1; }
 	cat "$tmp/verify"
 	# it exits 0 on unknown keys and the like: any word from it is a finding
 	[ ! -s "$tmp/verify" ]
 }
 if command -v systemd-analyze >/dev/null; then
-	check "systemd-analyze verify: raftlog@.service and raftlog.target are clean" verify
+	check "systemd-analyze verify: raftlog@.service, raftlog.target and the metrics timer are clean" verify
 else
 	skip "systemd-analyze verify" systemd-analyze
 fi
@@ -84,6 +87,8 @@ completion() {
 	[ "$(RAFTLOG_CONFDIR=$tmp/etc/raftlog complete_words raftctl up '')" = "broken orders" ] || return 1
 	[ "$(complete_words raftctl -c "$tmp/etc/raftlog" adjust o)" = "orders" ] || return 1
 	[ "$(complete_words raftctl group '')" = "add del show set" ] || return 1
+	[ "$(complete_words raftctl stats --p)" = "--prometheus" ] || return 1
+	[ "$(complete_words raftctl status -)" = "-j" ] || return 1
 	[ "$(complete_words raftctl group add 1 tick)" = "tick-ms" ] || return 1
 	[ "$(complete_words raftctl leader transfer 1 '')" = "to" ] || return 1
 	[ "$(complete_words raftctl format /dev/x --f)" = "--force" ] || return 1
@@ -113,7 +118,8 @@ cli() {
 check "raftctl -c/RAFTLOG_CONFDIR; a bad file stops up, down, adjust, showconf (exit 2, line named)" cli
 
 man_clean() {
-	for m in "$top/userspace/raftctl/raftctl.8" "$top/userspace/raftctl/raftlog.conf.5"; do
+	for m in "$top/userspace/raftctl/raftctl.8" "$top/userspace/raftctl/raftlog.conf.5" \
+		"$top/userspace/bench/raftlog-bench.1"; do
 		LC_ALL=C.UTF-8 groff -man -ww -z "$m" 2>&1 | grep . && return 1
 	done
 	return 0
