@@ -44,13 +44,6 @@ agreed_leader() {
 	done
 	echo "$l"
 }
-caught_up() {	# caught_up TARGET NODE...
-	c=$(st "$1" commit)
-	shift
-	for n in "$@"; do
-		[ "$(st "$n" applied)" -ge "$c" ] || return 1
-	done
-}
 same_log() {	# same_log LAST NODE...
 	last=$1
 	shift

@@ -40,16 +40,6 @@ spec() {	# spec NODE [join] PEER...
 	echo "$s"
 }
 
-# the leader every node of "$@" agrees on (and that leader says so)
-agreed_leader() {
-	l=$(st "$1" leader)
-	[ "${l:-0}" != 0 ] || return 1
-	for n in "$@"; do
-		[ "$(st "$n" leader)" = "$l" ] || return 1
-	done
-	[ "$(st "$l" role)" = 3 ] || return 1
-	echo "$l"
-}
 leader_is() {
 	l=$(agreed_leader "$@") && [ "$l" = "$LEAD" ]
 }
@@ -60,14 +50,6 @@ conf_is() {
 	for n in "$@"; do
 		[ "$(st "$n" voters)" = "$v" ] && [ "$(st "$n" learners)" = "$l" ] ||
 			return 1
-	done
-}
-# caught_up TARGET NODE...: every node applied up to the target's commit
-caught_up() {
-	c=$(st "$1" commit)
-	shift
-	for n in "$@"; do
-		[ "$(st "$n" applied)" -ge "$c" ] || return 1
 	done
 }
 # same_log LAST NODE...: identical records 1..LAST on every node

@@ -41,16 +41,6 @@ spec() {	# spec NODE [join] PEER...
 	done
 	echo "$s"
 }
-# the leader every node of "$@" agrees on (and that leader says so)
-agreed_leader() {
-	l=$(st "$1" leader)
-	[ "${l:-0}" != 0 ] || return 1
-	for n in "$@"; do
-		[ "$(st "$n" leader)" = "$l" ] || return 1
-	done
-	[ "$(st "$l" role)" = 3 ] || return 1
-	echo "$l"
-}
 leader_is() {	# leader_is NODE NODE...: all of them follow NODE
 	want=$1
 	shift
@@ -62,13 +52,6 @@ conf_is() {	# conf_is VOTERS LEARNERS NODE...
 	for n in "$@"; do
 		[ "$(st "$n" voters)" = "$v" ] && [ "$(st "$n" learners)" = "$l" ] ||
 			return 1
-	done
-}
-caught_up() {	# caught_up TARGET NODE...
-	c=$(st "$1" commit)
-	shift
-	for n in "$@"; do
-		[ "$(st "$n" applied)" -ge "$c" ] || return 1
 	done
 }
 # the original members but NODE (a restarted node's spec: never node 4)

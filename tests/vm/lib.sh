@@ -99,6 +99,29 @@ rl_netns_bridge() {
 	done
 }
 
+# Cluster helpers; they use the script's own "st NODE KEY" (a key of
+# rlprobe status of NODE's device).
+# agreed_leader NODE...: the leader every node agrees on (and that leader
+# says so), printed; fails while they do not agree
+agreed_leader() {
+	l=$(st "$1" leader)
+	[ "${l:-0}" != 0 ] || return 1
+	for n in "$@"; do
+		[ "$(st "$n" leader)" = "$l" ] || return 1
+	done
+	[ "$(st "$l" role)" = 3 ] || return 1
+	echo "$l"
+}
+
+# caught_up TARGET NODE...: every NODE applied what TARGET committed
+caught_up() {
+	c=$(st "$1" commit)
+	shift
+	for n in "$@"; do
+		[ "$(st "$n" applied)" -ge "$c" ] || return 1
+	done
+}
+
 # rl_debugfs FILE: the path of FILE under a debugfs mount of our own:
 # "ip netns exec" remounts /sys for the namespace, hiding
 # /sys/kernel/debug from commands run there.

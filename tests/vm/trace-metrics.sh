@@ -34,22 +34,6 @@ spec() {	# spec NODE [join] PEER...
 	done
 	echo "$s"
 }
-agreed_leader() {
-	l=$(st "$1" leader)
-	[ "${l:-0}" != 0 ] || return 1
-	for n in "$@"; do
-		[ "$(st "$n" leader)" = "$l" ] || return 1
-	done
-	[ "$(st "$l" role)" = 3 ] || return 1
-	echo "$l"
-}
-caught_up() {	# caught_up TARGET NODE...
-	c=$(st "$1" commit)
-	shift
-	for n in "$@"; do
-		[ "$(st "$n" applied)" -ge "$c" ] || return 1
-	done
-}
 # ev EVENT PATTERN: a line of the trace of EVENT matching PATTERN (grep -E)
 ev() {
 	grep -E " raftlog_$1: .*$2" /tmp/trace.txt >/dev/null || {
