@@ -23,6 +23,8 @@
 #   - a kernel WARN (selftest_warn=1) -> console scan fails that script
 #   - a script that stops short of its plan, with and without lib.sh's own
 #     exit check -> fails (guest, and host comparing plan and checks run)
+#   - a module built with RL_BUG=NO_FLUSH (records without FUA) -> the KUnit
+#     volatile-cache crash test finds acknowledged entries lost
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
 #   - rlkv servers that read without the barrier (services.sh bug=1), the
@@ -246,11 +248,13 @@ field() { awk -v n="$2" -v k="$3" '$1 == n { print $k }' "$tmp/$1.res"; }
 part() { field "$1" "$2" 5; }
 
 # boot 1: the harness KUnit suite failing, leaking, warning, then a script
-# short of its plan, with and without lib.sh's own check
+# short of its plan, with and without lib.sh's own check, then the storage
+# crash test on a volatile cache against a module whose records lack FUA
 h=glob=raftlog_harness
 start=$(date +%s)
 vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
-	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60
+	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60 \
+	"kunit.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,glob=raftlog_storage_crash.crash_volatile_cache@300"
 echo "# boot 1: $(($(date +%s) - start))s (console in build/selftest-boot1.log)"
 mkdir -p "$here/build"
 cp "$tmp/b1.log" "$here/build/selftest-boot1.log" 2>/dev/null
@@ -273,6 +277,11 @@ check "guest: a script that stops short of its plan fails (exit $rc)" \
 rc=$(field b1 5 2)
 check "guest: ... and fails on the host's count when the script hides it (exit $rc)" \
 	sh -c "[ '$rc' != 0 ] && awk '\$1 == 5' '$tmp/b1.res' | grep -q 'planned 3 checks, ran 1'"
+p6=$(part b1 6)
+check "guest: KUnit's volatile-cache crash test catches records written without FUA (RL_BUG=NO_FLUSH): acknowledged entries lost" \
+	sh -c "! '$here/scripts/ktap.py' '$p6' >'$tmp/k6.out' &&
+		grep -q '^not ok .*raftlog_storage_crash.crash_volatile_cache' '$tmp/k6.out' &&
+		grep -q 'crash at I/O .* matches neither op' '$p6'"
 
 # boot 2: the fault campaign with a module whose leader acknowledges a
 # proposal as soon as it appended it: partitioning that leader loses
