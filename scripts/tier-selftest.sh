@@ -13,6 +13,8 @@
 #     says anything, a real checkpatch remark, a sparse warning in a header
 #   - skips: the YNL check without a kernel tree and raftctl.sh without
 #     python3 count a skip, not a pass, and fail with RAFTLOG_STRICT=1
+#   - rlreplay: a dm-log-writes log's write that no flush covered is lost
+#     in the power cut's image, the flushed and FUA ones kept
 #   - the simulator's planted bugs: a RAFT_BUG switch the simulator does
 #     not catch fails its selftest; a switch the core uses but raft.h does
 #     not list (so never built nor tried) is found and fails it
@@ -218,6 +220,33 @@ printf '#ifdef RAFT_BUG_STRAY\n#endif\n' >>"$tmp/core/raft/quorum.c"
 check "sim: the Makefile finds a switch the core uses that raft.h does not list" \
 	sh -c "make -s -C '$here/tests/sim' unlisted CORE='$tmp/core/raft' | grep -qx 'unlisted: STRAY' &&
 		make -s -C '$here/tests/sim' unlisted | grep -qx 'unlisted: '"
+
+# --- the power cut's replay loses what no flush covered --------------------
+# A dm-log-writes log as the target leaves it when torn down: a write a
+# FLUSH covered, the FLUSH, a FUA write, then a write no flush covered
+# (appended by the destructor) and the final mark.  The crash image must
+# hold the first two writes and not the last.
+mkdir -p "$tmp/lw"
+if make -s -C "$here/tests/vm/tools" rlreplay >"$tmp/lw/build" 2>&1; then
+	python3 - "$tmp/lw/log" <<'PY'
+import struct, sys
+ents = [(8, 0, b"A"), (0, 1, b""), (16, 2, b"B"), (24, 0, b"C"), (0, 8, b"")]
+out = struct.pack("<QQQI", 0x6a736677736872, 1, len(ents), 512).ljust(512, b"\0")
+for sector, flags, data in ents:
+    n = 1 if data else 0
+    out += struct.pack("<QQQQ", sector, n, flags, 0).ljust(512, b"\0")
+    out += data * 512
+open(sys.argv[1], "wb").write(out)
+PY
+	dd if=/dev/zero of="$tmp/lw/disk" bs=512 count=32 2>/dev/null
+	"$here/tests/vm/tools/rlreplay" "$tmp/lw/log" "$tmp/lw/disk" >"$tmp/lw/out" 2>&1
+fi
+lw_sector() { dd if="$tmp/lw/disk" bs=512 skip="$1" count=1 2>/dev/null | tr -d '\0'; }
+lw_ok() {
+	[ "$(lw_sector 8 | head -c 1)" = A ] && [ "$(lw_sector 16 | head -c 1)" = B ] &&
+		[ -z "$(lw_sector 24)" ] && grep -q 'dropped 1 of 1 unflushed writes' "$tmp/lw/out"
+}
+check "rlreplay: the power cut keeps the flushed and the FUA write, loses the unflushed one" lw_ok
 
 # RAFTLOG_SELFTEST_HOST=1: the host checks only
 if [ "${RAFTLOG_SELFTEST_HOST:-0}" = 1 ]; then
