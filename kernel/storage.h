@@ -65,8 +65,9 @@ struct rl_storage_info {
 /*
  * Open @path exclusively, check that it was formatted for this cluster,
  * group and node, recover the durable state.  0 or -errno:
- * -EUCLEAN no valid superblock or metadata, -ESTALE formatted for other
- * ids, -ENOSPC device smaller than formatted, -EIO device error.
+ * -EUCLEAN no valid superblock or metadata, or the log recovers to below
+ * the durable commit index (committed entries lost), -ESTALE formatted
+ * for other ids, -ENOSPC device smaller than formatted, -EIO device error.
  */
 int rl_storage_open(const char *path, const struct rl_storage_cfg *cfg,
 		    struct rl_storage **out);
