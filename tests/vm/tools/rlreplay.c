@@ -191,6 +191,12 @@ int main(int argc, char **argv)
 			st.kept += fate == 'K';
 			st.lost += fate == 'L';
 			st.torn += fate == 'T';
+			/* which write the cut lost (entry, where, how big) */
+			printf("unflushed write: entry %llu, sector %llu, %llu sectors, flags %#llx: %s\n",
+			       i, (unsigned long long)sector,
+			       (unsigned long long)sectors,
+			       (unsigned long long)flags,
+			       fate == 'K' ? "kept" : fate == 'L' ? "lost" : "torn");
 		}
 		for (s = 0; s < sectors; s++) {
 			if (read_at(lfd, buf, ss, pos) ||
