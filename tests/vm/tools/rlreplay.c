@@ -12,7 +12,7 @@
  * rlreplay applies every durable write, and of the unflushed ones none
  * (the cache lost them all), or with -s SEED a random subset: each kept,
  * lost, or torn (some of its sectors only), as a cache that wrote back
- * part of itself before the power went.
+ * part of itself before the power went; -a applies them all.
  *
  * The format (drivers/md/dm-log-writes.c): a super block at byte 0, then
  * for each entry one header sector followed by the data it wrote.  The
@@ -131,9 +131,13 @@ int main(int argc, char **argv)
 		seeded = 1;
 		argv += 2;
 		argc -= 2;
+	} else if (argc == 4 && !strcmp(argv[1], "-a")) {
+		seeded = -1;	/* the cache wrote everything back */
+		argv++;
+		argc--;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: rlreplay [-s SEED] LOGDEV TARGET\n");
+		fprintf(stderr, "usage: rlreplay [-s SEED | -a] LOGDEV TARGET\n");
 		return 2;
 	}
 	lfd = open(argv[1], O_RDONLY);
@@ -187,7 +191,7 @@ int main(int argc, char **argv)
 		/* after the last flush and not FUA: only in the cache */
 		if ((last_flush == n || i > last_flush) && !(flags & LOG_FUA_FLAG)) {
 			st.unflushed++;
-			fate = seeded ? "KLT"[rnd() % 3] : 'L';
+			fate = seeded > 0 ? "KLT"[rnd() % 3] : seeded ? 'K' : 'L';
 			st.kept += fate == 'K';
 			st.lost += fate == 'L';
 			st.torn += fate == 'T';
