@@ -56,6 +56,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
 #ifdef RL_TEST_HOOKS
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_crash);
+EXPORT_SYMBOL_IF_KUNIT(rl_vwc_create);
+EXPORT_SYMBOL_IF_KUNIT(rl_vwc_destroy);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_attach_vwc);
+EXPORT_SYMBOL_IF_KUNIT(rl_vwc_crash);
 #endif
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_raw_block);
 

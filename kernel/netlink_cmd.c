@@ -348,7 +348,7 @@ static const struct rl_nl_why rl_nl_new_why[] = {
 	  "listen address is not on this host (namespace)" },
 	{ -EBUSY, 0, RL_NL_ON_DEVICE, "block device is in use" },
 	{ -EUCLEAN, 0, RL_NL_ON_DEVICE,
-	  "block device holds no raftlog format (raftctl format)" },
+	  "block device lost committed entries, or holds no raftlog format (raftctl format)" },
 	{ -ESTALE, 0, RL_NL_ON_DEVICE,
 	  "block device was formatted for other cluster, group or node ids" },
 	{ -ENOSPC, 0, RL_NL_ON_DEVICE,

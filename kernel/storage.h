@@ -66,8 +66,9 @@ struct rl_storage_info {
 /*
  * Open @path exclusively, check that it was formatted for this cluster,
  * group and node, recover the durable state.  0 or -errno:
- * -EUCLEAN no valid superblock or metadata, -ESTALE formatted for other
- * ids, -ENOSPC device smaller than formatted, -EIO device error.
+ * -EUCLEAN no valid superblock or metadata, or the log recovers to below
+ * the durable commit index (committed entries lost), -ESTALE formatted
+ * for other ids, -ENOSPC device smaller than formatted, -EIO device error.
  */
 int rl_storage_open(const char *path, const struct rl_storage_cfg *cfg,
 		    struct rl_storage **out);
@@ -164,12 +165,30 @@ int rl_storage_format(const char *path, u64 cluster_id, u32 group_id,
  * later bio fails without reaching the device, as if the machine had
  * stopped; reopening the device then shows what recovery makes of it.
  */
+/*
+ * A disk with a volatile write cache (kernel/storage_vwc.c): while a
+ * journal is attached, every write is recorded; after the storage was
+ * closed (typically after a simulated crash), rl_vwc_crash() leaves the
+ * device as a power cut could have: every write a completed flush or FUA
+ * made durable, and of the others a random subset (picked by @seed), each
+ * whole, missing or torn.  @st says how many writes went which way.
+ */
+struct rl_vwc;
+struct rl_vwc_stats {
+	unsigned int durable, kept, dropped, torn;
+};
+
 #ifdef RL_TEST_HOOKS
 #define RL_STORAGE_HOOKS	1
 void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
 			     unsigned int nth);
 void rl_storage_inject_crash(struct rl_storage *s, unsigned int nth,
 			     size_t torn_bytes);
+struct rl_vwc *rl_vwc_create(void);
+void rl_vwc_destroy(struct rl_vwc *v);
+void rl_storage_attach_vwc(struct rl_storage *s, struct rl_vwc *v);
+int rl_vwc_crash(struct rl_vwc *v, const char *path, u32 seed,
+		 struct rl_vwc_stats *st);
 #else
 #define RL_STORAGE_HOOKS	0
 static inline void rl_storage_inject_fault(struct rl_storage *s,
@@ -180,6 +199,26 @@ static inline void rl_storage_inject_fault(struct rl_storage *s,
 static inline void rl_storage_inject_crash(struct rl_storage *s,
 					   unsigned int nth, size_t torn_bytes)
 {
+}
+
+static inline struct rl_vwc *rl_vwc_create(void)
+{
+	return NULL;
+}
+
+static inline void rl_vwc_destroy(struct rl_vwc *v)
+{
+}
+
+static inline void rl_storage_attach_vwc(struct rl_storage *s,
+					 struct rl_vwc *v)
+{
+}
+
+static inline int rl_vwc_crash(struct rl_vwc *v, const char *path, u32 seed,
+			       struct rl_vwc_stats *st)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 

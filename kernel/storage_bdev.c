@@ -166,8 +166,9 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 	while (len && !err) {
 		size_t chunk = min_t(size_t, len, RL_ST_REC_BYTES);
 		size_t sub = write ? chunk : 0;
-		bool crashed = rl_st_crash_point(s, &sub);
+		bool crashed = rl_st_crash_point(s, &sub), inject;
 		unsigned int nvec = DIV_ROUND_UP(chunk, PAGE_SIZE);
+		struct rl_vwc_w *vw = NULL;
 		struct bio *bio;
 		size_t off;
 
@@ -177,6 +178,9 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 			err = -EIO;
 			break;
 		}
+		inject = !crashed && rl_st_inject(s, kind);
+		if (write && !inject)
+			vw = rl_st_vwc_begin(s, opf, sector, p, sub);
 		bio = bio_alloc(s->bdev, nvec, opf, GFP_NOIO);
 		bio->bi_iter.bi_sector = sector;
 		for (off = 0; off < sub; ) {
@@ -188,12 +192,13 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 			}
 			off += n;
 		}
-		if (!crashed && rl_st_inject(s, kind))
+		if (inject)
 			err = -EIO;
 		else
 			err = submit_bio_wait(bio);
 		if (crashed)
 			err = -EIO;	/* the torn part went out; then the crash */
+		rl_st_vwc_end(s, vw, opf, !err);
 		bio_put(bio);
 		opf &= ~REQ_PREFLUSH;
 		p += chunk;

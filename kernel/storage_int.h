@@ -13,6 +13,7 @@
  *			and recent entries (the window)
  *  storage_bdev.c	block-device open/close and synchronous I/O, with
  *			the tests' fault injection (RL_TEST_HOOKS builds)
+ *  storage_vwc.c	tests only: a volatile write cache, for crash tests
  *
  * Structure:
  *  - the "accepted" state (acc_*) is what callers have asked for so far;
@@ -150,6 +151,7 @@ struct rl_storage {
 	unsigned int crash_nth;
 	size_t crash_torn;
 	bool crashed;
+	struct rl_vwc *vwc;	/* volatile-cache journal (storage_vwc.c) */
 #endif
 };
 
@@ -161,10 +163,26 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 	     size_t len, unsigned int kind);
 struct rl_storage *rl_st_open_bare(const char *path);
 void rl_st_close_bare(struct rl_storage *s);
+struct rl_vwc_w;
 #ifdef RL_TEST_HOOKS
 void rl_st_hooks_init(struct rl_storage *s);
+struct rl_vwc_w *rl_st_vwc_begin(struct rl_storage *s, blk_opf_t opf,
+				 sector_t sector, const void *buf, size_t len);
+void rl_st_vwc_end(struct rl_storage *s, struct rl_vwc_w *w, blk_opf_t opf,
+		   bool ok);
 #else
 static inline void rl_st_hooks_init(struct rl_storage *s) { }
+static inline struct rl_vwc_w *rl_st_vwc_begin(struct rl_storage *s,
+					       blk_opf_t opf, sector_t sector,
+					       const void *buf, size_t len)
+{
+	return NULL;
+}
+
+static inline void rl_st_vwc_end(struct rl_storage *s, struct rl_vwc_w *w,
+				 blk_opf_t opf, bool ok)
+{
+}
 #endif
 
 /* ---- in-memory indexes (storage_index.c) ---- */

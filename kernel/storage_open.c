@@ -116,6 +116,26 @@ static int rl_st_recover_log(struct rl_storage *s)
 	return 0;
 }
 
+/*
+ * The hard state is written after the records it commits, so a log that
+ * recovers to below the durable commit index lost committed entries (a
+ * damaged record inside the log, or a write the disk lost).  Starting
+ * with it would let this node vote for, or lead with, a log missing
+ * them, and the fence written after recovery would make the cut
+ * permanent: refuse, and leave the device as it is for inspection.
+ */
+static int rl_st_check_commit(struct rl_storage *s)
+{
+	u64 have = max(s->durable_last, s->meta.snap_index);
+
+	if (s->meta.commit <= have)
+		return 0;
+	pr_err("raftlog: group %u: the log recovers to index %llu (%llu records from ring block %llu), below the durable commit index %llu: committed entries are damaged or lost (see raftctl inspect); not starting\n",
+	       s->cfg.group_id, s->durable_last, s->rix_n, s->meta.head_off,
+	       s->meta.commit);
+	return -EUCLEAN;
+}
+
 static int rl_st_check_snapshot(struct rl_storage *s)
 {
 	u64 index, term, data_len;
@@ -260,6 +280,9 @@ static int rl_st_recover(struct rl_storage *s)
 	if (err)
 		return err;
 	err = rl_st_recover_log(s);
+	if (err)
+		return err;
+	err = rl_st_check_commit(s);
 	if (err)
 		return err;
 	return rl_st_check_snapshot(s);

@@ -15,6 +15,19 @@
 
 #include "storage_int.h"
 
+/*
+ * A record is durable when its write completes (FUA): only then are its
+ * entries reported durable.  RL_BUG_NO_FLUSH is a deliberately broken
+ * build for the harness's self-test (scripts/tier-selftest.sh): records
+ * without FUA stay in a volatile write cache, and a power cut loses
+ * entries already reported durable, which the crash tests must catch.
+ */
+#ifdef RL_BUG_NO_FLUSH
+#define RL_ST_REC_OPF	(REQ_OP_WRITE | REQ_SYNC)
+#else
+#define RL_ST_REC_OPF	(REQ_OP_WRITE | REQ_SYNC | REQ_FUA)
+#endif
+
 void rl_st_free_op(struct rl_st_op *op)
 {
 	list_del(&op->node);
@@ -111,7 +124,7 @@ static int rl_st_write_record(struct rl_storage *s, u64 first, u32 n, u64 bytes)
 		return -EINVAL;
 	s->inflight_last = first + n - 1;
 	mutex_unlock(&s->lock);
-	err = rl_st_io(s, REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
+	err = rl_st_io(s, RL_ST_REC_OPF,
 		       s->sb.ring_off + rx.off, s->wbuf,
 		       (size_t)blocks * RAFTLOG_BLOCK_SIZE, RL_INJECT_WRITE);
 	mutex_lock(&s->lock);

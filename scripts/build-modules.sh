@@ -42,5 +42,14 @@ if [ "$flavor" = debug ]; then
 	make -s -C "$kdir" M="$out/src-bug" RL_TEST_HOOKS=1 RL_BUG=ACK_EARLY \
 		-j"$(nproc)" modules >&2
 	cp "$out/src-bug/raftlog.ko" "$out/modules/bug/"
+	# and one whose records are written without FUA (RL_BUG=NO_FLUSH),
+	# which the KUnit volatile-cache crash test must catch
+	mkdir -p "$out/src-noflush"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='modules.order' \
+		--exclude='Module.symvers' "$out/src/" "$out/src-noflush/"
+	make -s -C "$kdir" M="$out/src-noflush" RL_TEST_HOOKS=1 RL_BUG=NO_FLUSH \
+		-j"$(nproc)" modules >&2
+	cp "$out/src-noflush/raftlog.ko" "$out/modules/bug/raftlog-noflush.ko"
 fi
 echo "$out/modules"

@@ -13,6 +13,8 @@
 #     says anything, a real checkpatch remark, a sparse warning in a header
 #   - skips: the YNL check without a kernel tree and raftctl.sh without
 #     python3 count a skip, not a pass, and fail with RAFTLOG_STRICT=1
+#   - rlreplay: a dm-log-writes log's write that no flush covered is lost
+#     in the power cut's image, the flushed and FUA ones kept
 #   - the simulator's planted bugs: a RAFT_BUG switch the simulator does
 #     not catch fails its selftest; a switch the core uses but raft.h does
 #     not list (so never built nor tried) is found and fails it
@@ -23,6 +25,8 @@
 #   - a kernel WARN (selftest_warn=1) -> console scan fails that script
 #   - a script that stops short of its plan, with and without lib.sh's own
 #     exit check -> fails (guest, and host comparing plan and checks run)
+#   - a module built with RL_BUG=NO_FLUSH (records without FUA) -> the KUnit
+#     volatile-cache crash test finds acknowledged entries lost
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
 #   - rlkv servers that read without the barrier (services.sh bug=1), the
@@ -217,6 +221,33 @@ check "sim: the Makefile finds a switch the core uses that raft.h does not list"
 	sh -c "make -s -C '$here/tests/sim' unlisted CORE='$tmp/core/raft' | grep -qx 'unlisted: STRAY' &&
 		make -s -C '$here/tests/sim' unlisted | grep -qx 'unlisted: '"
 
+# --- the power cut's replay loses what no flush covered --------------------
+# A dm-log-writes log as the target leaves it when torn down: a write a
+# FLUSH covered, the FLUSH, a FUA write, then a write no flush covered
+# (appended by the destructor) and the final mark.  The crash image must
+# hold the first two writes and not the last.
+mkdir -p "$tmp/lw"
+if make -s -C "$here/tests/vm/tools" rlreplay >"$tmp/lw/build" 2>&1; then
+	python3 - "$tmp/lw/log" <<'PY'
+import struct, sys
+ents = [(8, 0, b"A"), (0, 1, b""), (16, 2, b"B"), (24, 0, b"C"), (0, 8, b"")]
+out = struct.pack("<QQQI", 0x6a736677736872, 1, len(ents), 512).ljust(512, b"\0")
+for sector, flags, data in ents:
+    n = 1 if data else 0
+    out += struct.pack("<QQQQ", sector, n, flags, 0).ljust(512, b"\0")
+    out += data * 512
+open(sys.argv[1], "wb").write(out)
+PY
+	dd if=/dev/zero of="$tmp/lw/disk" bs=512 count=32 2>/dev/null
+	"$here/tests/vm/tools/rlreplay" "$tmp/lw/log" "$tmp/lw/disk" >"$tmp/lw/out" 2>&1
+fi
+lw_sector() { dd if="$tmp/lw/disk" bs=512 skip="$1" count=1 2>/dev/null | tr -d '\0'; }
+lw_ok() {
+	[ "$(lw_sector 8 | head -c 1)" = A ] && [ "$(lw_sector 16 | head -c 1)" = B ] &&
+		[ -z "$(lw_sector 24)" ] && grep -q 'dropped 1 of 1 unflushed writes' "$tmp/lw/out"
+}
+check "rlreplay: the power cut keeps the flushed and the FUA write, loses the unflushed one" lw_ok
+
 # RAFTLOG_SELFTEST_HOST=1: the host checks only
 if [ "${RAFTLOG_SELFTEST_HOST:-0}" = 1 ]; then
 	echo "$passed passed, $failed failed"
@@ -246,11 +277,13 @@ field() { awk -v n="$2" -v k="$3" '$1 == n { print $k }' "$tmp/$1.res"; }
 part() { field "$1" "$2" 5; }
 
 # boot 1: the harness KUnit suite failing, leaking, warning, then a script
-# short of its plan, with and without lib.sh's own check
+# short of its plan, with and without lib.sh's own check, then the storage
+# crash test on a volatile cache against a module whose records lack FUA
 h=glob=raftlog_harness
 start=$(date +%s)
 vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
-	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60
+	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60 \
+	"kunit.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,glob=raftlog_storage_crash.crash_volatile_cache@300"
 echo "# boot 1: $(($(date +%s) - start))s (console in build/selftest-boot1.log)"
 mkdir -p "$here/build"
 cp "$tmp/b1.log" "$here/build/selftest-boot1.log" 2>/dev/null
@@ -273,6 +306,11 @@ check "guest: a script that stops short of its plan fails (exit $rc)" \
 rc=$(field b1 5 2)
 check "guest: ... and fails on the host's count when the script hides it (exit $rc)" \
 	sh -c "[ '$rc' != 0 ] && awk '\$1 == 5' '$tmp/b1.res' | grep -q 'planned 3 checks, ran 1'"
+p6=$(part b1 6)
+check "guest: KUnit's volatile-cache crash test catches records written without FUA (RL_BUG=NO_FLUSH): acknowledged entries lost" \
+	sh -c "! '$here/scripts/ktap.py' '$p6' >'$tmp/k6.out' &&
+		grep -q '^not ok .*raftlog_storage_crash.crash_volatile_cache' '$tmp/k6.out' &&
+		grep -q 'crash at I/O .* matches neither op' '$p6'"
 
 # boot 2: the fault campaign with a module whose leader acknowledges a
 # proposal as soon as it appended it: partitioning that leader loses

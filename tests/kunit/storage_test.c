@@ -532,16 +532,17 @@ static void st_hard_state(struct kunit *test)
 	u64 k;
 
 	/* several writes: both slots get used, the newest wins */
+	st_append_wait(test, s, 1, 5, 1);	/* commit stays within the log */
 	for (k = 1; k <= 5; k++) {
 		hs.term = 10 + k;
 		hs.vote = k % 3;
-		hs.commit = 100 * k;
+		hs.commit = k;
 		KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
 		s = st_reopen(test, s, 0);
 		rl_storage_get_info(s, &info);
 		KUNIT_EXPECT_EQ(test, info.hs.term, 10 + k);
 		KUNIT_EXPECT_EQ(test, info.hs.vote, k % 3);
-		KUNIT_EXPECT_EQ(test, info.hs.commit, 100 * k);
+		KUNIT_EXPECT_EQ(test, info.hs.commit, k);
 	}
 	st_close(s);
 }
@@ -728,6 +729,37 @@ static void st_damaged_records(struct kunit *test)
 	st_close(s);
 }
 
+/*
+ * Damage inside the committed part of the log: the log would recover to
+ * below the durable commit index, and the storage refuses to open
+ * (EUCLEAN) rather than cut committed entries off for good; the device
+ * is left as it was, so a commit within what survives opens again.
+ */
+static void st_damage_below_commit(struct kunit *test)
+{
+	struct rl_storage *s = st_format_open(test, 0, 0);
+	struct rl_hard_state hs = { 1, 1, 8 };
+	struct rl_storage *s2 = NULL;
+	struct rl_storage_cfg cfg = st_cfg(0);
+
+	st_append_wait(test, s, 1, 3, 1);
+	st_append_wait(test, s, 4, 3, 1);
+	st_append_wait(test, s, 7, 3, 1);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, rl_storage_set_hard_state(s, &hs)), 0);
+	st_close(s);
+	/* the second record (ring blocks 17..18, entries 4..6) rots */
+	st_damage(test, 17, 200);
+	KUNIT_EXPECT_EQ(test, rl_storage_open(DEV, &cfg, &s2), -EUCLEAN);
+	KUNIT_EXPECT_NULL(test, s2);
+	/* refused twice: the first refusal wrote no fence */
+	KUNIT_EXPECT_EQ(test, rl_storage_open(DEV, &cfg, &s2), -EUCLEAN);
+	/* repaired: the record's byte flipped back, all of it opens */
+	st_damage(test, 17, 200);
+	s = st_open(test, 0);
+	st_expect_log(test, s, 1, 9);
+	st_close(s);
+}
+
 /* the fault injection hooks are only in RL_TEST_HOOKS=1 builds */
 static void st_need_hooks(struct kunit *test)
 {
@@ -909,6 +941,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_ring_wraparound),
 	KUNIT_CASE(st_enospc),
 	KUNIT_CASE(st_damaged_records),
+	KUNIT_CASE(st_damage_below_commit),
 	KUNIT_CASE(st_eio_on_write),
 	KUNIT_CASE(st_eio_on_meta),
 	KUNIT_CASE(st_eio_on_read),
