@@ -340,6 +340,7 @@ static int do_records(struct insp *in, const struct rl_meta *m)
 	uint64_t off = m->head_off, used = 0, last, prev_last;
 	const char *end = "end of log";
 	char verdict[64];
+	bool below;
 
 	rl_scan_init(&s, m);
 	if (in->j.on)
@@ -434,6 +435,10 @@ static int do_records(struct insp *in, const struct rl_meta *m)
 	if (in->j.on)
 		j_end(&in->j, ']');
 	last = rl_scan_finish(&s);
+	/* as the module checks at open: committed entries must be there */
+	below = m->commit > (last > m->snap_index ? last : m->snap_index);
+	if (below)
+		in->problems++;
 	if (in->j.on) {
 		j_begin(&in->j, "log", '{');
 		j_u64(&in->j, "first_index", m->first_index);
@@ -441,12 +446,17 @@ static int do_records(struct insp *in, const struct rl_meta *m)
 		j_u64(&in->j, "records", s.nrec);
 		j_u64(&in->j, "used_blocks", used);
 		j_str(&in->j, "end", end);
+		j_bool(&in->j, "below_commit", below);
 		j_end(&in->j, '}');
 	} else {
 		printf("log: first index %llu, last index %llu, %llu records, %llu blocks used; %s\n",
 		       (unsigned long long)m->first_index,
 		       (unsigned long long)last, (unsigned long long)s.nrec,
 		       (unsigned long long)used, end);
+		if (below)
+			printf("FAIL: the log ends at %llu, below the durable commit index %llu: committed entries are damaged or lost; the module refuses to start a group on this device (EUCLEAN)\n",
+			       (unsigned long long)last,
+			       (unsigned long long)m->commit);
 	}
 	return 0;
 }

@@ -89,6 +89,8 @@ flip $(( $(off rec2) + 1000 )) "$img"
 expect 1 "payload bit rot detected" "$RC" inspect "$img"
 grep_out "FAIL: body checksum mismatch" "flagged as a body checksum failure"
 grep_out "last index 20" "recovery stops before the damaged record"
+grep_out "FAIL: the log ends at 20, below the durable commit index 40" \
+	"a log that ends below its durable commit is flagged (the module refuses it)"
 
 cp "$tmp/clean.img" "$img"
 flip $(( $(off rec4) + 20 )) "$img"
