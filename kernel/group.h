@@ -195,6 +195,10 @@ struct rl_group_counters {
 	u64 fetched;		/* entries read back for followers */
 	u64 fetch_errors;	/* reads back that failed */
 	u64 log_mem_used;	/* the core's window now (a gauge) */
+	/* summed over peers and the listener, like decode_errors */
+	u64 mac_errors;		/* frames with a wrong or missing MAC */
+	u64 seq_errors;		/* frames out of sequence (replays) */
+	u64 conns_refused;	/* closed at accept: too many handshaking */
 };
 
 /* One voter or learner as this node sees it (RAFTLOG_MEMBER_A_*). */

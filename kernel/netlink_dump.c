@@ -72,6 +72,9 @@ static const struct rl_nl_u64 rl_nl_counters[] = {
 	RL_NL_C(fetched, FETCHED),
 	RL_NL_C(fetch_errors, FETCH_ERRORS),
 	RL_NL_C(log_mem_used, LOG_MEM_USED),
+	RL_NL_C(mac_errors, MAC_ERRORS),
+	RL_NL_C(seq_errors, SEQ_ERRORS),
+	RL_NL_C(conns_refused, CONNS_REFUSED),
 };
 
 #define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)

@@ -356,6 +356,13 @@ struct raftlog_uring_propose {
  *    RAFTLOG_COUNTER_A_LOG_MEM_USED: NLA_U64, bytes the in-memory log
  *        holds now (a gauge, bounded by LOG_MEM once entries are durable
  *        and applied)
+ *    RAFTLOG_COUNTER_A_MAC_ERRORS: NLA_U64, authenticated frames with a
+ *        wrong or missing MAC (each closed its connection; part of
+ *        DECODE_ERRORS)
+ *    RAFTLOG_COUNTER_A_SEQ_ERRORS: NLA_U64, authenticated frames out of
+ *        sequence (replays; part of DECODE_ERRORS)
+ *    RAFTLOG_COUNTER_A_CONNS_REFUSED: NLA_U64, inbound connections closed
+ *        at accept because too many were still in their handshake
  *
  * The group's storage, enum raftlog_storage_attr (the indexes and block
  * counts only with a device):
@@ -590,6 +597,9 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_FETCHED,
 	RAFTLOG_COUNTER_A_FETCH_ERRORS,
 	RAFTLOG_COUNTER_A_LOG_MEM_USED,
+	RAFTLOG_COUNTER_A_MAC_ERRORS,
+	RAFTLOG_COUNTER_A_SEQ_ERRORS,
+	RAFTLOG_COUNTER_A_CONNS_REFUSED,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

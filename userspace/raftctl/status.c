@@ -44,6 +44,9 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_FETCHED] = "fetched",
 	[RAFTLOG_COUNTER_A_FETCH_ERRORS] = "fetch_errors",
 	[RAFTLOG_COUNTER_A_LOG_MEM_USED] = "log_mem_used",
+	[RAFTLOG_COUNTER_A_MAC_ERRORS] = "mac_errors",
+	[RAFTLOG_COUNTER_A_SEQ_ERRORS] = "seq_errors",
+	[RAFTLOG_COUNTER_A_CONNS_REFUSED] = "conns_refused",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -333,6 +336,10 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       " entries (%" PRIu64 " failed)\n",
 	       c[RAFTLOG_COUNTER_A_LOG_MEM_USED], st->log_mem,
 	       c[RAFTLOG_COUNTER_A_FETCHED], c[RAFTLOG_COUNTER_A_FETCH_ERRORS]);
+	printf("  frames refused: bad MAC %" PRIu64 " out of sequence %" PRIu64
+	       "  connections refused %" PRIu64 "\n",
+	       c[RAFTLOG_COUNTER_A_MAC_ERRORS], c[RAFTLOG_COUNTER_A_SEQ_ERRORS],
+	       c[RAFTLOG_COUNTER_A_CONNS_REFUSED]);
 }
 
 /* ------------------------------------------------------------------ */
