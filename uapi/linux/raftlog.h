@@ -59,8 +59,12 @@
  * the records returned.  Blocks until at least one
  * entry is committed unless O_NONBLOCK.  Every index is returned, also
  * the leader's empty no-op entries and membership changes (see flags),
- * so indexes are consecutive.  Errors:
+ * so indexes are consecutive.  Reads (and lseek) on one open file shared
+ * by threads or processes are serialized on its position: each record
+ * goes to exactly one of them.  pread() is refused (ESPIPE).  Errors:
  *   EAGAIN     O_NONBLOCK and nothing committed at the position yet
+ *   EIO        the group failed and nothing more is committed at the
+ *              position (a blocking read waiting there returns it)
  *   EINVAL     len is smaller than struct raftlog_record
  *   ENOBUFS    len cannot hold the next record (header + payload)
  *   ERANGE     the position is below the first index still in the log
