@@ -444,20 +444,56 @@ static const struct file_operations rl_fops = {
 /*
  * A host runs one node of a group, in the initial namespace: its device
  * is raftlog<group>.  Nodes in other namespaces (containers, a cluster
- * tested on one machine) are told apart by node id.
+ * tested on one machine) are told apart by node id.  A namespace owned
+ * by a user namespace other than the initial one (unprivileged users
+ * make those) also carries the namespace's inode number, so such a user
+ * cannot take a name an administrator's namespace will want.
  */
 void rl_chardev_name(struct rl_group *g, char *buf, size_t len)
 {
-	if (net_eq(rl_group_net(g), &init_net))
+	struct net *net = rl_group_net(g);
+
+	if (net_eq(net, &init_net))
 		snprintf(buf, len, "raftlog%u", rl_group_id(g));
-	else
+	else if (net->user_ns == &init_user_ns)
 		snprintf(buf, len, "raftlog%u.%llu", rl_group_id(g),
 			 rl_group_node(g));
+	else
+		snprintf(buf, len, "raftlog%u.%llu.ns%u", rl_group_id(g),
+			 rl_group_node(g), net->ns.inum);
+}
+
+u32 rl_chardev_count(struct net *net, u32 *in_net)
+{
+	struct rl_cdev *c;
+	unsigned long minor;
+	u32 n = 0;
+
+	*in_net = 0;
+	mutex_lock(&rl_cdev_lock);
+	xa_for_each(&rl_minors, minor, c) {
+		n++;
+		if (net_eq(rl_group_net(c->g), net))
+			(*in_net)++;
+	}
+	mutex_unlock(&rl_cdev_lock);
+	return n;
+}
+
+/* Whether a device has @name (rl_cdev_lock held). */
+static bool rl_chardev_taken(const char *name)
+{
+	struct rl_cdev *c;
+	unsigned long minor;
+
+	xa_for_each(&rl_minors, minor, c)
+		if (!strcmp(c->name, name))
+			return true;
+	return false;
 }
 
 int rl_chardev_add(struct rl_group *g)
 {
-	char name[48];
 	struct rl_cdev *c;
 	u32 minor;
 	int err;
@@ -466,7 +502,18 @@ int rl_chardev_add(struct rl_group *g)
 	if (!c)
 		return -ENOMEM;
 	c->g = g;
+	rl_chardev_name(g, c->name, sizeof(c->name));
 	mutex_lock(&rl_cdev_lock);
+	/*
+	 * Two namespaces made by the administrator may run the same node of
+	 * the same group: the second is refused here, before the device
+	 * model would (with a stack dump for a duplicate sysfs name).
+	 */
+	if (rl_chardev_taken(c->name)) {
+		mutex_unlock(&rl_cdev_lock);
+		kfree(c);
+		return -EEXIST;
+	}
 	err = xa_alloc(&rl_minors, &minor, c, XA_LIMIT(0, RL_MINORS - 1),
 		       GFP_KERNEL);
 	if (err) {
@@ -475,9 +522,8 @@ int rl_chardev_add(struct rl_group *g)
 		return err == -EBUSY ? -ENOSPC : err;
 	}
 	c->minor = minor;
-	rl_chardev_name(g, name, sizeof(name));
 	c->dev = device_create(&rl_class, NULL, MKDEV(MAJOR(rl_devt), minor),
-			       NULL, "%s", name);
+			       NULL, "%s", c->name);
 	if (IS_ERR(c->dev)) {
 		err = PTR_ERR(c->dev);
 		xa_erase(&rl_minors, minor);
