@@ -368,6 +368,23 @@ static const struct rl_nl_why rl_nl_devname_why = {
 	"another namespace runs this node of this group (/dev name taken)"
 };
 
+/*
+ * EEXIST: the group id is taken in this namespace, or else (the group is
+ * not there) its device name is, by another namespace (chardev.c).
+ */
+static void rl_nl_explain_exists(struct genl_info *info, struct net *net,
+				 u32 id)
+{
+	struct rl_group *g = rl_group_find(net, id);
+
+	if (g) {
+		rl_group_put(g);
+		rl_nl_explain_err(info, rl_nl_new_why, -EEXIST);
+	} else {
+		rl_nl_explain(info, &rl_nl_devname_why);
+	}
+}
+
 int rl_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -389,8 +406,8 @@ int rl_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = rl_ctl_group_create(net, p);
 	}
-	if (err == -EEXIST && !g)
-		rl_nl_explain(info, &rl_nl_devname_why);
+	if (err == -EEXIST)
+		rl_nl_explain_exists(info, net, p->group_id);
 	else if (err)
 		rl_nl_explain_err(info, rl_nl_new_why, err);
 	else if (insecure)
