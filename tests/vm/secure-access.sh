@@ -57,7 +57,7 @@ tap_ok "O_RDWR still proposes through the ioctl and io_uring" sh -c \
 
 tap_ok "group show without CAP_NET_ADMIN: no device path; with it: the path" sh -c \
 	"rl-asuser 1000 raftctl group show 1 -j >/tmp/show1 && cat /tmp/show1 &&
-	 [ \$(jget 0.group_id </tmp/show1) = 1 ] && ! grep -q '/dev/ram0' /tmp/show1 &&
+	 [ \$(jget 0.group </tmp/show1) = 1 ] && ! grep -q '/dev/ram0' /tmp/show1 &&
 	 [ \$(raftctl group show 1 -j | jget 0.device) = /dev/ram0 ]"
 
 # ---- block devices from a user namespace ------------------------------------
@@ -117,9 +117,11 @@ capped() {
 	cat /tmp/cap
 	grep -q -- "$want" /tmp/cap && grep -q -- "$msg" /tmp/cap
 }
-tap_ok "max_groups_per_net 2: two groups in a namespace" sh -c \
-	"ip netns exec rlsb raftctl group add 21 node 1 volatile &&
-	 ip netns exec rlsb raftctl group add 22 node 1 volatile"
+two_in_rlsb() {
+	ip netns exec rlsb raftctl group add 21 node 1 volatile &&
+		ip netns exec rlsb raftctl group add 22 node 1 volatile
+}
+tap_ok "max_groups_per_net 2: two groups in a namespace" two_in_rlsb
 tap_ok "... the third: EMFILE with an extended ack" capped \
 	"Too many open files" "too many groups in this network namespace" \
 	ip netns exec rlsb raftctl group add 23 node 1 volatile
@@ -127,7 +129,7 @@ echo 64 >$P/max_groups_per_net
 echo 1 >$P/max_groups
 tap_ok "max_groups 1: ENFILE with an extended ack" capped \
 	"Too many open files in system" "too many groups on this host" \
-	ip netns exec rlsb raftctl group add 23 node 1 volatile
+	ip netns exec rlsa raftctl group add 24 node 1 volatile
 echo 256 >$P/max_groups
 ip netns del rlsa
 ip netns del rlsb
