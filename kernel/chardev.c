@@ -22,6 +22,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 #include <linux/raftlog.h>
 #include "group.h"
@@ -58,7 +59,30 @@ struct rl_cdev {
 	struct rl_group *g;
 	struct device *dev;
 	u32 minor;
+	char name[RL_CDEV_NAME_MAX];
 };
+
+/*
+ * An open file: its group and its cursor.  The cursor is kept here, not
+ * in f_pos: read() (and lseek) on a file shared by threads or processes
+ * take pos_lock for the whole call, so two readers never return the same
+ * records or skip any.  f_pos cannot do this: the VFS copies it before
+ * ->read and writes the copy back after, outside any lock of ours; and
+ * its own lock (FMODE_ATOMIC_POS) would also hold every write() on the
+ * file behind a read() blocked waiting for the entry that write makes.
+ * f_pos only mirrors the cursor.  pread() is refused (no FMODE_PREAD):
+ * it would read from an index without moving the cursor.
+ */
+struct rl_file {
+	struct rl_group *g;
+	struct mutex pos_lock;	/* serializes read() and lseek() on pos */
+	u64 pos;		/* index of the next entry read() returns */
+};
+
+static struct rl_group *rl_fgroup(const struct file *file)
+{
+	return ((struct rl_file *)file->private_data)->g;
+}
 
 static dev_t rl_devt;
 static struct cdev rl_cdev;
@@ -89,7 +113,11 @@ static int rl_open(struct inode *inode, struct file *file)
 {
 	struct rl_cdev *c;
 	struct rl_group *g = NULL;
+	struct rl_file *rf;
 
+	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	if (!rf)
+		return -ENOMEM;
 	mutex_lock(&rl_cdev_lock);
 	c = xa_load(&rl_minors, iminor(inode));
 	if (c) {
@@ -97,29 +125,45 @@ static int rl_open(struct inode *inode, struct file *file)
 		rl_group_get(g);
 	}
 	mutex_unlock(&rl_cdev_lock);
-	if (!g)
+	if (!g) {
+		kfree(rf);
 		return -ENODEV;
-	file->private_data = g;
+	}
+	rf->g = g;
+	mutex_init(&rf->pos_lock);
 	/* the position is an index: start at the first one still kept */
-	file->f_pos = rl_group_first_index(g);
+	rf->pos = rl_group_first_index(g);
+	file->f_pos = rf->pos;
+	file->f_mode &= ~FMODE_PREAD;
+	file->private_data = rf;
 	return 0;
 }
 
 static int rl_release(struct inode *inode, struct file *file)
 {
-	rl_group_put(file->private_data);
+	struct rl_file *rf = file->private_data;
+
+	rl_group_put(rf->g);
+	mutex_destroy(&rf->pos_lock);
+	kfree(rf);
 	return 0;
 }
 
 static ssize_t rl_read(struct file *file, char __user *buf, size_t len,
 		       loff_t *ppos)
 {
-	u64 pos = *ppos;
+	struct rl_file *rf = file->private_data;
 	ssize_t ret;
+	u64 pos;
 
-	ret = rl_group_read(file->private_data, &pos, buf, len,
+	if (mutex_lock_interruptible(&rf->pos_lock))
+		return -ERESTARTSYS;
+	pos = rf->pos;
+	ret = rl_group_read(rf->g, &pos, buf, len,
 			    file->f_flags & O_NONBLOCK);
+	rf->pos = pos;
 	*ppos = pos;
+	mutex_unlock(&rf->pos_lock);
 	return ret;
 }
 
@@ -131,14 +175,13 @@ static ssize_t rl_write(struct file *file, const char __user *buf,
 
 	if (len > U32_MAX)
 		return -EMSGSIZE;
-	err = rl_group_propose(file->private_data, buf, len,
+	err = rl_group_propose(rl_fgroup(file), buf, len,
 			       file->f_flags & O_NONBLOCK, &index, &term);
 	return err ? err : len;
 }
 
-static loff_t rl_llseek(struct file *file, loff_t off, int whence)
+static loff_t rl_llseek_locked(struct rl_file *rf, loff_t off, int whence)
 {
-	struct rl_group *g = file->private_data;
 	loff_t base, pos;
 	int err;
 
@@ -147,34 +190,48 @@ static loff_t rl_llseek(struct file *file, loff_t off, int whence)
 		base = 0;
 		break;
 	case SEEK_CUR:
-		base = file->f_pos;
+		base = rf->pos;
 		break;
 	case SEEK_END:
-		base = rl_group_applied(g) + 1;
+		base = rl_group_applied(rf->g) + 1;
 		break;
 	default:
 		return -EINVAL;
 	}
 	if (check_add_overflow(base, off, &pos) || pos <= 0)
 		return -EINVAL;
-	err = rl_group_check_pos(g, pos);
+	err = rl_group_check_pos(rf->g, pos);
 	if (err)
 		return err;
-	file->f_pos = pos;
+	rf->pos = pos;
 	return pos;
+}
+
+static loff_t rl_llseek(struct file *file, loff_t off, int whence)
+{
+	struct rl_file *rf = file->private_data;
+	loff_t ret;
+
+	if (mutex_lock_interruptible(&rf->pos_lock))
+		return -ERESTARTSYS;
+	ret = rl_llseek_locked(rf, off, whence);
+	if (ret > 0)
+		file->f_pos = ret;
+	mutex_unlock(&rf->pos_lock);
+	return ret;
 }
 
 static __poll_t rl_poll(struct file *file, poll_table *pt)
 {
-	struct rl_group *g = file->private_data;
+	struct rl_file *rf = file->private_data;
 
-	poll_wait(file, rl_group_waitq(g), pt);
-	return rl_group_poll_mask(g, file->f_pos);
+	poll_wait(file, rl_group_waitq(rf->g), pt);
+	return rl_group_poll_mask(rf->g, READ_ONCE(rf->pos));
 }
 
 static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct rl_group *g = file->private_data;
+	struct rl_group *g = rl_fgroup(file);
 	void __user *uarg = (void __user *)arg;
 	int err;
 
@@ -309,7 +366,7 @@ static int rl_uring_refuse(struct io_uring_cmd *cmd, int err,
 
 static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
-	struct rl_group *g = cmd->file->private_data;
+	struct rl_group *g = rl_fgroup(cmd->file);
 	struct rl_updu *pdu = rl_updu(cmd);
 	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
 	struct rl_req *rq;
@@ -387,20 +444,56 @@ static const struct file_operations rl_fops = {
 /*
  * A host runs one node of a group, in the initial namespace: its device
  * is raftlog<group>.  Nodes in other namespaces (containers, a cluster
- * tested on one machine) are told apart by node id.
+ * tested on one machine) are told apart by node id.  A namespace owned
+ * by a user namespace other than the initial one (unprivileged users
+ * make those) also carries the namespace's inode number, so such a user
+ * cannot take a name an administrator's namespace will want.
  */
 void rl_chardev_name(struct rl_group *g, char *buf, size_t len)
 {
-	if (net_eq(rl_group_net(g), &init_net))
+	struct net *net = rl_group_net(g);
+
+	if (net_eq(net, &init_net))
 		snprintf(buf, len, "raftlog%u", rl_group_id(g));
-	else
+	else if (net->user_ns == &init_user_ns)
 		snprintf(buf, len, "raftlog%u.%llu", rl_group_id(g),
 			 rl_group_node(g));
+	else
+		snprintf(buf, len, "raftlog%u.%llu.ns%u", rl_group_id(g),
+			 rl_group_node(g), net->ns.inum);
+}
+
+u32 rl_chardev_count(struct net *net, u32 *in_net)
+{
+	struct rl_cdev *c;
+	unsigned long minor;
+	u32 n = 0;
+
+	*in_net = 0;
+	mutex_lock(&rl_cdev_lock);
+	xa_for_each(&rl_minors, minor, c) {
+		n++;
+		if (net_eq(rl_group_net(c->g), net))
+			(*in_net)++;
+	}
+	mutex_unlock(&rl_cdev_lock);
+	return n;
+}
+
+/* Whether a device has @name (rl_cdev_lock held). */
+static bool rl_chardev_taken(const char *name)
+{
+	struct rl_cdev *c;
+	unsigned long minor;
+
+	xa_for_each(&rl_minors, minor, c)
+		if (!strcmp(c->name, name))
+			return true;
+	return false;
 }
 
 int rl_chardev_add(struct rl_group *g)
 {
-	char name[48];
 	struct rl_cdev *c;
 	u32 minor;
 	int err;
@@ -409,7 +502,18 @@ int rl_chardev_add(struct rl_group *g)
 	if (!c)
 		return -ENOMEM;
 	c->g = g;
+	rl_chardev_name(g, c->name, sizeof(c->name));
 	mutex_lock(&rl_cdev_lock);
+	/*
+	 * Two namespaces made by the administrator may run the same node of
+	 * the same group: the second is refused here, before the device
+	 * model would (with a stack dump for a duplicate sysfs name).
+	 */
+	if (rl_chardev_taken(c->name)) {
+		mutex_unlock(&rl_cdev_lock);
+		kfree(c);
+		return -EEXIST;
+	}
 	err = xa_alloc(&rl_minors, &minor, c, XA_LIMIT(0, RL_MINORS - 1),
 		       GFP_KERNEL);
 	if (err) {
@@ -418,9 +522,8 @@ int rl_chardev_add(struct rl_group *g)
 		return err == -EBUSY ? -ENOSPC : err;
 	}
 	c->minor = minor;
-	rl_chardev_name(g, name, sizeof(name));
 	c->dev = device_create(&rl_class, NULL, MKDEV(MAJOR(rl_devt), minor),
-			       NULL, "%s", name);
+			       NULL, "%s", c->name);
 	if (IS_ERR(c->dev)) {
 		err = PTR_ERR(c->dev);
 		xa_erase(&rl_minors, minor);

@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -20,13 +22,41 @@
 
 static DEFINE_MUTEX(rl_ctl_lock);
 
+/*
+ * Every group costs a worker (a workqueue with its rescuer thread), its
+ * caches and a device minor, and a user in their own namespaces may
+ * create volatile groups: so there are caps, for the host and for each
+ * network namespace.  Creation is serialized by rl_ctl_lock, so the
+ * count cannot move between the check and the creation.
+ */
+static unsigned int max_groups = 256;
+module_param(max_groups, uint, 0644);
+MODULE_PARM_DESC(max_groups, "Groups on the host at most (default 256; ENFILE beyond)");
+static unsigned int max_groups_per_net = 64;
+module_param(max_groups_per_net, uint, 0644);
+MODULE_PARM_DESC(max_groups_per_net,
+		 "Groups in one network namespace at most (default 64; EMFILE beyond)");
+
+static int rl_ctl_room(struct net *net)
+{
+	u32 in_net, all = rl_chardev_count(net, &in_net);
+
+	if (all >= READ_ONCE(max_groups))
+		return -ENFILE;
+	if (in_net >= READ_ONCE(max_groups_per_net))
+		return -EMFILE;
+	return 0;
+}
+
 int rl_ctl_group_create(struct net *net, const struct rl_group_params *p)
 {
 	struct rl_group *g;
 	int err;
 
 	mutex_lock(&rl_ctl_lock);
-	err = rl_group_create(net, p, &g);
+	err = rl_ctl_room(net);
+	if (!err)
+		err = rl_group_create(net, p, &g);
 	if (!err) {
 		err = rl_chardev_add(g);
 		rl_group_put(g);

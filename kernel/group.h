@@ -206,6 +206,10 @@ struct rl_group_counters {
 	u64 log_mem_used;	/* the core's window now (a gauge) */
 	u64 log_mem_peak;	/* the most it held since the group started */
 	u64 auto_compactions;	/* compactions retention made */
+	/* summed over peers and the listener, like decode_errors */
+	u64 mac_errors;		/* frames with a wrong or missing MAC */
+	u64 seq_errors;		/* frames out of sequence (replays) */
+	u64 conns_refused;	/* closed at accept: too many handshaking */
 };
 
 /*

@@ -313,6 +313,8 @@ static void rl_fill_link(struct rl_group *g, struct rl_member_info *mi,
 	mi->handshake_failures = hs;
 	c->decode_errors += st.decode_errors;
 	c->handshake_failures += hs;
+	c->mac_errors += st.mac_errors;
+	c->seq_errors += st.seq_errors;
 }
 
 static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
@@ -426,6 +428,9 @@ static void rl_fill_info(struct rl_group *g, struct rl_group_info *out)
 	out->c.handshake_failures = 0;
 	out->persist_hist = g->persist_hist;
 	out->commit_hist = g->commit_hist;
+	out->c.mac_errors = 0;
+	out->c.seq_errors = 0;
+	out->c.conns_refused = 0;
 
 	for (i = 0; i < st->conf.n_voters; i++)
 		rl_fill_member(g, out, st->conf.voters[i], false, now);
@@ -438,6 +443,9 @@ static void rl_fill_info(struct rl_group *g, struct rl_group_info *out)
 			hs += ls.hs_fail[i];
 		out->c.decode_errors += ls.decode_errors;
 		out->c.handshake_failures += hs;
+		out->c.mac_errors += ls.mac_errors;
+		out->c.seq_errors += ls.seq_errors;
+		out->c.conns_refused += ls.conns_refused;
 	}
 	rl_fill_storage(g, &out->s);
 }

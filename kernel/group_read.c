@@ -223,13 +223,27 @@ static int rl_read_step(struct rl_reader *r, u32 *records)
 	return 0;
 }
 
+/*
+ * Wait until the entry at index is committed.  A failed group commits
+ * nothing more, so the wait ends on failure too and the reader is told
+ * (rl_read_end); what was committed before stays readable.
+ */
 static int rl_read_wait(struct rl_group *g, u64 index, bool nonblock)
 {
 	if (nonblock)
 		return 0;
 	return wait_event_interruptible(g->stream_wq,
 					READ_ONCE(g->applied) >= index ||
-					READ_ONCE(g->dead));
+					READ_ONCE(g->dead) ||
+					READ_ONCE(g->fail_err));
+}
+
+/* Why a read found nothing: waiting past the end of a failed group is EIO. */
+static int rl_read_end(struct rl_group *g, int err)
+{
+	if (err == -EAGAIN && READ_ONCE(g->fail_err))
+		return -EIO;
+	return err;
 }
 
 ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
@@ -257,5 +271,5 @@ ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 	kvfree(r.buf);
 	trace_raftlog_read(g, *pos, r.index, records, r.done, r.done ? 0 : err);
 	*pos = r.index;
-	return r.done ? r.done : err;
+	return r.done ? r.done : rl_read_end(g, err);
 }

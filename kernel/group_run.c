@@ -59,18 +59,28 @@ static void rl_io_complete(struct rl_group *g)
 /* Stop the group after an error it cannot recover from (worker only). */
 static void rl_group_fail(struct rl_group *g, int err)
 {
-	struct rl_req *rq;
+	struct rl_req *rq, *tmp;
 	unsigned long id;
+	LIST_HEAD(q);
 
 	/* a removed node stops the same way, but nothing went wrong */
 	if (err != -EIDRM)
 		pr_err("group %u: node %llu failed (%d); stopped\n",
 		       g->p.group_id, g->p.node_id, err);
+	/*
+	 * Nothing is queued after fail_err is set (rl_req_submit), and the
+	 * worker never takes the queue again: what is queued now ends here.
+	 */
 	spin_lock(&g->in_lock);
 	g->fail_err = err;
+	list_splice_init(&g->inq, &q);
 	spin_unlock(&g->in_lock);
 	trace_raftlog_group_fail(g, err);
 	rl_info_failed(g, err);
+	list_for_each_entry_safe(rq, tmp, &q, node) {
+		list_del_init(&rq->node);
+		rl_req_finish(g, rq, -EIO, 0, 0);
+	}
 	xa_for_each(&g->inflight, id, rq) {
 		xa_erase(&g->inflight, id);
 		rl_req_finish(g, rq, -EIO, 0, 0);

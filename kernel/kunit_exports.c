@@ -107,6 +107,13 @@ EXPORT_SYMBOL_IF_KUNIT(rl_tp_parse_addr);
 /* -- group (kernel/group_params.c, group_members.c) -- */
 #include "group.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_group_params_parse);
+/* group_end_test.c: a real group's requests and reads at failure */
+EXPORT_SYMBOL_IF_KUNIT(rl_group_create);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_destroy);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_put);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_read);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_barrier_async);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_req_put);
 #include "group_int.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_members_boot);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_ready);

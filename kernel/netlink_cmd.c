@@ -358,8 +358,35 @@ static const struct rl_nl_why rl_nl_new_why[] = {
 	{ -EOPNOTSUPP, 0, RL_NL_ON_DEVICE,
 	  "block device holds a snapshot (not supported yet)" },
 	{ -ENOMEM, 0, RL_NL_ON_NONE, "out of memory" },
+	{ -ENFILE, 0, RL_NL_ON_NONE,
+	  "too many groups on this host (module parameter max_groups)" },
+	{ -EMFILE, 0, RL_NL_ON_NONE,
+	  "too many groups in this network namespace (max_groups_per_net)" },
 	{ 0, 0, RL_NL_ON_GROUP, "cannot create the group" },
 };
+
+/* EEXIST for a group id this namespace does not have: its device name. */
+static const struct rl_nl_why rl_nl_devname_why = {
+	-EEXIST, 0, RL_NL_ON_GROUP,
+	"another namespace runs this node of this group (/dev name taken)"
+};
+
+/*
+ * EEXIST: the group id is taken in this namespace, or else (the group is
+ * not there) its device name is, by another namespace (chardev.c).
+ */
+static void rl_nl_explain_exists(struct genl_info *info, struct net *net,
+				 u32 id)
+{
+	struct rl_group *g = rl_group_find(net, id);
+
+	if (g) {
+		rl_group_put(g);
+		rl_nl_explain_err(info, rl_nl_new_why, -EEXIST);
+	} else {
+		rl_nl_explain(info, &rl_nl_devname_why);
+	}
+}
 
 int rl_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 {
@@ -382,7 +409,9 @@ int rl_nl_group_new(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = rl_ctl_group_create(net, p);
 	}
-	if (err)
+	if (err == -EEXIST)
+		rl_nl_explain_exists(info, net, p->group_id);
+	else if (err)
 		rl_nl_explain_err(info, rl_nl_new_why, err);
 	else if (insecure)
 		pr_warn_ratelimited("raftlog: group %u node %llu listens on %s without a secret (insecure): anyone who reaches the port can rewrite its log\n",

@@ -74,6 +74,9 @@ static const struct rl_nl_u64 rl_nl_counters[] = {
 	RL_NL_C(log_mem_used, LOG_MEM_USED),
 	RL_NL_C(log_mem_peak, LOG_MEM_PEAK),
 	RL_NL_C(auto_compactions, AUTO_COMPACTIONS),
+	RL_NL_C(mac_errors, MAC_ERRORS),
+	RL_NL_C(seq_errors, SEQ_ERRORS),
+	RL_NL_C(conns_refused, CONNS_REFUSED),
 };
 
 #define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)
@@ -211,7 +214,7 @@ static int rl_nl_fill_group(struct sk_buff *skb, struct rl_group *g,
 			    const struct rl_group_info *in, u32 portid, u32 seq,
 			    int flags)
 {
-	char chardev[48];
+	char chardev[RL_CDEV_NAME_MAX];
 	void *hdr;
 	u32 i;
 
@@ -250,6 +253,18 @@ static int rl_nl_fill_group(struct sk_buff *skb, struct rl_group *g,
 cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+/*
+ * Callers without CAP_NET_ADMIN over the namespace (those who may not
+ * create or destroy its groups) are not told which block device a group
+ * uses.  Groups of other namespaces are never looked up at all.
+ */
+static void rl_nl_redact(const struct sk_buff *req, struct net *net,
+			 struct rl_group_info *in)
+{
+	if (!netlink_ns_capable(req, net->user_ns, CAP_NET_ADMIN))
+		in->p.dev_path[0] = '\0';
 }
 
 /* The group named by RAFTLOG_A_GROUP_ID (required), referenced. */
@@ -293,6 +308,7 @@ int rl_nl_group_get(struct sk_buff *skb, struct genl_info *info)
 				    "the group is stopping");
 		goto out;
 	}
+	rl_nl_redact(skb, genl_info_net(info), in);
 	err = rl_nl_fill_group(msg, g, in, info->snd_portid, info->snd_seq, 0);
 	if (err)
 		goto out;
@@ -319,6 +335,7 @@ int rl_nl_group_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	/* cb->args[0]: the last group id sent */
 	while ((g = rl_group_next(net, cb->args[0]))) {
 		if (!rl_group_info(g, in)) {
+			rl_nl_redact(cb->skb, net, in);
 			err = rl_nl_fill_group(skb, g, in,
 					       NETLINK_CB(cb->skb).portid,
 					       cb->nlh->nlmsg_seq, NLM_F_MULTI);

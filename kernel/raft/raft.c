@@ -383,9 +383,10 @@ struct raft *raft_create(const struct raft_config *cfg,
 		r->cfg.max_entry_size = RAFT_MAX_ENTRY_SIZE;
 	r->room = RAFT_ROOM_UNLIMITED;
 	r->id = cfg->id;
+	/* first: raft_destroy() frees the log, also when what follows fails */
+	raft_log_init(&r->log, boot->snap.index, boot->snap.term);
 	if (raft_hist_init(r, boot->snap.index, &boot->snap.conf))
 		goto fail;
-	raft_log_init(&r->log, boot->snap.index, boot->snap.term);
 	if (boot->n_terms && boot_gap(r, boot))
 		goto fail;
 	for (i = 0; i < boot->n_entries; i++) {

@@ -13,7 +13,16 @@
 #   without a secret, listening on a non-loopback address needs the
 #   explicit insecure word (EPERM otherwise), is shown in group show and
 #   warned about in the kernel log, one line, no stack; loopback needs
-#   nothing; insecure with a secret is refused.
+#   nothing; insecure with a secret is refused;
+#   processes sharing one open file read each record exactly once (the
+#   position is serialized), and pread() is refused;
+#   group show counts what the transport refused: frames with a bad MAC,
+#   replayed frames, connections beyond the handshaking bound;
+#   group show for a user without CAP_NET_ADMIN leaves out the device;
+#   two namespaces running the same node of the same group: the second
+#   gets EEXIST with an extended ack, no sysfs stack dump; a namespace of
+#   an unprivileged user names its devices with the namespace's inode;
+#   caps on groups per namespace (EMFILE) and per host (ENFILE).
 set -u
 . ./lib.sh
 
@@ -29,7 +38,7 @@ refused() {
 field() { raftctl group show "$1" -j | jget "0.$2"; }
 leader() { [ "$(field "$1" role 2>/dev/null)" = leader ]; }
 
-tap_plan 16
+tap_plan 26
 modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram2 ] || modprobe brd rd_nr=4 rd_size=65536
@@ -45,6 +54,11 @@ tap_ok "O_RDONLY: write, IOC_PROPOSE, io_uring propose EBADF; barriers work" \
 	rlprobe rdonly /dev/raftlog1
 tap_ok "O_RDWR still proposes through the ioctl and io_uring" sh -c \
 	"rlprobe ipropose /dev/raftlog1 5 ip && rlprobe uring /dev/raftlog1 20 ur"
+
+tap_ok "group show without CAP_NET_ADMIN: no device path; with it: the path" sh -c \
+	"rl-asuser 1000 raftctl group show 1 -j >/tmp/show1 && cat /tmp/show1 &&
+	 [ \$(jget 0.group </tmp/show1) = 1 ] && ! grep -q '/dev/ram0' /tmp/show1 &&
+	 [ \$(raftctl group show 1 -j | jget 0.device) = /dev/ram0 ]"
 
 # ---- block devices from a user namespace ------------------------------------
 # /dev/ram1 holds a raftlog format for group 3, node 1: before the fix a
@@ -75,6 +89,50 @@ userns_volatile() {
 	[ $rc = 0 ] && [ "$(tail -1 /tmp/userns)" = true ]
 }
 tap_ok "unshare -U -r -n: a volatile group is still allowed there" userns_volatile
+tap_ok "... and its device is named with the namespace's inode" sh -c \
+	"rl-asuser 1000 unshare -U -r -n sh -c 'raftctl group add 8 node 1 volatile &&
+	   raftctl group show 8 -j | jget 0.chardev' | tee /dev/stderr |
+	 grep -qx 'raftlog8\.1\.ns[0-9][0-9]*'"
+
+# ---- namespaces: one node name each; caps on groups ---------------------------
+ip netns add rlsa
+ip netns add rlsb
+ip netns exec rlsa raftctl group add 20 node 1 volatile
+dmesg -c >/dev/null
+ns_dup() {
+	! ip netns exec rlsb raftctl group add 20 node 1 volatile >/tmp/dup 2>&1
+	cat /tmp/dup
+	dmesg >/tmp/dmesg
+	grep -q 'File exists' /tmp/dup &&
+		grep -q 'another namespace runs this node of this group' /tmp/dup &&
+		! grep -qE 'duplicate filename|Call Trace' /tmp/dmesg
+}
+tap_ok "same group and node in two namespaces: EEXIST, extack, no stack dump" ns_dup
+P=/sys/module/raftlog/parameters
+echo 2 >$P/max_groups_per_net
+capped() {
+	want=$1 msg=$2
+	shift 2
+	! "$@" >/tmp/cap 2>&1
+	cat /tmp/cap
+	grep -q -- "$want" /tmp/cap && grep -q -- "$msg" /tmp/cap
+}
+two_in_rlsb() {
+	ip netns exec rlsb raftctl group add 21 node 1 volatile &&
+		ip netns exec rlsb raftctl group add 22 node 1 volatile
+}
+tap_ok "max_groups_per_net 2: two groups in a namespace" two_in_rlsb
+tap_ok "... the third: EMFILE with an extended ack" capped \
+	"Too many open files" "too many groups in this network namespace" \
+	ip netns exec rlsb raftctl group add 23 node 1 volatile
+echo 64 >$P/max_groups_per_net
+echo 1 >$P/max_groups
+tap_ok "max_groups 1: ENFILE with an extended ack" capped \
+	"Too many open files in system" "too many groups on this host" \
+	ip netns exec rlsa raftctl group add 24 node 1 volatile
+echo 256 >$P/max_groups
+ip netns del rlsa
+ip netns del rlsb
 
 # ---- volatile groups ----------------------------------------------------------
 tap_ok "no device and no volatile word: EINVAL, says why" \
@@ -88,6 +146,11 @@ tap_ok "group show: volatile in JSON and text, group 1 is not" sh -c \
 	"[ \$(raftctl group show 5 -j | jget 0.volatile) = true ] &&
 	 [ \$(raftctl group show 1 -j | jget 0.volatile) = false ] &&
 	 raftctl group show 5 | grep -q 'volatile (nothing is durable)'"
+
+# ---- one open file shared by readers ---------------------------------------------
+rlprobe propose /dev/raftlog5 600 s >/dev/null
+tap_ok "4 processes reading one shared file: each record once; pread ESPIPE" \
+	rlprobe sharedread /dev/raftlog5 4
 
 # ---- listening without a secret -------------------------------------------------
 ip addr add 10.99.0.1/32 dev lo
@@ -115,7 +178,21 @@ warned() {
 }
 tap_ok "the kernel log warns once, one line, no stack" warned
 
-for g in 1 5 6 7; do raftctl group del $g; done
+# ---- what the transport refused, in group show ---------------------------------
+raftctl group add 9 node 1 volatile cluster-id 7 listen 127.0.0.1:7509 \
+	secret-file /tmp/secret peer 2@127.0.0.1:7599 tick-ms 20
+counter() { raftctl group show 9 -j | jget "0.counters.$1"; }
+auth9() { [ "$(rltp-auth 127.0.0.1 7509 7 9 2 1 s3cret "$@")" = closed ]; }
+counted() { [ "$(counter mac_errors)" = 1 ] && [ "$(counter seq_errors)" = 1 ]; }
+tap_ok "a tampered frame, then a replayed one: mac_errors, seq_errors 1" \
+	eval "auth9 tamper && auth9 good replay && wait_for 10 counted"
+rltp-inject idle 127.0.0.1 7509 40 >/tmp/idle.out
+tap_ok "40 idle connections: the 8 beyond the bound counted in conns_refused" \
+	sh -c "cat /tmp/idle.out; [ \$(raftctl group show 9 -j | jget 0.counters.conns_refused) = 8 ]"
+tap_ok "group show prints them" sh -c \
+	"raftctl group show 9 | grep -q 'frames refused: bad MAC 1 out of sequence 1  connections refused 8'"
+
+for g in 1 5 6 7 9; do raftctl group del $g; done
 rmmod raftlog
 ip addr del 10.99.0.1/32 dev lo
 tap_done

@@ -59,8 +59,12 @@
  * the records returned.  Blocks until at least one
  * entry is committed unless O_NONBLOCK.  Every index is returned, also
  * the leader's empty no-op entries and membership changes (see flags),
- * so indexes are consecutive.  Errors:
+ * so indexes are consecutive.  Reads (and lseek) on one open file shared
+ * by threads or processes are serialized on its position: each record
+ * goes to exactly one of them.  pread() is refused (ESPIPE).  Errors:
  *   EAGAIN     O_NONBLOCK and nothing committed at the position yet
+ *   EIO        the group failed and nothing more is committed at the
+ *              position (a blocking read waiting there returns it)
  *   EINVAL     len is smaller than struct raftlog_record
  *   ENOBUFS    len cannot hold the next record (header + payload)
  *   ERANGE     the position is below the first index still in the log
@@ -376,6 +380,13 @@ struct raftlog_uring_propose {
  *        durable commit, however long the log)
  *    RAFTLOG_COUNTER_A_AUTO_COMPACTIONS: NLA_U64, compactions retention
  *        made (RAFTLOG_A_COMPACT_AT)
+ *    RAFTLOG_COUNTER_A_MAC_ERRORS: NLA_U64, authenticated frames with a
+ *        wrong or missing MAC (each closed its connection; part of
+ *        DECODE_ERRORS)
+ *    RAFTLOG_COUNTER_A_SEQ_ERRORS: NLA_U64, authenticated frames out of
+ *        sequence (replays; part of DECODE_ERRORS)
+ *    RAFTLOG_COUNTER_A_CONNS_REFUSED: NLA_U64, inbound connections closed
+ *        at accept because too many were still in their handshake
  *
  * A latency histogram since the group started, enum raftlog_hist_attr:
  *
@@ -626,6 +637,9 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_LOG_MEM_USED,
 	RAFTLOG_COUNTER_A_LOG_MEM_PEAK,
 	RAFTLOG_COUNTER_A_AUTO_COMPACTIONS,
+	RAFTLOG_COUNTER_A_MAC_ERRORS,
+	RAFTLOG_COUNTER_A_SEQ_ERRORS,
+	RAFTLOG_COUNTER_A_CONNS_REFUSED,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

@@ -46,6 +46,9 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_LOG_MEM_USED] = "log_mem_used",
 	[RAFTLOG_COUNTER_A_LOG_MEM_PEAK] = "log_mem_peak",
 	[RAFTLOG_COUNTER_A_AUTO_COMPACTIONS] = "auto_compactions",
+	[RAFTLOG_COUNTER_A_MAC_ERRORS] = "mac_errors",
+	[RAFTLOG_COUNTER_A_SEQ_ERRORS] = "seq_errors",
+	[RAFTLOG_COUNTER_A_CONNS_REFUSED] = "conns_refused",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -388,6 +391,10 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       c[RAFTLOG_COUNTER_A_LOG_MEM_USED], st->log_mem,
 	       c[RAFTLOG_COUNTER_A_LOG_MEM_PEAK],
 	       c[RAFTLOG_COUNTER_A_FETCHED], c[RAFTLOG_COUNTER_A_FETCH_ERRORS]);
+	printf("  frames refused: bad MAC %" PRIu64 " out of sequence %" PRIu64
+	       "  connections refused %" PRIu64 "\n",
+	       c[RAFTLOG_COUNTER_A_MAC_ERRORS], c[RAFTLOG_COUNTER_A_SEQ_ERRORS],
+	       c[RAFTLOG_COUNTER_A_CONNS_REFUSED]);
 }
 
 /* ------------------------------------------------------------------ */

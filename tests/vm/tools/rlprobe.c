@@ -64,6 +64,19 @@
  *                                      again after a completion); then
  *                                      the whole log read back: each
  *                                      TAG-i exactly once, at its index
+ *   rlprobe sharedread DEV NPROC       NPROC processes read one shared
+ *                                      open file (O_NONBLOCK, small
+ *                                      buffers) to the end: every
+ *                                      committed record reaches exactly
+ *                                      one of them; pread() is ESPIPE
+ *   rlprobe failnth FILE N COMMAND     write COMMAND to FILE (the debugfs
+ *                                      control) with the N-th fault
+ *                                      injection point of this thread
+ *                                      failing (/proc/thread-self/
+ *                                      fail-nth); prints "ERRNO LEFT":
+ *                                      the write's errno (0: ok) and
+ *                                      what is left of N (LEFT > 0: the
+ *                                      write reached fewer than N points)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +88,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -524,6 +538,78 @@ static int cmd_blockread(int want)
 			    strerror(want));
 	close(fd);
 	return 0;
+}
+
+/* One reader of cmd_sharedread: count each record it gets in seen[]. */
+static int sharedread_child(int fd, uint64_t first, uint64_t last,
+			    unsigned int *seen)
+{
+	char buf[sizeof(struct raftlog_record) + 64];
+	ssize_t r, off;
+
+	for (;;) {
+		r = read(fd, buf, sizeof(buf));
+		if (r < 0)
+			return errno == EAGAIN ? 0 : 1;
+		for (off = 0; off < r;) {
+			struct raftlog_record *h = (void *)(buf + off);
+
+			if (h->index >= first && h->index <= last)
+				__atomic_fetch_add(&seen[h->index - first], 1,
+						   __ATOMIC_RELAXED);
+			off += RAFTLOG_RECORD_SIZE(h->len);
+		}
+	}
+}
+
+static int cmd_sharedread(long nproc)
+{
+	int fd = open_dev(O_RDONLY | O_NONBLOCK);
+	struct raftlog_status st;
+	unsigned int *seen;
+	long dup = 0, skip = 0, bad = 0;
+	uint64_t first, last, n, i;
+	char buf[256];
+	int status;
+
+	if (get_status(fd, &st))
+		return 1;
+	if (pread(fd, buf, sizeof(buf), 1) != -1 || errno != ESPIPE)
+		return fail("pread: want ESPIPE, got %s", strerror(errno));
+	first = st.first_index;
+	last = st.applied;
+	if (last < first + 100)
+		return fail("only %llu records to read",
+			    (unsigned long long)(last + 1 - first));
+	n = last - first + 1;
+	seen = mmap(NULL, n * sizeof(*seen), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (seen == MAP_FAILED)
+		return fail("mmap: %s", strerror(errno));
+	for (long k = 0; k < nproc; k++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return fail("fork: %s", strerror(errno));
+		if (!pid)
+			_exit(sharedread_child(fd, first, last, seen));
+	}
+	for (long k = 0; k < nproc; k++) {
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			bad++;
+	}
+	for (i = 0; i < n; i++) {
+		if (seen[i] > 1)
+			dup++;
+		else if (!seen[i])
+			skip++;
+	}
+	printf("records %llu readers %ld duplicated %ld skipped %ld\n",
+	       (unsigned long long)n, nproc, dup, skip);
+	if (bad)
+		return fail("%ld readers failed", bad);
+	return dup || skip ? fail("records duplicated or skipped") : 0;
 }
 
 static void prep_cmd(struct io_uring_sqe *sqe, int fd, __u32 op,
@@ -1135,6 +1221,31 @@ static int cmd_ctl(const char *want_s, const char *cmd)
 	return 0;
 }
 
+static int cmd_failnth(const char *n, const char *cmd)
+{
+	int fd, nth, got = 0;
+	char left[32] = "";
+	ssize_t r;
+
+	fd = open(dev, O_WRONLY);
+	nth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fd < 0 || nth < 0)
+		return fail("open %s or fail-nth: %s", dev, strerror(errno));
+	if (write(nth, n, strlen(n)) < 0)
+		return fail("fail-nth %s: %s", n, strerror(errno));
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		got = errno;
+	r = pread(nth, left, sizeof(left) - 1, 0);
+	/* nothing may fail after the command */
+	if (write(nth, "0", 1) < 0 || r <= 0)
+		return fail("fail-nth: %s", strerror(errno));
+	left[r] = 0;
+	printf("%d %s", got, left);
+	close(fd);
+	close(nth);
+	return 0;
+}
+
 /*
  * rdonly: a file open O_RDONLY may read, wait and take barriers but not
  * propose by any route: write() (the VFS), RAFTLOG_IOC_PROPOSE and the
@@ -1235,6 +1346,10 @@ int main(int argc, char **argv)
 				    atoi(argv[5]));
 	if (!strcmp(argv[1], "digest") && argc >= 4)
 		return cmd_digest(strtoull(argv[3], NULL, 0));
+	if (!strcmp(argv[1], "failnth") && argc >= 5)
+		return cmd_failnth(argv[3], argv[4]);
+	if (!strcmp(argv[1], "sharedread") && argc >= 4)
+		return cmd_sharedread(atol(argv[3]));
 	if (!strcmp(argv[1], "ctl") && argc >= 5)
 		return cmd_ctl(argv[3], argv[4]);
 	fprintf(stderr, "rlprobe: bad command\n");
