@@ -28,7 +28,7 @@ agreed_leader() {
 	echo "$l"
 }
 
-tap_plan 17
+tap_plan 18
 modprobe_deps
 insmod /lib/raftlog/raftlog.ko || exit 1
 ip link add rlbr1 type bridge
@@ -101,6 +101,19 @@ tap_ok "[access] mode 0640 on the device node" \
 tap_ok "udev-name names the device after its file" \
 	sh -c "raftctl -c /tmp/conf1 udev-name raftlog1.1 | grep -qx RAFTLOG_NAME=log"
 tap_ok "proposals commit" in_ns "$L" rlprobe propose "$(dev "$L")" 20 a 64
+# the machine-readable views: status -j names the group after its file,
+# stats -j carries the commit latency histogram of the 20 proposals
+json_views() {
+	rc "$L" status -j >/tmp/stj.out || return 1
+	in_ns "$L" raftctl stats -j >/tmp/sts.out || return 1
+	cat /tmp/stj.out /tmp/sts.out
+	[ "$(jget 0.name </tmp/stj.out)" = log ] &&
+		[ "$(jget 0.leader </tmp/stj.out)" = "$L" ] &&
+		[ "$(jget 0.group </tmp/sts.out)" = 1 ] &&
+		[ "$(jget 0.commit_latency.count </tmp/sts.out)" -ge 20 ] &&
+		in_ns "$L" raftctl stats | grep -q "commit latency"
+}
+tap_ok "status -j and stats -j (20 commit latencies)" json_views
 
 roundtrip() {
 	n=$1
