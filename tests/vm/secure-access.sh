@@ -148,6 +148,8 @@ tap_ok "group show: volatile in JSON and text, group 1 is not" sh -c \
 	 raftctl group show 5 | grep -q 'volatile (nothing is durable)'"
 
 # ---- one open file shared by readers ---------------------------------------------
+# (a fresh single-voter group: it must lead before it takes proposals)
+wait_for 20 sh -c "rlprobe status /dev/raftlog5 | grep -qx role=3"
 rlprobe propose /dev/raftlog5 600 s >/dev/null
 tap_ok "4 processes reading one shared file: each record once; pread ESPIPE" \
 	rlprobe sharedread /dev/raftlog5 4
