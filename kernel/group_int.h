@@ -57,6 +57,7 @@ struct rl_tp_ep;
 #define RL_DEF_RETAIN		5000
 #define RL_MAX_RETAIN		BIT_ULL(40)
 #define RL_DEF_COMPACT_AT	75
+#define RL_MIN_COMPACT_AT	10
 #define RL_COMPACT_NEVER	100
 #define RL_MAX_CACHE		BIT(20)
 #define RL_CACHE_BYTES		(32U << 20)

@@ -15,6 +15,14 @@
 #include "group.h"
 #include "group_int.h"
 
+/* Retention out of range (0: not given, as rl_group_tune takes it). */
+static bool rl_retention_bad(u64 retain, u32 compact_at)
+{
+	return retain > RL_MAX_RETAIN ||
+	       (compact_at && (compact_at < RL_MIN_COMPACT_AT ||
+			       compact_at > RL_COMPACT_NEVER));
+}
+
 int rl_group_params_check(struct rl_group_params *p)
 {
 	u32 i, j;
@@ -41,8 +49,7 @@ int rl_group_params_check(struct rl_group_params *p)
 		p->retain = RL_DEF_RETAIN;
 	if (!p->compact_at)
 		p->compact_at = RL_DEF_COMPACT_AT;
-	if (p->retain > RL_MAX_RETAIN || p->compact_at < 10 ||
-	    p->compact_at > RL_COMPACT_NEVER)
+	if (rl_retention_bad(p->retain, p->compact_at))
 		return -EINVAL;
 	if (p->tick_ms > 10000 || p->heartbeat_ticks >= p->election_ticks ||
 	    p->election_ticks > 1000 || p->max_entry > RAFT_MAX_ENTRY_SIZE ||
@@ -155,8 +162,7 @@ int rl_group_tune(struct rl_group *g, u32 max_entry, u32 max_pending,
 {
 	int err = 0;
 
-	if (retain > RL_MAX_RETAIN ||
-	    (compact_at && (compact_at < 10 || compact_at > RL_COMPACT_NEVER)))
+	if (rl_retention_bad(retain, compact_at))
 		return -EINVAL;
 	spin_lock(&g->in_lock);
 	if (g->stopping) {

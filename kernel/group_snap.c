@@ -221,6 +221,7 @@ out:
 void rl_snap_retain(struct rl_group *g)
 {
 	u32 pct = READ_ONCE(g->p.compact_at);
+	u64 retain = READ_ONCE(g->p.retain);
 	struct rl_storage_info in;
 	u64 applied, target, used;
 	int err;
@@ -234,8 +235,7 @@ void rl_snap_retain(struct rl_group *g)
 	if (used < pct)
 		return;
 	applied = rl_group_applied(g);
-	target = applied > READ_ONCE(g->p.retain) ?
-		 applied - READ_ONCE(g->p.retain) : 0;
+	target = applied > retain ? applied - retain : 0;
 	if (target <= in.snap_index ||
 	    (target < in.snap_index + RL_RETAIN_STEP && used < (pct + 100) / 2))
 		return;

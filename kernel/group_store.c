@@ -112,6 +112,22 @@ struct rl_store_boot {
 	u32 max_confs;
 };
 
+/* Copy an entry read back into the core's form (its data duplicated). */
+static int rl_store_entry_copy(struct raft_entry *d, const struct rl_entry *e)
+{
+	memset(d, 0, sizeof(*d));
+	d->index = e->index;
+	d->term = e->term;
+	d->type = rl_store_type_from_disk(e->type);
+	d->len = e->len;
+	if (e->len) {
+		d->data = kmemdup(e->data, e->len, GFP_KERNEL);
+		if (!d->data)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Grow *arr (of *max elements of size) to hold one more than n. */
 static int rl_store_grow(void **arr, u32 *max, u32 n, size_t size)
 {
@@ -138,7 +154,6 @@ static int rl_store_load_gap(void *ctx, const struct rl_entry *e, u64 n)
 {
 	struct rl_store_boot *ld = ctx;
 	struct raft_boot *b = ld->boot;
-	struct raft_entry *d;
 	int err;
 
 	if (e->index != ld->next)
@@ -161,42 +176,25 @@ static int rl_store_load_gap(void *ctx, const struct rl_entry *e, u64 n)
 	if (err)
 		return err;
 	b->confs = ld->confs;
-	d = &ld->confs[b->n_confs];
-	memset(d, 0, sizeof(*d));
-	d->index = e->index;
-	d->term = e->term;
-	d->type = RAFT_ENTRY_CONF_CHANGE;
-	d->len = e->len;
-	if (e->len) {
-		d->data = kmemdup(e->data, e->len, GFP_KERNEL);
-		if (!d->data)
-			return -ENOMEM;
-	}
-	b->n_confs++;
-	return 0;
+	err = rl_store_entry_copy(&ld->confs[b->n_confs], e);
+	if (!err)
+		b->n_confs++;
+	return err;
 }
 
 /* One entry of the tail read back: copy it. */
 static int rl_store_load_one(void *ctx, const struct rl_entry *e)
 {
 	struct rl_store_boot *ld = ctx;
-	struct raft_entry *d;
+	int err;
 
 	if (e->index != ld->next)
 		return -EIO;
 	ld->next++;
-	d = &ld->ents[ld->boot->n_entries];
-	d->index = e->index;
-	d->term = e->term;
-	d->type = rl_store_type_from_disk(e->type);
-	d->len = e->len;
-	if (e->len) {
-		d->data = kmemdup(e->data, e->len, GFP_KERNEL);
-		if (!d->data)
-			return -ENOMEM;
-	}
-	ld->boot->n_entries++;
-	return 0;
+	err = rl_store_entry_copy(&ld->ents[ld->boot->n_entries], e);
+	if (!err)
+		ld->boot->n_entries++;
+	return err;
 }
 
 /*

@@ -382,11 +382,10 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
  */
 u64 rl_storage_room(struct rl_storage *s)
 {
-	u64 taken;
+	u64 usable = rl_st_usable(s), taken;
 
 	mutex_lock(&s->lock);
 	taken = s->used + s->pend_blocks;
 	mutex_unlock(&s->lock);
-	return taken < rl_st_usable(s) ?
-	       (rl_st_usable(s) - taken) * RAFTLOG_BLOCK_SIZE : 0;
+	return taken < usable ? (usable - taken) * RAFTLOG_BLOCK_SIZE : 0;
 }
