@@ -478,6 +478,27 @@ int rl_members_boot(struct rl_group *g, const struct raft_boot *boot)
 }
 
 /*
+ * Dial as of the last entry this ready hands out.  A ready carries at
+ * most one chunk of the log: a conf change appended past it names a
+ * member whose address the book learns only from the next ready, which
+ * syncs again.
+ */
+static void rl_members_sync_ready(struct rl_group *g,
+				  const struct raft_ready *rd)
+{
+	struct raft_status *st = &g->mb.st;
+	u64 end;
+
+	raft_status(g->raft, st);
+	if (rd->n_entries) {
+		end = rd->entries[rd->n_entries - 1].index;
+		if (end < st->last_index)
+			raft_conf_at_index(g->raft, end, &st->conf);
+	}
+	rl_members_sync(g, &st->conf);
+}
+
+/*
  * A ready was taken out (worker, before its messages go): note the
  * configurations it commits (and whether one left this node out), learn
  * the addresses its entries carry (after dropping those of the suffix
@@ -507,10 +528,8 @@ int rl_members_ready(struct rl_group *g, const struct raft_ready *rd)
 				return err;
 		}
 	}
-	if (sync && g->ep) {
-		raft_status(g->raft, &g->mb.st);
-		rl_members_sync(g, &g->mb.st.conf);
-	}
+	if (sync && g->ep)
+		rl_members_sync_ready(g, rd);
 	return 0;
 }
 
