@@ -230,6 +230,7 @@ struct rl_group {
 	struct rl_tp_ep *ep;
 	struct list_head inmsgs;	/* under in_lock */
 	u32 n_inmsgs;
+	u64 in_bytes;			/* what they cost on the wire (in_lock) */
 	u64 msgs_dropped;		/* not sent (worker) */
 	u64 msgs_in_dropped;		/* inbound queue full (in_lock) */
 
@@ -257,9 +258,17 @@ struct rl_group {
 struct rl_inmsg {
 	struct list_head node;
 	struct raft_msg m;		/* allocated by the wire decoder */
+	u32 bytes;			/* its size on the wire */
 };
 
+/*
+ * The inbound queue holds at most this many messages, and at most this
+ * many bytes of them (four of the largest, so one always fits): what a
+ * peer sends faster than the worker steps is dropped, counted, and
+ * retransmitted by Raft, never queued without bound.
+ */
 #define RL_MAX_INMSGS		4096
+#define RL_INMSG_BYTES		(4 * RAFTLOG_MSG_MAX_SIZE)
 
 /*
  * Persistence of one ready batch waiting for the store: the messages
@@ -354,6 +363,7 @@ int rl_msgs_start(struct rl_group *g);
 void rl_msgs_stop(struct rl_group *g);
 void rl_msgs_send(struct rl_group *g, const struct raft_msg *m, u32 n);
 void rl_msgs_handle(struct rl_group *g);
+void rl_msgs_recv(void *ctx, struct raft_msg *m);
 
 /* group_snap.c */
 int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);

@@ -35,26 +35,34 @@ void rl_msgs_send(struct rl_group *g, const struct raft_msg *m, u32 n)
 	}
 }
 
-/* Transport receive callback (its workqueue): take the message, queue it. */
-static void rl_msgs_recv(void *ctx, struct raft_msg *m)
+/*
+ * Transport receive callback (its workqueue): take the message, queue it,
+ * unless the queue is full by count or by bytes; a message not taken
+ * stays the caller's to free.
+ */
+void rl_msgs_recv(void *ctx, struct raft_msg *m)
 {
 	struct rl_group *g = ctx;
+	size_t bytes = rl_wire_msg_size(m);
 	struct rl_inmsg *im;
 
-	im = kmalloc(sizeof(*im), GFP_NOIO);
+	im = kmalloc(sizeof(*im), GFP_KERNEL);
 	if (!im)
 		return;
 	spin_lock(&g->in_lock);
-	if (g->stopping || g->n_inmsgs >= RL_MAX_INMSGS) {
+	if (g->stopping || g->n_inmsgs >= RL_MAX_INMSGS ||
+	    (g->n_inmsgs && g->in_bytes + bytes > RL_INMSG_BYTES)) {
 		g->msgs_in_dropped++;
 		spin_unlock(&g->in_lock);
 		kfree(im);
 		return;
 	}
 	im->m = *m;
+	im->bytes = bytes;
 	memset(m, 0, sizeof(*m));
 	list_add_tail(&im->node, &g->inmsgs);
 	g->n_inmsgs++;
+	g->in_bytes += bytes;
 	queue_work(g->wq, &g->run_work);
 	spin_unlock(&g->in_lock);
 }
@@ -73,6 +81,7 @@ void rl_msgs_handle(struct rl_group *g)
 	spin_lock(&g->in_lock);
 	list_splice_init(&g->inmsgs, &q);
 	g->n_inmsgs = 0;
+	g->in_bytes = 0;
 	spin_unlock(&g->in_lock);
 	list_for_each_entry_safe(im, tmp, &q, node) {
 		list_del(&im->node);
@@ -150,4 +159,5 @@ void rl_msgs_stop(struct rl_group *g)
 		rl_inmsg_free(im);
 	}
 	g->n_inmsgs = 0;
+	g->in_bytes = 0;
 }

@@ -123,6 +123,8 @@ EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_encode);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_load);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_snap_check);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_free);
+EXPORT_SYMBOL_IF_KUNIT(rl_msgs_recv);
+EXPORT_SYMBOL_IF_KUNIT(rl_msgs_stop);
 
 /* -- raft core (kernel/raft/) -- */
 #include "raft/raft_int.h"

@@ -6,6 +6,8 @@
  * group in the initial namespace; its worker is held by a work item of
  * the test's, so requests queue up behind it, and the failure is the one
  * the store reports (store_err), seen by the worker's next step.
+ * Also here, because it needs the same held worker: what peers send
+ * waits for the worker in a queue bounded in bytes, not only in count.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -153,9 +155,59 @@ static void blocked_read_gets_eio(struct kunit *test)
 	rl_group_put(g);
 }
 
+/*
+ * A peer sends snapshot chunks of 1 MiB faster than the worker steps
+ * (held here): the inbound queue stops at RL_INMSG_BYTES, far below its
+ * 4096-message count limit; the rest is dropped, counted, and stays the
+ * sender's to free.
+ */
+static void inbound_queue_bounded_in_bytes(struct kunit *test)
+{
+	struct rl_group *g = end_group(test);
+	u32 i, taken = 0, sent = 40;
+	struct end_hold h;
+	struct raft_msg m;
+
+	INIT_WORK_ONSTACK(&h.work, end_hold_fn);
+	init_completion(&h.running);
+	init_completion(&h.release);
+	queue_work(g->wq, &h.work);
+	wait_for_completion(&h.running);
+	for (i = 0; i < sent; i++) {
+		memset(&m, 0, sizeof(m));
+		m.type = RAFT_MSG_SNAPSHOT;
+		m.from = 2;
+		m.to = 1;
+		m.term = 1;
+		m.snap_offset = (u64)i * RAFTLOG_MSG_MAX_DATA;
+		/* only its length is looked at before the worker steps it */
+		m.snap_len = RAFTLOG_MSG_MAX_DATA;
+		m.snap_data = kzalloc(8, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, m.snap_data);
+		rl_msgs_recv(g, &m);
+		taken += !m.snap_data;
+		kfree(m.snap_data);	/* refused: still ours */
+	}
+	spin_lock(&g->in_lock);
+	KUNIT_EXPECT_EQ(test, g->n_inmsgs, taken);
+	KUNIT_EXPECT_LE(test, g->in_bytes, (u64)RL_INMSG_BYTES);
+	KUNIT_EXPECT_EQ(test, g->msgs_in_dropped, (u64)(sent - taken));
+	spin_unlock(&g->in_lock);
+	KUNIT_EXPECT_GE(test, taken, 4U);
+	KUNIT_EXPECT_LT(test, taken, sent);
+	/* the worker never sees them: the group's teardown frees them */
+	rl_msgs_stop(g);
+	complete(&h.release);
+	flush_work(&h.work);
+	destroy_work_on_stack(&h.work);
+	KUNIT_EXPECT_EQ(test, rl_group_destroy(&init_net, END_GROUP), 0);
+	rl_group_put(g);
+}
+
 static struct kunit_case end_cases[] = {
 	KUNIT_CASE(queued_requests_get_eio),
 	KUNIT_CASE(blocked_read_gets_eio),
+	KUNIT_CASE(inbound_queue_bounded_in_bytes),
 	{}
 };
 
