@@ -117,8 +117,16 @@ int rl_sb_check_geometry(const struct rl_sb *sb)
 	if (sb->snap_blocks < RAFTLOG_MIN_SNAP_BLOCKS ||
 	    sb->ring_blocks < RAFTLOG_MIN_RING_BLOCKS)
 		return RL_DISK_EFIELD;
-	/* each area must fit, in this order, without overflow or overlap */
-	if (sb->snap_blocks > sb->dev_blocks || sb->ring_blocks > sb->dev_blocks)
+	/*
+	 * Each area must fit, in this order, without overlap.  With every
+	 * value at most dev_blocks, itself at most RL_DISK_MAX_BLOCKS, no
+	 * sum below overflows, nor dev_blocks in sectors or bytes.
+	 */
+	if (sb->dev_blocks > RL_DISK_MAX_BLOCKS ||
+	    sb->snap_blocks > sb->dev_blocks ||
+	    sb->ring_blocks > sb->dev_blocks ||
+	    sb->snap_off[0] > sb->dev_blocks ||
+	    sb->snap_off[1] > sb->dev_blocks || sb->ring_off > sb->dev_blocks)
 		return RL_DISK_EFIELD;
 	if (sb->snap_off[0] < fixed ||
 	    sb->snap_off[1] < sb->snap_off[0] + sb->snap_blocks ||

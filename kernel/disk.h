@@ -62,6 +62,8 @@ int rl_sb_layout(struct rl_sb *sb, u64 dev_bytes, u64 snap_bytes);
 void rl_sb_encode(const struct rl_sb *sb, void *blk);
 /* Decode and verify block 0 (@len >= RAFTLOG_DISK_SB_SIZE). */
 int rl_sb_decode(const void *blk, size_t len, struct rl_sb *sb);
+/* The largest device a superblock may describe: its bytes fit in a u64. */
+#define RL_DISK_MAX_BLOCKS	(~0ULL >> RAFTLOG_BLOCK_SHIFT)
 /* Geometry sanity: areas inside dev_blocks, not overlapping, big enough. */
 int rl_sb_check_geometry(const struct rl_sb *sb);
 

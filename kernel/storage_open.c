@@ -199,6 +199,7 @@ static int rl_st_read_sb(struct rl_storage *s)
 		       s->cfg.group_id, s->sb.cluster_id, s->sb.group_id, s->sb.node_id);
 		return -ESTALE;
 	}
+	/* dev_blocks <= RL_DISK_MAX_BLOCKS (checked): no overflow here */
 	if (bdev_nr_sectors(s->bdev) < s->sb.dev_blocks * RL_ST_SECT_PER_BLOCK)
 		return -ENOSPC;
 	return 0;

@@ -55,6 +55,31 @@ RL_TEST(sb_layout_geometry)
 	RL_EXPECT_EQ(rl_sb_layout(&sb, 1 << 20, 1 << 20), RL_DISK_EFIELD);
 }
 
+/*
+ * Crafted geometry whose sums wrap: found by fuzz_disk.  A dev_blocks
+ * whose sectors overflow u64 passed the device-size check, and a
+ * snapshot area near 2^64 wrapped past the checks into the fixed blocks.
+ */
+RL_TEST(sb_geometry_overflow_refused)
+{
+	struct rl_sb sb, good;
+
+	make_sb(&good);
+	sb = good;
+	sb.dev_blocks = 1ull << 61;	/* 2^64 sectors: wraps to 0 */
+	sb.ring_blocks = sb.dev_blocks - sb.ring_off;
+	RL_EXPECT_EQ(rl_sb_check_geometry(&sb), RL_DISK_EFIELD);
+	sb.dev_blocks = RL_DISK_MAX_BLOCKS;	/* the largest is fine */
+	sb.ring_blocks = sb.dev_blocks - sb.ring_off;
+	RL_EXPECT_EQ(rl_sb_check_geometry(&sb), RL_DISK_OK);
+	sb = good;
+	sb.snap_off[0] = ~0ull - 10;	/* + snap_blocks wraps to ~2037 */
+	sb.snap_off[1] = sb.snap_off[0] + sb.snap_blocks;
+	sb.ring_off = sb.snap_off[1] + sb.snap_blocks;
+	sb.ring_blocks = sb.dev_blocks - sb.ring_off;
+	RL_EXPECT_EQ(rl_sb_check_geometry(&sb), RL_DISK_EFIELD);
+}
+
 RL_TEST(sb_roundtrip)
 {
 	static u8 blk[RAFTLOG_BLOCK_SIZE];
@@ -667,6 +692,7 @@ RL_TEST(scan_metadata_truncation_applies)
 
 RL_SUITE(disk,
 	 RL_CASE(sb_layout_geometry),
+	 RL_CASE(sb_geometry_overflow_refused),
 	 RL_CASE(sb_roundtrip),
 	 RL_CASE(sb_every_bit_flip_detected),
 	 RL_CASE(sb_bad_fields_refused),
