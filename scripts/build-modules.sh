@@ -29,27 +29,26 @@ mkdir -p "$out/modules"
 rm -f "$out/modules"/*.ko
 cp "$out/src"/*.ko "$out/modules/"
 
-# The test kernel also gets a deliberately broken raftlog.ko (a leader that
-# acknowledges proposals before a majority has them), which the harness
-# self-test feeds to the fault campaign to prove its checker catches it.
-if [ "$flavor" = debug ]; then
-	mkdir -p "$out/src-bug" "$out/modules/bug"
+# build_bug BUG NAME: a deliberately broken raftlog.ko (built with
+# RL_BUG=BUG in src-NAME) as modules/bug/NAME.ko, which the harness
+# self-test feeds to a test that must catch it
+build_bug() {
+	mkdir -p "$out/src-$2" "$out/modules/bug"
 	# the sources only: objects copied from src carry src's flags and make
 	# kbuild rebuild everything here every time
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='modules.order' \
-		--exclude='Module.symvers' "$out/src/" "$out/src-bug/"
-	make -s -C "$kdir" M="$out/src-bug" RL_TEST_HOOKS=1 RL_BUG=ACK_EARLY \
+		--exclude='Module.symvers' "$out/src/" "$out/src-$2/"
+	make -s -C "$kdir" M="$out/src-$2" RL_TEST_HOOKS=1 RL_BUG="$1" \
 		-j"$(nproc)" modules >&2
-	cp "$out/src-bug/raftlog.ko" "$out/modules/bug/"
-	# and one whose records are written without FUA (RL_BUG=NO_FLUSH),
-	# which the KUnit volatile-cache crash test must catch
-	mkdir -p "$out/src-noflush"
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='modules.order' \
-		--exclude='Module.symvers' "$out/src/" "$out/src-noflush/"
-	make -s -C "$kdir" M="$out/src-noflush" RL_TEST_HOOKS=1 RL_BUG=NO_FLUSH \
-		-j"$(nproc)" modules >&2
-	cp "$out/src-noflush/raftlog.ko" "$out/modules/bug/raftlog-noflush.ko"
+	cp "$out/src-$2/raftlog.ko" "$out/modules/bug/$2.ko"
+}
+if [ "$flavor" = debug ]; then
+	# a leader that acknowledges proposals before a majority has them:
+	# the fault campaign's checker must catch it
+	build_bug ACK_EARLY raftlog
+	# records written without FUA: the KUnit volatile-cache crash test
+	# must catch it
+	build_bug NO_FLUSH raftlog-noflush
 fi
 echo "$out/modules"
