@@ -15,7 +15,7 @@ SEEDS ?=
 
 .PHONY: all deps kernel bench-kernel module modules userspace unit sim \
 	sim-long fuzz-smoke fuzz hygiene checkpatch sparse kunit vm selftest check demo \
-	torture clean install install-dkms package
+	torture fuzz-guest clean install install-dkms package
 
 all: modules userspace
 
@@ -88,6 +88,11 @@ ROUNDS ?= 10
 MINUTES ?= 0
 torture: deps
 	@scripts/torture.sh $(ROUNDS) $(MINUTES)
+
+# the guest fuzzer (tests/vm/fuzz-guest.sh) for MINUTES (default 10) on
+# the debug kernel; SEED replays a run
+fuzz-guest: deps
+	@scripts/fuzz-guest.sh $(if $(filter 0,$(MINUTES)),10,$(MINUTES)) $(SEED)
 
 demo: deps
 	@scripts/demo.sh

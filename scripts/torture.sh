@@ -1,7 +1,8 @@
 #!/bin/sh
 # make torture: the fault campaign (tests/vm/fault-campaign.sh) for ROUNDS
 # nemesis rounds, or for MINUTES minutes of rounds, in one guest of the
-# debug kernel, then the checker.
+# debug kernel, then the checker; then the guest fuzzer for FUZZ_MINUTES
+# (default 10) in another (scripts/fuzz-guest.sh).
 #   torture.sh [ROUNDS [MINUTES]]
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,5 +28,11 @@ rc=0
 "$here/scripts/run-vm.sh" -k "$1" -i "$2" -t "$timeout" -l "$log" \
 	fault-campaign.sh "$arg" >/dev/null || rc=$?
 grep -E '^(ok|not ok|# )' "$log"
-if [ $rc -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
-exit $rc
+frc=0
+"$here/scripts/fuzz-guest.sh" "${FUZZ_MINUTES:-10}" >"$here/build/debug/fuzz-guest.out" || frc=$?
+sed '$d' "$here/build/debug/fuzz-guest.out"
+p=0 f=0
+if [ $rc -eq 0 ]; then p=$((p + 1)); else f=$((f + 1)); fi
+if [ $frc -eq 0 ]; then p=$((p + 1)); else f=$((f + 1)); fi
+echo "$p passed, $f failed"
+[ $f -eq 0 ]
