@@ -210,6 +210,7 @@ struct rl_group_counters {
 	u64 mac_errors;		/* frames with a wrong or missing MAC */
 	u64 seq_errors;		/* frames out of sequence (replays) */
 	u64 conns_refused;	/* closed at accept: too many handshaking */
+	u64 disk_stalls;	/* the store made no progress for too long */
 };
 
 /*

@@ -224,6 +224,8 @@ struct rl_group {
 	u64 last_ticket;		/* of the last queued operation */
 	u64 log_last;			/* last index handed to the store */
 	atomic64_t durable_ticket;	/* from the store's callback */
+	u64 stall_seen;			/* durable ticket last looked at */
+	u64 stall_since;		/* ns: since when it has not moved */
 	struct rl_entry *ents;		/* scratch for appends */
 
 	/* transport: received messages wait in inmsgs for the worker */
@@ -267,6 +269,14 @@ struct rl_inmsg {
  * peer sends faster than the worker steps is dropped, counted, and
  * retransmitted by Raft, never queued without bound.
  */
+/*
+ * A store with work outstanding that completes none of it for
+ * RL_STALL_ETOS election timeouts, and at least RL_STALL_MIN_MS, is
+ * stalled (a hung disk: a slow one still completes something).
+ */
+#define RL_STALL_ETOS		10
+#define RL_STALL_MIN_MS		2000
+
 #define RL_MAX_INMSGS		4096
 #define RL_INMSG_BYTES		(4 * RAFTLOG_MSG_MAX_SIZE)
 
@@ -356,6 +366,7 @@ int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd);
 void rl_store_io_free(struct rl_io *io);
 u8 rl_store_type_from_disk(u8 t);
 void rl_store_close(struct rl_group *g);
+bool rl_store_stalled(struct rl_group *g);
 u32 rl_store_conf_encode(const struct raft_conf *c, u8 *buf);
 
 /* group_msgs.c */

@@ -294,6 +294,44 @@ static void rl_process_ready(struct rl_group *g)
 	}
 }
 
+/*
+ * The store is stalled (rl_store_stalled): a leader's own log, and so
+ * the answers to its clients, wait on it while its followers would
+ * commit without it.  Hand the leadership to the voter that has the
+ * most of the log (the core transfers once that one has all of it); a
+ * follower only says so: the leader already counts without it.
+ */
+static void rl_stall_handoff(struct rl_group *g)
+{
+	struct raft_status *st = &g->mb.st;
+	u64 best = 0, best_match = 0, match, next;
+	u8 state;
+	u32 i;
+
+	g->c.disk_stalls++;
+	raft_status(g->raft, st);
+	if (st->role != RAFT_LEADER) {
+		pr_warn_ratelimited("group %u: storage stalled: writes outstanding, none completed for %u election timeouts or more\n",
+				    g->p.group_id, RL_STALL_ETOS);
+		return;
+	}
+	for (i = 0; i < st->conf.n_voters; i++) {
+		u64 id = st->conf.voters[i];
+
+		if (id == g->p.node_id ||
+		    raft_peer_progress(g->raft, id, &match, &next, &state))
+			continue;
+		if (!best || match > best_match) {
+			best = id;
+			best_match = match;
+		}
+	}
+	pr_warn_ratelimited("group %u: storage stalled: writes outstanding, none completed for %u election timeouts or more; leadership to node %llu\n",
+			    g->p.group_id, RL_STALL_ETOS, best);
+	if (best)
+		raft_transfer_leader(g->raft, best);
+}
+
 static void rl_group_step(struct rl_group *g, bool tick)
 {
 	int err;
@@ -311,6 +349,8 @@ static void rl_group_step(struct rl_group *g, bool tick)
 	rl_info_durable(g);
 	if (tick)
 		raft_tick(g->raft);
+	if (tick && g->raft && rl_store_stalled(g))
+		rl_stall_handoff(g);
 	/* a full log refuses proposals (ENOSPC) rather than fail the group */
 	if (g->store && g->raft)
 		raft_set_room(g->raft, rl_storage_room(g->store),

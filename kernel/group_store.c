@@ -496,3 +496,27 @@ void rl_store_close(struct rl_group *g)
 	kfree(g->ents);
 	g->ents = NULL;
 }
+
+/*
+ * At each tick (worker): whether the store is stalled, that is, it had
+ * work outstanding and completed none of it for RL_STALL_ETOS election
+ * timeouts (at least RL_STALL_MIN_MS).  A slow disk still completes
+ * something and never counts; a hung one (a write or flush that never
+ * returns) does, again after each such period while it lasts.
+ */
+bool rl_store_stalled(struct rl_group *g)
+{
+	u64 d = atomic64_read(&g->durable_ticket), now = ktime_get_ns();
+	u64 eto_ms = (u64)g->p.tick_ms * g->p.election_ticks;
+	u64 limit = max_t(u64, RL_STALL_ETOS * eto_ms, RL_STALL_MIN_MS);
+
+	if (!g->store || d >= g->last_ticket || d != g->stall_seen) {
+		g->stall_seen = d;
+		g->stall_since = now;
+		return false;
+	}
+	if (now - g->stall_since < limit * NSEC_PER_MSEC)
+		return false;
+	g->stall_since = now;
+	return true;
+}

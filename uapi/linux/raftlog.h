@@ -387,6 +387,12 @@ struct raftlog_uring_propose {
  *        sequence (replays; part of DECODE_ERRORS)
  *    RAFTLOG_COUNTER_A_CONNS_REFUSED: NLA_U64, inbound connections closed
  *        at accept because too many were still in their handshake
+ *    RAFTLOG_COUNTER_A_DISK_STALLS: NLA_U64, times the storage had writes
+ *        outstanding and completed none for ten election timeouts (at
+ *        least 2 s): a hung disk.  A leader then hands its leadership to
+ *        the voter with the most of the log, since its clients' answers
+ *        wait on its own disk; a slow disk that still completes writes
+ *        never counts.
  *
  * A latency histogram since the group started, enum raftlog_hist_attr:
  *
@@ -640,6 +646,7 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_MAC_ERRORS,
 	RAFTLOG_COUNTER_A_SEQ_ERRORS,
 	RAFTLOG_COUNTER_A_CONNS_REFUSED,
+	RAFTLOG_COUNTER_A_DISK_STALLS,
 	__RAFTLOG_COUNTER_A_MAX
 };
 
