@@ -269,6 +269,9 @@ struct rl_inmsg {
  * peer sends faster than the worker steps is dropped, counted, and
  * retransmitted by Raft, never queued without bound.
  */
+#define RL_MAX_INMSGS		4096
+#define RL_INMSG_BYTES		(4 * RAFTLOG_MSG_MAX_SIZE)
+
 /*
  * A store with work outstanding that completes none of it for
  * RL_STALL_ETOS election timeouts, and at least RL_STALL_MIN_MS, is
@@ -276,9 +279,6 @@ struct rl_inmsg {
  */
 #define RL_STALL_ETOS		10
 #define RL_STALL_MIN_MS		2000
-
-#define RL_MAX_INMSGS		4096
-#define RL_INMSG_BYTES		(4 * RAFTLOG_MSG_MAX_SIZE)
 
 /*
  * Persistence of one ready batch waiting for the store: the messages

@@ -6,13 +6,17 @@
 # needs no ACPI.  Anything else (panic, hang) leaves results missing and
 # the host reports a failure.
 #
-# Command line: rlrun=ITEM[;ITEM]...  with ITEM = SCRIPT[,ARG]...
-# (or the single-script form rlscript=NAME rlargs=A,B,...).
+# Command line: rlrun=ITEM[;ITEM]...  with ITEM = SCRIPT[,ARG]...[@SECONDS]
+# (or the single-script form rlscript=NAME rlargs=A,B,...).  A script
+# still running SECONDS after its start is killed here (status 124), and
+# the next one runs: one that hangs costs its own result only.  (The host
+# keeps a watchdog of its own, a little later, for a guest that hangs.)
 #
 # Lines written to the second serial port, read by scripts/run-vm.sh:
 #   RAFTLOG-BOOT <uptime>                    init started
 #   RAFTLOG-START <i> <script>               script i starts
 #   RAFTLOG-TAP <i> <plan> <ran> <failed>    its TAP counts (lib.sh scripts)
+#   RAFTLOG-KILLED <i> <seconds>             killed at its limit
 #   RAFTLOG-END <i> <rc> <seconds>           it ended, the guest was reset
 #   RAFTLOG-TIMES <i> run=S reset=S          where its time went
 #   RAFTLOG-TIMES scan S                     the leak scan after the last
@@ -166,6 +170,8 @@ i=0
 : >/run/rl/start
 for item in $items; do
 	i=$((i + 1))
+	lim=""
+	case $item in *@*) lim=${item##*@} item=${item%@*} ;; esac
 	script=${item%%,*}
 	args=""
 	case $item in *,*) args=$(echo "${item#*,}" | tr ',' ' ') ;; esac
@@ -181,8 +187,21 @@ for item in $items; do
 		# shellcheck disable=SC2086
 		(cd /tests && RL_TAP_STATE=/tmp/rl-tap-state exec setsid sh "./$script" $args) &
 		pid=$!
+		killer=""
+		if [ -n "$lim" ]; then
+			(
+				sleep "$lim"
+				: >/run/rl/killed.$i
+				echo "RAFTLOG-KILLED $i $lim" >$res
+				echo "raftlog-guest: $script still running after its limit of ${lim}s; killed"
+				kill -9 "-$pid" "$pid" 2>/dev/null
+			) &
+			killer=$!
+		fi
 		wait $pid
 		rc=$?
+		[ -z "$killer" ] || kill "$killer" 2>/dev/null
+		[ -f /run/rl/killed.$i ] && rc=124
 		kill -9 "-$pid" 2>/dev/null
 	else
 		echo "raftlog-guest: no such script: $script"
@@ -208,7 +227,7 @@ for item in $items; do
 	i=$((i + 1))
 	read -r rc secs </run/rl/rc.$i
 	if [ -f /run/rl/leaks.$i ]; then
-		echo "raftlog-guest: leak scan: $(cat /run/rl/leaks.$i) leaked object(s) allocated while ${item%%,*} ran (report in its console part)"
+		echo "raftlog-guest: leak scan: $(cat /run/rl/leaks.$i) leaked object(s) allocated while ${item%%[,@]*} ran (report in its console part)"
 		[ "$rc" -eq 0 ] && rc=1
 	fi
 	echo "RAFTLOG-RESULT $i $rc $secs" >$res

@@ -21,8 +21,9 @@
 # TAP checks than its plan (tests/vm/lib.sh reports both), when the console
 # while it ran shows a kernel report (KASAN, lockdep, kmemleak, UBSAN,
 # WARN, BUG, Oops, panic, hung task), when it runs past its limit (124:
-# the guest is killed) or the guest dies under it (125); the scripts after
-# it did not run (125).
+# with -g the guest kills it and goes on with the next; a guest that
+# cannot, or a single script, is killed itself) or the guest dies under it
+# (125); the scripts after it did not run then (125).
 # Exit status, one script: its status, or 1 on a kernel report or a plan
 # not met, 124 on timeout, 125 when the guest died without a result.
 # With -g: 0 when every script passed, else 1.
@@ -73,7 +74,13 @@ else
 	for a in "$@"; do it="$it,$a"; done
 	echo "$it $timeout" >"$tmp/items"
 fi
-rlrun=$(cut -d' ' -f1 "$tmp/items" | tr '\n' ';' | sed 's/;$//')
+# the guest kills a script at its limit (group form); the watchdog
+# below only a little later, for a guest that cannot
+if [ $group -eq 1 ]; then
+	rlrun=$(awk '{ printf "%s%s@%s", (NR > 1 ? ";" : ""), $1, $2 }' "$tmp/items")
+else
+	rlrun=$(cut -d' ' -f1 "$tmp/items")
+fi
 count=$(wc -l <"$tmp/items")
 boot_limit=${RAFTLOG_BOOT_TIMEOUT:-300}
 
@@ -102,6 +109,7 @@ watchdog() {
 			i=${cur#RAFTLOG-START }
 			i=${i%% *}
 			lim=$(sed -n "${i}p" "$tmp/items" | cut -d' ' -f2)
+			[ $group -eq 0 ] || lim=$((lim + 30))
 			;;
 		RAFTLOG-DONE) lim=60 ;;
 		*) lim=$boot_limit ;;
@@ -176,6 +184,8 @@ while [ $i -lt "$count" ]; do
 		rc=$3 secs=$4
 		n_leaks=$(grep -c "^RAFTLOG-LEAK $i unreferenced object" "$result")
 		[ "$n_leaks" -eq 0 ] || note="kmemleak: $n_leaks object(s) allocated while it ran leaked"
+		grep -q "^RAFTLOG-KILLED $i " "$result" &&
+			note="${note:+$note; }still running after its limit of ${lim}s; killed in the guest"
 		tap=$(grep "^RAFTLOG-TAP $i " "$result" | tail -1)
 		if [ -n "$tap" ]; then
 			set -- $tap
