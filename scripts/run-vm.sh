@@ -166,7 +166,7 @@ while [ $i -lt "$count" ]; do
 		# the guest blamed each object (RAFTLOG-LEAK) on its script
 		if [ $i -eq "$count" ] && grep -q '^RAFTLOG-LEAK ' "$result"; then
 			awk '/^raftlog-guest: leak scan after the last script/ { after = 1 }
-				!(after && /^kmemleak: [0-9]+ new suspected memory leaks/)' \
+				!(after && /^(\[ *[0-9.]+\] )?kmemleak: [0-9]+ new suspected memory leaks/)' \
 				"$part" >"$tmp/part" && cat "$tmp/part" >"$part"
 		fi
 	fi
