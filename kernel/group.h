@@ -211,6 +211,7 @@ struct rl_group_counters {
 	u64 seq_errors;		/* frames out of sequence (replays) */
 	u64 conns_refused;	/* closed at accept: too many handshaking */
 	u64 disk_stalls;	/* the store made no progress for too long */
+	u64 nomem_retries;	/* data-path allocations tried again */
 };
 
 /*

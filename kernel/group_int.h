@@ -38,6 +38,7 @@
 #include <linux/rwsem.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include "raft/raft.h"
 #include "disk.h"
 #include "group.h"
@@ -180,6 +181,23 @@ struct rl_peer_mon {
 	bool up;		/* the connection we dialed was up */
 };
 
+/*
+ * An allocation of the data path (the places below) that fails waits for
+ * reclaim and is tried again, RL_NOMEM_TRIES times with waits doubling
+ * from 1 ms up to RL_NOMEM_WAIT_MS (about 10 s in all): a group failed for
+ * a moment of memory pressure would never come back.  Test builds can
+ * make each place fail (inj_nomem).
+ */
+enum {
+	RL_NOMEM_APPEND,	/* the store's operations (entry copies) */
+	RL_NOMEM_IO,		/* what waits for the store (struct rl_io) */
+	RL_NOMEM_PUBLISH,	/* the readers' copy of a committed entry */
+	RL_NOMEM_SITES
+};
+
+#define RL_NOMEM_TRIES		108
+#define RL_NOMEM_WAIT_MS	100
+
 struct rl_group {
 	struct kref ref;
 	struct list_head reg_node;	/* rl_groups, under rl_groups_lock */
@@ -254,6 +272,10 @@ struct rl_group {
 	struct list_head fetch_todo;	/* under in_lock */
 	struct list_head fetch_done;	/* under in_lock */
 	u32 n_fetch;			/* under in_lock */
+#ifdef RL_TEST_HOOKS
+	/* the tests: how many allocations of each RL_NOMEM_* site fail */
+	atomic_t inj_nomem[RL_NOMEM_SITES];
+#endif
 };
 
 /* A received message owned by the group until raft_step() took it. */
@@ -392,5 +414,31 @@ void rl_fetch_stop(struct rl_group *g);
 
 void rl_run_work(struct work_struct *w);
 void rl_tick_work(struct work_struct *w);
+
+/*
+ * An allocation of the data path failed (group_store.c, group_stream.c):
+ * count it, wait for reclaim (1 ms, doubling up to RL_NOMEM_WAIT_MS) and
+ * say whether to try again; not once the group stops or RL_NOMEM_TRIES
+ * are spent (the caller's -ENOMEM then fails the group).
+ */
+static inline bool rl_nomem_wait(struct rl_group *g, unsigned int *tries)
+{
+	if (*tries >= RL_NOMEM_TRIES || READ_ONCE(g->stopping))
+		return false;
+	g->c.nomem_retries++;
+	msleep(min_t(unsigned int, 1U << min(*tries, 7U), RL_NOMEM_WAIT_MS));
+	(*tries)++;
+	return true;
+}
+
+/* Test builds: whether the next allocation at @site is to fail. */
+static inline bool rl_nomem_injected(struct rl_group *g, unsigned int site)
+{
+#ifdef RL_TEST_HOOKS
+	return atomic_add_unless(&g->inj_nomem[site], -1, 0);
+#else
+	return false;
+#endif
+}
 
 #endif /* RL_GROUP_INT_H */

@@ -380,6 +380,34 @@ out_close:
 	return err;
 }
 
+enum { RL_STORE_TRUNCATE, RL_STORE_APPEND, RL_STORE_HS };
+
+/*
+ * One operation queued on the store: truncate after @arg, append
+ * g->ents[0..@arg), or store *@hs.  The store takes nothing when it
+ * answers -ENOMEM, so a shortage of memory is waited out here.
+ */
+static s64 rl_store_queue(struct rl_group *g, int op, u64 arg,
+			  const struct rl_hard_state *hs)
+{
+	unsigned int tries = 0;
+	s64 t;
+
+	do {
+		if (rl_nomem_injected(g, RL_NOMEM_APPEND))
+			t = -ENOMEM;
+		else if (op == RL_STORE_TRUNCATE)
+			t = rl_storage_truncate(g->store, arg);
+		else if (op == RL_STORE_APPEND)
+			t = rl_storage_append(g->store, g->ents, arg);
+		else
+			t = rl_storage_set_hard_state(g->store, hs);
+	} while (t == -ENOMEM && rl_nomem_wait(g, &tries));
+	if (t >= 0)
+		g->last_ticket = t;
+	return t;
+}
+
 /*
  * Queue what rd asks to persist: truncate a conflicting suffix, append
  * the entries, store the hard state.  The store carries them out in order.
@@ -392,10 +420,10 @@ int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
 	if (g->volatile_log)
 		return 0;
 	if (rd->n_entries && rd->entries[0].index <= g->log_last) {
-		t = rl_storage_truncate(g->store, rd->entries[0].index - 1);
+		t = rl_store_queue(g, RL_STORE_TRUNCATE,
+				   rd->entries[0].index - 1, NULL);
 		if (t < 0)
 			return t;
-		g->last_ticket = t;
 	}
 	while (done < rd->n_entries) {
 		u32 n = min_t(u64, rd->n_entries - done, RL_APPEND_CHUNK);
@@ -409,10 +437,9 @@ int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
 			g->ents[i].type = rl_type_to_disk(re);
 			g->ents[i].data = re->data;
 		}
-		t = rl_storage_append(g->store, g->ents, n);
+		t = rl_store_queue(g, RL_STORE_APPEND, n, NULL);
 		if (t < 0)
 			return t;
-		g->last_ticket = t;
 		done += n;
 	}
 	if (rd->n_entries)
@@ -424,12 +451,27 @@ int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
 			.commit = rd->hs.commit,
 		};
 
-		t = rl_storage_set_hard_state(g->store, &hs);
+		t = rl_store_queue(g, RL_STORE_HS, 0, &hs);
 		if (t < 0)
 			return t;
-		g->last_ticket = t;
 	}
 	return 0;
+}
+
+/* A zeroed allocation of the bookkeeping of a write, waiting out a
+ * shortage of memory; NULL when it lasts.
+ */
+static void *rl_store_io_alloc(struct rl_group *g, size_t n, size_t size)
+{
+	unsigned int tries = 0;
+	void *p;
+
+	do {
+		p = NULL;
+		if (!rl_nomem_injected(g, RL_NOMEM_IO))
+			p = kcalloc(n, size, GFP_KERNEL | __GFP_NOWARN);
+	} while (!p && rl_nomem_wait(g, &tries));
+	return p;
 }
 
 /* Remember what to do once the operations queued so far are durable. */
@@ -438,7 +480,7 @@ int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd)
 	struct rl_io *io;
 	u32 i, n = 0;
 
-	io = kzalloc(sizeof(*io), GFP_NOIO);
+	io = rl_store_io_alloc(g, 1, sizeof(*io));
 	if (!io)
 		return -ENOMEM;
 	io->ticket = g->last_ticket;
@@ -452,8 +494,8 @@ int rl_store_io_queue(struct rl_group *g, const struct raft_ready *rd)
 		io->snap_term = rd->snapshot->meta.term;
 	}
 	if (rd->n_msgs_after_persist) {
-		io->msgs = kcalloc(rd->n_msgs_after_persist, sizeof(*io->msgs),
-				   GFP_NOIO);
+		io->msgs = rl_store_io_alloc(g, rd->n_msgs_after_persist,
+					     sizeof(*io->msgs));
 		if (!io->msgs) {
 			kfree(io);
 			return -ENOMEM;

@@ -63,48 +63,94 @@ void rl_stream_trim(struct rl_group *g, u64 last)
 	}
 }
 
+/*
+ * The readers' copy of a committed entry, or NULL when memory is short
+ * (after waiting for it where nothing else can serve the readers).
+ */
+static struct rl_record *rl_record_new(struct rl_group *g,
+				       const struct raft_entry *re)
+{
+	unsigned int tries = 0;
+	struct rl_record *e;
+
+	do {
+		e = NULL;
+		if (!rl_nomem_injected(g, RL_NOMEM_PUBLISH))
+			e = kmalloc(struct_size(e, data, re->len),
+				    GFP_KERNEL | __GFP_NOWARN);
+		if (e)
+			break;
+		/* with a store, readers read what is not cached from it */
+		if (g->store) {
+			g->c.nomem_retries++;
+			return NULL;
+		}
+	} while (rl_nomem_wait(g, &tries));
+	if (!e)
+		return NULL;
+	refcount_set(&e->ref, 1);
+	e->index = re->index;
+	e->term = re->term;
+	e->len = re->len;
+	e->flags = 0;
+	if (re->type == RAFT_ENTRY_CONF_CHANGE)
+		e->flags |= RAFTLOG_RECORD_F_CONF;
+	else if (!re->len)
+		e->flags |= RAFTLOG_RECORD_F_NOOP;
+	if (re->len)
+		memcpy(e->data, re->data, re->len);
+	return e;
+}
+
+/*
+ * Publish the entry at @index, cached as @e, or uncached (@e NULL): the
+ * cache then empties, so what it holds stays one run of indexes up to
+ * applied, and readers read the rest from the store.  stream_lock held.
+ */
+static int rl_stream_put(struct rl_group *g, u64 index, struct rl_record *e)
+{
+	if (WARN_ON_ONCE(index != g->applied + 1))
+		return -EIO;
+	if (!e) {
+		while (g->ring_first <= g->applied)
+			rl_ring_evict(g);
+		g->applied = index;
+		g->ring_first = index + 1;
+		return 0;
+	}
+	while (g->ring_first <= g->applied &&
+	       (g->applied + 1 - g->ring_first > g->ring_mask ||
+		g->ring_bytes + e->len > RL_CACHE_BYTES))
+		rl_ring_evict(g);
+	if (g->ring_first > g->applied)
+		g->ring_first = e->index;
+	g->ring[e->index & g->ring_mask] = e;
+	g->ring_bytes += e->len;
+	g->applied = e->index;
+	return 0;
+}
+
 int rl_stream_publish(struct rl_group *g, const struct raft_entry *ents,
 		      u64 n)
 {
 	u64 i;
+	int err;
 
 	for (i = 0; i < n; i++) {
 		const struct raft_entry *re = &ents[i];
-		struct rl_record *e;
+		struct rl_record *e = rl_record_new(g, re);
 
-		e = kmalloc(struct_size(e, data, re->len), GFP_NOIO);
-		if (!e)
+		if (!e && !g->store)
 			return -ENOMEM;
-		refcount_set(&e->ref, 1);
-		e->index = re->index;
-		e->term = re->term;
-		e->len = re->len;
-		e->flags = 0;
-		if (re->type == RAFT_ENTRY_CONF_CHANGE)
-			e->flags |= RAFTLOG_RECORD_F_CONF;
-		else if (!re->len)
-			e->flags |= RAFTLOG_RECORD_F_NOOP;
-		if (re->len)
-			memcpy(e->data, re->data, re->len);
-
 		spin_lock(&g->stream_lock);
-		if (WARN_ON_ONCE(e->index != g->applied + 1)) {
-			spin_unlock(&g->stream_lock);
-			kfree(e);
-			return -EIO;
-		}
-		while (g->ring_first <= g->applied &&
-		       (g->applied + 1 - g->ring_first > g->ring_mask ||
-			g->ring_bytes + e->len > RL_CACHE_BYTES))
-			rl_ring_evict(g);
-		if (g->ring_first > g->applied)
-			g->ring_first = e->index;
-		g->ring[e->index & g->ring_mask] = e;
-		g->ring_bytes += e->len;
-		g->applied = e->index;
+		err = rl_stream_put(g, re->index, e);
 		spin_unlock(&g->stream_lock);
+		if (err) {
+			kfree(e);
+			return err;
+		}
 		g->c.commits++;
-		g->c.commit_bytes += e->len;
+		g->c.commit_bytes += re->len;
 		/* a restart publishes the whole recovered log at once */
 		if (!(i & (RL_TRIM_CHUNK - 1)))
 			cond_resched();

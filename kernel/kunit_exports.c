@@ -114,6 +114,12 @@ EXPORT_SYMBOL_IF_KUNIT(rl_group_put);
 EXPORT_SYMBOL_IF_KUNIT(rl_group_read);
 EXPORT_SYMBOL_IF_KUNIT(rl_group_barrier_async);
 EXPORT_SYMBOL_IF_KUNIT(rl_group_req_put);
+/* group_nomem_test.c: a real group under injected allocation failures */
+EXPORT_SYMBOL_IF_KUNIT(rl_group_wait);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_applied);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_info);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_member_add);
+EXPORT_SYMBOL_IF_KUNIT(rl_group_member_remove);
 #include "group_int.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_members_boot);
 EXPORT_SYMBOL_IF_KUNIT(rl_members_ready);

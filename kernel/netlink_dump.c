@@ -78,6 +78,7 @@ static const struct rl_nl_u64 rl_nl_counters[] = {
 	RL_NL_C(seq_errors, SEQ_ERRORS),
 	RL_NL_C(conns_refused, CONNS_REFUSED),
 	RL_NL_C(disk_stalls, DISK_STALLS),
+	RL_NL_C(nomem_retries, NOMEM_RETRIES),
 };
 
 #define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)

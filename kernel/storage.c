@@ -63,7 +63,7 @@ static void rl_st_free_cents(struct rl_st_cent **c, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; c && i < n; i++)
-		kfree(c[i]);
+		kvfree(c[i]);
 	kfree(c);
 }
 
@@ -71,13 +71,16 @@ static void rl_st_free_cents(struct rl_st_cent **c, unsigned int n)
 static struct rl_st_cent **rl_st_copy_ents(const struct rl_entry *ents,
 					   unsigned int n)
 {
-	struct rl_st_cent **c = kcalloc(n, sizeof(*c), GFP_NOIO);
+	struct rl_st_cent **c = kcalloc(n, sizeof(*c),
+					GFP_KERNEL | __GFP_NOWARN);
 	unsigned int i;
 
 	if (!c)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		c[i] = kmalloc(struct_size(c[i], data, ents[i].len), GFP_NOIO);
+		/* an entry may be 1 MiB: no high-order page is needed */
+		c[i] = kvmalloc(struct_size(c[i], data, ents[i].len),
+				GFP_KERNEL | __GFP_NOWARN);
 		if (!c[i]) {
 			rl_st_free_cents(c, n);
 			return NULL;
@@ -139,7 +142,7 @@ s64 rl_storage_append(struct rl_storage *s, const struct rl_entry *ents,
 	if (ret)
 		return ret;
 	c = rl_st_copy_ents(ents, n);
-	op = kzalloc(sizeof(*op), GFP_NOIO);
+	op = kzalloc(sizeof(*op), GFP_KERNEL | __GFP_NOWARN);
 	if (!c || !op) {
 		rl_st_free_cents(c, n);
 		kfree(op);
@@ -169,7 +172,7 @@ static struct rl_st_op *rl_st_new_op(struct rl_storage *s, enum rl_st_op_kind ki
 		*err = s->error;
 		return NULL;
 	}
-	op = kzalloc(sizeof(*op), GFP_NOIO);
+	op = kzalloc(sizeof(*op), GFP_KERNEL | __GFP_NOWARN);
 	if (!op) {
 		*err = -ENOMEM;
 		return NULL;
@@ -284,7 +287,7 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 	if (data_len > rl_snap_capacity(&s->sb) ||
 	    conf_len > rl_snap_capacity(&s->sb) - data_len)
 		return -EFBIG;
-	op = kzalloc(sizeof(*op), GFP_NOIO);
+	op = kzalloc(sizeof(*op), GFP_KERNEL | __GFP_NOWARN);
 	if (!op)
 		return -ENOMEM;
 	size = round_up(RAFTLOG_DISK_SNAP_SIZE + conf_len + data_len, RAFTLOG_BLOCK_SIZE);

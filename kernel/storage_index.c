@@ -6,6 +6,7 @@
  */
 #include <linux/bug.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "storage_int.h"
@@ -81,7 +82,7 @@ void rl_st_win_free(struct rl_storage *s, u64 index)
 
 	if (*slot) {
 		s->win_bytes -= (*slot)->len;
-		kfree(*slot);
+		kvfree(*slot);
 		*slot = NULL;
 	}
 }

@@ -216,7 +216,7 @@ static void rl_st_free(struct rl_storage *s)
 		rl_st_free_op(op);
 	if (s->win) {
 		for (i = 0; i < RL_ST_WIN; i++)
-			kfree(s->win[i]);
+			kvfree(s->win[i]);
 		kvfree(s->win);
 	}
 	rl_st_bdev_close(s);

@@ -393,6 +393,11 @@ struct raftlog_uring_propose {
  *        the voter with the most of the log, since its clients' answers
  *        wait on its own disk; a slow disk that still completes writes
  *        never counts.
+ *    RAFTLOG_COUNTER_A_NOMEM_RETRIES: NLA_U64, allocations of the data
+ *        path (the store's copy of new entries, the bookkeeping of a
+ *        write, the readers' copy of a committed entry) that failed and
+ *        were tried again after a wait.  Memory pressure slows a group
+ *        down; only about 10 s of failures in a row at one place fail it.
  *
  * A latency histogram since the group started, enum raftlog_hist_attr:
  *
@@ -647,6 +652,7 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_SEQ_ERRORS,
 	RAFTLOG_COUNTER_A_CONNS_REFUSED,
 	RAFTLOG_COUNTER_A_DISK_STALLS,
+	RAFTLOG_COUNTER_A_NOMEM_RETRIES,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

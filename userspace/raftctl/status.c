@@ -50,6 +50,7 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_SEQ_ERRORS] = "seq_errors",
 	[RAFTLOG_COUNTER_A_CONNS_REFUSED] = "conns_refused",
 	[RAFTLOG_COUNTER_A_DISK_STALLS] = "disk_stalls",
+	[RAFTLOG_COUNTER_A_NOMEM_RETRIES] = "nomem_retries",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -396,7 +397,9 @@ void rc_status_print(const struct rc_status *st, int nth)
 	       "  connections refused %" PRIu64 "\n",
 	       c[RAFTLOG_COUNTER_A_MAC_ERRORS], c[RAFTLOG_COUNTER_A_SEQ_ERRORS],
 	       c[RAFTLOG_COUNTER_A_CONNS_REFUSED]);
-	printf("  disk stalls %" PRIu64 "\n", c[RAFTLOG_COUNTER_A_DISK_STALLS]);
+	printf("  disk stalls %" PRIu64 "  allocations retried %" PRIu64 "\n",
+	       c[RAFTLOG_COUNTER_A_DISK_STALLS],
+	       c[RAFTLOG_COUNTER_A_NOMEM_RETRIES]);
 }
 
 /* ------------------------------------------------------------------ */
