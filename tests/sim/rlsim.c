@@ -284,10 +284,18 @@ struct witem {			/* one ready batch on its way to the disk */
 	u64 n_ents;
 	struct raft_msg *after;
 	u32 n_after;
+	/*
+	 * A local snapshot (raft_compact): its own area, all or nothing
+	 * (checksummed); once durable the log up to snap.index goes.  Not
+	 * on the FIFO disk, where compaction is durable at once.
+	 */
+	u8 compact;
 	/* volatile-cache disks (see disk_cache_step) */
 	u8 cached;		/* the device took it into its cache */
-	u8 flushing;		/* a flush in flight covers it */
-	u8 durable;		/* a completed flush covered it */
+	u8 flushing;		/* a flush in flight covers it (2: claims to) */
+	u8 acked;		/* the caller counts it flushed */
+	u8 durable;		/* on the media: a completed flush covered it */
+	u8 failed;		/* the device failed it (--eio-ignore) */
 	u8 reported;		/* told the core and sent its messages */
 };
 
@@ -391,6 +399,8 @@ struct params {
 	u32 fetch_eio_pm;	/* fetches failing, per 1000 */
 	u8 gap_boot;		/* boot with the applied log left on disk */
 	u8 cache;		/* 0: writes durable on completion (FUA) */
+	u8 fifo;		/* the first disk: FUA, compaction durable at
+				 * once, no device errors */
 	u32 flush_lat;		/* volatile cache: flush latency */
 	u32 eio_pm;		/* writes and flushes failing, per 1000 */
 };
@@ -405,12 +415,16 @@ struct sim {
 	int ack_early;
 	int no_flush;		/* broken caller: reports writes before a flush */
 	int hs_unordered;	/* broken caller: hard state without a preflush */
+	/* broken callers of a volatile cache (see disk_cache_step) */
+	int report_unordered;	/* reports a write before earlier ones */
+	int flush_inflight;	/* a flush covers writes still in flight */
+	int eio_ignore;		/* a failed write counts as written */
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
 	u64 mrng;		/* the memory bound model's own stream */
 	u64 fetches, fetch_errs, gap_boots;
-	u64 eios, lost_writes;
+	u64 eios, lost_writes, snaps_lost;
 	u64 rng;
 	u64 now;
 	struct params p;
@@ -1118,13 +1132,18 @@ static void fetch_answer(struct sim *s, struct node *n, struct sfetch *q)
 {
 	const struct elog *l = &n->disk.log;
 	struct raft_entry ents[64];
-	u64 lo = q->f.lo, cnt = 0, bytes = 0;
+	u64 lo = q->f.lo, cnt = 0, bytes = 0, base = l->base;
 	struct raft_status st;
+	const struct witem *w;
 	int err = 0, ret;
 
+	/* the store's log starts after its newest snapshot, saved or not */
+	for (w = n->wq; w; w = w->next)
+		if (w->compact && w->snap.index > base)
+			base = w->snap.index;
 	if (mrnd(s, 1000) < s->p.fetch_eio_pm) {
 		err = -EIO;
-	} else if (lo <= l->base || lo > elog_last(l)) {
+	} else if (lo <= base || lo > elog_last(l)) {
 		err = -ENOENT;
 	} else {
 		while (cnt < q->f.max_count && cnt < ARRAY_SIZE(ents) &&
@@ -1215,6 +1234,25 @@ static void conf_at_append(struct sim *s, struct node *n,
 		     ULL(n->id), type, ULL(node), ULL(e->index), v, l);
 }
 
+/*
+ * Queue a write the device completes at `done`: a FUA disk completes
+ * writes in order; a volatile cache takes them in any order (flushes make
+ * them durable).
+ */
+static void wq_push(struct sim *s, struct node *n, struct witem *w, u64 done)
+{
+	u64 last_done = n->wq_tail ? n->wq_tail->done : 0;
+
+	w->done = done;
+	if (w->done < last_done && !s->p.cache)
+		w->done = last_done;
+	if (n->wq_tail)
+		n->wq_tail->next = w;
+	else
+		n->wq = w;
+	n->wq_tail = w;
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1222,7 +1260,6 @@ static void node_drain(struct sim *s, struct node *n)
 
 	while (!s->failed && raft_has_ready(n->r)) {
 		struct witem *w;
-		u64 last_done;
 
 		if (raft_ready(n->r, &rd)) {
 			fail(s, "raft_ready failed on node %llu", ULL(n->id));
@@ -1350,19 +1387,7 @@ static void node_drain(struct sim *s, struct node *n)
 			free(w);
 			continue;
 		}
-		/*
-		 * A FUA disk completes writes in order; a volatile cache
-		 * takes them in any order (flushes make them durable).
-		 */
-		last_done = n->wq_tail ? n->wq_tail->done : 0;
-		w->done = s->now + 1 + rnd(s, s->p.disk_lat);
-		if (w->done < last_done && !s->p.cache)
-			w->done = last_done;
-		if (n->wq_tail)
-			n->wq_tail->next = w;
-		else
-			n->wq = w;
-		n->wq_tail = w;
+		wq_push(s, n, w, s->now + 1 + rnd(s, s->p.disk_lat));
 	}
 }
 
@@ -1376,6 +1401,21 @@ static void disk_apply_hs(struct sim *s, struct node *n, const struct witem *w,
 	struct disk *d = &n->disk;
 	u64 i;
 
+	if (w->compact) {
+		const struct ment *m = elog_at(&d->log, w->snap.index);
+
+		/* older than the disk's snapshot: superseded */
+		if (w->snap.index <= d->log.base)
+			return;
+		d->snap = w->snap;
+		/* the kernel drops the covered records only after the save */
+		if (m && m->h == w->snap_h && m->term == w->snap.term)
+			elog_compact(&d->log, w->snap.index);
+		else
+			elog_reset(&d->log, w->snap.index, w->snap.term,
+				   w->snap_h);
+		return;
+	}
 	if (w->has_snap) {
 		d->snap = w->snap;
 		elog_reset(&d->log, w->snap.index, w->snap.term, w->snap_h);
@@ -1431,8 +1471,13 @@ static void node_crash(struct sim *s, struct node *n, int wipe);
 /*
  * A volatile-cache disk: writes enter the cache in any order; the caller
  * flushes whatever completed, and a flush covers only the writes that
- * completed before it was issued.  -EIO when the device failed a write or
- * a flush.
+ * completed before it was issued (everything then in the cache, also
+ * writes the caller counts flushed already).  -EIO when the device failed
+ * a write or a flush.  Broken callers: --flush-inflight counts a flush as
+ * covering the writes still in flight when it was issued; --eio-ignore
+ * counts a failed write as written (it never reaches the media).  Such a
+ * write stays queued, not durable, until a later flush covers it (never,
+ * when it failed); a crash then keeps it or not.
  */
 static int disk_cache_step(struct sim *s, struct node *n)
 {
@@ -1441,27 +1486,38 @@ static int disk_cache_step(struct sim *s, struct node *n)
 
 	for (w = n->wq; w; w = w->next) {
 		if (!w->cached && w->done <= s->now) {
-			if (s->faults && dchance(s, s->p.eio_pm))
-				return -EIO;
+			if (s->faults && dchance(s, s->p.eio_pm)) {
+				if (!s->eio_ignore)
+					return -EIO;
+				s->eios++;
+				w->failed = 1;
+				trace(s, "n%llu write error ignored (entries from %llu)",
+				      ULL(n->id), ULL(w->trunc_from));
+			}
 			w->cached = 1;
 		}
-		if (w->cached && !w->durable && !w->flushing)
+		if (w->cached && !w->acked && !w->flushing)
 			need_flush = 1;
 	}
 	if (n->flush_done && n->flush_done <= s->now) {
 		if (s->faults && dchance(s, s->p.eio_pm))
 			return -EIO;
 		for (w = n->wq; w; w = w->next) {
-			if (w->flushing)
+			if (w->flushing == 1 && !w->failed)
 				w->durable = 1;
+			if (w->flushing)
+				w->acked = 1;
 			w->flushing = 0;
 		}
 		n->flush_done = 0;
 	}
 	if (need_flush && !n->flush_done) {
-		for (w = n->wq; w; w = w->next)
+		for (w = n->wq; w; w = w->next) {
 			if (w->cached && !w->durable)
 				w->flushing = 1;
+			else if (s->flush_inflight && !w->cached && !w->acked)
+				w->flushing = 2;
+		}
 		n->flush_done = s->now + 1 + drnd(s, s->p.flush_lat);
 	}
 	return 0;
@@ -1469,9 +1525,10 @@ static int disk_cache_step(struct sim *s, struct node *n)
 
 /*
  * A correct caller reports writes in queue order, each once a flush has
- * covered it (the broken --no-flush caller: once it is in the cache).
- * A write leaves the queue when it is durable and reported.  A device
- * error fails the node, like a crash.
+ * covered it (the broken --no-flush caller: once it is in the cache; the
+ * broken --report-unordered one: each once flushed, even while an
+ * earlier one is not).  A write leaves the queue when it is durable and
+ * reported.  A device error fails the node, like a crash.
  */
 static void disk_complete_cached(struct sim *s, struct node *n)
 {
@@ -1486,8 +1543,11 @@ static void disk_complete_cached(struct sim *s, struct node *n)
 	for (w = n->wq; w && !s->failed; w = w->next) {
 		if (w->reported)
 			continue;
-		if (!w->durable && !(s->no_flush && w->cached))
+		if (!w->acked && !(s->no_flush && w->cached)) {
+			if (s->report_unordered)
+				continue;
 			break;
+		}
 		report_write(s, n, w);
 	}
 	while (n->wq && n->wq->durable && n->wq->reported) {
@@ -1512,6 +1572,13 @@ static void disk_complete(struct sim *s, struct node *n)
 	       n->wq->done <= s->now) {
 		struct witem *w = n->wq;
 
+		if (s->faults && s->p.eio_pm && dchance(s, s->p.eio_pm)) {
+			s->eios++;
+			trace(s, "n%llu disk error: the node fails",
+			      ULL(n->id));
+			node_crash(s, n, 0);
+			return;
+		}
 		n->wq = w->next;
 		if (!n->wq)
 			n->wq_tail = NULL;
@@ -1694,8 +1761,11 @@ static void node_start_fresh(struct sim *s, u64 id, const struct raft_conf *c)
  * so its commit index never covers entries the disk lost.  The broken
  * --hs-unordered caller writes it without: the newest surviving copy wins
  * wherever it stood, and a node may boot with stale entries under its
- * commit index (seeds 27559, 56684, 61570, 99867 show it).  Returns how
- * many writes were lost.
+ * commit index (seeds 27559, 56684, 61570, 99867 show it).  A local
+ * snapshot has an area of its own, all or nothing: lost, the node boots
+ * from the previous snapshot and the whole log; it breaks no prefix.  A
+ * write the device failed (--eio-ignore) is lost.  Returns how many writes
+ * were lost.
  */
 static u64 crash_cached(struct sim *s, struct node *n)
 {
@@ -1705,8 +1775,21 @@ static u64 crash_cached(struct sim *s, struct node *n)
 	int broken = 0;
 
 	for (w = n->wq; w; w = w->next) {
-		int survives = w->durable || dchance(s, w->cached ? 500 : 250);
+		int survives = w->durable ||
+			       (!w->failed && dchance(s, w->cached ? 500 : 250));
 
+		if (w->compact) {
+			if (survives) {
+				disk_apply(s, n, w, 0);
+				continue;
+			}
+			trace(s, "n%llu snapshot at %llu lost: boots from %llu and the log",
+			      ULL(n->id), ULL(w->snap.index),
+			      ULL(n->disk.snap.index));
+			s->snaps_lost++;
+			lost++;
+			continue;
+		}
 		if (w->has_hs && survives && (!broken || s->hs_unordered))
 			hs = &w->hs;
 		if (!broken && survives) {
@@ -1753,7 +1836,18 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	for (w = s->p.cache ? NULL : n->wq, i = 0; w && i < k; w = w->next, i++)
 		disk_apply(s, n, w, w->n_ents);
-	if (w && !wipe && chance(s, 500)) {
+	if (!s->p.cache && !wipe) {
+		struct witem *x;
+
+		for (x = w; x; x = x->next)
+			if (x->compact) {
+				trace(s, "n%llu snapshot at %llu lost: boots from %llu and the log",
+				      ULL(n->id), ULL(x->snap.index),
+				      ULL(n->disk.snap.index));
+				s->snaps_lost++;
+			}
+	}
+	if (w && !wipe && !w->compact && chance(s, 500)) {
 		u64 keep = w->n_ents ? rnd(s, w->n_ents) : 0;
 
 		if (!w->has_snap || chance(s, 500)) {
@@ -2236,11 +2330,30 @@ static void compact(struct sim *s)
 		     ULL(idx), ULL(n->id), ULL(n->applied), err);
 		return;
 	}
-	/* the caller made the snapshot durable before compacting */
-	n->disk.snap.index = idx;
-	n->disk.snap.term = elog_at(&n->mem, idx)->term;
-	conf_at(s, idx, &n->disk.snap.conf);
-	elog_compact(&n->disk.log, idx);
+	if (s->p.fifo) {
+		/* the first disk: the snapshot is durable at once */
+		n->disk.snap.index = idx;
+		n->disk.snap.term = elog_at(&n->mem, idx)->term;
+		conf_at(s, idx, &n->disk.snap.conf);
+		elog_compact(&n->disk.log, idx);
+	} else {
+		/*
+		 * Like the kernel: the core first, then the store saves the
+		 * snapshot and drops the records it covers.  It is durable
+		 * when the device completes it (FUA) or a flush covers it
+		 * (volatile cache); a crash before keeps the previous
+		 * snapshot and the whole log.
+		 */
+		struct witem *w = xrealloc(NULL, sizeof(*w));
+
+		memset(w, 0, sizeof(*w));
+		w->compact = 1;
+		w->snap.index = idx;
+		w->snap.term = elog_at(&n->mem, idx)->term;
+		conf_at(s, idx, &w->snap.conf);
+		w->snap_h = elog_at(&n->mem, idx)->h;
+		wq_push(s, n, w, s->now + 1 + drnd(s, s->p.disk_lat));
+	}
 	elog_compact(&n->mem, idx);
 	node_drain(s, n);
 	check_all(s);
@@ -2663,7 +2776,12 @@ struct opts {
 	int ack_early;
 	int no_flush;
 	int hs_unordered;
-	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache */
+	int report_unordered;
+	int flush_inflight;
+	int eio_ignore;
+	int eio;		/* device errors per 1000 (-1: by seed) */
+	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache,
+				 * 2: FIFO */
 	int no_electable;
 	u32 trace_n;
 };
@@ -2711,6 +2829,11 @@ static void set_params(struct sim *s)
 	set_mem_params(s);
 }
 
+static const char *disk_name(const struct sim *s)
+{
+	return s->p.cache ? "cache" : s->p.fifo ? "fifo" : "fua";
+}
+
 /* Returns 0 when the seed passes. */
 static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 {
@@ -2731,16 +2854,27 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->ack_early = o->ack_early;
 	s->no_flush = o->no_flush;
 	s->hs_unordered = o->hs_unordered;
+	s->report_unordered = o->report_unordered;
+	s->flush_inflight = o->flush_inflight;
+	s->eio_ignore = o->eio_ignore;
 	s->drng = mix(seed, 0xd15c);
 	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
 	set_params(s);
 	if (o->disk >= 0) {
-		s->p.cache = o->disk;
-		s->p.eio_pm = o->disk ? s->p.eio_pm : 0;
+		s->p.cache = o->disk == 1;
+		s->p.fifo = o->disk == 2;
 	}
-	if (o->no_flush)
+	/* the broken cache callers need the cache */
+	if (o->no_flush || o->report_unordered || o->flush_inflight ||
+	    o->eio_ignore) {
 		s->p.cache = 1;
+		s->p.fifo = 0;
+	}
+	if (o->eio >= 0)
+		s->p.eio_pm = (u32)o->eio;
+	if (s->p.fifo)
+		s->p.eio_pm = 0;
 	s->conf0.n_voters = nodes;
 	for (i = 0; i < nodes; i++)
 		s->conf0.voters[i] = i + 1;
@@ -2749,7 +2883,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	      ULL(seed), nodes, s->p.heartbeat, s->p.pre_vote,
 	      s->p.check_quorum, s->p.inflight, s->p.max_ents,
 	      ULL(s->p.max_size), s->p.disk_lat, s->p.net_min, s->p.net_jit,
-	      s->p.cache ? "cache" : "fua", s->p.flush_lat, s->p.eio_pm);
+	      disk_name(s), s->p.flush_lat, s->p.eio_pm);
 	for (id = 1; id <= nodes; id++)
 		node_start_fresh(s, id, &s->conf0);
 	while (!s->failed && s->now < o->steps) {
@@ -2770,23 +2904,32 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		for (k = first; k < s->n_trace; k++)
 			printf("#   %s\n", s->trace[k % TRACE_N]);
 		dump_state(s);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s --verbose\n",
+		char eio[32] = "";
+
+		if (o->eio >= 0)
+			snprintf(eio, sizeof(eio), " --eio %d", o->eio);
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
 		       o->ack_early ? " --ack-before-persist" : "",
 		       o->no_flush ? " --no-flush" : "",
 		       o->hs_unordered ? " --hs-unordered" : "",
-		       o->disk < 0 ? "" : o->disk ? " --disk cache" : " --disk fua",
+		       o->report_unordered ? " --report-unordered" : "",
+		       o->flush_inflight ? " --flush-inflight" : "",
+		       o->eio_ignore ? " --eio-ignore" : "",
+		       o->disk < 0 ? "" : o->disk == 1 ? " --disk cache" :
+		       o->disk == 2 ? " --disk fifo" : " --disk fua",
+		       eio,
 		       o->no_electable ? " --no-electable-check" : "");
 	} else if (o->verbose) {
-		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu, disk %s: %llu device errors, %llu unflushed writes lost\n",
+		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu, disk %s: %llu device errors, %llu unflushed writes lost (%llu snapshots)\n",
 		       ULL(seed), nodes, ULL(s->now), ULL(s->events),
 		       ULL(s->msgs_sent), ULL(s->truth_n), ULL(s->elections),
 		       ULL(s->max_term), ULL(s->crashes), ULL(s->n_props),
 		       ULL(s->reads_ok), ULL(s->n_reads),
-		       s->p.cache ? "cache" : "fua", ULL(s->eios),
-		       ULL(s->lost_writes));
+		       disk_name(s), ULL(s->eios), ULL(s->lost_writes),
+		       ULL(s->snaps_lost));
 		printf("# memory: window %llu bytes, %llu fetches (%llu failed), %llu bounded boots\n",
 		       ULL(s->p.log_mem), ULL(s->fetches), ULL(s->fetch_errs),
 		       ULL(s->gap_boots));
@@ -2811,12 +2954,25 @@ static void usage(void)
 		"              configuration (default: half of them)\n"
 		"  --ack-before-persist  play a broken caller that sends msgs_after_persist\n"
 		"              at once (self-test of the disk and crash model)\n"
-		"  --disk fua|cache  every write durable on completion, or a volatile\n"
-		"              cache that flushes make durable (default: by seed)\n"
+		"  --disk fua|cache|fifo  every write (and snapshot) durable on\n"
+		"              completion, in order; or a volatile cache that\n"
+		"              flushes make durable; or the first disk: FUA with\n"
+		"              snapshots durable at once, no device errors\n"
+		"              (default: fua or cache by seed)\n"
+		"  --eio N     device errors per 1000 writes, flushes, boot reads\n"
+		"              (during faults; default 0 or 1 by seed; not fifo)\n"
 		"  --no-flush  play a broken caller that reports writes once in the\n"
 		"              cache, before a flush (implies --disk cache)\n"
 		"  --hs-unordered  play a broken caller that writes the hard state\n"
 		"              without a preflush (with --disk cache)\n"
+		"  --report-unordered  play a broken caller that reports each write\n"
+		"              once flushed, even before earlier ones (implies\n"
+		"              --disk cache)\n"
+		"  --flush-inflight  play a broken caller that counts a flush as\n"
+		"              covering writes still in flight when it was issued\n"
+		"              (implies --disk cache)\n"
+		"  --eio-ignore  play a broken caller that ignores a failed write\n"
+		"              instead of failing the node (implies --disk cache)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits,\n"
 		"              a node voting twice in a term)\n", TICK);
 	exit(2);
@@ -2839,16 +2995,20 @@ int main(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "no-flush", no_argument, NULL, 'F' },
 		{ "hs-unordered", no_argument, NULL, 'H' },
+		{ "report-unordered", no_argument, NULL, 'U' },
+		{ "flush-inflight", no_argument, NULL, 'I' },
+		{ "eio-ignore", no_argument, NULL, 'G' },
+		{ "eio", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
-			  .trace_n = 150, .disk = -1 };
+			  .trace_n = 150, .disk = -1, .eio = -1 };
 	int c, have_seed = 0, keep_going = 0;
 	u64 passed = 0, failed = 0, i, batch = 100, tap = 0;
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FH", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGe:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -2893,8 +3053,24 @@ int main(int argc, char **argv)
 				o.disk = 0;
 			else if (!strcmp(optarg, "cache"))
 				o.disk = 1;
+			else if (!strcmp(optarg, "fifo"))
+				o.disk = 2;
 			else
 				usage();
+			break;
+		case 'e':
+			o.eio = atoi(optarg);
+			if (o.eio < 0 || o.eio > 1000)
+				usage();
+			break;
+		case 'U':
+			o.report_unordered = 1;
+			break;
+		case 'I':
+			o.flush_inflight = 1;
+			break;
+		case 'G':
+			o.eio_ignore = 1;
 			break;
 		case 'F':
 			o.no_flush = 1;
@@ -2907,6 +3083,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
+		usage();
+	/* the first disk has no device errors; the broken callers need one */
+	if (o.disk == 2 && (o.eio >= 0 || o.no_flush || o.report_unordered ||
+			    o.flush_inflight || o.eio_ignore))
 		usage();
 	if (!o.seeds)
 		o.seeds = have_seed ? 1 : 100;
