@@ -9,24 +9,34 @@
  * from durable state, membership changes and leadership transfers, and
  * clients proposing on leaders and followers.
  *
- * The disk is one of two kinds, by seed (--disk fua|cache):
+ * The disk is one of two kinds, by seed (--disk fua|cache), or a third:
  *  - FUA: a write is durable when the device completes it, in order; a
  *    crash keeps a prefix of the queued writes and may tear the next.
  *  - a volatile cache: writes complete into the cache in any order, the
  *    caller flushes what completed, and only a completed flush makes them
- *    durable (snapshots too).  A crash keeps what flushes covered plus any
- *    subset of the rest, some torn or corrupt; recovery keeps the longest
- *    prefix of intact records, and the newest hard-state copy that
- *    survived.  Writes, flushes and boot-time reads may fail with EIO,
- *    which fails the node like a crash.
+ *    durable.  A crash keeps what flushes covered plus any subset of the
+ *    rest, some torn or corrupt; recovery keeps the longest prefix of
+ *    intact records, and the newest hard-state copy that survived.
+ *  - FIFO (--disk fifo, never by seed): the first disk, FUA with local
+ *    snapshots durable at once and no device errors; the seeds found
+ *    with it replay on it unchanged (regress.sh).
+ * On the FUA and cache disks a local snapshot (compaction) is a write of
+ * its own, durable like the others (after a flush on the cache): a crash
+ * before keeps the previous snapshot and the whole log.  Writes, flushes
+ * and boot-time reads may fail with EIO (--eio N per 1000, by seed 0 or
+ * 1), which fails the node like a crash.
  *
  * Each node is driven exactly as a correct caller must drive the core:
  * hard state and entries of a ready batch are queued to the disk in order,
  * msgs go out at once, msgs_after_persist only when the batch (and every
- * batch before it) is durable, then raft_persisted() is reported.  Two
- * broken callers prove the checker sees what a caller gets wrong:
- * --ack-before-persist and --no-flush (reports a write once it is in the
- * cache, before a flush covered it).
+ * batch before it) is durable, then raft_persisted() is reported.  Broken
+ * callers prove the checker sees what a caller gets wrong (make selftest):
+ * --ack-before-persist, and on the cache --no-flush (reports a write once
+ * it is in the cache, before a flush covered it), --report-unordered
+ * (reports a flushed write while an earlier one is not durable),
+ * --flush-inflight (counts a flush as covering writes still in flight
+ * when it was issued) and --eio-ignore (a failed write counts as
+ * written); also --hs-unordered (see crash_cached).
  *
  * After every event the checker verifies:
  *  - at most one leader per term;
@@ -331,6 +341,7 @@ struct node {
 	u64 told_term, told_vote;	/* newest vote it sent (votes_told) */
 	struct witem *wq, *wq_tail;
 	u64 flush_done;		/* volatile cache: flush in flight ends (0 none) */
+	u64 cc_deferred;	/* conf change to check at the drain's end */
 	u64 stop_at;		/* removed: stop at this time (0 none) */
 	u64 doom_at;		/* crash at this time (0 none) */
 	struct sfetch *fq;	/* fetches not answered yet */
@@ -1210,28 +1221,61 @@ static void conf_one_at_a_time(struct sim *s, struct node *n, u64 index)
 
 /*
  * A configuration change takes effect when appended (Raft thesis 4.1):
- * node n just appended conf change e, the last one in its log, so its
- * configuration must show it.
+ * node n just appended conf change e (index, data, len), the last one in
+ * the ready batch that ends at `last`, so its configuration must show it.
+ * A batch is at most one chunk of the core's log: when the log goes on
+ * past it, a later change there may already be in effect (a learner added
+ * at 110 and removed at 134, one append, two batches: seed 15 with
+ * --ack-before-persist, regress.sh), so the check waits for the drain's
+ * end (conf_at_drain) and takes the last change in the whole log.
  */
-static void conf_at_append(struct sim *s, struct node *n,
-			   const struct raft_entry *e)
+static void conf_at_append(struct sim *s, struct node *n, u64 index,
+			   const u8 *data, u32 len, u64 last)
 {
 	struct raft_status st;
 	u8 type;
 	u64 node;
 	int v, l;
 
-	if (raft_conf_change_decode_ctx(e->data, e->len, &type, &node, NULL,
+	raft_status(n->r, &st);
+	if (st.last_index != last) {
+		if (!n->cc_deferred)
+			n->cc_deferred = index;
+		return;
+	}
+	if (raft_conf_change_decode_ctx(data, len, &type, &node, NULL,
 					NULL, NULL))
 		return;		/* truth_extend fails it if it commits */
-	raft_status(n->r, &st);
 	v = ids_find(st.conf.voters, st.conf.n_voters, node) >= 0;
 	l = ids_find(st.conf.learners, st.conf.n_learners, node) >= 0;
 	if ((type == RAFT_CC_ADD_VOTER && !v) ||
 	    (type == RAFT_CC_ADD_LEARNER && !l) ||
 	    (type == RAFT_CC_REMOVE && (v || l)))
 		fail(s, "node %llu appended conf change %u of node %llu at %llu, but its configuration does not show it (voter %d, learner %d)",
-		     ULL(n->id), type, ULL(node), ULL(e->index), v, l);
+		     ULL(n->id), type, ULL(node), ULL(index), v, l);
+}
+
+/*
+ * The deferred conf_at_append: the drain handed out the whole log, whose
+ * last configuration change (at or after the deferred one) must show.
+ */
+static void conf_at_drain(struct sim *s, struct node *n)
+{
+	u64 from = n->cc_deferred, i;
+	const struct ment *m;
+
+	n->cc_deferred = 0;
+	if (s->failed || !from)
+		return;
+	for (i = elog_last(&n->mem); i >= from && i > n->mem.base; i--) {
+		m = elog_at(&n->mem, i);
+		if (m->type == RAFT_ENTRY_CONF_CHANGE) {
+			conf_at_append(s, n, i, m->data, m->len,
+				       elog_last(&n->mem));
+			n->cc_deferred = 0;
+			return;
+		}
+	}
 }
 
 /*
@@ -1356,7 +1400,11 @@ static void node_drain(struct sim *s, struct node *n)
 								   e->len);
 				}
 				if (cc && !s->failed)
-					conf_at_append(s, n, &rd.entries[cc - 1]);
+					conf_at_append(s, n,
+						       rd.entries[cc - 1].index,
+						       rd.entries[cc - 1].data,
+						       rd.entries[cc - 1].len,
+						       from + rd.n_entries - 1);
 			}
 		}
 		for (i = 0; i < rd.n_msgs; i++)
@@ -1389,6 +1437,7 @@ static void node_drain(struct sim *s, struct node *n)
 		}
 		wq_push(s, n, w, s->now + 1 + rnd(s, s->p.disk_lat));
 	}
+	conf_at_drain(s, n);
 }
 
 /*
@@ -1864,6 +1913,7 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	n->wq_tail = NULL;
 	n->flush_done = 0;
+	n->cc_deferred = 0;
 	fetches_free(n);
 	if (!wipe && !s->no_electable)
 		votes_kept(s, n);
