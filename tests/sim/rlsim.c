@@ -33,7 +33,8 @@
  * callers prove the checker sees what a caller gets wrong (make selftest):
  * --ack-before-persist, and on the cache --no-flush (reports a write once
  * it is in the cache, before a flush covered it), --report-unordered
- * (reports a flushed write while an earlier one is not durable),
+ * (once a write is flushed, reports it and every earlier one, durable or
+ * not),
  * --flush-inflight (counts a flush as covering writes still in flight
  * when it was issued) and --eio-ignore (a failed write counts as
  * written); also --hs-unordered (see crash_cached).
@@ -1575,13 +1576,15 @@ static int disk_cache_step(struct sim *s, struct node *n)
 /*
  * A correct caller reports writes in queue order, each once a flush has
  * covered it (the broken --no-flush caller: once it is in the cache; the
- * broken --report-unordered one: each once flushed, even while an
- * earlier one is not).  A write leaves the queue when it is durable and
- * reported.  A device error fails the node, like a crash.
+ * broken --report-unordered one takes completions to come in submission
+ * order: once a later write is flushed, it reports it and every write
+ * before it, durable or not).  A write leaves the queue when it is
+ * durable and reported.  A device error fails the node, like a crash.
  */
 static void disk_complete_cached(struct sim *s, struct node *n)
 {
-	struct witem *w;
+	struct witem *w, *upto = NULL;
+	int before = 0;
 
 	if (disk_cache_step(s, n)) {
 		s->eios++;
@@ -1589,15 +1592,19 @@ static void disk_complete_cached(struct sim *s, struct node *n)
 		node_crash(s, n, 0);
 		return;
 	}
+	if (s->report_unordered)
+		for (w = n->wq; w; w = w->next)
+			if (w->acked)
+				upto = w;
+	before = upto != NULL;
 	for (w = n->wq; w && !s->failed; w = w->next) {
-		if (w->reported)
-			continue;
-		if (!w->acked && !(s->no_flush && w->cached)) {
-			if (s->report_unordered)
-				continue;
-			break;
+		if (!w->reported) {
+			if (!w->acked && !(s->no_flush && w->cached) && !before)
+				break;
+			report_write(s, n, w);
 		}
-		report_write(s, n, w);
+		if (w == upto)
+			before = 0;
 	}
 	while (n->wq && n->wq->durable && n->wq->reported) {
 		w = n->wq;
@@ -3015,9 +3022,9 @@ static void usage(void)
 		"              cache, before a flush (implies --disk cache)\n"
 		"  --hs-unordered  play a broken caller that writes the hard state\n"
 		"              without a preflush (with --disk cache)\n"
-		"  --report-unordered  play a broken caller that reports each write\n"
-		"              once flushed, even before earlier ones (implies\n"
-		"              --disk cache)\n"
+		"  --report-unordered  play a broken caller that, once a write is\n"
+		"              flushed, reports it and every earlier one, durable\n"
+		"              or not (implies --disk cache)\n"
 		"  --flush-inflight  play a broken caller that counts a flush as\n"
 		"              covering writes still in flight when it was issued\n"
 		"              (implies --disk cache)\n"
