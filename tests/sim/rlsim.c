@@ -37,7 +37,9 @@
  * not),
  * --flush-inflight (counts a flush as covering writes still in flight
  * when it was issued) and --eio-ignore (a failed write counts as
- * written); also --hs-unordered (see crash_cached).
+ * written); on both --compact-early (drops the records a snapshot covers
+ * before the snapshot is durable); also --hs-unordered (see
+ * crash_cached).
  *
  * After every event the checker verifies:
  *  - at most one leader per term;
@@ -431,6 +433,7 @@ struct sim {
 	int report_unordered;	/* reports a write before earlier ones */
 	int flush_inflight;	/* a flush covers writes still in flight */
 	int eio_ignore;		/* a failed write counts as written */
+	int compact_early;	/* drops records before their snapshot is saved */
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
@@ -1455,15 +1458,16 @@ static void disk_apply_hs(struct sim *s, struct node *n, const struct witem *w,
 		const struct ment *m = elog_at(&d->log, w->snap.index);
 
 		/* older than the disk's snapshot: superseded */
-		if (w->snap.index <= d->log.base)
+		if (w->snap.index <= d->snap.index)
 			return;
 		d->snap = w->snap;
 		/* the kernel drops the covered records only after the save */
 		if (m && m->h == w->snap_h && m->term == w->snap.term)
 			elog_compact(&d->log, w->snap.index);
-		else
+		else if (d->log.base < w->snap.index)
 			elog_reset(&d->log, w->snap.index, w->snap.term,
 				   w->snap_h);
+		/* else --compact-early dropped them already */
 		return;
 	}
 	if (w->has_snap) {
@@ -2410,6 +2414,9 @@ static void compact(struct sim *s)
 		conf_at(s, idx, &w->snap.conf);
 		w->snap_h = elog_at(&n->mem, idx)->h;
 		wq_push(s, n, w, s->now + 1 + drnd(s, s->p.disk_lat));
+		/* a broken caller: the records go before the snapshot is saved */
+		if (s->compact_early)
+			elog_compact(&n->disk.log, idx);
 	}
 	elog_compact(&n->mem, idx);
 	node_drain(s, n);
@@ -2836,6 +2843,7 @@ struct opts {
 	int report_unordered;
 	int flush_inflight;
 	int eio_ignore;
+	int compact_early;
 	int eio;		/* device errors per 1000 (-1: by seed) */
 	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache,
 				 * 2: FIFO */
@@ -2914,6 +2922,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->report_unordered = o->report_unordered;
 	s->flush_inflight = o->flush_inflight;
 	s->eio_ignore = o->eio_ignore;
+	s->compact_early = o->compact_early;
 	s->drng = mix(seed, 0xd15c);
 	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
@@ -2965,7 +2974,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 
 		if (o->eio >= 0)
 			snprintf(eio, sizeof(eio), " --eio %d", o->eio);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
@@ -2975,6 +2984,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		       o->report_unordered ? " --report-unordered" : "",
 		       o->flush_inflight ? " --flush-inflight" : "",
 		       o->eio_ignore ? " --eio-ignore" : "",
+		       o->compact_early ? " --compact-early" : "",
 		       o->disk < 0 ? "" : o->disk == 1 ? " --disk cache" :
 		       o->disk == 2 ? " --disk fifo" : " --disk fua",
 		       eio,
@@ -3030,6 +3040,9 @@ static void usage(void)
 		"              (implies --disk cache)\n"
 		"  --eio-ignore  play a broken caller that ignores a failed write\n"
 		"              instead of failing the node (implies --disk cache)\n"
+		"  --compact-early  play a broken caller that drops the records a\n"
+		"              snapshot covers before the snapshot is durable\n"
+		"              (not with --disk fifo)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits,\n"
 		"              a node voting twice in a term)\n", TICK);
 	exit(2);
@@ -3056,6 +3069,7 @@ int main(int argc, char **argv)
 		{ "flush-inflight", no_argument, NULL, 'I' },
 		{ "eio-ignore", no_argument, NULL, 'G' },
 		{ "eio", required_argument, NULL, 'e' },
+		{ "compact-early", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
@@ -3065,7 +3079,7 @@ int main(int argc, char **argv)
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGe:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGCe:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -3129,6 +3143,9 @@ int main(int argc, char **argv)
 		case 'G':
 			o.eio_ignore = 1;
 			break;
+		case 'C':
+			o.compact_early = 1;
+			break;
 		case 'F':
 			o.no_flush = 1;
 			break;
@@ -3143,7 +3160,7 @@ int main(int argc, char **argv)
 		usage();
 	/* the first disk has no device errors; the broken callers need one */
 	if (o.disk == 2 && (o.eio >= 0 || o.no_flush || o.report_unordered ||
-			    o.flush_inflight || o.eio_ignore))
+			    o.flush_inflight || o.eio_ignore || o.compact_early))
 		usage();
 	if (!o.seeds)
 		o.seeds = have_seed ? 1 : 100;
