@@ -1152,10 +1152,17 @@ static void fetch_answer(struct sim *s, struct node *n, struct sfetch *q)
 	const struct witem *w;
 	int err = 0, ret;
 
-	/* the store's log starts after its newest snapshot, saved or not */
-	for (w = n->wq; w; w = w->next)
+	/*
+	 * The store's log starts after its newest snapshot, saved or not; an
+	 * installed one not yet durable replaces the whole log (what is on
+	 * the disk is another history, what follows it is not there yet).
+	 */
+	for (w = n->wq; w; w = w->next) {
 		if (w->compact && w->snap.index > base)
 			base = w->snap.index;
+		if (w->has_snap)
+			base = ~0ULL;
+	}
 	if (mrnd(s, 1000) < s->p.fetch_eio_pm) {
 		err = -EIO;
 	} else if (lo <= base || lo > elog_last(l)) {
