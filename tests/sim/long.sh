@@ -2,11 +2,13 @@
 # "make sim-long": many seeds with the optimised build, split over every
 # core, each worker its own range of seeds; prints every failing seed's
 # replay command, the seeds per second and one "N passed, N failed" line.
-# Usage: long.sh SEEDS [FIRST]
+# FLAGS go to every run (e.g. --disk cache: "make long-cache").
+# Usage: long.sh SEEDS [FIRST [FLAGS...]]
 set -u
 cd "$(dirname "$0")"
 seeds=${1:-100000}
 first=${2:-1}
+shift $(($# < 2 ? $# : 2))
 jobs=$(nproc 2>/dev/null || echo 1)
 [ "$jobs" -ge 1 ] || jobs=1
 per=$(((seeds + jobs - 1) / jobs))
@@ -17,7 +19,7 @@ j=0 s=$first left=$seeds
 while [ "$left" -gt 0 ]; do
 	n=$per
 	[ "$n" -gt "$left" ] && n=$left
-	./rlsim-fast --seed "$s" --seeds "$n" --keep-going >"$tmp/$j" 2>&1 &
+	./rlsim-fast --seed "$s" --seeds "$n" --keep-going "$@" >"$tmp/$j" 2>&1 &
 	s=$((s + n)) left=$((left - n)) j=$((j + 1))
 done
 wait
@@ -38,6 +40,6 @@ while [ "$k" -lt "$j" ]; do
 	k=$((k + 1))
 done
 [ "$secs" -gt 0 ] || secs=1
-echo "# sim-long: seeds $first..$((first + seeds - 1)) on $j cores in ${secs} s ($((seeds / secs)) seeds/s)"
+echo "# sim-long${*:+ ($*)}: seeds $first..$((first + seeds - 1)) on $j cores in ${secs} s ($((seeds / secs)) seeds/s)"
 echo "$tp passed, $tf failed"
 [ "$tf" -eq 0 ]

@@ -9,24 +9,37 @@
  * from durable state, membership changes and leadership transfers, and
  * clients proposing on leaders and followers.
  *
- * The disk is one of two kinds, by seed (--disk fua|cache):
+ * The disk is one of two kinds, by seed (--disk fua|cache), or a third:
  *  - FUA: a write is durable when the device completes it, in order; a
  *    crash keeps a prefix of the queued writes and may tear the next.
  *  - a volatile cache: writes complete into the cache in any order, the
  *    caller flushes what completed, and only a completed flush makes them
- *    durable (snapshots too).  A crash keeps what flushes covered plus any
- *    subset of the rest, some torn or corrupt; recovery keeps the longest
- *    prefix of intact records, and the newest hard-state copy that
- *    survived.  Writes, flushes and boot-time reads may fail with EIO,
- *    which fails the node like a crash.
+ *    durable.  A crash keeps what flushes covered plus any subset of the
+ *    rest, some torn or corrupt; recovery keeps the longest prefix of
+ *    intact records, and the newest hard-state copy that survived.
+ *  - FIFO (--disk fifo, never by seed): the first disk, FUA with local
+ *    snapshots durable at once and no device errors; the seeds found
+ *    with it replay on it unchanged (regress.sh).
+ * On the FUA and cache disks a local snapshot (compaction) is a write of
+ * its own, durable like the others (after a flush on the cache): a crash
+ * before keeps the previous snapshot and the whole log.  Writes, flushes
+ * and boot-time reads may fail with EIO (--eio N per 1000, by seed 0 or
+ * 1), which fails the node like a crash.
  *
  * Each node is driven exactly as a correct caller must drive the core:
  * hard state and entries of a ready batch are queued to the disk in order,
  * msgs go out at once, msgs_after_persist only when the batch (and every
- * batch before it) is durable, then raft_persisted() is reported.  Two
- * broken callers prove the checker sees what a caller gets wrong:
- * --ack-before-persist and --no-flush (reports a write once it is in the
- * cache, before a flush covered it).
+ * batch before it) is durable, then raft_persisted() is reported.  Broken
+ * callers prove the checker sees what a caller gets wrong (make selftest):
+ * --ack-before-persist, and on the cache --no-flush (reports a write once
+ * it is in the cache, before a flush covered it), --report-unordered
+ * (once a write is flushed, reports it and every earlier one, durable or
+ * not),
+ * --flush-inflight (counts a flush as covering writes still in flight
+ * when it was issued) and --eio-ignore (a failed write counts as
+ * written); on both --compact-early (drops the records a snapshot covers
+ * before the snapshot is durable); also --hs-unordered (see
+ * crash_cached).
  *
  * After every event the checker verifies:
  *  - at most one leader per term;
@@ -284,10 +297,18 @@ struct witem {			/* one ready batch on its way to the disk */
 	u64 n_ents;
 	struct raft_msg *after;
 	u32 n_after;
+	/*
+	 * A local snapshot (raft_compact): its own area, all or nothing
+	 * (checksummed); once durable the log up to snap.index goes.  Not
+	 * on the FIFO disk, where compaction is durable at once.
+	 */
+	u8 compact;
 	/* volatile-cache disks (see disk_cache_step) */
 	u8 cached;		/* the device took it into its cache */
-	u8 flushing;		/* a flush in flight covers it */
-	u8 durable;		/* a completed flush covered it */
+	u8 flushing;		/* a flush in flight covers it (2: claims to) */
+	u8 acked;		/* the caller counts it flushed */
+	u8 durable;		/* on the media: a completed flush covered it */
+	u8 failed;		/* the device failed it (--eio-ignore) */
 	u8 reported;		/* told the core and sent its messages */
 };
 
@@ -323,6 +344,7 @@ struct node {
 	u64 told_term, told_vote;	/* newest vote it sent (votes_told) */
 	struct witem *wq, *wq_tail;
 	u64 flush_done;		/* volatile cache: flush in flight ends (0 none) */
+	u64 cc_deferred;	/* conf change to check at the drain's end */
 	u64 stop_at;		/* removed: stop at this time (0 none) */
 	u64 doom_at;		/* crash at this time (0 none) */
 	struct sfetch *fq;	/* fetches not answered yet */
@@ -391,6 +413,8 @@ struct params {
 	u32 fetch_eio_pm;	/* fetches failing, per 1000 */
 	u8 gap_boot;		/* boot with the applied log left on disk */
 	u8 cache;		/* 0: writes durable on completion (FUA) */
+	u8 fifo;		/* the first disk: FUA, compaction durable at
+				 * once, no device errors */
 	u32 flush_lat;		/* volatile cache: flush latency */
 	u32 eio_pm;		/* writes and flushes failing, per 1000 */
 };
@@ -405,12 +429,17 @@ struct sim {
 	int ack_early;
 	int no_flush;		/* broken caller: reports writes before a flush */
 	int hs_unordered;	/* broken caller: hard state without a preflush */
+	/* broken callers of a volatile cache (see disk_cache_step) */
+	int report_unordered;	/* reports a write before earlier ones */
+	int flush_inflight;	/* a flush covers writes still in flight */
+	int eio_ignore;		/* a failed write counts as written */
+	int compact_early;	/* drops records before their snapshot is saved */
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
 	u64 mrng;		/* the memory bound model's own stream */
 	u64 fetches, fetch_errs, gap_boots;
-	u64 eios, lost_writes;
+	u64 eios, lost_writes, snaps_lost;
 	u64 rng;
 	u64 now;
 	struct params p;
@@ -1118,13 +1147,25 @@ static void fetch_answer(struct sim *s, struct node *n, struct sfetch *q)
 {
 	const struct elog *l = &n->disk.log;
 	struct raft_entry ents[64];
-	u64 lo = q->f.lo, cnt = 0, bytes = 0;
+	u64 lo = q->f.lo, cnt = 0, bytes = 0, base = l->base;
 	struct raft_status st;
+	const struct witem *w;
 	int err = 0, ret;
 
+	/*
+	 * The store's log starts after its newest snapshot, saved or not; an
+	 * installed one not yet durable replaces the whole log (what is on
+	 * the disk is another history, what follows it is not there yet).
+	 */
+	for (w = n->wq; w; w = w->next) {
+		if (w->compact && w->snap.index > base)
+			base = w->snap.index;
+		if (w->has_snap)
+			base = ~0ULL;
+	}
 	if (mrnd(s, 1000) < s->p.fetch_eio_pm) {
 		err = -EIO;
-	} else if (lo <= l->base || lo > elog_last(l)) {
+	} else if (lo <= base || lo > elog_last(l)) {
 		err = -ENOENT;
 	} else {
 		while (cnt < q->f.max_count && cnt < ARRAY_SIZE(ents) &&
@@ -1191,28 +1232,80 @@ static void conf_one_at_a_time(struct sim *s, struct node *n, u64 index)
 
 /*
  * A configuration change takes effect when appended (Raft thesis 4.1):
- * node n just appended conf change e, the last one in its log, so its
- * configuration must show it.
+ * node n just appended conf change e (index, data, len), the last one in
+ * the ready batch that ends at `last`, so its configuration must show it.
+ * A batch is at most one chunk of the core's log: when the log goes on
+ * past it, a later change there may already be in effect (a learner added
+ * at 110 and removed at 134, one append, two batches: seed 15 with
+ * --ack-before-persist, regress.sh), so the check waits for the drain's
+ * end (conf_at_drain) and takes the last change in the whole log.
  */
-static void conf_at_append(struct sim *s, struct node *n,
-			   const struct raft_entry *e)
+static void conf_at_append(struct sim *s, struct node *n, u64 index,
+			   const u8 *data, u32 len, u64 last)
 {
 	struct raft_status st;
 	u8 type;
 	u64 node;
 	int v, l;
 
-	if (raft_conf_change_decode_ctx(e->data, e->len, &type, &node, NULL,
+	raft_status(n->r, &st);
+	if (st.last_index != last) {
+		if (!n->cc_deferred)
+			n->cc_deferred = index;
+		return;
+	}
+	if (raft_conf_change_decode_ctx(data, len, &type, &node, NULL,
 					NULL, NULL))
 		return;		/* truth_extend fails it if it commits */
-	raft_status(n->r, &st);
 	v = ids_find(st.conf.voters, st.conf.n_voters, node) >= 0;
 	l = ids_find(st.conf.learners, st.conf.n_learners, node) >= 0;
 	if ((type == RAFT_CC_ADD_VOTER && !v) ||
 	    (type == RAFT_CC_ADD_LEARNER && !l) ||
 	    (type == RAFT_CC_REMOVE && (v || l)))
 		fail(s, "node %llu appended conf change %u of node %llu at %llu, but its configuration does not show it (voter %d, learner %d)",
-		     ULL(n->id), type, ULL(node), ULL(e->index), v, l);
+		     ULL(n->id), type, ULL(node), ULL(index), v, l);
+}
+
+/*
+ * The deferred conf_at_append: the drain handed out the whole log, whose
+ * last configuration change (at or after the deferred one) must show.
+ */
+static void conf_at_drain(struct sim *s, struct node *n)
+{
+	u64 from = n->cc_deferred, i;
+	const struct ment *m;
+
+	n->cc_deferred = 0;
+	if (s->failed || !from)
+		return;
+	for (i = elog_last(&n->mem); i >= from && i > n->mem.base; i--) {
+		m = elog_at(&n->mem, i);
+		if (m->type == RAFT_ENTRY_CONF_CHANGE) {
+			conf_at_append(s, n, i, m->data, m->len,
+				       elog_last(&n->mem));
+			n->cc_deferred = 0;
+			return;
+		}
+	}
+}
+
+/*
+ * Queue a write the device completes at `done`: a FUA disk completes
+ * writes in order; a volatile cache takes them in any order (flushes make
+ * them durable).
+ */
+static void wq_push(struct sim *s, struct node *n, struct witem *w, u64 done)
+{
+	u64 last_done = n->wq_tail ? n->wq_tail->done : 0;
+
+	w->done = done;
+	if (w->done < last_done && !s->p.cache)
+		w->done = last_done;
+	if (n->wq_tail)
+		n->wq_tail->next = w;
+	else
+		n->wq = w;
+	n->wq_tail = w;
 }
 
 static void node_drain(struct sim *s, struct node *n)
@@ -1222,7 +1315,6 @@ static void node_drain(struct sim *s, struct node *n)
 
 	while (!s->failed && raft_has_ready(n->r)) {
 		struct witem *w;
-		u64 last_done;
 
 		if (raft_ready(n->r, &rd)) {
 			fail(s, "raft_ready failed on node %llu", ULL(n->id));
@@ -1319,7 +1411,11 @@ static void node_drain(struct sim *s, struct node *n)
 								   e->len);
 				}
 				if (cc && !s->failed)
-					conf_at_append(s, n, &rd.entries[cc - 1]);
+					conf_at_append(s, n,
+						       rd.entries[cc - 1].index,
+						       rd.entries[cc - 1].data,
+						       rd.entries[cc - 1].len,
+						       from + rd.n_entries - 1);
 			}
 		}
 		for (i = 0; i < rd.n_msgs; i++)
@@ -1350,20 +1446,9 @@ static void node_drain(struct sim *s, struct node *n)
 			free(w);
 			continue;
 		}
-		/*
-		 * A FUA disk completes writes in order; a volatile cache
-		 * takes them in any order (flushes make them durable).
-		 */
-		last_done = n->wq_tail ? n->wq_tail->done : 0;
-		w->done = s->now + 1 + rnd(s, s->p.disk_lat);
-		if (w->done < last_done && !s->p.cache)
-			w->done = last_done;
-		if (n->wq_tail)
-			n->wq_tail->next = w;
-		else
-			n->wq = w;
-		n->wq_tail = w;
+		wq_push(s, n, w, s->now + 1 + rnd(s, s->p.disk_lat));
 	}
+	conf_at_drain(s, n);
 }
 
 /*
@@ -1376,6 +1461,22 @@ static void disk_apply_hs(struct sim *s, struct node *n, const struct witem *w,
 	struct disk *d = &n->disk;
 	u64 i;
 
+	if (w->compact) {
+		const struct ment *m = elog_at(&d->log, w->snap.index);
+
+		/* older than the disk's snapshot: superseded */
+		if (w->snap.index <= d->snap.index)
+			return;
+		d->snap = w->snap;
+		/* the kernel drops the covered records only after the save */
+		if (m && m->h == w->snap_h && m->term == w->snap.term)
+			elog_compact(&d->log, w->snap.index);
+		else if (d->log.base < w->snap.index)
+			elog_reset(&d->log, w->snap.index, w->snap.term,
+				   w->snap_h);
+		/* else --compact-early dropped them already */
+		return;
+	}
 	if (w->has_snap) {
 		d->snap = w->snap;
 		elog_reset(&d->log, w->snap.index, w->snap.term, w->snap_h);
@@ -1431,8 +1532,13 @@ static void node_crash(struct sim *s, struct node *n, int wipe);
 /*
  * A volatile-cache disk: writes enter the cache in any order; the caller
  * flushes whatever completed, and a flush covers only the writes that
- * completed before it was issued.  -EIO when the device failed a write or
- * a flush.
+ * completed before it was issued (everything then in the cache, also
+ * writes the caller counts flushed already).  -EIO when the device failed
+ * a write or a flush.  Broken callers: --flush-inflight counts a flush as
+ * covering the writes still in flight when it was issued; --eio-ignore
+ * counts a failed write as written (it never reaches the media).  Such a
+ * write stays queued, not durable, until a later flush covers it (never,
+ * when it failed); a crash then keeps it or not.
  */
 static int disk_cache_step(struct sim *s, struct node *n)
 {
@@ -1441,27 +1547,38 @@ static int disk_cache_step(struct sim *s, struct node *n)
 
 	for (w = n->wq; w; w = w->next) {
 		if (!w->cached && w->done <= s->now) {
-			if (s->faults && dchance(s, s->p.eio_pm))
-				return -EIO;
+			if (s->faults && dchance(s, s->p.eio_pm)) {
+				if (!s->eio_ignore)
+					return -EIO;
+				s->eios++;
+				w->failed = 1;
+				trace(s, "n%llu write error ignored (entries from %llu)",
+				      ULL(n->id), ULL(w->trunc_from));
+			}
 			w->cached = 1;
 		}
-		if (w->cached && !w->durable && !w->flushing)
+		if (w->cached && !w->acked && !w->flushing)
 			need_flush = 1;
 	}
 	if (n->flush_done && n->flush_done <= s->now) {
 		if (s->faults && dchance(s, s->p.eio_pm))
 			return -EIO;
 		for (w = n->wq; w; w = w->next) {
-			if (w->flushing)
+			if (w->flushing == 1 && !w->failed)
 				w->durable = 1;
+			if (w->flushing)
+				w->acked = 1;
 			w->flushing = 0;
 		}
 		n->flush_done = 0;
 	}
 	if (need_flush && !n->flush_done) {
-		for (w = n->wq; w; w = w->next)
+		for (w = n->wq; w; w = w->next) {
 			if (w->cached && !w->durable)
 				w->flushing = 1;
+			else if (s->flush_inflight && !w->cached && !w->acked)
+				w->flushing = 2;
+		}
 		n->flush_done = s->now + 1 + drnd(s, s->p.flush_lat);
 	}
 	return 0;
@@ -1469,13 +1586,16 @@ static int disk_cache_step(struct sim *s, struct node *n)
 
 /*
  * A correct caller reports writes in queue order, each once a flush has
- * covered it (the broken --no-flush caller: once it is in the cache).
- * A write leaves the queue when it is durable and reported.  A device
- * error fails the node, like a crash.
+ * covered it (the broken --no-flush caller: once it is in the cache; the
+ * broken --report-unordered one takes completions to come in submission
+ * order: once a later write is flushed, it reports it and every write
+ * before it, durable or not).  A write leaves the queue when it is
+ * durable and reported.  A device error fails the node, like a crash.
  */
 static void disk_complete_cached(struct sim *s, struct node *n)
 {
-	struct witem *w;
+	struct witem *w, *upto = NULL;
+	int before = 0;
 
 	if (disk_cache_step(s, n)) {
 		s->eios++;
@@ -1483,12 +1603,19 @@ static void disk_complete_cached(struct sim *s, struct node *n)
 		node_crash(s, n, 0);
 		return;
 	}
+	if (s->report_unordered)
+		for (w = n->wq; w; w = w->next)
+			if (w->acked)
+				upto = w;
+	before = upto != NULL;
 	for (w = n->wq; w && !s->failed; w = w->next) {
-		if (w->reported)
-			continue;
-		if (!w->durable && !(s->no_flush && w->cached))
-			break;
-		report_write(s, n, w);
+		if (!w->reported) {
+			if (!w->acked && !(s->no_flush && w->cached) && !before)
+				break;
+			report_write(s, n, w);
+		}
+		if (w == upto)
+			before = 0;
 	}
 	while (n->wq && n->wq->durable && n->wq->reported) {
 		w = n->wq;
@@ -1512,6 +1639,13 @@ static void disk_complete(struct sim *s, struct node *n)
 	       n->wq->done <= s->now) {
 		struct witem *w = n->wq;
 
+		if (s->faults && s->p.eio_pm && dchance(s, s->p.eio_pm)) {
+			s->eios++;
+			trace(s, "n%llu disk error: the node fails",
+			      ULL(n->id));
+			node_crash(s, n, 0);
+			return;
+		}
 		n->wq = w->next;
 		if (!n->wq)
 			n->wq_tail = NULL;
@@ -1694,8 +1828,11 @@ static void node_start_fresh(struct sim *s, u64 id, const struct raft_conf *c)
  * so its commit index never covers entries the disk lost.  The broken
  * --hs-unordered caller writes it without: the newest surviving copy wins
  * wherever it stood, and a node may boot with stale entries under its
- * commit index (seeds 27559, 56684, 61570, 99867 show it).  Returns how
- * many writes were lost.
+ * commit index (seeds 27559, 56684, 61570, 99867 show it).  A local
+ * snapshot has an area of its own, all or nothing: lost, the node boots
+ * from the previous snapshot and the whole log; it breaks no prefix.  A
+ * write the device failed (--eio-ignore) is lost.  Returns how many writes
+ * were lost.
  */
 static u64 crash_cached(struct sim *s, struct node *n)
 {
@@ -1705,8 +1842,21 @@ static u64 crash_cached(struct sim *s, struct node *n)
 	int broken = 0;
 
 	for (w = n->wq; w; w = w->next) {
-		int survives = w->durable || dchance(s, w->cached ? 500 : 250);
+		int survives = w->durable ||
+			       (!w->failed && dchance(s, w->cached ? 500 : 250));
 
+		if (w->compact) {
+			if (survives) {
+				disk_apply(s, n, w, 0);
+				continue;
+			}
+			trace(s, "n%llu snapshot at %llu lost: boots from %llu and the log",
+			      ULL(n->id), ULL(w->snap.index),
+			      ULL(n->disk.snap.index));
+			s->snaps_lost++;
+			lost++;
+			continue;
+		}
 		if (w->has_hs && survives && (!broken || s->hs_unordered))
 			hs = &w->hs;
 		if (!broken && survives) {
@@ -1753,7 +1903,18 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	for (w = s->p.cache ? NULL : n->wq, i = 0; w && i < k; w = w->next, i++)
 		disk_apply(s, n, w, w->n_ents);
-	if (w && !wipe && chance(s, 500)) {
+	if (!s->p.cache && !wipe) {
+		struct witem *x;
+
+		for (x = w; x; x = x->next)
+			if (x->compact) {
+				trace(s, "n%llu snapshot at %llu lost: boots from %llu and the log",
+				      ULL(n->id), ULL(x->snap.index),
+				      ULL(n->disk.snap.index));
+				s->snaps_lost++;
+			}
+	}
+	if (w && !wipe && !w->compact && chance(s, 500)) {
 		u64 keep = w->n_ents ? rnd(s, w->n_ents) : 0;
 
 		if (!w->has_snap || chance(s, 500)) {
@@ -1770,6 +1931,7 @@ static void node_crash(struct sim *s, struct node *n, int wipe)
 	}
 	n->wq_tail = NULL;
 	n->flush_done = 0;
+	n->cc_deferred = 0;
 	fetches_free(n);
 	if (!wipe && !s->no_electable)
 		votes_kept(s, n);
@@ -2236,11 +2398,33 @@ static void compact(struct sim *s)
 		     ULL(idx), ULL(n->id), ULL(n->applied), err);
 		return;
 	}
-	/* the caller made the snapshot durable before compacting */
-	n->disk.snap.index = idx;
-	n->disk.snap.term = elog_at(&n->mem, idx)->term;
-	conf_at(s, idx, &n->disk.snap.conf);
-	elog_compact(&n->disk.log, idx);
+	if (s->p.fifo) {
+		/* the first disk: the snapshot is durable at once */
+		n->disk.snap.index = idx;
+		n->disk.snap.term = elog_at(&n->mem, idx)->term;
+		conf_at(s, idx, &n->disk.snap.conf);
+		elog_compact(&n->disk.log, idx);
+	} else {
+		/*
+		 * Like the kernel: the core first, then the store saves the
+		 * snapshot and drops the records it covers.  It is durable
+		 * when the device completes it (FUA) or a flush covers it
+		 * (volatile cache); a crash before keeps the previous
+		 * snapshot and the whole log.
+		 */
+		struct witem *w = xrealloc(NULL, sizeof(*w));
+
+		memset(w, 0, sizeof(*w));
+		w->compact = 1;
+		w->snap.index = idx;
+		w->snap.term = elog_at(&n->mem, idx)->term;
+		conf_at(s, idx, &w->snap.conf);
+		w->snap_h = elog_at(&n->mem, idx)->h;
+		wq_push(s, n, w, s->now + 1 + drnd(s, s->p.disk_lat));
+		/* a broken caller: the records go before the snapshot is saved */
+		if (s->compact_early)
+			elog_compact(&n->disk.log, idx);
+	}
 	elog_compact(&n->mem, idx);
 	node_drain(s, n);
 	check_all(s);
@@ -2663,7 +2847,13 @@ struct opts {
 	int ack_early;
 	int no_flush;
 	int hs_unordered;
-	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache */
+	int report_unordered;
+	int flush_inflight;
+	int eio_ignore;
+	int compact_early;
+	int eio;		/* device errors per 1000 (-1: by seed) */
+	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache,
+				 * 2: FIFO */
 	int no_electable;
 	u32 trace_n;
 };
@@ -2711,6 +2901,11 @@ static void set_params(struct sim *s)
 	set_mem_params(s);
 }
 
+static const char *disk_name(const struct sim *s)
+{
+	return s->p.cache ? "cache" : s->p.fifo ? "fifo" : "fua";
+}
+
 /* Returns 0 when the seed passes. */
 static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 {
@@ -2731,16 +2926,28 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->ack_early = o->ack_early;
 	s->no_flush = o->no_flush;
 	s->hs_unordered = o->hs_unordered;
+	s->report_unordered = o->report_unordered;
+	s->flush_inflight = o->flush_inflight;
+	s->eio_ignore = o->eio_ignore;
+	s->compact_early = o->compact_early;
 	s->drng = mix(seed, 0xd15c);
 	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
 	set_params(s);
 	if (o->disk >= 0) {
-		s->p.cache = o->disk;
-		s->p.eio_pm = o->disk ? s->p.eio_pm : 0;
+		s->p.cache = o->disk == 1;
+		s->p.fifo = o->disk == 2;
 	}
-	if (o->no_flush)
+	/* the broken cache callers need the cache */
+	if (o->no_flush || o->report_unordered || o->flush_inflight ||
+	    o->eio_ignore) {
 		s->p.cache = 1;
+		s->p.fifo = 0;
+	}
+	if (o->eio >= 0)
+		s->p.eio_pm = (u32)o->eio;
+	if (s->p.fifo)
+		s->p.eio_pm = 0;
 	s->conf0.n_voters = nodes;
 	for (i = 0; i < nodes; i++)
 		s->conf0.voters[i] = i + 1;
@@ -2749,7 +2956,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	      ULL(seed), nodes, s->p.heartbeat, s->p.pre_vote,
 	      s->p.check_quorum, s->p.inflight, s->p.max_ents,
 	      ULL(s->p.max_size), s->p.disk_lat, s->p.net_min, s->p.net_jit,
-	      s->p.cache ? "cache" : "fua", s->p.flush_lat, s->p.eio_pm);
+	      disk_name(s), s->p.flush_lat, s->p.eio_pm);
 	for (id = 1; id <= nodes; id++)
 		node_start_fresh(s, id, &s->conf0);
 	while (!s->failed && s->now < o->steps) {
@@ -2770,23 +2977,33 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		for (k = first; k < s->n_trace; k++)
 			printf("#   %s\n", s->trace[k % TRACE_N]);
 		dump_state(s);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s --verbose\n",
+		char eio[32] = "";
+
+		if (o->eio >= 0)
+			snprintf(eio, sizeof(eio), " --eio %d", o->eio);
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
 		       o->ack_early ? " --ack-before-persist" : "",
 		       o->no_flush ? " --no-flush" : "",
 		       o->hs_unordered ? " --hs-unordered" : "",
-		       o->disk < 0 ? "" : o->disk ? " --disk cache" : " --disk fua",
+		       o->report_unordered ? " --report-unordered" : "",
+		       o->flush_inflight ? " --flush-inflight" : "",
+		       o->eio_ignore ? " --eio-ignore" : "",
+		       o->compact_early ? " --compact-early" : "",
+		       o->disk < 0 ? "" : o->disk == 1 ? " --disk cache" :
+		       o->disk == 2 ? " --disk fifo" : " --disk fua",
+		       eio,
 		       o->no_electable ? " --no-electable-check" : "");
 	} else if (o->verbose) {
-		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu, disk %s: %llu device errors, %llu unflushed writes lost\n",
+		printf("# seed %llu ok: %u nodes, time %llu, events %llu, msgs %llu, committed %llu, elections %llu, max term %llu, crashes %llu, proposals %llu, reads %llu/%llu, disk %s: %llu device errors, %llu unflushed writes lost (%llu snapshots)\n",
 		       ULL(seed), nodes, ULL(s->now), ULL(s->events),
 		       ULL(s->msgs_sent), ULL(s->truth_n), ULL(s->elections),
 		       ULL(s->max_term), ULL(s->crashes), ULL(s->n_props),
 		       ULL(s->reads_ok), ULL(s->n_reads),
-		       s->p.cache ? "cache" : "fua", ULL(s->eios),
-		       ULL(s->lost_writes));
+		       disk_name(s), ULL(s->eios), ULL(s->lost_writes),
+		       ULL(s->snaps_lost));
 		printf("# memory: window %llu bytes, %llu fetches (%llu failed), %llu bounded boots\n",
 		       ULL(s->p.log_mem), ULL(s->fetches), ULL(s->fetch_errs),
 		       ULL(s->gap_boots));
@@ -2811,12 +3028,28 @@ static void usage(void)
 		"              configuration (default: half of them)\n"
 		"  --ack-before-persist  play a broken caller that sends msgs_after_persist\n"
 		"              at once (self-test of the disk and crash model)\n"
-		"  --disk fua|cache  every write durable on completion, or a volatile\n"
-		"              cache that flushes make durable (default: by seed)\n"
+		"  --disk fua|cache|fifo  every write (and snapshot) durable on\n"
+		"              completion, in order; or a volatile cache that\n"
+		"              flushes make durable; or the first disk: FUA with\n"
+		"              snapshots durable at once, no device errors\n"
+		"              (default: fua or cache by seed)\n"
+		"  --eio N     device errors per 1000 writes, flushes, boot reads\n"
+		"              (during faults; default 0 or 1 by seed; not fifo)\n"
 		"  --no-flush  play a broken caller that reports writes once in the\n"
 		"              cache, before a flush (implies --disk cache)\n"
 		"  --hs-unordered  play a broken caller that writes the hard state\n"
 		"              without a preflush (with --disk cache)\n"
+		"  --report-unordered  play a broken caller that, once a write is\n"
+		"              flushed, reports it and every earlier one, durable\n"
+		"              or not (implies --disk cache)\n"
+		"  --flush-inflight  play a broken caller that counts a flush as\n"
+		"              covering writes still in flight when it was issued\n"
+		"              (implies --disk cache)\n"
+		"  --eio-ignore  play a broken caller that ignores a failed write\n"
+		"              instead of failing the node (implies --disk cache)\n"
+		"  --compact-early  play a broken caller that drops the records a\n"
+		"              snapshot covers before the snapshot is durable\n"
+		"              (not with --disk fifo)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits,\n"
 		"              a node voting twice in a term)\n", TICK);
 	exit(2);
@@ -2839,16 +3072,21 @@ int main(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "no-flush", no_argument, NULL, 'F' },
 		{ "hs-unordered", no_argument, NULL, 'H' },
+		{ "report-unordered", no_argument, NULL, 'U' },
+		{ "flush-inflight", no_argument, NULL, 'I' },
+		{ "eio-ignore", no_argument, NULL, 'G' },
+		{ "eio", required_argument, NULL, 'e' },
+		{ "compact-early", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
-			  .trace_n = 150, .disk = -1 };
+			  .trace_n = 150, .disk = -1, .eio = -1 };
 	int c, have_seed = 0, keep_going = 0;
 	u64 passed = 0, failed = 0, i, batch = 100, tap = 0;
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FH", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGCe:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -2893,8 +3131,27 @@ int main(int argc, char **argv)
 				o.disk = 0;
 			else if (!strcmp(optarg, "cache"))
 				o.disk = 1;
+			else if (!strcmp(optarg, "fifo"))
+				o.disk = 2;
 			else
 				usage();
+			break;
+		case 'e':
+			o.eio = atoi(optarg);
+			if (o.eio < 0 || o.eio > 1000)
+				usage();
+			break;
+		case 'U':
+			o.report_unordered = 1;
+			break;
+		case 'I':
+			o.flush_inflight = 1;
+			break;
+		case 'G':
+			o.eio_ignore = 1;
+			break;
+		case 'C':
+			o.compact_early = 1;
 			break;
 		case 'F':
 			o.no_flush = 1;
@@ -2907,6 +3164,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
+		usage();
+	/* the first disk has no device errors; the broken callers need one */
+	if (o.disk == 2 && (o.eio >= 0 || o.no_flush || o.report_unordered ||
+			    o.flush_inflight || o.eio_ignore || o.compact_early))
 		usage();
 	if (!o.seeds)
 		o.seeds = have_seed ? 1 : 100;
