@@ -202,12 +202,37 @@ static void rl_check_link(struct rl_group *g, u64 id)
 	rl_emit(g, &ev);
 }
 
-/* At each tick: report the connections to members that came up or went. */
+/*
+ * Records the store read back corrupt since the last tick (for a reader
+ * or a follower: neither got them) are announced once, whoever read them.
+ */
+static void rl_check_bad_reads(struct rl_group *g)
+{
+	struct rl_group_event ev = {
+		.type = RAFTLOG_EVENT_CORRUPT,
+		.err = -EBADMSG,
+	};
+	u64 n;
+
+	if (!g->store)
+		return;
+	n = rl_storage_bad_reads(g->store);
+	if (n == g->bad_reads_seen)
+		return;
+	g->bad_reads_seen = n;
+	rl_emit(g, &ev);
+}
+
+/*
+ * At each tick: report the connections to members that came up or went,
+ * and records read back corrupt.
+ */
 void rl_info_tick(struct rl_group *g)
 {
 	const struct raft_conf *c = &g->st.conf;
 	u32 i;
 
+	rl_check_bad_reads(g);
 	if (!g->ep)
 		return;
 	for (i = 0; i < c->n_voters; i++)
@@ -380,6 +405,7 @@ static void rl_fill_storage(struct rl_group *g, struct rl_storage_state *s)
 		s->used_blocks = in.used_blocks;
 		s->records = in.records;
 		s->ring_laps = in.ring_laps;
+		s->bad_reads = in.bad_reads;
 		if (!s->error)
 			s->error = in.error;
 	}

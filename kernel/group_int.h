@@ -264,6 +264,7 @@ struct rl_group {
 	u64 sync_t0;			/* ns, when it was queued */
 	u64 sync_seen;			/* durable ticket last looked at */
 	struct rl_peer_mon mon[RL_INFO_MAX_MEMBERS];
+	u64 bad_reads_seen;		/* the store's count at the last tick */
 	struct rl_hist persist_hist;	/* rl_io queued to durable seen */
 	struct rl_hist commit_hist;	/* proposal submitted to outcome */
 

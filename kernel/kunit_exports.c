@@ -39,6 +39,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);
 /* -- storage: block-device log (kernel/storage*.c) -- */
 #include "storage.h"
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_format);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_bad_reads);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_open);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_close);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_get_info);

@@ -144,6 +144,7 @@ static int rl_nl_put_event(struct sk_buff *skb, const struct rl_group_event *ev)
 			return -EMSGSIZE;
 		break;
 	case RAFTLOG_EVENT_FAILED:
+	case RAFTLOG_EVENT_CORRUPT:
 		if (nla_put_s32(skb, RAFTLOG_A_ERROR, ev->err))
 			return -EMSGSIZE;
 		break;

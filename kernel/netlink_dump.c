@@ -92,6 +92,7 @@ static const struct rl_nl_u64 rl_nl_storage[] = {
 	RL_NL_S(used_blocks, USED_BLOCKS),
 	RL_NL_S(records, RECORDS),
 	RL_NL_S(ring_laps, RING_LAPS),
+	RL_NL_S(bad_reads, BAD_READS),
 };
 
 static int rl_nl_put_member_link(struct sk_buff *skb,

@@ -373,8 +373,14 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	info->records = s->rix_n;
 	info->ring_laps = s->laps;
 	info->ticket_done = s->ticket_done;
+	info->bad_reads = READ_ONCE(s->bad_reads);
 	info->error = s->error;
 	mutex_unlock(&s->lock);
+}
+
+u64 rl_storage_bad_reads(struct rl_storage *s)
+{
+	return READ_ONCE(s->bad_reads);
 }
 
 /*

@@ -60,6 +60,7 @@ struct rl_storage_info {
 	u64 records;
 	u64 ring_laps;		/* times writing went round the ring */
 	u64 ticket_done;
+	u64 bad_reads;		/* records read back that failed a check */
 	int error;		/* 0, or why the storage failed */
 };
 
@@ -75,6 +76,8 @@ int rl_storage_open(const char *path, const struct rl_storage_cfg *cfg,
 /* Finish queued operations (or drop them if failed) and close. */
 void rl_storage_close(struct rl_storage *s);
 void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info);
+/* Records read back that failed a check (rl_storage_info.bad_reads). */
+u64 rl_storage_bad_reads(struct rl_storage *s);
 /* Bytes of new entries to accept before the log needs compacting. */
 u64 rl_storage_room(struct rl_storage *s);
 /* The largest entry a record holds (a larger one is refused, EMSGSIZE). */
@@ -159,6 +162,8 @@ int rl_storage_format(const char *path, u64 cluster_id, u32 group_id,
 #define RL_INJECT_WRITE		0x1	/* record and snapshot writes */
 #define RL_INJECT_META		0x2	/* metadata writes (FUA/flush) */
 #define RL_INJECT_READ		0x4
+/* with RL_INJECT_READ: that read succeeds, one bit of its data flipped */
+#define RL_INJECT_FLIP		0x8
 /*
  * Crash simulation for tests: the @nth next bio (any kind) only writes
  * its first @torn_bytes (rounded down to sectors) and fails, and every

@@ -75,17 +75,19 @@ void rl_st_hooks_init(struct rl_storage *s)
 	spin_lock_init(&s->inj_lock);
 }
 
-static bool rl_st_inject(struct rl_storage *s, unsigned int kind)
+/* The fault to inject into this bio: 0, -EIO, or 1 (flip a bit read). */
+static int rl_st_inject(struct rl_storage *s, unsigned int kind)
 {
-	bool fail = false;
+	int fault = 0;
 
 	spin_lock(&s->inj_lock);
 	if ((s->inj_kinds & kind) && s->inj_nth && --s->inj_nth == 0) {
-		fail = true;
+		fault = kind == RL_INJECT_READ &&
+			(s->inj_kinds & RL_INJECT_FLIP) ? 1 : -EIO;
 		s->inj_kinds = 0;
 	}
 	spin_unlock(&s->inj_lock);
-	return fail;
+	return fault;
 }
 
 void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
@@ -128,9 +130,9 @@ static bool rl_st_crash_point(struct rl_storage *s, size_t *len)
 	return crashed;
 }
 #else
-static bool rl_st_inject(struct rl_storage *s, unsigned int kind)
+static int rl_st_inject(struct rl_storage *s, unsigned int kind)
 {
-	return false;
+	return 0;
 }
 
 static bool rl_st_crash_point(struct rl_storage *s, size_t *len)
@@ -166,7 +168,8 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 	while (len && !err) {
 		size_t chunk = min_t(size_t, len, RL_ST_REC_BYTES);
 		size_t sub = write ? chunk : 0;
-		bool crashed = rl_st_crash_point(s, &sub), inject;
+		bool crashed = rl_st_crash_point(s, &sub);
+		int inject;
 		unsigned int nvec = DIV_ROUND_UP(chunk, PAGE_SIZE);
 		struct rl_vwc_w *vw = NULL;
 		struct bio *bio;
@@ -178,7 +181,7 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 			err = -EIO;
 			break;
 		}
-		inject = !crashed && rl_st_inject(s, kind);
+		inject = crashed ? 0 : rl_st_inject(s, kind);
 		if (write && !inject)
 			vw = rl_st_vwc_begin(s, opf, sector, p, sub);
 		bio = bio_alloc(s->bdev, nvec, opf, GFP_NOIO);
@@ -192,10 +195,14 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 			}
 			off += n;
 		}
-		if (inject)
+		if (inject < 0) {
 			err = -EIO;
-		else
+		} else {
 			err = submit_bio_wait(bio);
+			/* past a record's header: its body checksum fails */
+			if (!err && inject > 0)
+				p[RAFTLOG_DISK_REC_SIZE] ^= 0x10;
+		}
 		if (crashed)
 			err = -EIO;	/* the torn part went out; then the crash */
 		rl_st_vwc_end(s, vw, opf, !err);

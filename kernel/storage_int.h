@@ -143,6 +143,7 @@ struct rl_storage {
 	struct rl_entry *ents;	/* worker: entry table being built */
 	struct mutex read_lock;
 	void *rbuf;		/* readers and recovery: one record */
+	u64 bad_reads;		/* under read_lock: records failing a check */
 
 #ifdef RL_TEST_HOOKS
 	spinlock_t inj_lock;	/* inj_*, crash_*, crashed */

@@ -36,8 +36,11 @@ static int rl_st_read_rec(struct rl_storage *s, const struct rl_st_rix *rx, stru
 	if (!err)
 		err = rl_rec_check_body(s->rbuf, (size_t)r->blocks * RAFTLOG_BLOCK_SIZE, r);
 	if (err) {
-		pr_err("raftlog: group %u: record seq %llu at ring block %llu: %s\n",
-		       s->cfg.group_id, rx->seq, rx->off, rl_disk_strerror(err));
+		/* never handed on: the reader or follower gets an error */
+		WRITE_ONCE(s->bad_reads, s->bad_reads + 1);
+		pr_err_ratelimited("raftlog: group %u: record seq %llu at ring block %llu: %s\n",
+				   s->cfg.group_id, rx->seq, rx->off,
+				   rl_disk_strerror(err));
 		return -EBADMSG;
 	}
 	return 0;

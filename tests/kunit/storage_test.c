@@ -359,6 +359,37 @@ static void st_read_records(struct kunit *test)
 	st_close(s);
 }
 
+/*
+ * A record that comes back from the device corrupt (one bit flipped in
+ * its entry table, after the device said the read went well) is never
+ * handed on: -EBADMSG, counted in bad_reads; the record on the device is
+ * intact, so the next read serves it.
+ */
+static void st_bad_read_never_handed_on(struct kunit *test)
+{
+	struct rl_storage *s;
+	struct st_walk w = { .test = test, .next = 1, .term = 2 };
+	struct rl_storage_info info;
+
+	if (!RL_STORAGE_HOOKS)
+		kunit_skip(test, "needs a build with RL_TEST_HOOKS=1");
+	s = st_format_open(test, 0, 0);
+	st_append_wait(test, s, 1, 4, 1);
+	s = st_reopen(test, s, 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_bad_reads(s), 0ULL);
+	rl_storage_inject_fault(s, RL_INJECT_READ | RL_INJECT_FLIP, 1);
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 1, 1000, st_walk_one, &w),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, w.next, 1ULL);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.bad_reads, 1ULL);
+	KUNIT_EXPECT_EQ(test, info.error, 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_entries(s, 1, 1000, st_walk_one, &w),
+			4);
+	KUNIT_EXPECT_EQ(test, rl_storage_bad_reads(s), 1ULL);
+	st_close(s);
+}
+
 /* what rl_storage_walk handed out: runs and single entries */
 struct st_terms {
 	struct kunit *test;
@@ -933,6 +964,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_open_checks_device),
 	KUNIT_CASE(st_append_read_recover),
 	KUNIT_CASE(st_read_records),
+	KUNIT_CASE(st_bad_read_never_handed_on),
 	KUNIT_CASE(st_walk_terms),
 	KUNIT_CASE(st_group_commit),
 	KUNIT_CASE(st_truncate),

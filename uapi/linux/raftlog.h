@@ -423,6 +423,11 @@ struct raftlog_uring_propose {
  *    RAFTLOG_STORAGE_A_USED_BLOCKS: NLA_U64
  *    RAFTLOG_STORAGE_A_RECORDS: NLA_U64
  *    RAFTLOG_STORAGE_A_RING_LAPS: NLA_U64
+ *    RAFTLOG_STORAGE_A_BAD_READS: NLA_U64, records read back from the
+ *        device (for a reader or a follower) that failed their checksum or
+ *        a field check: never handed on (the reader gets EIO, the
+ *        follower is served later or from a snapshot), each one logged and
+ *        announced by RAFTLOG_EVENT_CORRUPT
  *
  * Commands
  * --------
@@ -515,6 +520,10 @@ struct raftlog_uring_propose {
  *   RAFTLOG_EVENT_PEER_UP, _PEER_DOWN: MEMBER_ID, the connection this
  *                          node dialed to it came up or went down
  *   RAFTLOG_EVENT_FAILED:  ERROR, the group stopped on a storage error
+ *   RAFTLOG_EVENT_CORRUPT: ERROR (-EBADMSG), records read back from the
+ *                          device failed their check since the last tick
+ *                          (RAFTLOG_STORAGE_A_BAD_READS counts them); the
+ *                          group runs on, the device needs attention
  * Events are sent from the group's worker without blocking; under memory
  * pressure one may be lost.
  */
@@ -686,6 +695,7 @@ enum raftlog_storage_attr {
 	RAFTLOG_STORAGE_A_USED_BLOCKS,
 	RAFTLOG_STORAGE_A_RECORDS,
 	RAFTLOG_STORAGE_A_RING_LAPS,
+	RAFTLOG_STORAGE_A_BAD_READS,
 	__RAFTLOG_STORAGE_A_MAX
 };
 
@@ -722,6 +732,7 @@ enum raftlog_event {
 	RAFTLOG_EVENT_PEER_UP,
 	RAFTLOG_EVENT_PEER_DOWN,
 	RAFTLOG_EVENT_FAILED,
+	RAFTLOG_EVENT_CORRUPT,
 };
 
 #endif /* _UAPI_LINUX_RAFTLOG_H */

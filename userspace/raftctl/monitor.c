@@ -24,6 +24,7 @@ static const char *const event_names[] = {
 	[RAFTLOG_EVENT_PEER_UP] = "peer-up",
 	[RAFTLOG_EVENT_PEER_DOWN] = "peer-down",
 	[RAFTLOG_EVENT_FAILED] = "failed",
+	[RAFTLOG_EVENT_CORRUPT] = "corrupt",
 };
 
 struct event {
@@ -111,6 +112,7 @@ static void print_event(const struct event *e, bool json)
 		}
 		break;
 	case RAFTLOG_EVENT_FAILED:
+	case RAFTLOG_EVENT_CORRUPT:
 		if (json)
 			j_s64(&j, "error", e->error);
 		else

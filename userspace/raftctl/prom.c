@@ -121,6 +121,8 @@ static const struct rc_metric metrics[] = {
 	  GAUGE, SRC_STORAGE, RAFTLOG_STORAGE_A_RECORDS },
 	{ "raftlog_storage_ring_laps_total", "Times the ring wrapped.",
 	  COUNTER, SRC_STORAGE, RAFTLOG_STORAGE_A_RING_LAPS },
+	{ "raftlog_storage_bad_reads_total", "Records read back that failed their checksum.",
+	  COUNTER, SRC_STORAGE, RAFTLOG_STORAGE_A_BAD_READS },
 };
 
 /* Microseconds as seconds, exactly ("0.000001", "2147.483648"). */

@@ -63,6 +63,7 @@ static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
 	[RAFTLOG_STORAGE_A_USED_BLOCKS] = "used_blocks",
 	[RAFTLOG_STORAGE_A_RECORDS] = "records",
 	[RAFTLOG_STORAGE_A_RING_LAPS] = "ring_laps",
+	[RAFTLOG_STORAGE_A_BAD_READS] = "bad_reads",
 };
 
 static const char *const link_names[RAFTLOG_MEMBER_A_MAX + 1] = {
@@ -327,6 +328,9 @@ void rc_status_print(const struct rc_status *st, int nth)
 		       st->storage[RAFTLOG_STORAGE_A_DURABLE_INDEX],
 		       st->storage[RAFTLOG_STORAGE_A_USED_BLOCKS],
 		       st->storage[RAFTLOG_STORAGE_A_RING_BLOCKS]);
+	if (st->storage[RAFTLOG_STORAGE_A_BAD_READS])
+		printf(" (%" PRIu64 " records read back corrupt)",
+		       st->storage[RAFTLOG_STORAGE_A_BAD_READS]);
 	printf("\n  listen %s  auth %s%s  tick %ums  election %u  heartbeat %u"
 	       "  max-entry %u  cache %u\n",
 	       st->listen[0] ? st->listen : "-", st->auth ? "yes" : "no",
