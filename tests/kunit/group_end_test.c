@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 #include <kunit/test.h>
 #include "group_int.h"
+#include "kt_group.h"
 
 #define END_GROUP	3901
 #define END_REQS	4
@@ -38,16 +39,7 @@ static void end_hold_fn(struct work_struct *w)
 
 static struct rl_group *end_group(struct kunit *test)
 {
-	struct rl_group_params *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	char *spec = kunit_kstrdup(test, "id=3901,node=1,tick_ms=20",
-				   GFP_KERNEL);
-	struct rl_group *g;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_ASSERT_NOT_NULL(test, spec);
-	KUNIT_ASSERT_EQ(test, rl_group_params_parse(spec, p), 0);
-	KUNIT_ASSERT_EQ(test, rl_group_create(&init_net, p, &g), 0);
-	return g;
+	return kt_group_create(test, "id=3901,node=1,tick_ms=20");
 }
 
 /* The store's failure, as group_store.c reports it; the worker acts. */

@@ -24,25 +24,13 @@
 #include "storage.h"
 #include "group.h"
 #include "group_int.h"
+#include "kt_group.h"
 
 #define NOMEM_GROUP	3902
 #define NOMEM_DEV	"/dev/ram0"
 #define NOMEM_CLUSTER	77
 #define NOMEM_SPEC	\
 	"id=3902,node=1,cluster=77,dev=/dev/ram0,listen=127.0.0.1:7391,tick_ms=20"
-
-static struct rl_group *nomem_group(struct kunit *test, const char *spec_c)
-{
-	struct rl_group_params *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	char *spec = kunit_kstrdup(test, spec_c, GFP_KERNEL);
-	struct rl_group *g;
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_ASSERT_NOT_NULL(test, spec);
-	KUNIT_ASSERT_EQ(test, rl_group_params_parse(spec, p), 0);
-	KUNIT_ASSERT_EQ(test, rl_group_create(&init_net, p, &g), 0);
-	return g;
-}
 
 /* Fail the next @n allocations of every place (before the election). */
 static void nomem_inject(struct rl_group *g, int n)
@@ -70,7 +58,7 @@ static void nomem_on_every_data_path_is_waited_out(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, rl_storage_format(NOMEM_DEV, NOMEM_CLUSTER,
 						NOMEM_GROUP, 1, 0), 0);
-	g = nomem_group(test, NOMEM_SPEC);
+	g = kt_group_create(test, NOMEM_SPEC);
 	nomem_inject(g, 2);
 	/* its no-op, then two entries more */
 	KUNIT_EXPECT_EQ(test, rl_group_wait(g, 1, 10000, &applied), 0);
@@ -97,7 +85,7 @@ static void nomem_in_a_volatile_group_is_waited_out(struct kunit *test)
 	u64 applied = 0;
 	int err;
 
-	g = nomem_group(test, "id=3902,node=1,tick_ms=20");
+	g = kt_group_create(test, "id=3902,node=1,tick_ms=20");
 	atomic_set(&g->inj_nomem[RL_NOMEM_PUBLISH], 3);
 	KUNIT_EXPECT_EQ(test, rl_group_wait(g, 1, 10000, &applied), 0);
 	err = READ_ONCE(g->fail_err);
