@@ -374,6 +374,11 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	mutex_unlock(&s->lock);
 }
 
+u64 rl_storage_snap_capacity(struct rl_storage *s)
+{
+	return rl_snap_capacity(&s->sb);
+}
+
 /*
  * Bytes of entries the ring can still take while keeping an eighth of it
  * (and one full record) in reserve: a leader stops accepting proposals
