@@ -10,7 +10,7 @@
 #    index not newer (EALREADY) or not applied (EINVAL), more than the
 #    device's snapshot area holds (ENOSPC);
 #  - neither an operator (raftctl compact: EBUSY with a message) nor
-#    retention (compact-at 10%, retain 1, 430 entries, 7.5 MiB) compacts
+#    retention (compact-at 10%, retain 1, 330 entries, 7.5 MiB) compacts
 #    past X;
 #  - node 4, added after the compaction, gets the snapshot through
 #    InstallSnapshot, and its reader gets it first, byte for byte, then
@@ -102,8 +102,8 @@ tap_ok "raftctl compact past the snapshot: EBUSY, said why" busy
 # more than retention's step (256 entries) and 7.5 MiB of the ring
 retained() {
 	ip netns exec n$L raftctl group set 1 compact-at 10 retain 1 &&
-		rlprobe uring-flood "$(dev "$L")" 400 32 c &&
-		rlprobe propose "$(dev "$L")" 30 c 262144 &&
+		rlprobe propose "$(dev "$L")" 300 c 100 &&
+		rlprobe propose "$(dev "$L")" 30 d 262144 &&
 		sleep 2 &&
 		test "$(counter "$L" auto_compactions)" = 0 &&
 		test "$(st "$L" first)" = $((X + 1))

@@ -370,7 +370,8 @@ struct raftlog_uring_propose {
  *        that much of the device's ring is used (of what the log may
  *        fill: proposals get ENOSPC when an eighth of the ring and one
  *        record are all that is left), the log is compacted
- *        automatically up to RETAIN entries below the applied index
+ *        automatically up to RETAIN entries below the applied index,
+ *        never past the application's snapshot (RAFTLOG_IOC_SNAPSHOT)
  *        (counted in RAFTLOG_COUNTER_A_AUTO_COMPACTIONS; followers behind
  *        the cut are caught up through a snapshot); 100: never, the ring
  *        then fills and proposals get ENOSPC until RAFTLOG_CMD_COMPACT
@@ -532,7 +533,8 @@ struct raftlog_uring_propose {
  * MEMBER_ID (it is brought up to date first).  Leader only.
  *
  * RAFTLOG_CMD_COMPACT: drop the log of GROUP_ID up to INDEX (at most the
- * applied index).
+ * applied index, and at most the application's snapshot once it took one:
+ * RAFTLOG_IOC_SNAPSHOT).
  *
  * The membership commands return once the change is committed (the
  * MEMBERS event follows); LEADER_TRANSFER returns once this node sees
@@ -541,7 +543,8 @@ struct raftlog_uring_propose {
  *              when the kernel can format one, else GROUP_GET's LEADER
  *   EAGAIN     no leader known right now (an election): retry
  *   EBUSY      another change or a transfer is in progress, or the leader
- *              has not committed an entry of its term yet: retry
+ *              has not committed an entry of its term yet: retry;
+ *              COMPACT: INDEX is past the application's snapshot
  *   EEXIST     MEMBER_ADD: already a member, or this node
  *   ENOENT     no such group, or MEMBER_ID is not a member
  *   EALREADY   PROMOTE: already a voter; TRANSFER: MEMBER_ID leads
