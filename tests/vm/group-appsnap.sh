@@ -10,7 +10,7 @@
 #    index not newer (EALREADY) or not applied (EINVAL), more than the
 #    device's snapshot area holds (ENOSPC);
 #  - neither an operator (raftctl compact: EBUSY with a message) nor
-#    retention (compact-at 10%, retain 1, 330 entries, 7.5 MiB) compacts
+#    retention (compact-at 10%, retain 1, 340 entries, 8 MiB) compacts
 #    past X;
 #  - node 4, added after the compaction, gets the snapshot through
 #    InstallSnapshot, and its reader gets it first, byte for byte, then
@@ -33,6 +33,7 @@ spec() {	# spec NODE [join] PEER...
 	n=$1
 	shift
 	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n")
+	s=$s,max_entry=262144
 	if [ "${1:-}" = join ]; then
 		s=$s,join=1
 		shift
@@ -99,12 +100,20 @@ busy() {
 	esac
 }
 tap_ok "raftctl compact past the snapshot: EBUSY, said why" busy
-# more than retention's step (256 entries) and 7.5 MiB of the ring
+storage() {
+	ip netns exec n$1 raftctl group show 1 -j | jget "0.storage.$2"
+}
+# more than retention's step (256 entries) and 8 MiB of the ring: well
+# past compact-at, so retention would compact but for the snapshot
 retained() {
 	ip netns exec n$L raftctl group set 1 compact-at 10 retain 1 &&
 		rlprobe propose "$(dev "$L")" 300 c 100 &&
-		rlprobe propose "$(dev "$L")" 30 d 262144 &&
+		rlprobe propose "$(dev "$L")" 40 d 200000 &&
 		sleep 2 &&
+		used=$(storage "$L" used_blocks) &&
+		ring=$(storage "$L" ring_blocks) &&
+		echo "# ring: $used of $ring blocks used" &&
+		test $((used * 100 / ring)) -ge 12 &&
 		test "$(counter "$L" auto_compactions)" = 0 &&
 		test "$(st "$L" first)" = $((X + 1))
 }
