@@ -204,7 +204,10 @@ struct raftlog_propose {
  * brings up to date with it, and after a restart.  From then on the log
  * is never compacted past the application's latest snapshot: retention
  * stops there and RAFTLOG_CMD_COMPACT beyond it fails with EBUSY; the
- * application snapshots again to let the log shrink.  The call copies
+ * application snapshots again to let the log shrink.  This holds on every
+ * node that holds an application snapshot, also one installed from the
+ * leader: the application there saves its own snapshots too (else the
+ * node's ring fills and it refuses appends until it does).  The call copies
  * the bytes (up to RAFTLOG_SNAPSHOT_MAX; the group keeps them in memory)
  * and returns once the snapshot is taken and queued to the device.
  * flags and pad must be 0.  Errors:
