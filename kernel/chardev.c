@@ -279,6 +279,19 @@ static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return err;
 		return copy_to_user(uarg, &p, sizeof(p)) ? -EFAULT : 0;
 	}
+	case RAFTLOG_IOC_SNAPSHOT: {
+		struct raftlog_snapshot s;
+
+		/* it compacts the log: as write(), only if open for it */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		if (copy_from_user(&s, uarg, sizeof(s)))
+			return -EFAULT;
+		if (s.flags || s.pad)
+			return -EINVAL;
+		return rl_group_snapshot(g, s.index, u64_to_user_ptr(s.data),
+					 s.len);
+	}
 	default:
 		return -ENOTTY;
 	}

@@ -10,6 +10,7 @@
 #define ENT_OFF(f)	offsetof(struct raftlog_disk_ent, f)
 #define SNAP_OFF(f)	offsetof(struct raftlog_disk_snap, f)
 #define BLOB_OFF(f)	offsetof(struct raftlog_disk_snapblob, f)
+#define APP_OFF(f)	offsetof(struct raftlog_disk_snapblob_app, f)
 
 /* The layout constants must describe the structures exactly. */
 static_assert(sizeof(struct raftlog_disk_sb) == RAFTLOG_DISK_SB_SIZE, "sb");
@@ -18,6 +19,8 @@ static_assert(sizeof(struct raftlog_disk_rec) == RAFTLOG_DISK_REC_SIZE, "rec");
 static_assert(sizeof(struct raftlog_disk_ent) == RAFTLOG_DISK_ENT_SIZE, "ent");
 static_assert(sizeof(struct raftlog_disk_snapblob) == RAFTLOG_DISK_SNAPBLOB_SIZE,
 	      "snapblob");
+static_assert(sizeof(struct raftlog_disk_snapblob_app) ==
+	      RAFTLOG_DISK_SNAPBLOB_APP_SIZE, "snapblob app");
 static_assert(sizeof(struct raftlog_disk_snap) == RAFTLOG_DISK_SNAP_SIZE, "snap");
 static_assert(RAFTLOG_BLOCK_SIZE == 1 << RAFTLOG_BLOCK_SHIFT, "block");
 static_assert(RAFTLOG_DISK_REC_SIZE + RAFTLOG_REC_MAX_ENTRIES * RAFTLOG_DISK_ENT_SIZE <
@@ -465,14 +468,62 @@ void rl_snapblob_encode_hdr(const struct rl_snapblob *b, void *hdr)
 	rl_put_le64(p + BLOB_OFF(term), b->term);
 }
 
+void rl_snapblob_encode_app(void *p, const void *app, u64 len)
+{
+	u8 *b = p;
+
+	rl_put_le32(b + APP_OFF(magic), RAFTLOG_SNAPBLOB_APP_MAGIC);
+	rl_put_le32(b + APP_OFF(crc), rl_crc32c(0, app, len));
+	rl_put_le64(b + APP_OFF(len), len);
+}
+
+/* The application section of a version 3 blob: @len bytes at @p. */
+static int rl_snapblob_app(const u8 *p, u64 len, const u8 **app,
+			   u64 *app_len)
+{
+	u64 alen;
+	u32 crc;
+
+	if (len < RAFTLOG_DISK_SNAPBLOB_APP_SIZE)
+		return RL_DISK_ESHORT;
+	if (rl_get_le32(p + APP_OFF(magic)) != RAFTLOG_SNAPBLOB_APP_MAGIC)
+		return RL_DISK_EMAGIC;
+	alen = rl_get_le64(p + APP_OFF(len));
+	if (alen > RAFTLOG_SNAPBLOB_APP_MAX)
+		return RL_DISK_EFIELD;
+	if (len != RAFTLOG_DISK_SNAPBLOB_APP_SIZE + alen)
+		return RL_DISK_ESHORT;
+	crc = rl_get_le32(p + APP_OFF(crc));
+	p += RAFTLOG_DISK_SNAPBLOB_APP_SIZE;
+	if (rl_crc32c(0, p, alen) != crc)
+		return RL_DISK_EBODY;
+	*app = p;
+	*app_len = alen;
+	return RL_DISK_OK;
+}
+
 int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
 		       u64 term, const u8 **addrs, u32 *addrs_len)
 {
+	const u8 *app;
+	u64 app_len;
+
+	return rl_snapblob_decode_app(data, len, group_id, index, term, addrs,
+				      addrs_len, &app, &app_len);
+}
+
+int rl_snapblob_decode_app(const void *data, u64 len, u32 group_id,
+			   u64 index, u64 term, const u8 **addrs,
+			   u32 *addrs_len, const u8 **app, u64 *app_len)
+{
 	const u8 *p = data;
 	u32 alen;
+	int err;
 
 	*addrs = NULL;
 	*addrs_len = 0;
+	*app = NULL;
+	*app_len = 0;
 	if (!p || len < RAFTLOG_DISK_SNAPBLOB_SIZE)
 		return RL_DISK_ESHORT;
 	if (rl_get_le32(p + BLOB_OFF(magic)) != RAFTLOG_SNAPBLOB_MAGIC)
@@ -495,6 +546,21 @@ int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
 			return RL_DISK_ESHORT;
 		*addrs = p + RAFTLOG_DISK_SNAPBLOB_SIZE;
 		*addrs_len = alen;
+		return RL_DISK_OK;
+	case RAFTLOG_SNAPBLOB_VERSION_APP:
+		if (alen > RAFTLOG_SNAPBLOB_ADDRS_MAX)
+			return RL_DISK_EFIELD;
+		if (len < RAFTLOG_DISK_SNAPBLOB_SIZE + (u64)alen)
+			return RL_DISK_ESHORT;
+		err = rl_snapblob_app(p + RAFTLOG_DISK_SNAPBLOB_SIZE + alen,
+				      len - RAFTLOG_DISK_SNAPBLOB_SIZE - alen,
+				      app, app_len);
+		if (err)
+			return err;
+		if (alen) {
+			*addrs = p + RAFTLOG_DISK_SNAPBLOB_SIZE;
+			*addrs_len = alen;
+		}
 		return RL_DISK_OK;
 	}
 	return RL_DISK_EVERSION;

@@ -203,6 +203,21 @@ void rl_snapblob_encode_hdr(const struct rl_snapblob *b, void *hdr);
  */
 int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
 		       u64 term, const u8 **addrs, u32 *addrs_len);
+/*
+ * As rl_snapblob_decode, also for a version 3 blob: its application
+ * section is checked (magic, length at most RAFTLOG_SNAPBLOB_APP_MAX and
+ * exactly what is left, checksum) and *app points to its state (*app_len
+ * bytes, maybe 0); *app is NULL for a blob without one.  A version 3
+ * blob with addrs_len 0 has no address section (*addrs NULL).
+ */
+int rl_snapblob_decode_app(const void *data, u64 len, u32 group_id,
+			   u64 index, u64 term, const u8 **addrs,
+			   u32 *addrs_len, const u8 **app, u64 *app_len);
+/*
+ * Encode the application section header of @len bytes of state @app at
+ * @p (RAFTLOG_DISK_SNAPBLOB_APP_SIZE bytes); the state follows it.
+ */
+void rl_snapblob_encode_app(void *p, const void *app, u64 len);
 
 /* ---- recovery scan ---- */
 

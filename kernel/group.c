@@ -39,6 +39,7 @@ static void rl_group_release(struct kref *ref)
 {
 	struct rl_group *g = container_of(ref, struct rl_group, ref);
 
+	rl_appsnap_put(g->app);
 	kvfree(g->ring);
 	rl_members_free(g);
 	kfree(g);
@@ -107,6 +108,7 @@ static void rl_group_free(struct rl_group *g)
 {
 	if (g->wq)
 		destroy_workqueue(g->wq);
+	rl_appsnap_put(g->app);
 	kvfree(g->ring);
 	rl_members_free(g);
 	kfree_sensitive(g);

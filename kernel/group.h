@@ -173,6 +173,16 @@ int rl_group_transfer(struct rl_group *g, u64 to);
  * whole on the device).
  */
 int rl_group_compact(struct rl_group *g, u64 index);
+/*
+ * RAFTLOG_IOC_SNAPSHOT (group_appsnap.c): the application's state at
+ * @index is the @len bytes at @data; compact up to @index with it.
+ * 0, -EINVAL (index 0 or beyond applied), -EALREADY (not newer than the
+ * current snapshot), -EFBIG (len above RAFTLOG_SNAPSHOT_MAX), -ENOSPC
+ * (the device's snapshot area cannot hold it), -EFAULT, -EINTR, and the
+ * errors of rl_group_compact.
+ */
+int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
+		      u64 len);
 
 /*
  * Change the tunables that are safe at run time (0: keep): max_entry

@@ -75,6 +75,18 @@ struct rl_record {
 	u8 data[];
 };
 
+/*
+ * The application's latest snapshot (group_appsnap.c): g->app, set by the
+ * worker under stream_lock; readers take a reference.
+ */
+struct rl_appsnap {
+	refcount_t ref;
+	u64 index;
+	u64 term;
+	u64 len;
+	u8 *data;		/* len bytes, kvmalloc'd */
+};
+
 enum rl_req_kind {
 	RL_REQ_PROPOSE,
 	RL_REQ_BARRIER,
@@ -229,6 +241,7 @@ struct rl_group {
 	u64 ring_first;			/* lowest cached index */
 	u64 applied;			/* highest published index */
 	u64 first_index;		/* lowest index readers may ask for */
+	struct rl_appsnap *app;		/* the application's snapshot */
 	size_t ring_bytes;
 	bool dead;			/* stopped: readers get -ENODEV */
 	struct raft_status st;
@@ -402,6 +415,24 @@ void rl_msgs_recv(void *ctx, struct raft_msg *m);
 /* group_snap.c */
 int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);
 void rl_snap_retain(struct rl_group *g);
+/*
+ * Compact at index on the worker and wait (with app: an application
+ * snapshot there, which becomes the group's).  Errors as
+ * rl_group_compact, and -EBUSY (without app: past the application's
+ * snapshot), -ENOSPC (app does not fit the snapshot area).
+ */
+int rl_compact_run(struct rl_group *g, u64 index, struct rl_appsnap *app);
+
+/* group_appsnap.c */
+void rl_appsnap_put(struct rl_appsnap *a);
+void rl_appsnap_set(struct rl_group *g, struct rl_appsnap *a);
+int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
+			 const u8 *blob, u64 len);
+int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
+		    size_t len, size_t *done);
+u64 rl_appsnap_first(struct rl_group *g, u64 first_index);
+struct raftlog_status;
+void rl_appsnap_status(struct rl_group *g, struct raftlog_status *st);
 
 /* group_ctl.c */
 int rl_group_ctl_request(struct rl_group *g, struct rl_req *rq);

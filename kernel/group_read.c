@@ -12,7 +12,9 @@
  * reads inline, so nothing here sleeps on its own: the loop yields
  * between batches, one call reads at most RL_READ_RECORDS records from
  * the device and stops early for a signal, returning what it has (the
- * reader calls again for the rest).
+ * reader calls again for the rest).  A reader at or below the
+ * application's snapshot gets it first (rl_appsnap_read), straight from
+ * the group's copy.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -258,6 +260,12 @@ ssize_t rl_group_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 	if (len < sizeof(struct raftlog_record))
 		return -EINVAL;
 	err = rl_read_wait(g, *pos, nonblock);
+	/* at or below the application's snapshot: it comes first */
+	if (!err) {
+		err = rl_appsnap_read(g, &r.index, ubuf, len, &r.done);
+		if (err > 0)
+			err = r.len - r.done < sizeof(struct raftlog_record);
+	}
 	if (!err)
 		err = rl_read_buf(&r, 0);
 	while (!err) {

@@ -175,6 +175,7 @@ void rl_group_status(struct rl_group *g, struct raftlog_status *out)
 	out->n_voters = g->st.conf.n_voters;
 	out->n_learners = g->st.conf.n_learners;
 	spin_unlock(&g->stream_lock);
+	rl_appsnap_status(g, out);
 }
 
 /* Wait for a submitted request; returns its error or -EINTR. */

@@ -9,7 +9,9 @@
  * and sends it to followers behind the compacted prefix; a blob from
  * another leader is checked (rl_members_snap_check), then stored as it
  * came.  Here: building the blob, installing a leader's snapshot, and
- * compaction (rl_group_compact, and rl_snap_retain's automatic one).
+ * compaction (rl_group_compact, and rl_snap_retain's automatic one).  An
+ * application snapshot (group_appsnap.c) is a compaction whose blob
+ * (version 3) carries the application's state too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +21,7 @@
 #include <linux/completion.h>
 #include <linux/sched.h>
 #include <linux/math64.h>
+#include <linux/mm.h>
 #include "raft/raft.h"
 #include "storage.h"
 #include "group.h"
@@ -29,10 +32,12 @@
  * Build the blob of a snapshot at index (worker only): the header, then
  * the book as of index for conf, the configuration in force there.  A
  * group without a transport has no one to dial: version 1, no section.
+ * With an application snapshot: version 3, its section after the book.
  */
 static int rl_snap_blob_build(struct rl_group *g, u64 index,
-			      const struct raft_conf *conf, u8 **blobp,
-			      u32 *lenp)
+			      const struct raft_conf *conf,
+			      const struct rl_appsnap *app, u8 **blobp,
+			      u64 *lenp)
 {
 	struct rl_snapblob b = {
 		.version = g->ep ? RAFTLOG_SNAPBLOB_VERSION :
@@ -41,7 +46,9 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 		.index = index,
 		.term = raft_term_at(g->raft, index),
 	};
+	unsigned int noio;
 	ssize_t n = 0;
+	u64 size;
 	u8 *buf;
 
 	if (g->ep) {
@@ -51,7 +58,14 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 		if (n > RAFTLOG_SNAPBLOB_ADDRS_MAX)
 			return -E2BIG;
 	}
-	buf = kzalloc(RAFTLOG_DISK_SNAPBLOB_SIZE + n, GFP_KERNEL);
+	size = RAFTLOG_DISK_SNAPBLOB_SIZE + n;
+	if (app) {
+		b.version = RAFTLOG_SNAPBLOB_VERSION_APP;
+		size += RAFTLOG_DISK_SNAPBLOB_APP_SIZE + app->len;
+	}
+	noio = memalloc_noio_save();
+	buf = kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	memalloc_noio_restore(noio);
 	if (!buf)
 		return -ENOMEM;
 	b.addrs_len = n;
@@ -59,11 +73,18 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 	if (n && rl_members_snap_encode(g, index, conf,
 					buf + RAFTLOG_DISK_SNAPBLOB_SIZE,
 					n) != n) {
-		kfree(buf);
+		kvfree(buf);
 		return -EINVAL;
 	}
+	if (app) {
+		u8 *sec = buf + RAFTLOG_DISK_SNAPBLOB_SIZE + n;
+
+		rl_snapblob_encode_app(sec, app->data, app->len);
+		memcpy(sec + RAFTLOG_DISK_SNAPBLOB_APP_SIZE, app->data,
+		       app->len);
+	}
 	*blobp = buf;
-	*lenp = RAFTLOG_DISK_SNAPBLOB_SIZE + n;
+	*lenp = size;
 	return 0;
 }
 
@@ -77,6 +98,7 @@ int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
 {
 	u8 conf[RL_CONF_MAX];
 	u32 conf_len;
+	int err;
 	s64 t;
 
 	if (!g->volatile_log) {
@@ -95,6 +117,11 @@ int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
 		g->last_ticket = t;
 		g->log_last = s->meta.index;
 	}
+	/* checked already (rl_members_ready): -ENOMEM at worst */
+	err = rl_appsnap_from_blob(g, s->meta.index, s->meta.term, s->data,
+				   s->len);
+	if (err)
+		return err;
 	rl_stream_cut(g, s->meta.index, true);
 	trace_raftlog_snapshot_install(g, s);
 	pr_info("group %u: node %llu installed a snapshot at %llu (term %llu)\n",
@@ -106,6 +133,7 @@ struct rl_compact {
 	struct work_struct work;
 	struct rl_group *g;
 	u64 index;
+	struct rl_appsnap *app;
 	int err;
 	struct completion done;
 };
@@ -117,8 +145,8 @@ struct rl_compact {
  * a crash in between leaves the log whole).
  */
 /* Compact the core at index with the blob of a snapshot there. */
-static int rl_core_compact(struct rl_group *g, u64 index, u8 **blob,
-			   u32 *len)
+static int rl_core_compact(struct rl_group *g, u64 index,
+			   const struct rl_appsnap *app, u8 **blob, u64 *len)
 {
 	struct raft_conf *cf;
 	int err;
@@ -127,13 +155,13 @@ static int rl_core_compact(struct rl_group *g, u64 index, u8 **blob,
 	if (!cf)
 		return -ENOMEM;
 	raft_conf_at_index(g->raft, index, cf);
-	err = rl_snap_blob_build(g, index, cf, blob, len);
+	err = rl_snap_blob_build(g, index, cf, app, blob, len);
 	kfree(cf);
 	if (err)
 		return err;
 	err = raft_compact(g->raft, index, *blob, *len);
 	if (err) {
-		kfree(*blob);
+		kvfree(*blob);
 		*blob = NULL;
 	}
 	return err;
@@ -145,28 +173,50 @@ static int rl_core_compact(struct rl_group *g, u64 index, u8 **blob,
  * between.  Every step leaves a whole snapshot (its own blob).
  */
 static int rl_core_compact_steps(struct rl_group *g, u64 from, u64 index,
-				 u8 **blob, u32 *len)
+				 const struct rl_appsnap *app, u8 **blob,
+				 u64 *len)
 {
 	int err;
 
 	for (from += RL_CORE_STEP; from < index; from += RL_CORE_STEP) {
-		err = rl_core_compact(g, from, blob, len);
+		err = rl_core_compact(g, from, NULL, blob, len);
 		if (err)
 			return err;
-		kfree(*blob);
+		kvfree(*blob);
 		*blob = NULL;
 		cond_resched();
 	}
-	return rl_core_compact(g, index, blob, len);
+	return rl_core_compact(g, index, app, blob, len);
 }
 
-static int rl_do_compact(struct rl_group *g, u64 index)
+/*
+ * Whether a snapshot of app fits the device's snapshot area, with the
+ * largest book and configuration there can be (so that the store never
+ * refuses it after the core compacted).
+ */
+static bool rl_snap_fits(struct rl_group *g, const struct rl_appsnap *app)
+{
+	u64 need = RAFTLOG_DISK_SNAPBLOB_SIZE + RAFTLOG_SNAPBLOB_ADDRS_MAX +
+		   RAFTLOG_DISK_SNAPBLOB_APP_SIZE + app->len + RL_CONF_MAX;
+
+	return !g->store || need <= rl_storage_snap_capacity(g->store);
+}
+
+/*
+ * Compact at index (worker only), with the application's snapshot app
+ * there or without (an operator's or retention's compaction, which may
+ * not go past the application's snapshot: its application rebuilds its
+ * state from the snapshot and the entries after it).
+ */
+static int rl_do_compact(struct rl_group *g, u64 index,
+			 struct rl_appsnap *app)
 {
 	struct raft_snapshot_meta meta;
 	struct raft_status st;
 	u8 conf[RL_CONF_MAX];
-	u32 conf_len, len;
+	u32 conf_len;
 	u8 *blob = NULL;
+	u64 len;
 	s64 t;
 	int err;
 
@@ -177,9 +227,19 @@ static int rl_do_compact(struct rl_group *g, u64 index)
 		return -EINVAL;
 	if (index <= st.snap_index)
 		return -EALREADY;
-	err = rl_core_compact_steps(g, st.snap_index, index, &blob, &len);
+	if (!app && g->app && index > g->app->index)
+		return -EBUSY;
+	if (app) {
+		if (!rl_snap_fits(g, app))
+			return -ENOSPC;
+		app->term = raft_term_at(g->raft, index);
+	}
+	err = rl_core_compact_steps(g, st.snap_index, index, app, &blob, &len);
 	if (err)
 		goto out;
+	/* before the cut: a reader below it gets the snapshot, never -ERANGE */
+	if (app)
+		rl_appsnap_set(g, app);
 	rl_members_compact(g, index);
 	rl_stream_cut(g, index, false);
 	rl_info_refresh(g);
@@ -200,7 +260,7 @@ static int rl_do_compact(struct rl_group *g, u64 index)
 	}
 	g->last_ticket = t;
 out:
-	kfree(blob);
+	kvfree(blob);
 	return err;
 }
 
@@ -236,10 +296,13 @@ void rl_snap_retain(struct rl_group *g)
 		return;
 	applied = rl_group_applied(g);
 	target = applied > retain ? applied - retain : 0;
+	/* never past the application's snapshot (the worker sets it) */
+	if (g->app)
+		target = min(target, g->app->index);
 	if (target <= in.snap_index ||
 	    (target < in.snap_index + RL_RETAIN_STEP && used < (pct + 100) / 2))
 		return;
-	err = rl_do_compact(g, target);
+	err = rl_do_compact(g, target, NULL);
 	if (!err) {
 		g->c.auto_compactions++;
 		return;
@@ -252,14 +315,19 @@ static void rl_compact_work(struct work_struct *w)
 {
 	struct rl_compact *c = container_of(w, struct rl_compact, work);
 
-	c->err = rl_do_compact(c->g, c->index);
+	c->err = rl_do_compact(c->g, c->index, c->app);
 	trace_raftlog_compact(c->g, c->index, c->err);
 	complete(&c->done);
 }
 
 int rl_group_compact(struct rl_group *g, u64 index)
 {
-	struct rl_compact c = { .g = g, .index = index };
+	return rl_compact_run(g, index, NULL);
+}
+
+int rl_compact_run(struct rl_group *g, u64 index, struct rl_appsnap *app)
+{
+	struct rl_compact c = { .g = g, .index = index, .app = app };
 	bool queued;
 	int err;
 

@@ -310,6 +310,9 @@ static int rl_store_snap_load(struct rl_group *g, struct raft_boot *boot)
 	if (!err)
 		err = rl_members_snap_check(g, data, len, index, term, &addrs,
 					    &addrs_len);
+	/* the application's snapshot in it is what its readers get first */
+	if (!err)
+		err = rl_appsnap_from_blob(g, index, term, data, len);
 	if (err) {
 		pr_err("group %u: cannot load the snapshot of %s: %d\n",
 		       g->p.group_id, g->p.dev_path, err);

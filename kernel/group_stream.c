@@ -214,7 +214,8 @@ u64 rl_group_first_index(struct rl_group *g)
 	spin_lock(&g->stream_lock);
 	v = g->first_index;
 	spin_unlock(&g->stream_lock);
-	return v;
+	/* with an application snapshot, a new reader starts with it */
+	return rl_appsnap_first(g, v);
 }
 
 u64 rl_group_applied(struct rl_group *g)
@@ -231,7 +232,8 @@ int rl_group_check_pos(struct rl_group *g, u64 index)
 		err = -ENODEV;
 	else if (!index)
 		err = -EINVAL;
-	else if (index < g->first_index)
+	else if (index < g->first_index &&
+		 !(g->app && index >= g->app->index))
 		err = -ERANGE;
 	else if (index > g->applied + 1)
 		err = -ENXIO;

@@ -32,6 +32,8 @@ EXPORT_SYMBOL_IF_KUNIT(rl_snap_encode_hdr);
 EXPORT_SYMBOL_IF_KUNIT(rl_snap_decode_hdr);
 EXPORT_SYMBOL_IF_KUNIT(rl_snapblob_encode_hdr);
 EXPORT_SYMBOL_IF_KUNIT(rl_snapblob_decode);
+EXPORT_SYMBOL_IF_KUNIT(rl_snapblob_decode_app);
+EXPORT_SYMBOL_IF_KUNIT(rl_snapblob_encode_app);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_init);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_add);
 EXPORT_SYMBOL_IF_KUNIT(rl_scan_finish);

@@ -512,6 +512,9 @@ static void rl_nl_explain_remote(struct genl_info *info, struct rl_group *g)
 static const struct rl_nl_why rl_nl_change_why[] = {
 	{ -EAGAIN, 0, RL_NL_ON_GROUP,
 	  "no leader known right now (election); retry" },
+	{ -EBUSY, RAFTLOG_CMD_COMPACT, RL_NL_ON_INDEX,
+	  "beyond the application's snapshot (status app_snap_index): the entries after it are kept until the application snapshots again",
+	},
 	{ -EBUSY, 0, RL_NL_ON_GROUP,
 	  "another membership change or a leadership transfer is in progress, or the leader has not committed in its term yet; retry",
 	},

@@ -33,6 +33,12 @@
 #define rl_calloc(n, size)	kcalloc(n, size, GFP_NOIO)
 #define rl_realloc(p, size)	krealloc(p, size, GFP_NOIO)
 #define rl_free(p)		kfree(p)
+/*
+ * Snapshot blobs: up to RAFT_MAX_SNAPSHOT_SIZE bytes, more than kmalloc
+ * gives; vmalloc'd when pages are scarce, a failure is handled.
+ */
+#define rl_big_alloc(size)	kvmalloc(size, GFP_NOIO | __GFP_NOWARN)
+#define rl_big_free(p)		kvfree(p)
 
 /* An assertion that fails is a bug in raftlog: warn once, keep running. */
 #define rl_assert(cond)		WARN_ON_ONCE(!(cond))
@@ -75,6 +81,8 @@ typedef __s64 s64;
 #define rl_calloc(n, size)	calloc(n, size)
 #define rl_realloc(p, size)	realloc(p, size)
 #define rl_free(p)		free(p)
+#define rl_big_alloc(size)	malloc(size)
+#define rl_big_free(p)		free(p)
 
 #define rl_assert(cond)		assert(cond)
 #ifdef RL_DEBUG

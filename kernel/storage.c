@@ -383,6 +383,11 @@ u64 rl_storage_bad_reads(struct rl_storage *s)
 	return READ_ONCE(s->bad_reads);
 }
 
+u64 rl_storage_snap_capacity(struct rl_storage *s)
+{
+	return rl_snap_capacity(&s->sb);
+}
+
 /*
  * Bytes of entries the ring can still take while keeping an eighth of it
  * (and one full record) in reserve: a leader stops accepting proposals

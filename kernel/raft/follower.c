@@ -109,7 +109,7 @@ static void reply_snapshot(struct raft *r, const struct raft_msg *m,
 
 static void recv_reset(struct raft *r)
 {
-	rl_free(r->recv.data);
+	rl_big_free(r->recv.data);
 	memset(&r->recv, 0, sizeof(r->recv));
 	r->recv_cap = 0;
 	r->recv_active = 0;
@@ -138,7 +138,7 @@ static int restore(struct raft *r)
 	raft_sync_progress(r);
 	*s = r->recv;
 	if (r->install) {
-		rl_free(r->install->data);
+		rl_big_free(r->install->data);
 		rl_free(r->install);
 	}
 	r->install = s;
@@ -173,15 +173,26 @@ static int handle_snapshot(struct raft *r, const struct raft_msg *m)
 		return 0;
 	}
 	if (m->snap_len) {
+		if (rc->len + m->snap_len > RAFT_MAX_SNAPSHOT_SIZE) {
+			/* larger than any snapshot a leader sends: drop it */
+			recv_reset(r);
+			reply_snapshot(r, m, 1, 0, 0);
+			return 0;
+		}
 		if (rc->len + m->snap_len > r->recv_cap) {
 			u64 cap = r->recv_cap ? r->recv_cap : 4096;
 			u8 *p;
 
 			while (cap < rc->len + m->snap_len)
 				cap *= 2;
-			p = rl_realloc(rc->data, cap);
+			if (cap > RAFT_MAX_SNAPSHOT_SIZE)
+				cap = RAFT_MAX_SNAPSHOT_SIZE;
+			p = rl_big_alloc(cap);
 			if (!p)
 				return -ENOMEM;
+			if (rc->len)
+				memcpy(p, rc->data, rc->len);
+			rl_big_free(rc->data);
 			rc->data = p;
 			r->recv_cap = cap;
 		}

@@ -406,7 +406,7 @@ struct raft *raft_create(const struct raft_config *cfg,
 		r->log.applied = boot->applied;
 	r->snap.meta = boot->snap;
 	if (boot->snap_len) {
-		r->snap.data = rl_malloc(boot->snap_len);
+		r->snap.data = rl_big_alloc(boot->snap_len);
 		if (!r->snap.data)
 			goto fail;
 		memcpy(r->snap.data, boot->snap_data, boot->snap_len);
@@ -447,12 +447,12 @@ void raft_destroy(struct raft *r)
 	raft_hist_free(r);
 	for (i = 0; i < r->n_prs; i++)
 		raft_pr_free(&r->prs[i]);
-	rl_free(r->snap.data);
+	rl_big_free(r->snap.data);
 	if (r->install) {
-		rl_free(r->install->data);
+		rl_big_free(r->install->data);
 		rl_free(r->install);
 	}
-	rl_free(r->recv.data);
+	rl_big_free(r->recv.data);
 	raft_ri_free(r);
 	raft_props_free(r);
 	free_msg_array(r->msgs, r->n_msgs);

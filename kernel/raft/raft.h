@@ -48,6 +48,12 @@
 /* Upper bound on an entry payload and a snapshot chunk the core accepts. */
 #define RAFT_MAX_ENTRY_SIZE	0x100000U	/* 1 MiB */
 /*
+ * Upper bound on a whole snapshot blob the core accepts from a leader:
+ * the application's state (RAFTLOG_SNAPSHOT_MAX, 64 MiB) and the
+ * group's header and address book with room to spare.
+ */
+#define RAFT_MAX_SNAPSHOT_SIZE	((64ULL << 20) + 0x10000)
+/*
  * The largest term the core accepts from a peer or a disk, and campaigns
  * up to: a term near 2^64 would wrap at the next campaign, and no cluster
  * holds 2^63 elections.

@@ -200,7 +200,7 @@ void raft_advance(struct raft *r, struct raft_ready *rd)
 		if (r->log.applied < r->install->meta.index)
 			r->log.applied = r->install->meta.index;
 		/* it becomes the snapshot we serve to others */
-		rl_free(r->snap.data);
+		rl_big_free(r->snap.data);
 		r->snap = *r->install;
 		rl_free(r->install);
 		r->install = NULL;

@@ -185,12 +185,12 @@ int raft_compact(struct raft *r, u64 index, const void *data, u64 len)
 	    (len && !data))
 		return -EINVAL;
 	if (len) {
-		copy = rl_malloc(len);
+		copy = rl_big_alloc(len);
 		if (!copy)
 			return -ENOMEM;
 		memcpy(copy, data, len);
 	}
-	rl_free(r->snap.data);
+	rl_big_free(r->snap.data);
 	r->snap.meta.index = index;
 	r->snap.meta.term = raft_term_at(r, index);
 	r->snap.meta.conf = *raft_conf_at(r, index);

@@ -146,12 +146,35 @@ static void fuzz_snap(u8 *b, size_t n, int fix)
 		abort();
 }
 
-/* A blob checked against the snapshot its own header names. */
-static void fuzz_blob(u8 *b, size_t n)
+/*
+ * A version 3 blob's application section, resealed: its checksum made
+ * right for the bytes its length names, when they are there.
+ */
+static void reseal_app(u8 *b, size_t n)
 {
-	const u8 *addrs = NULL;
+	u64 off, len;
+
+	if (rl_get_le32(b + offsetof(struct raftlog_disk_snapblob, version)) !=
+	    RAFTLOG_SNAPBLOB_VERSION_APP)
+		return;
+	off = RAFTLOG_DISK_SNAPBLOB_SIZE +
+	      (u64)rl_get_le32(b + offsetof(struct raftlog_disk_snapblob,
+					    addrs_len));
+	if (off > n || n - off < RAFTLOG_DISK_SNAPBLOB_APP_SIZE)
+		return;
+	len = rl_get_le64(b + off + 8);
+	if (len > n - off - RAFTLOG_DISK_SNAPBLOB_APP_SIZE)
+		return;
+	rl_put_le32(b + off + 4,
+		    rl_crc32c(0, b + off + RAFTLOG_DISK_SNAPBLOB_APP_SIZE, len));
+}
+
+/* A blob checked against the snapshot its own header names. */
+static void fuzz_blob(u8 *b, size_t n, int fix)
+{
+	const u8 *addrs = NULL, *app = NULL;
 	u32 alen = 0, group = 0;
-	u64 index = 0, term = 0;
+	u64 index = 0, term = 0, app_len = 0;
 
 	if (n >= RAFTLOG_DISK_SNAPBLOB_SIZE) {
 		group = rl_get_le32(b + offsetof(struct raftlog_disk_snapblob,
@@ -161,11 +184,22 @@ static void fuzz_blob(u8 *b, size_t n)
 		term = rl_get_le64(b + offsetof(struct raftlog_disk_snapblob,
 						term));
 	}
-	if (rl_snapblob_decode(b, n, group, index, term, &addrs, &alen))
+	if (fix && n >= RAFTLOG_DISK_SNAPBLOB_SIZE)
+		reseal_app(b, n);
+	if (rl_snapblob_decode_app(b, n, group, index, term, &addrs, &alen,
+				   &app, &app_len))
 		return;
 	if (addrs && (addrs < b || addrs + alen > b + n))
 		abort();
 	if (!addrs && alen)
+		abort();
+	/* the state is the blob's last bytes, within the bound */
+	if (app && (app < b || app_len > RAFTLOG_SNAPBLOB_APP_MAX ||
+		    app + app_len != b + n))
+		abort();
+	if (!app && app_len)
+		abort();
+	if (addrs && app && addrs + alen > app)
 		abort();
 }
 
@@ -230,7 +264,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t insize)
 		fuzz_snap(b, n, sel >= F_N);
 		break;
 	case F_BLOB:
-		fuzz_blob(b, n);
+		fuzz_blob(b, n, sel >= F_N);
 		break;
 	default:
 		fuzz_scan(b, n);

@@ -102,6 +102,19 @@ int main(int argc, char **argv)
 	blk[RAFTLOG_DISK_SNAPBLOB_SIZE + 12] = 13;
 	memcpy(blk + RAFTLOG_DISK_SNAPBLOB_SIZE + 13, "10.0.0.2:7000", 13);
 	put("blob2", F_BLOB, blk, RAFTLOG_DISK_SNAPBLOB_SIZE + sbl.addrs_len);
+	/* version 3: that book, then 24 bytes of application state */
+	sbl.version = RAFTLOG_SNAPBLOB_VERSION_APP;
+	rl_snapblob_encode_hdr(&sbl, blk);
+	{
+		u8 *sec = blk + RAFTLOG_DISK_SNAPBLOB_SIZE + sbl.addrs_len;
+
+		memcpy(sec + RAFTLOG_DISK_SNAPBLOB_APP_SIZE,
+		       "application state here!", 24);
+		rl_snapblob_encode_app(sec, sec + RAFTLOG_DISK_SNAPBLOB_APP_SIZE,
+				       24);
+		put("blob3", F_BLOB, blk, sec + RAFTLOG_DISK_SNAPBLOB_APP_SIZE +
+		    24 - blk);
+	}
 	/* three records of 2 entries each, seq 1..3, in one epoch */
 	for (i = 0; i < 3; i++) {
 		rl_put_le64(scan + 36 * i, 1 + i);

@@ -68,12 +68,28 @@
  *   EINVAL     len is smaller than struct raftlog_record
  *   ENOBUFS    len cannot hold the next record (header + payload)
  *   ERANGE     the position is below the first index still in the log
- *              (compacted away); lseek to status.first_index
+ *              (compacted away) and there is no application snapshot;
+ *              lseek to status.first_index
  *   EINTR, ENODEV, EIO (the entry could not be read back from storage)
+ *
+ * Application snapshots (RAFTLOG_IOC_SNAPSHOT below): while the group
+ * holds one at index S, a read() at a position at or below S returns
+ * first one record flagged RAFTLOG_RECORD_F_SNAPSHOT, whose index is S,
+ * term the term of entry S and payload the application's bytes as given
+ * (len up to RAFTLOG_SNAPSHOT_MAX; ENOBUFS when len cannot hold it:
+ * status.app_snap_len says how large it is), then the entries from S + 1
+ * on.  A new file starts at S (so its first record is the snapshot),
+ * lseek may go down to S, and a reader above S never sees it.  A node
+ * gets the snapshot when its own application takes one, or from the
+ * leader (InstallSnapshot) when it is behind the leader's compacted
+ * prefix (a new member, a lagging follower), or from its device when it
+ * restarts.  A snapshot from a leader whose application took none
+ * leaves the node without one (its readers get ERANGE below it).
  *
  * lseek(fd, off, whence): SEEK_SET sets the next index to off, SEEK_CUR
  * adds off, SEEK_END is relative to commit + 1 (so SEEK_END 0 is the next
- * entry to commit).  The target must lie in [first_index, commit + 1]:
+ * entry to commit).  The target must lie in [first_index, commit + 1]
+ * (with an application snapshot at S: [S, commit + 1]):
  * EINVAL for index 0 or a negative result, ERANGE below first_index
  * (compacted), ENXIO beyond commit + 1.  Returns the new index.
  *
@@ -94,6 +110,11 @@ struct raftlog_record {
 #define RAFTLOG_RECORD_F_NOOP		0x1
 /* A membership change entry (payload: the core's encoding). */
 #define RAFTLOG_RECORD_F_CONF		0x2
+/*
+ * Not an entry: the application's snapshot at index (payload: its bytes,
+ * RAFTLOG_IOC_SNAPSHOT); the entries after index follow.
+ */
+#define RAFTLOG_RECORD_F_SNAPSHOT	0x4
 
 /* Bytes one record of payload length len occupies in read()'s buffer. */
 #define RAFTLOG_RECORD_SIZE(len) \
@@ -128,7 +149,9 @@ struct raftlog_status {
 	__u32	max_pending;	/* the proposal queue's capacity */
 	__u32	n_learners;	/* members that replicate but do not vote */
 	__u32	reserved32;	/* zero */
-	__u64	reserved[3];	/* zero */
+	__u64	app_snap_index;	/* the application's snapshot (0: none) */
+	__u64	app_snap_len;	/* its bytes */
+	__u64	reserved;	/* zero */
 };
 
 /*
@@ -168,6 +191,43 @@ struct raftlog_propose {
 	__u32	flags;		/* in: zero */
 	__u64	index;		/* out */
 	__u64	term;		/* out */
+};
+
+/*
+ * RAFTLOG_IOC_SNAPSHOT: the application's state at index is the len bytes
+ * at data: raftlog stores them as the group's snapshot at index (on the
+ * device, in the snapshot area) and compacts its log up to index.  The
+ * application says it has applied every entry up to index and nothing
+ * after, so index must be applied (readable, status.applied).  Readers at
+ * or below index then get the snapshot before the entries after it (see
+ * read() above), also on followers and new members that the leader
+ * brings up to date with it, and after a restart.  From then on the log
+ * is never compacted past the application's latest snapshot: retention
+ * stops there and RAFTLOG_CMD_COMPACT beyond it fails with EBUSY; the
+ * application snapshots again to let the log shrink.  This holds on every
+ * node that holds an application snapshot, also one installed from the
+ * leader: the application there saves its own snapshots too (else the
+ * node's ring fills and it refuses appends until it does).  The call copies
+ * the bytes (up to RAFTLOG_SNAPSHOT_MAX; the group keeps them in memory)
+ * and returns once the snapshot is taken and queued to the device.
+ * flags and pad must be 0.  Errors:
+ *   EBADF      the file is not open for writing
+ *   EINVAL     flags or pad not zero, index 0, or index not applied yet
+ *   EALREADY   index is not newer than the current application snapshot
+ *              (or the log is compacted past it already)
+ *   EFBIG      len is larger than RAFTLOG_SNAPSHOT_MAX
+ *   ENOSPC     the device's snapshot area cannot hold it (raftctl format
+ *              --snapshot-size sizes it; default an eighth of the device)
+ *   EFAULT, EINTR (fatal signal while copying), ENOMEM, EIO, ENODEV
+ */
+#define RAFTLOG_SNAPSHOT_MAX	(64U << 20)	/* bytes of state */
+
+struct raftlog_snapshot {
+	__u64	index;		/* in */
+	__u64	data;		/* in: user pointer */
+	__u64	len;		/* in */
+	__u32	flags;		/* in: zero */
+	__u32	pad;		/* zero */
 };
 
 /*
@@ -224,6 +284,7 @@ struct raftlog_uring_propose {
 #define RAFTLOG_IOC_BARRIER	_IOR(RAFTLOG_IOC_MAGIC, 2, struct raftlog_barrier)
 #define RAFTLOG_IOC_WAIT	_IOWR(RAFTLOG_IOC_MAGIC, 3, struct raftlog_wait)
 #define RAFTLOG_IOC_PROPOSE	_IOWR(RAFTLOG_IOC_MAGIC, 4, struct raftlog_propose)
+#define RAFTLOG_IOC_SNAPSHOT	_IOW(RAFTLOG_IOC_MAGIC, 5, struct raftlog_snapshot)
 
 /* ------------------------------------------------------------------ */
 /* Generic netlink family "raftlog"                                     */
@@ -312,7 +373,8 @@ struct raftlog_uring_propose {
  *        that much of the device's ring is used (of what the log may
  *        fill: proposals get ENOSPC when an eighth of the ring and one
  *        record are all that is left), the log is compacted
- *        automatically up to RETAIN entries below the applied index
+ *        automatically up to RETAIN entries below the applied index,
+ *        never past the application's snapshot (RAFTLOG_IOC_SNAPSHOT)
  *        (counted in RAFTLOG_COUNTER_A_AUTO_COMPACTIONS; followers behind
  *        the cut are caught up through a snapshot); 100: never, the ring
  *        then fills and proposals get ENOSPC until RAFTLOG_CMD_COMPACT
@@ -484,7 +546,8 @@ struct raftlog_uring_propose {
  * MEMBER_ID (it is brought up to date first).  Leader only.
  *
  * RAFTLOG_CMD_COMPACT: drop the log of GROUP_ID up to INDEX (at most the
- * applied index).
+ * applied index, and at most the application's snapshot once it took one:
+ * RAFTLOG_IOC_SNAPSHOT).
  *
  * The membership commands return once the change is committed (the
  * MEMBERS event follows); LEADER_TRANSFER returns once this node sees
@@ -493,7 +556,8 @@ struct raftlog_uring_propose {
  *              when the kernel can format one, else GROUP_GET's LEADER
  *   EAGAIN     no leader known right now (an election): retry
  *   EBUSY      another change or a transfer is in progress, or the leader
- *              has not committed an entry of its term yet: retry
+ *              has not committed an entry of its term yet: retry;
+ *              COMPACT: INDEX is past the application's snapshot
  *   EEXIST     MEMBER_ADD: already a member, or this node
  *   ENOENT     no such group, or MEMBER_ID is not a member
  *   EALREADY   PROMOTE: already a voter; TRANSFER: MEMBER_ID leads

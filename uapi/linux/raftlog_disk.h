@@ -158,11 +158,16 @@ struct raftlog_disk_snap {
  * sends to followers behind its compacted prefix).  This header, then
  * (version 2) addrs_len bytes of address section: le32 count, then per
  * member le64 id, u8 length, the address text ("ip:port", no NUL).
- * Version 1 blobs (addrs_len 0, nothing after the header) are still read.
+ * Version 3 adds the application's snapshot (RAFTLOG_IOC_SNAPSHOT): the
+ * header, addrs_len bytes of address section (0: none), a struct
+ * raftlog_disk_snapblob_app, then its len bytes of application state.
+ * Version 1 blobs (addrs_len 0, nothing after the header) and version 2
+ * blobs are still read.
  */
 #define RAFTLOG_SNAPBLOB_MAGIC		0x50534c52U	/* "RLSP" */
 #define RAFTLOG_SNAPBLOB_VERSION_NOADDR	1
 #define RAFTLOG_SNAPBLOB_VERSION	2
+#define RAFTLOG_SNAPBLOB_VERSION_APP	3
 #define RAFTLOG_SNAPBLOB_MEMBERS_MAX	32	/* voters and learners */
 #define RAFTLOG_SNAPBLOB_ADDR_MAX	63	/* address text, bytes */
 #define RAFTLOG_SNAPBLOB_ADDRS_MAX	(4 + RAFTLOG_SNAPBLOB_MEMBERS_MAX * \
@@ -177,11 +182,22 @@ struct raftlog_disk_snapblob {
 	__le64	term;
 };
 
+/* The application section of a version 3 blob. */
+#define RAFTLOG_SNAPBLOB_APP_MAGIC	0x50414c52U	/* "RLAP" */
+#define RAFTLOG_SNAPBLOB_APP_MAX	(64U << 20)	/* bytes of state */
+
+struct raftlog_disk_snapblob_app {
+	__le32	magic;			/* RAFTLOG_SNAPBLOB_APP_MAGIC */
+	__le32	crc;			/* crc32c of the len bytes after */
+	__le64	len;			/* at most RAFTLOG_SNAPBLOB_APP_MAX */
+};
+
 #define RAFTLOG_DISK_SB_SIZE		128
 #define RAFTLOG_DISK_META_SIZE		128
 #define RAFTLOG_DISK_REC_SIZE		72
 #define RAFTLOG_DISK_ENT_SIZE		16
 #define RAFTLOG_DISK_SNAP_SIZE		64
 #define RAFTLOG_DISK_SNAPBLOB_SIZE	32
+#define RAFTLOG_DISK_SNAPBLOB_APP_SIZE	16
 
 #endif /* _UAPI_LINUX_RAFTLOG_DISK_H */

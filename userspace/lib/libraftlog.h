@@ -125,14 +125,19 @@ struct raftlog_entry {
 	uint64_t index;
 	uint64_t term;
 	uint32_t len;
-	uint32_t flags;		/* RAFTLOG_RECORD_F_NOOP, _CONF */
+	uint32_t flags;		/* RAFTLOG_RECORD_F_NOOP, _CONF, _SNAPSHOT */
 	const void *data;
 };
 
 /*
  * The next committed entry at the read position.  Entries come in index
  * order with no gap, including the leader's empty no-op entries and
- * membership changes (see flags).  Blocks until one is committed unless
+ * membership changes (see flags).  At or below the group's application
+ * snapshot (raftlog_snapshot_save(), here or on another node that
+ * brought this one up to date), the first "entry" is that snapshot
+ * (raftlog_entry_is_snapshot(): index is the snapshot's, data the
+ * application's state; replace the state with it), and the entries after
+ * it follow.  The buffer grows to hold it.  Blocks until one is committed unless
  * the handle was opened with O_NONBLOCK (then -EAGAIN).  Returns 0, or
  * -ERANGE (position compacted away: seek to status.first_index), -EINTR,
  * -EIO, -ENODEV, -EBADMSG (the kernel's record stream did not parse),
@@ -150,6 +155,32 @@ int raftlog_next(struct raftlog *rl, struct raftlog_entry *e);
  */
 ssize_t raftlog_parse_record(const void *buf, size_t len,
 			     struct raftlog_entry *e);
+
+/* Whether e is the application's snapshot rather than an entry. */
+static inline int raftlog_entry_is_snapshot(const struct raftlog_entry *e)
+{
+	return (e->flags & RAFTLOG_RECORD_F_SNAPSHOT) != 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Application snapshots                                               */
+
+/*
+ * Tell raftlog that the application's state after applying every entry
+ * up to index (and none after) is the len bytes at buf
+ * (RAFTLOG_IOC_SNAPSHOT): raftlog keeps them as the group's snapshot and
+ * compacts its log up to index.  Readers at or below index, here and on
+ * nodes brought up to date from this one, get the snapshot first (see
+ * raftlog_next()), also after a restart.  The log is never compacted
+ * past the latest application snapshot: save one now and then to let it
+ * shrink.  Needs a handle opened for writing.  Returns 0, or -EBADF (not
+ * opened for writing), -EINVAL (index 0 or not applied yet), -EALREADY
+ * (not newer than the current snapshot), -EFBIG (len above
+ * RAFTLOG_SNAPSHOT_MAX, 64 MiB), -ENOSPC (larger than the device's
+ * snapshot area), -ENOMEM, -EIO, -ENODEV.
+ */
+int raftlog_snapshot_save(struct raftlog *rl, uint64_t index,
+			  const void *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Asynchronous commands on io_uring                                   */

@@ -109,6 +109,18 @@ int raftlog_propose(struct raftlog *rl, const void *data, size_t len,
 	return 0;
 }
 
+int raftlog_snapshot_save(struct raftlog *rl, uint64_t index,
+			  const void *buf, size_t len)
+{
+	struct raftlog_snapshot s = {
+		.index = index,
+		.data = (uintptr_t)buf,
+		.len = len,
+	};
+
+	return rl_ioctl(rl, RAFTLOG_IOC_SNAPSHOT, &s);
+}
+
 int raftlog_write(struct raftlog *rl, const void *data, size_t len)
 {
 	ssize_t n = write(rl->fd, data, len);
@@ -215,8 +227,12 @@ int raftlog_next(struct raftlog *rl, struct raftlog_entry *e)
 	n = raftlog_parse_record(rl->buf + rl->head, rl->tail - rl->head, e);
 	if (n <= 0)
 		return -EBADMSG;
-	/* indexes are consecutive from the position: anything else is a bug */
-	if (e->index != rl->next)
+	/*
+	 * indexes are consecutive from the position (an application
+	 * snapshot at or above it comes first): anything else is a bug
+	 */
+	if (e->index != rl->next &&
+	    !(raftlog_entry_is_snapshot(e) && e->index > rl->next))
 		return -EBADMSG;
 	rl->head += (size_t)n;
 	rl->next = e->index + 1;

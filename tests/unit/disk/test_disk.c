@@ -479,7 +479,7 @@ RL_TEST(snapblob_roundtrip_and_refusals)
 	blob[0] ^= 1;
 	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
 					&alen), RL_DISK_EMAGIC);
-	b.version = 3;
+	b.version = RAFTLOG_SNAPBLOB_VERSION_APP + 1;
 	rl_snapblob_encode_hdr(&b, blob);
 	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
 					&alen), RL_DISK_EVERSION);
@@ -502,6 +502,111 @@ RL_TEST(snapblob_roundtrip_and_refusals)
 	rl_snapblob_encode_hdr(&b, blob);
 	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
 					&alen), RL_DISK_EFIELD);
+}
+
+/* A version 3 blob: header, 8 bytes of addresses, the application's 40. */
+#define APP_BLOB_LEN	(RAFTLOG_DISK_SNAPBLOB_SIZE + 8 + \
+			 RAFTLOG_DISK_SNAPBLOB_APP_SIZE + 40)
+
+static void make_app_blob(u8 *blob, u32 addrs_len, u64 app_len)
+{
+	struct rl_snapblob b = { RAFTLOG_SNAPBLOB_VERSION_APP, 5, addrs_len,
+				 10, 3 };
+	u8 *app = blob + RAFTLOG_DISK_SNAPBLOB_SIZE + addrs_len +
+		  RAFTLOG_DISK_SNAPBLOB_APP_SIZE;
+	u64 i;
+
+	memset(blob, 0x5a, RAFTLOG_DISK_SNAPBLOB_SIZE + addrs_len);
+	rl_snapblob_encode_hdr(&b, blob);
+	for (i = 0; i < app_len; i++)
+		app[i] = (u8)(i * 7 + 1);
+	rl_snapblob_encode_app(app - RAFTLOG_DISK_SNAPBLOB_APP_SIZE, app,
+			       app_len);
+}
+
+static int app_decode(const u8 *blob, u64 len, const u8 **app, u64 *app_len,
+		      const u8 **addrs, u32 *alen)
+{
+	return rl_snapblob_decode_app(blob, len, 5, 10, 3, addrs, alen, app,
+				      app_len);
+}
+
+RL_TEST(snapblob_app_section)
+{
+	u8 blob[APP_BLOB_LEN];
+	u8 *sec = blob + RAFTLOG_DISK_SNAPBLOB_SIZE + 8;
+	const u8 *app, *addrs;
+	u64 app_len;
+	u32 alen;
+
+	make_app_blob(blob, 8, 40);
+	RL_ASSERT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_OK);
+	RL_EXPECT_EQ(app == sec + RAFTLOG_DISK_SNAPBLOB_APP_SIZE, 1);
+	RL_EXPECT_EQ(app_len, 40);
+	RL_EXPECT_EQ(addrs == blob + RAFTLOG_DISK_SNAPBLOB_SIZE, 1);
+	RL_EXPECT_EQ(alen, 8);
+	RL_EXPECT_EQ(rl_get_le32(sec), RAFTLOG_SNAPBLOB_APP_MAGIC);
+	/* the plain decoder takes it too (its addresses are what it uses) */
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_OK);
+	/* version 2 and 1 blobs have no application section */
+	make_app_blob(blob, 8, 40);
+	rl_put_le32(blob + offsetof(struct raftlog_disk_snapblob, version),
+		    RAFTLOG_SNAPBLOB_VERSION);
+	RL_EXPECT_EQ(app_decode(blob, RAFTLOG_DISK_SNAPBLOB_SIZE + 8, &app,
+				&app_len, &addrs, &alen), RL_DISK_OK);
+	RL_EXPECT_EQ(app == NULL && app_len == 0 && alen == 8, 1);
+	/* no address section: addrs_len 0 */
+	make_app_blob(blob, 0, 40);
+	RL_ASSERT_EQ(app_decode(blob, sizeof(blob) - 8, &app, &app_len, &addrs,
+				&alen), RL_DISK_OK);
+	RL_EXPECT_EQ(addrs == NULL && alen == 0 && app_len == 40, 1);
+	/* empty state: a section of length 0 is a snapshot still */
+	make_app_blob(blob, 8, 0);
+	RL_ASSERT_EQ(app_decode(blob, sizeof(blob) - 40, &app, &app_len,
+				&addrs, &alen), RL_DISK_OK);
+	RL_EXPECT_EQ(app != NULL && app_len == 0, 1);
+
+	/* refusals: nothing is handed out */
+	make_app_blob(blob, 8, 40);
+	/* a missing or cut section, a byte too many */
+	RL_EXPECT_EQ(app_decode(blob, RAFTLOG_DISK_SNAPBLOB_SIZE + 8, &app,
+				&app_len, &addrs, &alen), RL_DISK_ESHORT);
+	RL_EXPECT_EQ(app == NULL && addrs == NULL && alen == 0, 1);
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob) - 1, &app, &app_len, &addrs,
+				&alen), RL_DISK_ESHORT);
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob) - 41, &app, &app_len,
+				&addrs, &alen), RL_DISK_ESHORT);
+	/* addrs_len pointing past the end */
+	rl_put_le32(blob + offsetof(struct raftlog_disk_snapblob, addrs_len),
+		    sizeof(blob));
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_ESHORT);
+	/* a length beyond the bound, or one that wraps the sum */
+	make_app_blob(blob, 8, 40);
+	rl_put_le64(sec + 8, RAFTLOG_SNAPBLOB_APP_MAX + 1ULL);
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_EFIELD);
+	rl_put_le64(sec + 8, ~0ULL - 8);
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_EFIELD);
+	rl_put_le64(sec + 8, 41);
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_ESHORT);
+	/* magic */
+	make_app_blob(blob, 8, 40);
+	sec[0] ^= 1;
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_EMAGIC);
+	/* a flipped bit of the state fails its checksum */
+	make_app_blob(blob, 8, 40);
+	blob[sizeof(blob) - 1] ^= 0x10;
+	RL_EXPECT_EQ(app_decode(blob, sizeof(blob), &app, &app_len, &addrs,
+				&alen), RL_DISK_EBODY);
+	RL_EXPECT_EQ(app == NULL && app_len == 0, 1);
+	RL_EXPECT_EQ(rl_snapblob_decode(blob, sizeof(blob), 5, 10, 3, &addrs,
+					&alen), RL_DISK_EBODY);
 }
 
 RL_TEST(snap_header_roundtrip_and_damage)
@@ -707,6 +812,7 @@ RL_SUITE(disk,
 	 RL_CASE(rec_bad_lengths_detected),
 	 RL_CASE(snap_header_roundtrip_and_damage),
 	 RL_CASE(snapblob_roundtrip_and_refusals),
+	 RL_CASE(snapblob_app_section),
 	 RL_CASE(scan_contiguous_chain),
 	 RL_CASE(scan_empty_log),
 	 RL_CASE(scan_truncation_by_later_epoch),

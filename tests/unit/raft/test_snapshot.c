@@ -207,9 +207,61 @@ RL_TEST(follower_cut_off_with_a_full_window_gets_the_snapshot)
 	tnet_free(t);
 }
 
+/*
+ * A leader's snapshot is at most RAFT_MAX_SNAPSHOT_SIZE bytes: a peer that
+ * sends more is refused (the transfer starts over) instead of growing the
+ * follower's receive buffer without bound.
+ */
+RL_TEST(snapshot_beyond_the_bound_is_refused)
+{
+	static const u64 terms[] = { 1 };
+	struct raft *r = th_node(1, 3, terms, 1, 1, NULL);
+	u8 *chunk = rl_zalloc(RAFT_MAX_ENTRY_SIZE);
+	const struct raft_msg *resp;
+	struct raft_ready rd;
+	struct raft_msg m;
+	u64 off, max_len = 0;
+	int rejected = 0;
+
+	RL_ASSERT(r && chunk);
+	for (off = 0; off <= RAFT_MAX_SNAPSHOT_SIZE && !rejected;
+	     off += RAFT_MAX_ENTRY_SIZE) {
+		th_msg(&m, RAFT_MSG_SNAPSHOT, 2, 1, 2);
+		m.snap.index = 100;
+		m.snap.term = 2;
+		m.snap.conf.n_voters = 3;
+		m.snap.conf.voters[0] = 1;
+		m.snap.conf.voters[1] = 2;
+		m.snap.conf.voters[2] = 3;
+		m.index = 100;
+		m.log_term = 2;
+		m.snap_offset = off;
+		m.snap_len = RAFT_MAX_ENTRY_SIZE;
+		m.snap_data = chunk;
+		TH_ASSERT_EQ(raft_step(r, &m), 0);
+		if (r->recv.len > max_len)
+			max_len = r->recv.len;
+		TH_ASSERT_EQ(raft_ready(r, &rd), 0);
+		resp = th_find(&rd, RAFT_MSG_SNAPSHOT_RESP, 2, NULL);
+		RL_ASSERT(resp);
+		rejected = resp->reject;
+		if (rejected)
+			RL_EXPECT_EQ(resp->snap_offset, 0);
+		raft_advance(r, &rd);
+	}
+	RL_EXPECT(rejected);
+	RL_EXPECT(off > RAFT_MAX_SNAPSHOT_SIZE - RAFT_MAX_ENTRY_SIZE);
+	RL_EXPECT(max_len <= RAFT_MAX_SNAPSHOT_SIZE);
+	RL_EXPECT_EQ(r->recv.len, 0);
+	RL_EXPECT_EQ(r->log.snap_index, 0);
+	rl_free(chunk);
+	raft_destroy(r);
+}
+
 RL_SUITE(raft_snapshot,
 	 RL_CASE(compaction_drops_the_prefix),
 	 RL_CASE(lagging_follower_gets_snapshot_in_chunks_then_entries),
 	 RL_CASE(lost_snapshot_chunk_is_sent_again),
 	 RL_CASE(restart_from_snapshot_and_log),
-	 RL_CASE(follower_cut_off_with_a_full_window_gets_the_snapshot));
+	 RL_CASE(follower_cut_off_with_a_full_window_gets_the_snapshot),
+	 RL_CASE(snapshot_beyond_the_bound_is_refused));

@@ -352,19 +352,28 @@ static long op_ioctl(int fd)
 {
 	static const unsigned long cmds[] = {
 		RAFTLOG_IOC_STATUS, RAFTLOG_IOC_BARRIER, RAFTLOG_IOC_WAIT,
-		RAFTLOG_IOC_PROPOSE,
+		RAFTLOG_IOC_PROPOSE, RAFTLOG_IOC_SNAPSHOT,
 	};
-	unsigned long cmd = below(6) ? cmds[below(4)] :
+	unsigned long cmd = below(6) ? cmds[below(5)] :
 			    _IOC(below(4), RAFTLOG_IOC_MAGIC, below(16),
 				 below(256));
 	unsigned char *arg = buf + 8192 + below(64) * 8;
 	struct raftlog_propose *p = (void *)arg;
+	struct raftlog_snapshot *s = (void *)arg;
 
 	memcpy(arg, buf + below(4096), 64);
 	if (cmd == RAFTLOG_IOC_PROPOSE && below(2)) {
 		p->data = (uintptr_t)some_ptr();
 		p->len = some_len();
 		p->flags = below(4) ? 0 : rnd();
+	}
+	/* an application snapshot: mostly refused, sometimes compacting */
+	if (cmd == RAFTLOG_IOC_SNAPSHOT && below(2)) {
+		s->index = below(2) ? interesting() : below(64);
+		s->data = (uintptr_t)some_ptr();
+		s->len = below(8) ? some_len() : interesting();
+		s->flags = below(4) ? 0 : rnd();
+		s->pad = below(4) ? 0 : rnd();
 	}
 	return ioctl(fd, cmd, below(10) ? (void *)arg : some_ptr());
 }

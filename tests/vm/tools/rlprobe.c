@@ -166,9 +166,8 @@ static int cmd_status(void)
 	       st.n_learners);
 	if (st.reserved32)
 		return fail("reserved32 not zero");
-	for (int i = 0; i < 3; i++)
-		if (st.reserved[i])
-			return fail("reserved[%d] not zero", i);
+	if (st.reserved)
+		return fail("reserved not zero");
 	return 0;
 }
 

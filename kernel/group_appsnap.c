@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Application snapshots (RAFTLOG_IOC_SNAPSHOT, uapi/linux/raftlog.h): an
+ * application says "my state at index i is these bytes"; the group
+ * compacts its log up to i with a snapshot blob of version 3, whose
+ * application section carries the bytes (docs/format.md), so that they
+ * are stored in the snapshot area and sent to followers behind the
+ * compacted prefix like any snapshot.  A follower that installs such a
+ * snapshot, or a node that boots from one, keeps the bytes here too.
+ *
+ * The group holds its latest application snapshot as a reference-counted
+ * struct rl_appsnap (g->app, set by the worker under stream_lock).  A
+ * reader at or below its index gets it first, as one record flagged
+ * RAFTLOG_RECORD_F_SNAPSHOT, then the entries after it.  Retention never
+ * compacts past it (rl_snap_retain), and an operator's compaction past it
+ * is refused (-EBUSY, rl_do_compact): the entries after it are what the
+ * application needs to rebuild its state from the snapshot.
+ *
+ * The whole snapshot is held in memory (at most RAFTLOG_SNAPSHOT_MAX
+ * bytes), vmalloc'd when it is larger than a few pages.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/raftlog.h>
+#include "raft/raft.h"
+#include "group.h"
+#include "group_int.h"
+
+static_assert(RAFTLOG_SNAPSHOT_MAX == RAFTLOG_SNAPBLOB_APP_MAX);
+static_assert(RAFTLOG_DISK_SNAPBLOB_SIZE + RAFTLOG_SNAPBLOB_ADDRS_MAX +
+	      RAFTLOG_DISK_SNAPBLOB_APP_SIZE + (u64)RAFTLOG_SNAPSHOT_MAX <=
+	      RAFT_MAX_SNAPSHOT_SIZE);
+
+/* Bytes copied from or to user space between two reschedules. */
+#define RL_APPSNAP_CHUNK	SZ_1M
+
+/* A snapshot of len bytes of state (not filled in): NULL on -ENOMEM. */
+static struct rl_appsnap *rl_appsnap_alloc(u64 len)
+{
+	struct rl_appsnap *a;
+	unsigned int noio;
+
+	noio = memalloc_noio_save();
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (a)
+		a->data = kvmalloc(max_t(u64, len, 1),
+				   GFP_KERNEL | __GFP_NOWARN);
+	memalloc_noio_restore(noio);
+	if (a && !a->data) {
+		kfree(a);
+		return NULL;
+	}
+	if (a) {
+		refcount_set(&a->ref, 1);
+		a->len = len;
+	}
+	return a;
+}
+
+void rl_appsnap_put(struct rl_appsnap *a)
+{
+	if (a && refcount_dec_and_test(&a->ref)) {
+		kvfree(a->data);
+		kfree(a);
+	}
+}
+
+/* Make a (NULL: none) the group's application snapshot; takes a ref. */
+void rl_appsnap_set(struct rl_group *g, struct rl_appsnap *a)
+{
+	struct rl_appsnap *old;
+
+	if (a)
+		refcount_inc(&a->ref);
+	spin_lock(&g->stream_lock);
+	old = g->app;
+	g->app = a;
+	spin_unlock(&g->stream_lock);
+	rl_appsnap_put(old);
+}
+
+/*
+ * The application snapshot in a checked blob (a leader's being installed,
+ * or the device's at boot) becomes the group's; a blob without one
+ * leaves the group without (the state it had is older than the log now
+ * starts).  0, -EUCLEAN (a blob that does not decode) or -ENOMEM.
+ */
+int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
+			 const u8 *blob, u64 len)
+{
+	const u8 *addrs, *app;
+	struct rl_appsnap *a;
+	u64 app_len;
+	u32 alen;
+
+	if (rl_snapblob_decode_app(blob, len, g->p.group_id, index, term,
+				   &addrs, &alen, &app, &app_len))
+		return -EUCLEAN;
+	if (!app) {
+		rl_appsnap_set(g, NULL);
+		return 0;
+	}
+	a = rl_appsnap_alloc(app_len);
+	if (!a)
+		return -ENOMEM;
+	a->index = index;
+	a->term = term;
+	memcpy(a->data, app, app_len);
+	rl_appsnap_set(g, a);
+	rl_appsnap_put(a);
+	return 0;
+}
+
+/* A reference on the snapshot a reader at pos gets first, or NULL. */
+static struct rl_appsnap *rl_appsnap_for(struct rl_group *g, u64 pos)
+{
+	struct rl_appsnap *a;
+
+	spin_lock(&g->stream_lock);
+	a = g->app;
+	if (a && pos <= a->index)
+		refcount_inc(&a->ref);
+	else
+		a = NULL;
+	spin_unlock(&g->stream_lock);
+	return a;
+}
+
+/*
+ * read(): the snapshot record for a reader at *pos at or below the
+ * application snapshot's index (1 with *done bytes written to ubuf and
+ * *pos past the snapshot), 0 when there is none for it, -ENOBUFS when
+ * len cannot hold it, -EFAULT, -EINTR.
+ */
+int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
+		    size_t len, size_t *done)
+{
+	static const u8 zero[8];
+	struct raftlog_record h = {};
+	struct rl_appsnap *a;
+	u64 off, n;
+	int err = 1;
+
+	a = rl_appsnap_for(g, *pos);
+	if (!a)
+		return 0;
+	if (RAFTLOG_RECORD_SIZE(a->len) > len) {
+		err = -ENOBUFS;
+		goto out;
+	}
+	h.index = a->index;
+	h.term = a->term;
+	h.len = a->len;
+	h.flags = RAFTLOG_RECORD_F_SNAPSHOT;
+	if (copy_to_user(ubuf, &h, sizeof(h))) {
+		err = -EFAULT;
+		goto out;
+	}
+	ubuf += sizeof(h);
+	for (off = 0; off < a->len; off += n) {
+		n = min_t(u64, a->len - off, RL_APPSNAP_CHUNK);
+		if (copy_to_user(ubuf + off, a->data + off, n)) {
+			err = -EFAULT;
+			goto out;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			goto out;
+		}
+		cond_resched();
+	}
+	n = RAFTLOG_RECORD_SIZE(a->len) - sizeof(h) - a->len;
+	if (copy_to_user(ubuf + a->len, zero, n)) {
+		err = -EFAULT;
+		goto out;
+	}
+	*done = RAFTLOG_RECORD_SIZE(a->len);
+	*pos = a->index + 1;
+out:
+	rl_appsnap_put(a);
+	return err;
+}
+
+/* The lowest position a reader may take: the snapshot's, if any. */
+u64 rl_appsnap_first(struct rl_group *g, u64 first_index)
+{
+	u64 v = first_index;
+
+	spin_lock(&g->stream_lock);
+	if (g->app && g->app->index < v)
+		v = g->app->index;
+	spin_unlock(&g->stream_lock);
+	return v;
+}
+
+/* The status: index and size of the application snapshot (0: none). */
+void rl_appsnap_status(struct rl_group *g, struct raftlog_status *st)
+{
+	spin_lock(&g->stream_lock);
+	if (g->app) {
+		st->app_snap_index = g->app->index;
+		st->app_snap_len = g->app->len;
+	}
+	spin_unlock(&g->stream_lock);
+}
+
+/*
+ * RAFTLOG_IOC_SNAPSHOT: copy the state from user space, a chunk at a
+ * time, then compact on the worker (rl_do_compact with the snapshot).
+ * The cheap refusals come before the copy.
+ */
+int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
+		      u64 len)
+{
+	struct rl_appsnap *a;
+	u64 off, n;
+	int err = 0;
+
+	if (!index)
+		return -EINVAL;
+	if (len > RAFTLOG_SNAPSHOT_MAX)
+		return -EFBIG;
+	spin_lock(&g->stream_lock);
+	if (g->dead)
+		err = -ENODEV;
+	else if (index > g->applied)
+		err = -EINVAL;
+	else if (index < g->first_index || (g->app && index <= g->app->index))
+		err = -EALREADY;
+	spin_unlock(&g->stream_lock);
+	if (err)
+		return err;
+	a = rl_appsnap_alloc(len);
+	if (!a)
+		return -ENOMEM;
+	for (off = 0; off < len; off += n) {
+		n = min_t(u64, len - off, RL_APPSNAP_CHUNK);
+		if (copy_from_user(a->data + off, data + off, n)) {
+			err = -EFAULT;
+			goto out;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			goto out;
+		}
+		cond_resched();
+	}
+	a->index = index;
+	err = rl_compact_run(g, index, a);
+out:
+	rl_appsnap_put(a);
+	return err;
+}

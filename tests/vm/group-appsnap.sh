@@ -1,0 +1,147 @@
+#!/bin/sh
+# rl-test: kernels=debug timeout=480 group=cluster
+# Application snapshots (RAFTLOG_IOC_SNAPSHOT through libraftlog's
+# raftlog_snapshot_save, tests/vm/tools/rlappsnap.c).  Three nodes in
+# three network namespaces run group 1; the leader's application saves a
+# 5,000,003-byte snapshot (more than kmalloc gives) at an applied index X:
+#  - the leader's log is compacted up to X, and a new reader there gets
+#    the snapshot first, byte for byte, then the entries after X;
+#  - a read-only file is refused (EBADF), more than 64 MiB (EFBIG), an
+#    index not newer (EALREADY) or not applied (EINVAL), more than the
+#    device's snapshot area holds (ENOSPC);
+#  - neither an operator (raftctl compact: EBUSY with a message) nor
+#    retention (compact-at 10%, retain 1, 340 entries, 8 MiB) compacts
+#    past X;
+#  - node 4, added after the compaction, gets the snapshot through
+#    InstallSnapshot, and its reader gets it first, byte for byte, then
+#    the entries after X; a follower that saved none has no snapshot;
+#  - the leader restarts from its device with the snapshot: its readers
+#    get it again.
+# Unloading with the group running leaves KASAN/kmemleak/lockdep silent.
+set -u
+. ./lib.sh
+
+CTL=$(rl_debugfs raftlog/control)
+SIZE=5000003
+addr() { echo "10.79.0.$1:7000"; }
+dev() { echo "/dev/raftlog1.$1"; }
+st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
+ctl() { ip netns exec n$1 rlprobe ctl $CTL "$2" "$3"; }
+create() { ip netns exec n$1 sh -c "echo 'create $2' > $CTL"; }
+destroy() { ip netns exec n$1 sh -c "echo 'destroy 1' > $CTL"; }
+spec() {	# spec NODE [join] PEER...
+	n=$1
+	shift
+	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n")
+	s=$s,max_entry=262144
+	if [ "${1:-}" = join ]; then
+		s=$s,join=1
+		shift
+	fi
+	for p in "$@"; do
+		s=$s,peer=$p@$(addr "$p")
+	done
+	echo "$s"
+}
+counter() {
+	ip netns exec n$1 raftctl group show 1 -j | jget "0.counters.$2"
+}
+others() { for o in 1 2 3; do [ "$o" = "$1" ] || echo "$o"; done; }
+save() { rlappsnap save "$(dev "$1")" "$2" "$3" 7 "${4:-0}" ${5:-}; }
+# reads NODE N: a new reader of NODE gets the snapshot at X, then N entries
+reads() { rlappsnap read "$(dev "$1")" "$X" $SIZE 7 "$2"; }
+
+tap_plan 15
+modprobe_deps
+[ -b /dev/ram0 ] || modprobe brd rd_nr=4 rd_size=65536
+[ -b /dev/ram3 ] || mknod /dev/ram3 b 1 3
+for n in 1 2 3 4; do
+	raftctl format /dev/ram$((n - 1)) --cluster-id 7 --group 1 --node $n \
+		>/dev/null || exit 1
+done
+insmod /lib/raftlog/raftlog.ko || exit 1
+rl_netns_bridge 10.79.0 1 2 3 4
+
+create 1 "$(spec 1 2 3)"
+create 2 "$(spec 2 1 3)"
+create 3 "$(spec 3 1 2)"
+tap_ok "three nodes elect one leader" wait_for 60 agreed_leader 1 2 3
+L=$(agreed_leader 1 2 3)
+A=1
+[ "$L" = 1 ] && A=2
+echo "# leader $L, follower $A"
+rlprobe propose "$(dev "$L")" 20 a 100 >/dev/null
+X=$(st "$L" applied)
+tap_ok "the leader's application saves $SIZE bytes at $X" save "$L" "$X" $SIZE
+tap_ok "its log is compacted up to $X" test "$(st "$L" first)" = $((X + 1))
+
+refusals() {
+	save "$L" "$X" 100 EBADF ro &&
+		save "$L" "$X" $((64 * 1024 * 1024 + 1)) EFBIG &&
+		save "$L" "$X" 100 EALREADY &&
+		save "$L" $((X - 1)) 100 EALREADY &&
+		save "$L" $((X + 1000)) 100 EINVAL &&
+		save "$L" 0 100 EINVAL &&
+		rlprobe propose "$(dev "$L")" 5 b 100 &&
+		save "$L" "$(st "$L" applied)" $((12 * 1024 * 1024)) ENOSPC &&
+		test "$(st "$L" first)" = $((X + 1))
+}
+tap_ok "refused: EBADF, EFBIG, EALREADY, EINVAL, ENOSPC; nothing compacted" \
+	refusals
+tap_ok "a new reader gets the snapshot, byte for byte, then 5 entries" \
+	reads "$L" 5
+
+busy() {
+	out=$(ip netns exec n$L raftctl compact 1 upto "$(st "$L" applied)" 2>&1)
+	echo "$out"
+	case "$out" in
+	*"application's snapshot"*) test "$(st "$L" first)" = $((X + 1)) ;;
+	*) return 1 ;;
+	esac
+}
+tap_ok "raftctl compact past the snapshot: EBUSY, said why" busy
+storage() {
+	ip netns exec n$1 raftctl group show 1 -j | jget "0.storage.$2"
+}
+# more than retention's step (256 entries) and 8 MiB of the ring: well
+# past compact-at, so retention would compact but for the snapshot
+retained() {
+	ip netns exec n$L raftctl group set 1 compact-at 10 retain 1 &&
+		rlprobe propose "$(dev "$L")" 300 c 100 &&
+		rlprobe propose "$(dev "$L")" 40 d 200000 &&
+		sleep 2 &&
+		used=$(storage "$L" used_blocks) &&
+		ring=$(storage "$L" ring_blocks) &&
+		echo "# ring: $used of $ring blocks used" &&
+		test $((used * 100 / ring)) -ge 12 &&
+		test "$(counter "$L" auto_compactions)" = 0 &&
+		test "$(st "$L" first)" = $((X + 1))
+}
+tap_ok "retention (compact-at 10, retain 1) keeps the entries after $X" \
+	retained
+N=$(($(st "$L" applied) - X))
+
+create 4 "$(spec 4 join 1 2 3)"
+grow() {
+	ctl "$L" 0 "member add 1 4@$(addr 4)" &&
+		wait_for 60 caught_up "$L" 4
+}
+tap_ok "node 4 is added after the compaction and catches up" grow
+tap_ok "node 4 installed the snapshot at $X" \
+	sh -c "dmesg | grep -q 'group 1: node 4 installed a snapshot at $X '"
+tap_ok "node 4's reader gets it byte for byte, then the $N entries after" \
+	reads 4 "$N"
+tap_ok "a follower whose application saved none has no snapshot" \
+	rlappsnap none "$(dev "$A")"
+
+destroy "$L"
+tap_ok "the others elect a leader without $L" \
+	wait_for 60 agreed_leader $(others "$L")
+create "$L" "$(spec "$L" $(others "$L"))"
+tap_ok "node $L restarts from its device and catches up" \
+	wait_for 60 caught_up "$A" "$L"
+tap_ok "its reader gets the snapshot again, then the $N entries after" \
+	reads "$L" "$N"
+
+tap_ok "unload with the group running" rmmod raftlog
+tap_done
