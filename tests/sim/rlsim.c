@@ -162,6 +162,7 @@ static u64 chain(u64 prev, u64 index, u64 term, u8 type, const u8 *d, u32 n)
 struct ment {
 	u64 term;
 	u64 h;			/* chain hash up to and including this */
+	u64 app;		/* the application's state after this entry */
 	u8 type;
 	u32 len;
 	u8 *data;
@@ -172,6 +173,7 @@ struct elog {
 	u64 base;
 	u64 base_term;
 	u64 base_h;
+	u64 base_app;		/* the application's state at base */
 	struct ment *e;
 	u64 n;
 	u64 cap;
@@ -187,6 +189,24 @@ static struct ment *elog_at(const struct elog *l, u64 i)
 	if (i <= l->base || i > elog_last(l))
 		return NULL;
 	return &l->e[i - l->base - 1];
+}
+
+/*
+ * The simulated application's state machine: a chain over the client
+ * proposals applied, in order (entries without one leave it as it is), so
+ * an entry lost or applied twice changes every later state.
+ */
+static u64 app_next(u64 prev, u64 pid)
+{
+	return pid ? mix(prev ^ 0xa99a99ULL, pid) : prev;
+}
+
+/* The application's state after entry i (i in base..last). */
+static u64 elog_app(const struct elog *l, u64 i)
+{
+	if (i == l->base || i < l->base || i > l->base + l->n)
+		return l->base_app;
+	return l->e[i - l->base - 1].app;
 }
 
 /* Chain hash at i, with 1 if known (i in base..last). */
@@ -210,12 +230,13 @@ static void elog_truncate(struct elog *l, u64 from)
 	}
 }
 
-static void elog_reset(struct elog *l, u64 base, u64 term, u64 h)
+static void elog_reset(struct elog *l, u64 base, u64 term, u64 h, u64 app)
 {
 	elog_truncate(l, 0);
 	l->base = base;
 	l->base_term = term;
 	l->base_h = h;
+	l->base_app = app;
 }
 
 static void elog_free(struct elog *l)
@@ -246,7 +267,7 @@ static u8 *dupbytes(const u8 *d, u32 n)
 	return p;
 }
 
-static void elog_push(struct elog *l, u64 term, u64 h, u8 type,
+static void elog_push(struct elog *l, u64 term, u64 h, u64 app, u8 type,
 		      const u8 *d, u32 len)
 {
 	struct ment *m;
@@ -258,6 +279,7 @@ static void elog_push(struct elog *l, u64 term, u64 h, u8 type,
 	m = &l->e[l->n++];
 	m->term = term;
 	m->h = h;
+	m->app = app;
 	m->type = type;
 	m->len = len;
 	m->data = dupbytes(d, len);
@@ -273,6 +295,7 @@ static void elog_compact(struct elog *l, u64 index)
 		return;
 	l->base_term = m->term;
 	l->base_h = m->h;
+	l->base_app = m->app;
 	drop = index - l->base;
 	for (i = 0; i < drop; i++)
 		free(l->e[i].data);
@@ -292,6 +315,7 @@ struct witem {			/* one ready batch on its way to the disk */
 	u8 has_snap;
 	struct raft_snapshot_meta snap;
 	u64 snap_h;
+	u64 snap_a, snap_av;	/* its blob's application section */
 	u64 trunc_from;		/* 0: no entries */
 	struct ment *ents;
 	u64 n_ents;
@@ -315,6 +339,8 @@ struct witem {			/* one ready batch on its way to the disk */
 struct disk {
 	struct raft_hard_state hs;
 	struct raft_snapshot_meta snap;
+	/* the snapshot blob's application section (see blob_make) */
+	u64 app_at, app_v;
 	struct elog log;	/* base = snap.index, base_h = snapshot's */
 };
 
@@ -339,6 +365,15 @@ struct node {
 	struct elog mem;	/* mirror of the core's log */
 	u64 applied;
 	u64 applied_h;
+	/*
+	 * The simulated application: its state (app_next over what it
+	 * applied) is that of index app_at, which must always be `applied`;
+	 * it is restored from a snapshot blob's application section.  Its
+	 * latest application snapshot (0: none), which retention never
+	 * compacts past.
+	 */
+	u64 app_at, app_v;
+	u64 app_snap, app_snap_v;
 	u64 commit_seen;	/* monotonic while up */
 	u64 hs_term, hs_vote;	/* last hard state handed out */
 	u64 told_term, told_vote;	/* newest vote it sent (votes_told) */
@@ -353,6 +388,7 @@ struct node {
 struct tent {			/* one committed entry, the truth */
 	u64 term;
 	u64 h;
+	u64 app;		/* the application's state after it */
 	u64 pid;
 	u64 commit_term;	/* lowest term of a node seeing it committed */
 	u8 type;
@@ -412,6 +448,19 @@ struct params {
 	u32 fetch_lat;		/* fetches: read-back latency */
 	u32 fetch_eio_pm;	/* fetches failing, per 1000 */
 	u8 gap_boot;		/* boot with the applied log left on disk */
+	/*
+	 * Retention (0: off): each node's simulated ring holds ring_cap
+	 * bytes of entries (payload plus RAFT_LOG_ENTRY_COST each); at
+	 * compact_at percent it compacts, keeping the newest `retain`
+	 * applied entries (never past the application's snapshot), and the
+	 * room left is the core's raft_set_room (backpressure).
+	 */
+	u64 ring_cap;
+	u32 compact_at;
+	u32 retain;
+	/* the application takes snapshots (else it is a log consumer) */
+	u8 app_snaps;
+	u32 app_pm;		/* its snapshots per tick under pressure */
 	u8 cache;		/* 0: writes durable on completion (FUA) */
 	u8 fifo;		/* the first disk: FUA, compaction durable at
 				 * once, no device errors */
@@ -434,11 +483,14 @@ struct sim {
 	int flush_inflight;	/* a flush covers writes still in flight */
 	int eio_ignore;		/* a failed write counts as written */
 	int compact_early;	/* drops records before their snapshot is saved */
+	int past_appsnap;	/* retention compacts past the app's snapshot */
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
 	u64 mrng;		/* the memory bound model's own stream */
 	u64 fetches, fetch_errs, gap_boots;
+	u64 rrng;		/* the retention model's own stream */
+	u64 retentions, app_snaps, restores, nospc, ring_peak;
 	u64 eios, lost_writes, snaps_lost;
 	u64 rng;
 	u64 now;
@@ -728,6 +780,8 @@ static void truth_extend(struct sim *s, u64 node, u64 term, u64 index,
 	t->h = m->h;
 	t->type = m->type;
 	t->commit_term = term;
+	t->app = app_next(index > 1 ? s->truth[index - 1].app : 0,
+			  payload_pid(m->type, m->data, m->len));
 	if (m->type == RAFT_ENTRY_CONF_CHANGE) {
 		const u8 *ctx;
 		char want[32];
@@ -902,14 +956,23 @@ static void net_send(struct sim *s, const struct raft_msg *m)
 /* ------------------------------------------------------------------ */
 /* Nodes: boot, drain the ready loop, disk, crash                      */
 
-static void blob_make(u8 *b, u64 index, u64 h)
+/*
+ * The blob: what the log up to index is (index, chain hash, as the
+ * group's own header says what a snapshot covers), then the application's
+ * section: its state app_v as of index app_at (as it saved it in its
+ * latest application snapshot; a log consumer's is the log's own state at
+ * index), then filler derived from all four.
+ */
+static void blob_make(u8 *b, u64 index, u64 h, u64 app_at, u64 app_v)
 {
-	u64 st = mix(index, h);
+	u64 st = mix(mix(index, h), mix(app_at, app_v));
 	u32 i;
 
 	rl_put_le64(b, index);
 	rl_put_le64(b + 8, h);
-	for (i = 16; i < BLOB_LEN; i++)
+	rl_put_le64(b + 16, app_at);
+	rl_put_le64(b + 24, app_v);
+	for (i = 32; i < BLOB_LEN; i++)
 		b[i] = (u8)rng_next(&st);
 }
 
@@ -917,9 +980,11 @@ static int blob_ok(const u8 *b, u64 len, u64 index)
 {
 	u8 want[BLOB_LEN];
 
-	if (len != BLOB_LEN || rl_get_le64(b) != index)
+	if (len != BLOB_LEN || rl_get_le64(b) != index ||
+	    rl_get_le64(b + 16) > index)
 		return 0;
-	blob_make(want, index, rl_get_le64(b + 8));
+	blob_make(want, index, rl_get_le64(b + 8), rl_get_le64(b + 16),
+		  rl_get_le64(b + 24));
 	return !memcmp(want, b, BLOB_LEN);
 }
 
@@ -975,7 +1040,16 @@ static void handle_result(struct sim *s, struct node *n,
 			     ULL(t->pid), p->ncommit);
 		return;
 	}
+	if (res->err == -ENOSPC && s->p.ring_cap)
+		s->nospc++;	/* a forwarded one, refused by the leader */
 	switch (res->err) {
+	case -ENOSPC:
+		if (!s->p.ring_cap) {
+			fail(s, "proposal %llu: -ENOSPC without a ring bound",
+			     ULL(res->id));
+			break;
+		}
+		/* fall through */
 	case -EAGAIN:
 	case -ENOBUFS:
 	case -EBUSY:
@@ -1068,6 +1142,13 @@ static void apply_entries(struct sim *s, struct node *n,
 		truth_extend(s, n->id, ~0ULL, e[i].index, &m);
 		n->applied = e[i].index;
 		n->applied_h = m.h;
+		/* the application applies it (check_node compares) */
+		if (n->app_at + 1 == e[i].index) {
+			n->app_v = app_next(n->app_v,
+					    payload_pid(e[i].type, e[i].data,
+							e[i].len));
+			n->app_at = e[i].index;
+		}
 	}
 }
 
@@ -1346,16 +1427,27 @@ static void node_drain(struct sim *s, struct node *n)
 				return;
 			}
 			h = rl_get_le64(sn->data + 8);
-			trace(s, "n%llu installs snapshot %llu/%llu", ULL(n->id),
-			      ULL(idx), ULL(sn->meta.term));
+			trace(s, "n%llu installs snapshot %llu/%llu (application at %llu)",
+			      ULL(n->id), ULL(idx), ULL(sn->meta.term),
+			      ULL(rl_get_le64(sn->data + 16)));
 			if (idx > s->truth_n || s->truth[idx].h != h ||
 			    s->truth[idx].term != sn->meta.term)
 				fail(s, "node %llu installs a snapshot at %llu/%llu that is not the committed state",
 				     ULL(n->id), ULL(idx), ULL(sn->meta.term));
 			tab_check(s, n->id, idx, sn->meta.term, h);
-			elog_reset(&n->mem, idx, sn->meta.term, h);
+			w->snap_a = rl_get_le64(sn->data + 16);
+			w->snap_av = rl_get_le64(sn->data + 24);
+			elog_reset(&n->mem, idx, sn->meta.term, h, w->snap_av);
 			n->applied = idx;
 			n->applied_h = h;
+			/* the application restores its state from the bytes */
+			n->app_at = w->snap_a;
+			n->app_v = w->snap_av;
+			if (s->p.app_snaps) {
+				n->app_snap = w->snap_a;
+				n->app_snap_v = w->snap_av;
+			}
+			s->restores++;
 			w->has_snap = 1;
 			w->snap = sn->meta;
 			w->snap_h = h;
@@ -1381,8 +1473,11 @@ static void node_drain(struct sim *s, struct node *n)
 				     ULL(n->id), ULL(from), ULL(n->mem.base),
 				     ULL(elog_last(&n->mem)));
 			} else {
+				u64 av;
+
 				elog_truncate(&n->mem, from);
 				elog_hash(&n->mem, from - 1, &h);
+				av = elog_app(&n->mem, from - 1);
 				w->trunc_from = from;
 				w->ents = xrealloc(NULL, rd.n_entries *
 						   sizeof(*w->ents));
@@ -1399,8 +1494,11 @@ static void node_drain(struct sim *s, struct node *n)
 					h = chain(h, e->index, e->term, e->type,
 						  e->data, e->len);
 					tab_check(s, n->id, e->index, e->term, h);
-					elog_push(&n->mem, e->term, h, e->type,
-						  e->data, e->len);
+					av = app_next(av, payload_pid(e->type,
+								     e->data,
+								     e->len));
+					elog_push(&n->mem, e->term, h, av,
+						  e->type, e->data, e->len);
 					if (e->type == RAFT_ENTRY_CONF_CHANGE) {
 						conf_one_at_a_time(s, n,
 								   e->index);
@@ -1468,18 +1566,23 @@ static void disk_apply_hs(struct sim *s, struct node *n, const struct witem *w,
 		if (w->snap.index <= d->snap.index)
 			return;
 		d->snap = w->snap;
+		d->app_at = w->snap_a;
+		d->app_v = w->snap_av;
 		/* the kernel drops the covered records only after the save */
 		if (m && m->h == w->snap_h && m->term == w->snap.term)
 			elog_compact(&d->log, w->snap.index);
 		else if (d->log.base < w->snap.index)
 			elog_reset(&d->log, w->snap.index, w->snap.term,
-				   w->snap_h);
+				   w->snap_h, w->snap_av);
 		/* else --compact-early dropped them already */
 		return;
 	}
 	if (w->has_snap) {
 		d->snap = w->snap;
-		elog_reset(&d->log, w->snap.index, w->snap.term, w->snap_h);
+		d->app_at = w->snap_a;
+		d->app_v = w->snap_av;
+		elog_reset(&d->log, w->snap.index, w->snap.term, w->snap_h,
+			   w->snap_av);
 	}
 	if (w->n_ents) {
 		elog_truncate(&d->log, w->trunc_from);
@@ -1492,7 +1595,7 @@ static void disk_apply_hs(struct sim *s, struct node *n, const struct witem *w,
 		}
 		for (i = 0; i < w->n_ents && i < keep; i++)
 			elog_push(&d->log, w->ents[i].term, w->ents[i].h,
-				  w->ents[i].type, w->ents[i].data,
+				  w->ents[i].app, w->ents[i].type, w->ents[i].data,
 				  w->ents[i].len);
 	}
 	if (w->has_hs && keep >= w->n_ents && with_hs) {
@@ -1738,7 +1841,7 @@ static void node_boot(struct sim *s, struct node *n)
 		ents[i].len = d->log.e[i].len;
 		ents[i].data = d->log.e[i].data;
 	}
-	blob_make(blob, d->snap.index, d->log.base_h);
+	blob_make(blob, d->snap.index, d->log.base_h, d->app_at, d->app_v);
 	memset(&boot, 0, sizeof(boot));
 	boot.hs = d->hs;
 	boot.snap = d->snap;
@@ -1781,17 +1884,30 @@ static void node_boot(struct sim *s, struct node *n)
 	n->mem.base = d->log.base;
 	n->mem.base_term = d->log.base_term;
 	n->mem.base_h = d->log.base_h;
+	n->mem.base_app = d->log.base_app;
 	for (i = 0; i < d->log.n; i++) {
 		struct ment *m = &d->log.e[i];
 
-		elog_push(&n->mem, m->term, m->h, m->type, m->data, m->len);
+		elog_push(&n->mem, m->term, m->h, m->app, m->type, m->data,
+			  m->len);
 	}
 	n->applied = d->snap.index;
 	n->applied_h = d->log.base_h;
+	/* the application restores its state from the snapshot's bytes */
+	n->app_at = d->app_at;
+	n->app_v = d->app_v;
+	n->app_snap = s->p.app_snaps ? d->app_at : 0;
+	n->app_snap_v = s->p.app_snaps ? d->app_v : 0;
+	if (d->snap.index)
+		s->restores++;
 	if (k) {
 		/* applied before the crash: the state machine kept it */
 		n->applied = k;
 		n->applied_h = elog_at(&d->log, k)->h;
+		if (n->app_at == d->snap.index) {
+			n->app_at = k;
+			n->app_v = elog_at(&d->log, k)->app;
+		}
 		trace(s, "n%llu boots with %llu..%llu left on disk", ULL(n->id),
 		      ULL(d->log.base + 1), ULL(k));
 	}
@@ -1968,6 +2084,23 @@ static void check_node(struct sim *s, struct node *n)
 	raft_status(n->r, &st);
 	if (st.term > s->max_term)
 		s->max_term = st.term;
+	/*
+	 * The application's state is that of the committed prefix up to
+	 * what the node applied: after a compaction, an InstallSnapshot, a
+	 * crash and a restart too (restored from the snapshot's bytes), so
+	 * no acknowledged entry is lost or doubled when retention compacts
+	 * (an acknowledged proposal is in the committed sequence at its
+	 * index, handle_result).
+	 */
+	if (n->app_at != n->applied)
+		fail(s, "node %llu applied up to %llu but its application's state is that of %llu: entries %llu..%llu lost to compaction (snapshot at %llu, application snapshot at %llu)",
+		     ULL(n->id), ULL(n->applied), ULL(n->app_at),
+		     ULL(n->app_at + 1), ULL(n->applied), ULL(n->mem.base),
+		     ULL(n->app_snap));
+	else if (n->applied > s->truth_n ||
+		 n->app_v != (n->applied ? s->truth[n->applied].app : 0))
+		fail(s, "node %llu: its application's state at %llu is not that of the committed entries up to there",
+		     ULL(n->id), ULL(n->applied));
 	if (st.last_index != elog_last(&n->mem) || st.snap_index != n->mem.base)
 		fail(s, "node %llu: core log ends at %llu (snap %llu) but its ready batches gave %llu..%llu",
 		     ULL(n->id), ULL(st.last_index), ULL(st.snap_index),
@@ -2199,7 +2332,9 @@ static void propose(struct sim *s, struct node *n, u8 kind)
 	if (err) {
 		p->state = P_FAILED;
 		p->err = err;
-		if (err != -EAGAIN && err != -ENOBUFS && err != -EBUSY)
+		if (err == -ENOSPC && s->p.ring_cap)
+			s->nospc++;	/* backpressure: the ring is full */
+		else if (err != -EAGAIN && err != -ENOBUFS && err != -EBUSY)
 			fail(s, "raft_propose on node %llu: unexpected %d",
 			     ULL(n->id), err);
 	} else if (kind == K_PROBE) {
@@ -2377,32 +2512,35 @@ static void transfer(struct sim *s)
 	check_all(s);
 }
 
-static void compact(struct sim *s)
+/*
+ * Compact node n's log to idx (applied, and durable on its disk), with
+ * the application's state as of app_at in the blob.  Returns 0 when done.
+ */
+static int do_compact(struct sim *s, struct node *n, u64 idx, u64 app_at,
+		      u64 app_v, const char *why)
 {
-	struct node *n = pick(s, N_UP);
 	u8 blob[BLOB_LEN];
-	u64 idx;
 	int err;
 
-	if (!n || n->applied <= n->mem.base + 4)
-		return;
-	idx = n->applied - rnd(s, 4);
 	if (!elog_at(&n->mem, idx) || !elog_at(&n->disk.log, idx) ||
 	    elog_at(&n->disk.log, idx)->h != elog_at(&n->mem, idx)->h)
-		return;
-	blob_make(blob, idx, elog_at(&n->mem, idx)->h);
+		return -EAGAIN;
+	blob_make(blob, idx, elog_at(&n->mem, idx)->h, app_at, app_v);
 	err = raft_compact(n->r, idx, blob, sizeof(blob));
-	trace(s, "n%llu compacts to %llu: %d", ULL(n->id), ULL(idx), err);
+	trace(s, "n%llu compacts to %llu (%s, application at %llu): %d",
+	      ULL(n->id), ULL(idx), why, ULL(app_at), err);
 	if (err) {
 		fail(s, "raft_compact(%llu) on node %llu (applied %llu): %d",
 		     ULL(idx), ULL(n->id), ULL(n->applied), err);
-		return;
+		return err;
 	}
 	if (s->p.fifo) {
 		/* the first disk: the snapshot is durable at once */
 		n->disk.snap.index = idx;
 		n->disk.snap.term = elog_at(&n->mem, idx)->term;
 		conf_at(s, idx, &n->disk.snap.conf);
+		n->disk.app_at = app_at;
+		n->disk.app_v = app_v;
 		elog_compact(&n->disk.log, idx);
 	} else {
 		/*
@@ -2420,14 +2558,113 @@ static void compact(struct sim *s)
 		w->snap.term = elog_at(&n->mem, idx)->term;
 		conf_at(s, idx, &w->snap.conf);
 		w->snap_h = elog_at(&n->mem, idx)->h;
+		w->snap_a = app_at;
+		w->snap_av = app_v;
 		wq_push(s, n, w, s->now + 1 + drnd(s, s->p.disk_lat));
 		/* a broken caller: the records go before the snapshot is saved */
 		if (s->compact_early)
 			elog_compact(&n->disk.log, idx);
 	}
 	elog_compact(&n->mem, idx);
+	return 0;
+}
+
+/*
+ * A compaction at a random time: the application's snapshot when it takes
+ * them, else an operator's (a log consumer's state is the log's).
+ */
+static void compact(struct sim *s)
+{
+	struct node *n = pick(s, N_UP);
+	u64 idx, v;
+
+	if (!n || n->applied <= n->mem.base + 4)
+		return;
+	idx = n->applied - rnd(s, 4);
+	if (!elog_at(&n->mem, idx))
+		return;
+	v = elog_app(&n->mem, idx);
+	if (do_compact(s, n, idx, idx, v,
+		       s->p.app_snaps ? "application snapshot" : "operator"))
+		return;
+	if (s->p.app_snaps) {
+		n->app_snap = idx;
+		n->app_snap_v = v;
+		s->app_snaps++;
+	}
 	node_drain(s, n);
 	check_all(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Retention and backpressure (the retention model's own stream)       */
+
+static u32 rrnd(struct sim *s, u32 n)
+{
+	return n ? (u32)(rng_next(&s->rrng) % n) : 0;
+}
+
+/* What node n's log uses of its ring: every entry after its snapshot. */
+static u64 ring_used(const struct node *n)
+{
+	u64 i, used = 0;
+
+	for (i = 0; i < n->mem.n; i++)
+		used += n->mem.e[i].len + RAFT_LOG_ENTRY_COST;
+	return used;
+}
+
+/*
+ * Each tick, like the kernel's rl_snap_retain: once the ring is
+ * compact_at percent full, compact up to the newest `retain` applied
+ * entries, never past the application's latest snapshot (an application
+ * that takes snapshots answers the pressure with one now and then; it
+ * takes its first before retention may compact at all, so its state is
+ * always in a snapshot or the log).  --compact-past-appsnap plays a
+ * retention that ignores the application's snapshot.  Then the core
+ * learns the room left (raft_set_room): a leader with a full ring
+ * refuses proposals with -ENOSPC.
+ */
+static void retention(struct sim *s, struct node *n)
+{
+	u64 used, target, idx, keep;
+
+	if (!s->p.ring_cap)
+		return;
+	used = ring_used(n);
+	if (used * 100 >= s->p.ring_cap * s->p.compact_at &&
+	    n->applied > n->mem.base) {
+		if (s->p.app_snaps &&
+		    (!n->app_snap || rrnd(s, 1000) < s->p.app_pm)) {
+			keep = n->applied - n->mem.base - 1;
+			if (keep > s->p.retain)
+				keep = s->p.retain;
+			idx = n->applied - rrnd(s, (u32)keep + 1);
+			if (!do_compact(s, n, idx, idx,
+					elog_app(&n->mem, idx),
+					"application snapshot")) {
+				n->app_snap = idx;
+				n->app_snap_v = elog_app(&n->mem, idx);
+				s->app_snaps++;
+			}
+		}
+		target = n->applied > s->p.retain ?
+			 n->applied - s->p.retain : 0;
+		if (s->p.app_snaps && !s->past_appsnap &&
+		    target > n->app_snap)
+			target = n->app_snap;
+		if (!s->failed && target > n->mem.base &&
+		    !do_compact(s, n, target,
+				s->p.app_snaps ? n->app_snap : target,
+				s->p.app_snaps ? n->app_snap_v :
+				elog_app(&n->mem, target), "retention"))
+			s->retentions++;
+		used = ring_used(n);
+	}
+	if (used > s->ring_peak)
+		s->ring_peak = used;
+	raft_set_room(n->r, used < s->p.ring_cap ? s->p.ring_cap - used : 0,
+		      RAFT_LOG_ENTRY_COST);
 }
 
 static void partition(struct sim *s)
@@ -2557,6 +2794,11 @@ static void step_time(struct sim *s, int faults)
 		check_all(s);
 		if ((s->now + n->phase) % TICK == 0) {
 			raft_tick(n->r);
+			node_drain(s, n);
+			check_all(s);
+			if (s->failed || n->state != N_UP)
+				continue;
+			retention(s, n);
 			node_drain(s, n);
 			check_all(s);
 		}
@@ -2851,6 +3093,7 @@ struct opts {
 	int flush_inflight;
 	int eio_ignore;
 	int compact_early;
+	int past_appsnap;
 	int eio;		/* device errors per 1000 (-1: by seed) */
 	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache,
 				 * 2: FIFO */
@@ -2901,6 +3144,30 @@ static void set_params(struct sim *s)
 	set_mem_params(s);
 }
 
+/*
+ * From the retention model's own stream, once the disk is known: a ring
+ * of 16..80 client entries, watermark 50..90%, retain 0..a quarter of it; the
+ * application takes snapshots in two seeds of three.  Off in a quarter
+ * of the seeds, and on the FIFO disk (its seeds replay unchanged).
+ */
+static void set_ret_params(struct sim *s)
+{
+	static const u32 pct[] = { 50, 70, 90 };
+	u32 cap;
+
+	s->p.ring_cap = 0;
+	if (rrnd(s, 4) == 0 && !s->past_appsnap)
+		return;
+	cap = 16 + rrnd(s, 65);
+	s->p.ring_cap = cap * (PAYLOAD_LEN + RAFT_LOG_ENTRY_COST);
+	s->p.compact_at = pct[rrnd(s, ARRAY_SIZE(pct))];
+	s->p.retain = rrnd(s, 4) ? rrnd(s, cap / 4) : 0;
+	s->p.app_snaps = rrnd(s, 3) != 0 || s->past_appsnap;
+	s->p.app_pm = 50 + rrnd(s, 450);
+	if (s->p.fifo)
+		s->p.ring_cap = 0;
+}
+
 static const char *disk_name(const struct sim *s)
 {
 	return s->p.cache ? "cache" : s->p.fifo ? "fifo" : "fua";
@@ -2930,6 +3197,8 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->flush_inflight = o->flush_inflight;
 	s->eio_ignore = o->eio_ignore;
 	s->compact_early = o->compact_early;
+	s->past_appsnap = o->past_appsnap;
+	s->rrng = mix(seed, 0x4e7a1);
 	s->drng = mix(seed, 0xd15c);
 	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
@@ -2948,6 +3217,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		s->p.eio_pm = (u32)o->eio;
 	if (s->p.fifo)
 		s->p.eio_pm = 0;
+	set_ret_params(s);
 	s->conf0.n_voters = nodes;
 	for (i = 0; i < nodes; i++)
 		s->conf0.voters[i] = i + 1;
@@ -2957,6 +3227,9 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	      s->p.check_quorum, s->p.inflight, s->p.max_ents,
 	      ULL(s->p.max_size), s->p.disk_lat, s->p.net_min, s->p.net_jit,
 	      disk_name(s), s->p.flush_lat, s->p.eio_pm);
+	trace(s, "retention: ring %llu bytes, compact at %u%%, retain %u, application snapshots %u (%u/1000), log window %llu",
+	      ULL(s->p.ring_cap), s->p.compact_at, s->p.retain,
+	      s->p.app_snaps, s->p.app_pm, ULL(s->p.log_mem));
 	for (id = 1; id <= nodes; id++)
 		node_start_fresh(s, id, &s->conf0);
 	while (!s->failed && s->now < o->steps) {
@@ -2981,7 +3254,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 
 		if (o->eio >= 0)
 			snprintf(eio, sizeof(eio), " --eio %d", o->eio);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
@@ -2992,6 +3265,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		       o->flush_inflight ? " --flush-inflight" : "",
 		       o->eio_ignore ? " --eio-ignore" : "",
 		       o->compact_early ? " --compact-early" : "",
+		       o->past_appsnap ? " --compact-past-appsnap" : "",
 		       o->disk < 0 ? "" : o->disk == 1 ? " --disk cache" :
 		       o->disk == 2 ? " --disk fifo" : " --disk fua",
 		       eio,
@@ -3007,6 +3281,10 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		printf("# memory: window %llu bytes, %llu fetches (%llu failed), %llu bounded boots\n",
 		       ULL(s->p.log_mem), ULL(s->fetches), ULL(s->fetch_errs),
 		       ULL(s->gap_boots));
+		printf("# retention: ring %llu bytes (peak use %llu), compact at %u%%, retain %u, %llu compactions, %llu application snapshots, %llu restores from a snapshot, %llu proposals refused (ENOSPC)\n",
+		       ULL(s->p.ring_cap), ULL(s->ring_peak), s->p.compact_at,
+		       s->p.retain, ULL(s->retentions), ULL(s->app_snaps),
+		       ULL(s->restores), ULL(s->nospc));
 	}
 	sim_free(s);
 	free(s);
@@ -3050,6 +3328,9 @@ static void usage(void)
 		"  --compact-early  play a broken caller that drops the records a\n"
 		"              snapshot covers before the snapshot is durable\n"
 		"              (not with --disk fifo)\n"
+		"  --compact-past-appsnap  play a broken retention that compacts\n"
+		"              past the application's snapshot (forces retention\n"
+		"              and application snapshots on; not with --disk fifo)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits,\n"
 		"              a node voting twice in a term)\n", TICK);
 	exit(2);
@@ -3077,6 +3358,7 @@ int main(int argc, char **argv)
 		{ "eio-ignore", no_argument, NULL, 'G' },
 		{ "eio", required_argument, NULL, 'e' },
 		{ "compact-early", no_argument, NULL, 'C' },
+		{ "compact-past-appsnap", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
@@ -3086,7 +3368,7 @@ int main(int argc, char **argv)
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGCe:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGCPe:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -3153,6 +3435,9 @@ int main(int argc, char **argv)
 		case 'C':
 			o.compact_early = 1;
 			break;
+		case 'P':
+			o.past_appsnap = 1;
+			break;
 		case 'F':
 			o.no_flush = 1;
 			break;
@@ -3167,7 +3452,8 @@ int main(int argc, char **argv)
 		usage();
 	/* the first disk has no device errors; the broken callers need one */
 	if (o.disk == 2 && (o.eio >= 0 || o.no_flush || o.report_unordered ||
-			    o.flush_inflight || o.eio_ignore || o.compact_early))
+			    o.flush_inflight || o.eio_ignore || o.compact_early ||
+			    o.past_appsnap))
 		usage();
 	if (!o.seeds)
 		o.seeds = have_seed ? 1 : 100;
