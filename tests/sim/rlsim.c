@@ -41,6 +41,25 @@
  * before the snapshot is durable); also --hs-unordered (see
  * crash_cached).
  *
+ * The bounds of a node (issue 13), each from a stream of its own so the
+ * other streams replay unchanged: the core's in-memory log is bounded by
+ * max_log_mem (older entries read back from the disk through fetches,
+ * which may fail); the log's ring on the disk has a capacity (16..80
+ * client entries by seed; off in a quarter of the seeds and on the FIFO
+ * disk), and like the kernel's retention each node compacts at a
+ * watermark, keeping the newest `retain` applied entries, never past the
+ * application's snapshot, while the room left is the core's
+ * raft_set_room, so a leader with a full ring refuses proposals (ENOSPC,
+ * a definite error: such a proposal must never commit).  The simulated
+ * application's state is a chain over the client proposals it applied;
+ * in two seeds of three it takes application snapshots (now and then,
+ * and under ring pressure; its first before retention may compact), else
+ * it is a log consumer whose state a compaction saves with the log's.  A
+ * snapshot blob carries that state; a node that installs one or boots
+ * from one restores its application from those bytes.  The broken
+ * --compact-past-appsnap retention compacts past the application's
+ * snapshot.
+ *
  * After every event the checker verifies:
  *  - at most one leader per term;
  *  - log matching: one (index, term) anywhere, ever, means one entry and
@@ -62,6 +81,14 @@
  *    was acknowledged, never after a definite error;
  *  - ReadIndex answers are linearizable (cover everything committed before
  *    the read was issued, nothing beyond what is committed);
+ *  - each node's application state is that of the committed prefix up to
+ *    the index the node applied, after every compaction, InstallSnapshot,
+ *    crash and restart (so no acknowledged entry is lost or doubled when
+ *    retention compacts: an acknowledged proposal is in the committed
+ *    sequence at its index, so in the state of every node past it);
+ *  - the in-memory log holds no more than max_log_mem bytes while any of
+ *    it could be evicted (durable and applied), and never evicts an entry
+ *    not yet durable or applied (check_window);
  * and every round the faults heal and a voter must lead and commit a
  * fresh proposal within a bound (liveness).  A violation prints the last
  * events, the cluster state and the command that replays the seed.
