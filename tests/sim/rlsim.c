@@ -58,7 +58,9 @@
  * snapshot blob carries that state; a node that installs one or boots
  * from one restores its application from those bytes.  The broken
  * --compact-past-appsnap retention compacts past the application's
- * snapshot.
+ * snapshot; the broken --room-full caller gives the core the ring's size
+ * as its room instead of what is free (a leader's client entries must fit
+ * what was free: room_use).
  *
  * After every event the checker verifies:
  *  - at most one leader per term;
@@ -86,6 +88,8 @@
  *    crash and restart (so no acknowledged entry is lost or doubled when
  *    retention compacts: an acknowledged proposal is in the committed
  *    sequence at its index, so in the state of every node past it);
+ *  - backpressure: a leader appends client entries only while its ring
+ *    has room for them (else the proposal is refused, ENOSPC);
  *  - the in-memory log holds no more than max_log_mem bytes while any of
  *    it could be evicted (durable and applied), and never evicts an entry
  *    not yet durable or applied (check_window);
@@ -401,6 +405,11 @@ struct node {
 	 */
 	u64 app_at, app_v;
 	u64 app_snap, app_snap_v;
+	/*
+	 * What its ring had free when the core last learned its room (~0:
+	 * not yet), less each client entry it appended since as leader.
+	 */
+	u64 room_left;
 	u64 commit_seen;	/* monotonic while up */
 	u64 hs_term, hs_vote;	/* last hard state handed out */
 	u64 told_term, told_vote;	/* newest vote it sent (votes_told) */
@@ -511,6 +520,7 @@ struct sim {
 	int eio_ignore;		/* a failed write counts as written */
 	int compact_early;	/* drops records before their snapshot is saved */
 	int past_appsnap;	/* retention compacts past the app's snapshot */
+	int room_full;		/* tells the core the ring's size as its room */
 	int no_electable;
 	int faults;		/* in a fault period */
 	u64 drng;		/* the disk model's own stream */
@@ -1416,6 +1426,37 @@ static void wq_push(struct sim *s, struct node *n, struct witem *w, u64 done)
 	n->wq_tail = w;
 }
 
+/*
+ * Backpressure: the client entries a leader appends must fit what its
+ * ring had free when the core last learned its room (raft_set_room);
+ * past that the store would have refused them.  (Its no-op and
+ * configuration changes are not counted, as raft.h says.)
+ */
+static void room_use(struct sim *s, struct node *n, const struct raft_ready *rd)
+{
+	struct raft_status st;
+	u64 i, cost;
+
+	raft_status(n->r, &st);
+	if (st.role != RAFT_LEADER || n->room_left == ~0ULL)
+		return;
+	for (i = 0; i < rd->n_entries; i++) {
+		const struct raft_entry *e = &rd->entries[i];
+
+		if (e->type != RAFT_ENTRY_NORMAL || !e->len ||
+		    e->term != st.term)
+			continue;
+		cost = e->len + RAFT_LOG_ENTRY_COST;
+		if (cost > n->room_left) {
+			fail(s, "leader %llu appended client entry %llu (%llu bytes) with %llu bytes left in its ring: its store would refuse it",
+			     ULL(n->id), ULL(e->index), ULL(cost),
+			     ULL(n->room_left));
+			return;
+		}
+		n->room_left -= cost;
+	}
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1492,6 +1533,8 @@ static void node_drain(struct sim *s, struct node *n)
 			w->has_hs = 1;
 			w->hs = rd.hs;
 		}
+		if (rd.n_entries && s->p.ring_cap)
+			room_use(s, n, &rd);
 		if (rd.n_entries) {
 			u64 from = rd.entries[0].index, h = 0, cc = 0;
 
@@ -1939,6 +1982,7 @@ static void node_boot(struct sim *s, struct node *n)
 		      ULL(d->log.base + 1), ULL(k));
 	}
 	n->commit_seen = 0;
+	n->room_left = ~0ULL;
 	n->hs_term = d->hs.term;
 	n->hs_vote = d->hs.vote;
 	n->state = N_UP;
@@ -2690,7 +2734,9 @@ static void retention(struct sim *s, struct node *n)
 	}
 	if (used > s->ring_peak)
 		s->ring_peak = used;
-	raft_set_room(n->r, used < s->p.ring_cap ? s->p.ring_cap - used : 0,
+	n->room_left = used < s->p.ring_cap ? s->p.ring_cap - used : 0;
+	/* --room-full: a broken caller that gives the ring's size */
+	raft_set_room(n->r, s->room_full ? s->p.ring_cap : n->room_left,
 		      RAFT_LOG_ENTRY_COST);
 }
 
@@ -3121,6 +3167,7 @@ struct opts {
 	int eio_ignore;
 	int compact_early;
 	int past_appsnap;
+	int room_full;
 	int eio;		/* device errors per 1000 (-1: by seed) */
 	int disk;		/* -1: by seed, 0: FUA, 1: volatile cache,
 				 * 2: FIFO */
@@ -3183,7 +3230,7 @@ static void set_ret_params(struct sim *s)
 	u32 cap;
 
 	s->p.ring_cap = 0;
-	if (rrnd(s, 4) == 0 && !s->past_appsnap)
+	if (rrnd(s, 4) == 0 && !s->past_appsnap && !s->room_full)
 		return;
 	cap = 16 + rrnd(s, 65);
 	s->p.ring_cap = cap * (PAYLOAD_LEN + RAFT_LOG_ENTRY_COST);
@@ -3225,6 +3272,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->eio_ignore = o->eio_ignore;
 	s->compact_early = o->compact_early;
 	s->past_appsnap = o->past_appsnap;
+	s->room_full = o->room_full;
 	s->rrng = mix(seed, 0x4e7a1);
 	s->drng = mix(seed, 0xd15c);
 	s->mrng = mix(seed, 0x3e3);
@@ -3281,7 +3329,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 
 		if (o->eio >= 0)
 			snprintf(eio, sizeof(eio), " --eio %d", o->eio);
-		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
+		printf("# reproduce: %s --seed %llu --nodes %u --steps %u%s%s%s%s%s%s%s%s%s%s%s%s%s%s --verbose\n",
 		       RLSIM_NAME, ULL(seed), nodes, o->steps,
 		       o->dup_propose ? " --dup-propose" : "",
 		       o->joiner_empty ? " --joiner-empty-conf" : "",
@@ -3293,6 +3341,7 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		       o->eio_ignore ? " --eio-ignore" : "",
 		       o->compact_early ? " --compact-early" : "",
 		       o->past_appsnap ? " --compact-past-appsnap" : "",
+		       o->room_full ? " --room-full" : "",
 		       o->disk < 0 ? "" : o->disk == 1 ? " --disk cache" :
 		       o->disk == 2 ? " --disk fifo" : " --disk fua",
 		       eio,
@@ -3358,6 +3407,9 @@ static void usage(void)
 		"  --compact-past-appsnap  play a broken retention that compacts\n"
 		"              past the application's snapshot (forces retention\n"
 		"              and application snapshots on; not with --disk fifo)\n"
+		"  --room-full  play a broken caller that gives the core its ring's\n"
+		"              size as its room, not what is free (forces the\n"
+		"              ring on; not with --disk fifo)\n"
 		"  --no-electable-check  only check consequences (lost or changed commits,\n"
 		"              a node voting twice in a term)\n", TICK);
 	exit(2);
@@ -3386,6 +3438,7 @@ int main(int argc, char **argv)
 		{ "eio", required_argument, NULL, 'e' },
 		{ "compact-early", no_argument, NULL, 'C' },
 		{ "compact-past-appsnap", no_argument, NULL, 'P' },
+		{ "room-full", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .seed = 1, .seeds = 0, .nodes = 0, .steps = 4500,
@@ -3395,7 +3448,7 @@ int main(int argc, char **argv)
 	u64 batch_fail = 0, batch_first = 0, first_fail = 0;
 	struct timespec t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGCPe:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:N:t:T:vkDJAEd:FHUIGCPRe:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.seeds = strtoull(optarg, NULL, 0);
@@ -3465,6 +3518,9 @@ int main(int argc, char **argv)
 		case 'P':
 			o.past_appsnap = 1;
 			break;
+		case 'R':
+			o.room_full = 1;
+			break;
 		case 'F':
 			o.no_flush = 1;
 			break;
@@ -3480,7 +3536,7 @@ int main(int argc, char **argv)
 	/* the first disk has no device errors; the broken callers need one */
 	if (o.disk == 2 && (o.eio >= 0 || o.no_flush || o.report_unordered ||
 			    o.flush_inflight || o.eio_ignore || o.compact_early ||
-			    o.past_appsnap))
+			    o.past_appsnap || o.room_full))
 		usage();
 	if (!o.seeds)
 		o.seeds = have_seed ? 1 : 100;
