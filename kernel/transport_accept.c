@@ -547,6 +547,18 @@ void rl_tp_accept_work(struct work_struct *work)
 		atomic_inc(&l->unauth);
 		INIT_WORK(&c->rx_work, rl_tp_conn_rx);
 		INIT_DELAYED_WORK(&c->hs_timer, rl_tp_conn_hs_timeout);
+		spin_lock_bh(&l->lock);
+		list_add_tail(&c->node, &l->conns);
+		spin_unlock_bh(&l->lock);
+		queue_delayed_work(rl_tp_wq, &c->hs_timer, RL_TP_HS_TIMEOUT);
+		/*
+		 * Once the callbacks are in, data can queue the receive work,
+		 * which may refuse the peer and free the conn at once: the
+		 * conn is on the list and its timer queued before, and its
+		 * first run is queued under the callback lock, which the free
+		 * takes first (rl_tp_conn_restore_callbacks).  Nothing here
+		 * touches the conn after the unlock.
+		 */
 		sk = sock->sk;
 		write_lock_bh(&sk->sk_callback_lock);
 		c->orig_data_ready = l->orig_data_ready;
@@ -554,12 +566,8 @@ void rl_tp_accept_work(struct work_struct *work)
 		sk->sk_user_data = c;
 		sk->sk_data_ready = rl_tp_conn_data_ready;
 		sk->sk_state_change = rl_tp_conn_state_change;
-		write_unlock_bh(&sk->sk_callback_lock);
-		spin_lock_bh(&l->lock);
-		list_add_tail(&c->node, &l->conns);
-		spin_unlock_bh(&l->lock);
-		queue_delayed_work(rl_tp_wq, &c->hs_timer, RL_TP_HS_TIMEOUT);
 		queue_work(rl_tp_wq, &c->rx_work);
+		write_unlock_bh(&sk->sk_callback_lock);
 	}
 }
 
