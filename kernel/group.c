@@ -114,7 +114,13 @@ static void rl_group_free(struct rl_group *g)
 	kfree_sensitive(g);
 }
 
-/* Allocate a group for params and what needs no device or peer yet. */
+/*
+ * Allocate a group for params and what needs no device or peer yet.  A
+ * group's own memory (this, its caches, the core's log, the storage
+ * window, transport buffers) is bounded by its configuration and not
+ * charged to a memory cgroup; what its users hold through their files
+ * is (rl_req_alloc, rl_read_buf, rl_appsnap_alloc).
+ */
 static int rl_group_alloc(struct net *net, const struct rl_group_params *params,
 			  struct rl_group **out)
 {

@@ -43,17 +43,22 @@ static_assert(RAFTLOG_DISK_SNAPBLOB_SIZE + RAFTLOG_SNAPBLOB_ADDRS_MAX +
 /* Bytes copied from or to user space between two reschedules. */
 #define RL_APPSNAP_CHUNK	SZ_1M
 
-/* A snapshot of len bytes of state (not filled in): NULL on -ENOMEM. */
-static struct rl_appsnap *rl_appsnap_alloc(u64 len)
+/*
+ * A snapshot of len bytes of state (not filled in): NULL on -ENOMEM.
+ * gfp: GFP_KERNEL_ACCOUNT for the bytes an application saves (charged to
+ * its memory cgroup for as long as the group keeps them: until the next
+ * snapshot replaces them or the group goes), GFP_KERNEL for a snapshot
+ * the group itself takes in (installed from a leader, read at boot).
+ */
+static struct rl_appsnap *rl_appsnap_alloc(u64 len, gfp_t gfp)
 {
 	struct rl_appsnap *a;
 	unsigned int noio;
 
 	noio = memalloc_noio_save();
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	a = kzalloc(sizeof(*a), gfp);
 	if (a)
-		a->data = kvmalloc(max_t(u64, len, 1),
-				   GFP_KERNEL | __GFP_NOWARN);
+		a->data = kvmalloc(max_t(u64, len, 1), gfp | __GFP_NOWARN);
 	memalloc_noio_restore(noio);
 	if (a && !a->data) {
 		kfree(a);
@@ -109,7 +114,7 @@ int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
 		rl_appsnap_set(g, NULL);
 		return 0;
 	}
-	a = rl_appsnap_alloc(app_len);
+	a = rl_appsnap_alloc(app_len, GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
 	a->index = index;
@@ -239,7 +244,7 @@ int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
 	spin_unlock(&g->stream_lock);
 	if (err)
 		return err;
-	a = rl_appsnap_alloc(len);
+	a = rl_appsnap_alloc(len, GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
 	for (off = 0; off < len; off += n) {

@@ -173,7 +173,7 @@ static int rl_member_change(struct rl_group *g, u8 type, u64 node,
 	rq->cc_type = type;
 	rq->member = node;
 	if (addr) {
-		rq->data = kmalloc(RL_ADDR_MAX + 2, GFP_KERNEL);
+		rq->data = kmalloc(RL_ADDR_MAX + 2, GFP_KERNEL_ACCOUNT);
 		if (!rq->data) {
 			rl_req_put(rq);
 			return -ENOMEM;

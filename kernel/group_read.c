@@ -188,7 +188,10 @@ static int rl_read_batch(struct rl_reader *r, u32 *records)
 	return err ? err : -EIO;
 }
 
-/* A bounce buffer of at least size bytes (and at most len): 0 or -ENOMEM. */
+/*
+ * A bounce buffer of at least size bytes (and at most len): 0 or -ENOMEM.
+ * The reader's, for the call: charged to its memory cgroup.
+ */
 static int rl_read_buf(struct rl_reader *r, size_t size)
 {
 	size = min(max_t(size_t, size, RL_READ_BUF), r->len);
@@ -196,7 +199,7 @@ static int rl_read_buf(struct rl_reader *r, size_t size)
 		return 0;
 	kvfree(r->buf);
 	r->size = 0;
-	r->buf = kvmalloc(size, GFP_KERNEL);
+	r->buf = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!r->buf)
 		return -ENOMEM;
 	r->size = size;

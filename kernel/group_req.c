@@ -132,9 +132,17 @@ int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock)
 	}
 }
 
+/*
+ * A request is made by a caller (a file of the character device, a
+ * netlink command) and held until it ends, pending up to max_pending at
+ * a time: it is charged to the caller's memory cgroup, as is a
+ * proposal's copy of its payload until the core has it.  What the core
+ * keeps (its log, bounded by the group's log_mem and uncommitted budget)
+ * is the group's and not charged to anyone.
+ */
 struct rl_req *rl_req_alloc(u8 kind)
 {
-	struct rl_req *rq = kzalloc(sizeof(*rq), GFP_KERNEL);
+	struct rl_req *rq = kzalloc(sizeof(*rq), GFP_KERNEL_ACCOUNT);
 
 	if (!rq)
 		return NULL;
@@ -191,20 +199,26 @@ static struct rl_req *rl_req_propose_alloc(struct rl_group *g,
 					   const void __user *data, u32 len)
 {
 	struct rl_req *rq;
-	void *buf;
 
 	if (!len || len > g->p.max_entry)
 		return ERR_PTR(-EMSGSIZE);
 	rq = rl_req_alloc(RL_REQ_PROPOSE);
 	if (!rq)
 		return ERR_PTR(-ENOMEM);
-	buf = memdup_user(data, len);
-	if (IS_ERR(buf)) {
+	/*
+	 * Charged to the caller (memdup_user is not); freed with kfree()
+	 * once the core copied it or the request ended (rl_req_finish).
+	 */
+	rq->data = kmalloc(len, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!rq->data) {
 		rl_req_put(rq);
-		return ERR_CAST(buf);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (copy_from_user(rq->data, data, len)) {
+		rl_req_put(rq);
+		return ERR_PTR(-EFAULT);
 	}
 	rq->len = len;
-	rq->data = buf;
 	return rq;
 }
 
