@@ -70,6 +70,7 @@ static struct {
 	struct sm *sm;
 	uint64_t applied;
 	uint64_t snap_index;	/* the last snapshot saved or restored */
+	uint64_t snap_tried;	/* the applier's last try (saved or not) */
 	uint64_t restored;	/* the last snapshot restored */
 	pthread_mutex_t save_lock;	/* a save at a time, on save_rl */
 	struct raftlog *save_rl;
@@ -132,9 +133,7 @@ static void periodic_snapshot(uint64_t index)
 	/* a newer one is there already (the "snapshot" request): fine */
 	if (err == -EALREADY)
 		return;
-	pthread_mutex_lock(&S.lock);
-	S.snap_index = index;	/* try again after another snap_every */
-	pthread_mutex_unlock(&S.lock);
+	/* (the applier tries again after another snap_every entries) */
 	if (mono_ns() - last_err_ns > 10000000000LL || !last_err_ns) {
 		fprintf(stderr, "rlkv: saving the snapshot at index %llu: %s\n",
 			(unsigned long long)index, strerror(-err));
@@ -235,8 +234,12 @@ static void *applier(void *arg)
 			S.ring[k].index = e.index;
 		}
 		S.applied = e.index;
-		due = S.snap_every && e.index > S.snap_index &&
-		      e.index - S.snap_index >= S.snap_every;
+		if (S.snap_tried < S.snap_index)
+			S.snap_tried = S.snap_index;
+		due = S.snap_every && e.index > S.snap_tried &&
+		      e.index - S.snap_tried >= S.snap_every;
+		if (due)
+			S.snap_tried = e.index;
 		pthread_cond_broadcast(&S.cond);
 		pthread_mutex_unlock(&S.lock);
 		if (due)
