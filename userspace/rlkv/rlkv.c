@@ -3,10 +3,16 @@
  * rlkv: a replicated key-value store with locks and leader election on a
  * raftlog group, and the tools that check it.
  *
- *   rlkv serve DEV ADDR [--bug-no-barrier]    run a node's server
+ *   rlkv serve DEV ADDR [--snapshot-every N] [--bug-no-barrier]
+ *                                            run a node's server (a snapshot
+ *                                            every N entries, default 10000,
+ *                                            0: never; see server.c)
  *   rlkv [-s ADDR] put K V | get K | sget K | del K | cas K OLD NEW
  *   rlkv [-s ADDR] lock NAME OWNER TTL-MS | renew NAME OWNER TOKEN TTL-MS |
- *                  unlock NAME OWNER TOKEN | lockinfo NAME | status
+ *                  unlock NAME OWNER TOKEN | lockinfo NAME | status |
+ *                  snapshot                  (save one now)
+ *   rlkv [-s ADDR] batch                     requests on stdin, one a line,
+ *                                            answers on stdout
  *   rlkv [-s ADDR] campaign NAME OWNER TTL-MS LOG [RESOURCE]
  *   rlkv [-s ADDR] observe NAME
  *   rlkv [-s ADDR] resign NAME OWNER TOKEN
@@ -24,7 +30,8 @@
  * (ok, granted, renewed, released, held for lockinfo), 1 when the command
  * was refused (mismatch, held, lost, free), 3 for a definite error, 4
  * when the outcome is unknown (or the server did not answer), 2 for bad
- * usage.
+ * usage.  batch exits 0 when the server answered every request (whatever
+ * the answers), 4 if not.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,6 +50,7 @@ const char *rlkv_errname(int err)
 		{ ENOSPC, "ENOSPC" }, { ETIMEDOUT, "ETIMEDOUT" },
 		{ EINTR, "EINTR" }, { EIO, "EIO" }, { ENODEV, "ENODEV" },
 		{ ENOENT, "ENOENT" }, { EINVAL, "EINVAL" }, { ENOMEM, "ENOMEM" },
+		{ EALREADY, "EALREADY" }, { EFBIG, "EFBIG" }, { EBADF, "EBADF" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -54,10 +62,11 @@ const char *rlkv_errname(int err)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: rlkv serve DEV ADDR [--bug-no-barrier]\n"
+		"usage: rlkv serve DEV ADDR [--snapshot-every N] [--bug-no-barrier]\n"
 		"       rlkv [-s ADDR] put K V | get K | sget K | del K | cas K OLD NEW\n"
 		"       rlkv [-s ADDR] lock NAME OWNER TTL-MS | renew NAME OWNER TOKEN TTL-MS\n"
 		"       rlkv [-s ADDR] unlock NAME OWNER TOKEN | lockinfo NAME | status\n"
+		"       rlkv [-s ADDR] snapshot | batch\n"
 		"       rlkv [-s ADDR] campaign NAME OWNER TTL-MS LOG [RESOURCE]\n"
 		"       rlkv [-s ADDR] observe NAME | resign NAME OWNER TOKEN\n"
 		"       rlkv [-s ADDR] load PROC SECONDS HISTORY [KEYS]\n"
@@ -128,10 +137,59 @@ static int oneshot(const char *addr, int argc, char **argv)
 		return strstr(reply, " definite") ? 3 : 4;
 	if (!strncmp(reply, "ok", 2) || !strncmp(reply, "granted", 7) ||
 	    !strncmp(reply, "renewed", 7) || !strncmp(reply, "released", 8) ||
-	    !strncmp(reply, "applied", 7) ||
+	    !strncmp(reply, "applied", 7) || !strncmp(reply, "snapshot ", 9) ||
 	    (!strncmp(reply, "held", 4) && !strcmp(argv[0], "lockinfo")))
 		return 0;
 	return 1;
+}
+
+/* Requests from stdin, one a line; each answer on stdout. */
+static int batch(const char *addr)
+{
+	char req[RLKV_LINE_MAX], reply[RLKV_LINE_MAX];
+	struct lbuf *b = malloc(sizeof(*b));
+	int fd = net_connect(addr);
+
+	if (fd < 0 || !b) {
+		fprintf(stderr, "rlkv: %s: %s\n", addr, strerror(errno));
+		return 4;
+	}
+	lbuf_init(b, fd);
+	while (fgets(req, sizeof(req), stdin)) {
+		req[strcspn(req, "\n")] = 0;
+		if (!req[0])
+			continue;
+		if (net_call(b, req, reply, sizeof(reply), 60000) <= 0) {
+			fprintf(stderr, "rlkv: no answer from %s to \"%s\"\n",
+				addr, req);
+			return 4;
+		}
+		printf("%s\n", reply);
+	}
+	close(fd);
+	free(b);
+	return 0;
+}
+
+static int serve(int argc, char **argv)
+{
+	unsigned long long every = 10000;
+	int bug = 0;
+
+	for (int i = 3; i < argc; i++) {
+		char *end;
+
+		if (!strcmp(argv[i], "--bug-no-barrier")) {
+			bug = 1;
+		} else if (!strcmp(argv[i], "--snapshot-every") && i + 1 < argc) {
+			every = strtoull(argv[++i], &end, 10);
+			if (*end || !*argv[i])
+				return usage();
+		} else {
+			return usage();
+		}
+	}
+	return rlkv_serve(argv[1], argv[2], bug, every);
 }
 
 int main(int argc, char **argv)
@@ -154,8 +212,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve")) {
 		if (argc < 3)
 			return usage();
-		return rlkv_serve(argv[1], argv[2],
-				  argc > 3 && !strcmp(argv[3], "--bug-no-barrier"));
+		return serve(argc, argv);
 	}
 	if (!strcmp(cmd, "check"))
 		return check(argc - 1, argv + 1);
@@ -172,6 +229,8 @@ int main(int argc, char **argv)
 		argv[0] = (char *)addr;
 		return rlkv_holder(argc, argv, cmd[0] == 'c');
 	}
+	if (!strcmp(cmd, "batch"))
+		return argc != 1 ? usage() : batch(addr);
 	if (!strcmp(cmd, "observe"))
 		return argc < 2 ? usage() : rlkv_observe(addr, argv[1]);
 	if (!strcmp(cmd, "resign")) {
@@ -183,7 +242,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "put") || !strcmp(cmd, "get") || !strcmp(cmd, "sget") ||
 	    !strcmp(cmd, "del") || !strcmp(cmd, "cas") || !strcmp(cmd, "lock") ||
 	    !strcmp(cmd, "renew") || !strcmp(cmd, "unlock") ||
-	    !strcmp(cmd, "lockinfo") || !strcmp(cmd, "status"))
+	    !strcmp(cmd, "lockinfo") || !strcmp(cmd, "status") ||
+	    !strcmp(cmd, "snapshot"))
 		return oneshot(addr, argc, argv);
 	return usage();
 }

@@ -3,10 +3,13 @@
 #ifndef RLKV_H
 #define RLKV_H
 
+#include <stdint.h>
+
 #define RLKV_LINE_MAX	1024
 
 const char *rlkv_errname(int err);
-int rlkv_serve(const char *dev, const char *addr, int bug_no_barrier);
+int rlkv_serve(const char *dev, const char *addr, int bug_no_barrier,
+	       uint64_t snap_every);
 int rlkv_load(int argc, char **argv);
 int rlkv_holder(int argc, char **argv, int campaign);
 int rlkv_observe(const char *addr, const char *name);

@@ -4,7 +4,19 @@
  *
  * An applier thread reads the group's committed log from the start
  * (raftlog_next) and applies every entry to the state machine (sm.h),
- * keeping the result of each of the last RESULTS entries.  Each client
+ * keeping the result of each of the last RESULTS entries.
+ *
+ * Snapshots: the server is the one process per node that saves them.
+ * Every --snapshot-every N applied entries (default 10000, 0: never) and
+ * on the "snapshot" request, it encodes its state machine at its applied
+ * index (sm_encode) and gives it to raftlog (raftlog_snapshot_save), which
+ * compacts the node's log up to there.  When its reader meets a snapshot
+ * record (at start on a compacted log, or a node brought up to date by
+ * the leader's InstallSnapshot), it replaces its state by the snapshot's
+ * (sm_decode) and applies the entries after it; a snapshot that does not
+ * decode is refused: the server says why and exits (status 1), as it
+ * cannot apply the entries after it.  Run one server per node and device:
+ * two would both save.  Each client
  * connection gets a thread with its own handle on the device.  Writes
  * (put, del, cas, lock, renew, unlock) are proposed with raftlog_propose;
  * once committed at index i, the thread waits until the applier reached
@@ -24,6 +36,10 @@
  *   unlock N OWNER TOKEN      released | lost
  *   lockinfo N         held <owner> <token> <expires-ms> | free   (linearizable)
  *   status             applied <i> keys <n> time <ms> role <r> leader <id>
+ *                      snapshot <i> restored <i>
+ *                      (the last snapshot saved or restored here, the last
+ *                      restored; 0: none)
+ *   snapshot           snapshot <index> <bytes>    (saved now)
  *   error:             err <ERRNO-NAME> definite|unknown
  * "definite": the command did not and will not take effect; "unknown":
  * it may have (e.g. the leader did not answer in time).
@@ -48,10 +64,16 @@
 static struct {
 	const char *dev;
 	int bug_no_barrier;
+	uint64_t snap_every;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct sm *sm;
 	uint64_t applied;
+	uint64_t snap_index;	/* the last snapshot saved or restored */
+	uint64_t snap_tried;	/* the applier's last try (saved or not) */
+	uint64_t restored;	/* the last snapshot restored */
+	pthread_mutex_t save_lock;	/* a save at a time, on save_rl */
+	struct raftlog *save_rl;
 	struct {
 		uint64_t index;
 		char res[SM_RESULT_MAX];
@@ -59,7 +81,93 @@ static struct {
 } S = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
+	.save_lock = PTHREAD_MUTEX_INITIALIZER,
 };
+
+/*
+ * Save len bytes at buf as the snapshot at index (the state machine's at
+ * index) on a handle opened for writing; 0 or -errno.
+ */
+static int save_snapshot(uint64_t index, const void *buf, size_t len)
+{
+	int err;
+
+	pthread_mutex_lock(&S.save_lock);
+	err = S.save_rl ? 0 : raftlog_open(S.dev, O_RDWR, &S.save_rl);
+	if (err)
+		S.save_rl = NULL;
+	else
+		err = raftlog_snapshot_save(S.save_rl, index, buf, len);
+	if (err == -ENODEV || err == -EIO || err == -EBADF) {
+		raftlog_close(S.save_rl);
+		S.save_rl = NULL;
+	}
+	pthread_mutex_lock(&S.lock);
+	if (!err && index > S.snap_index)
+		S.snap_index = index;
+	pthread_mutex_unlock(&S.lock);
+	pthread_mutex_unlock(&S.save_lock);
+	return err;
+}
+
+/* The applier's periodic snapshot, after applying index. */
+static void periodic_snapshot(uint64_t index)
+{
+	static int64_t last_err_ns;
+	void *buf;
+	size_t len;
+	int err;
+
+	/* only the applier changes the state: no lock needed to read it */
+	if (sm_encode(S.sm, &buf, &len)) {
+		err = -ENOMEM;
+	} else {
+		err = save_snapshot(index, buf, len);
+		free(buf);
+	}
+	if (!err) {
+		fprintf(stderr, "rlkv: saved snapshot at index %llu (%zu bytes)\n",
+			(unsigned long long)index, len);
+		return;
+	}
+	/* a newer one is there already (the "snapshot" request): fine */
+	if (err == -EALREADY)
+		return;
+	/* (the applier tries again after another snap_every entries) */
+	if (mono_ns() - last_err_ns > 10000000000LL || !last_err_ns) {
+		fprintf(stderr, "rlkv: saving the snapshot at index %llu: %s\n",
+			(unsigned long long)index, strerror(-err));
+		last_err_ns = mono_ns();
+	}
+}
+
+/*
+ * The reader met the snapshot record e: replace the state by it, or exit
+ * if it is not one rlkv took (the entries after it cannot be applied).
+ */
+static void restore_snapshot(const struct raftlog_entry *e)
+{
+	char why[128];
+	struct sm *n = sm_decode(e->data, e->len, e->index, why, sizeof(why));
+	struct sm *old;
+
+	if (!n) {
+		fprintf(stderr, "rlkv: refusing the application snapshot at index %llu (%u bytes): %s\n",
+			(unsigned long long)e->index, e->len, why);
+		exit(1);
+	}
+	pthread_mutex_lock(&S.lock);
+	old = S.sm;
+	S.sm = n;
+	S.applied = e->index;
+	S.restored = e->index;
+	S.snap_index = e->index;
+	pthread_cond_broadcast(&S.cond);
+	pthread_mutex_unlock(&S.lock);
+	sm_free(old);
+	fprintf(stderr, "rlkv: restored from snapshot at index %llu (%zu keys, %zu locks, %u bytes)\n",
+		(unsigned long long)e->index, sm_keys(n), sm_locks(n), e->len);
+}
 
 static void *applier(void *arg)
 {
@@ -68,7 +176,7 @@ static void *applier(void *arg)
 	(void)arg;
 	for (;;) {
 		struct raftlog_entry e;
-		int err;
+		int err, due;
 
 		if (!rl) {
 			if (raftlog_open(S.dev, O_RDONLY, &rl)) {
@@ -79,12 +187,12 @@ static void *applier(void *arg)
 			if (S.applied) {
 				int64_t r = raftlog_seek(rl, S.applied + 1, SEEK_SET);
 
-				if (r == -ERANGE) {
-					fprintf(stderr, "rlkv: the log was compacted past %llu: rlkv has no snapshots yet\n",
-						(unsigned long long)S.applied);
-					exit(1);
-				}
-				if (r < 0) {	/* a restarted node not caught up yet */
+				/*
+				 * ERANGE: compacted past it meanwhile; a new
+				 * file starts at the snapshot if there is one
+				 * (checked below)
+				 */
+				if (r < 0 && r != -ERANGE) {	/* a restarted node not caught up yet */
 					raftlog_close(rl);
 					rl = NULL;
 					sleep_ms(100);
@@ -95,8 +203,9 @@ static void *applier(void *arg)
 		err = raftlog_next(rl, &e);
 		if (err == -EINTR)
 			continue;
-		if (err == -ERANGE && !S.applied) {
-			fprintf(stderr, "rlkv: the log does not start at 1 (compacted): rlkv has no snapshots yet\n");
+		if (err == -ERANGE) {
+			fprintf(stderr, "rlkv: the log was compacted past %llu and holds no application snapshot to restore from\n",
+				(unsigned long long)S.applied + 1);
 			exit(1);
 		}
 		if (err) {	/* the group went away (restart): reopen */
@@ -105,8 +214,12 @@ static void *applier(void *arg)
 			sleep_ms(100);
 			continue;
 		}
+		if (raftlog_entry_is_snapshot(&e)) {
+			restore_snapshot(&e);
+			continue;
+		}
 		if (e.index != S.applied + 1) {
-			fprintf(stderr, "rlkv: entry %llu after %llu\n",
+			fprintf(stderr, "rlkv: entry %llu after %llu (compacted, without a snapshot?)\n",
 				(unsigned long long)e.index,
 				(unsigned long long)S.applied);
 			exit(1);
@@ -121,8 +234,16 @@ static void *applier(void *arg)
 			S.ring[k].index = e.index;
 		}
 		S.applied = e.index;
+		if (S.snap_tried < S.snap_index)
+			S.snap_tried = S.snap_index;
+		due = S.snap_every && e.index > S.snap_tried &&
+		      e.index - S.snap_tried >= S.snap_every;
+		if (due)
+			S.snap_tried = e.index;
 		pthread_cond_broadcast(&S.cond);
 		pthread_mutex_unlock(&S.lock);
+		if (due)
+			periodic_snapshot(e.index);
 	}
 	return NULL;
 }
@@ -326,11 +447,35 @@ static void handle(struct conn *c, char *line, char *out)
 		if (conn_open(c) || raftlog_status(c->rl, &st))
 			memset(&st, 0, sizeof(st));
 		pthread_mutex_lock(&S.lock);
-		snprintf(out, RLKV_LINE_MAX, "applied %llu keys %zu time %lld role %u leader %llu",
+		snprintf(out, RLKV_LINE_MAX, "applied %llu keys %zu time %lld role %u leader %llu snapshot %llu restored %llu",
 			 (unsigned long long)S.applied, sm_keys(S.sm),
 			 (long long)sm_time(S.sm), st.role,
-			 (unsigned long long)st.leader);
+			 (unsigned long long)st.leader,
+			 (unsigned long long)S.snap_index,
+			 (unsigned long long)S.restored);
 		pthread_mutex_unlock(&S.lock);
+	} else if (!strcmp(cmd, "snapshot") && n == 0) {
+		uint64_t index;
+		void *buf;
+		size_t len;
+		int err;
+
+		pthread_mutex_lock(&S.lock);
+		index = S.applied;
+		err = !index ? -EINVAL : sm_encode(S.sm, &buf, &len) ? -ENOMEM : 0;
+		pthread_mutex_unlock(&S.lock);
+		if (!err) {
+			err = save_snapshot(index, buf, len);
+			free(buf);
+		}
+		if (err) {
+			reply_err(out, -err, 1);
+			return;
+		}
+		fprintf(stderr, "rlkv: saved snapshot at index %llu (%zu bytes, asked for)\n",
+			(unsigned long long)index, len);
+		snprintf(out, RLKV_LINE_MAX, "snapshot %llu %zu",
+			 (unsigned long long)index, len);
 	} else {
 		snprintf(out, RLKV_LINE_MAX, "err EINVAL definite");
 	}
@@ -358,7 +503,8 @@ out:
 	return NULL;
 }
 
-int rlkv_serve(const char *dev, const char *addr, int bug_no_barrier)
+int rlkv_serve(const char *dev, const char *addr, int bug_no_barrier,
+	       uint64_t snap_every)
 {
 	pthread_t t;
 	pthread_attr_t attr;
@@ -367,6 +513,7 @@ int rlkv_serve(const char *dev, const char *addr, int bug_no_barrier)
 	signal(SIGPIPE, SIG_IGN);
 	S.dev = dev;
 	S.bug_no_barrier = bug_no_barrier;
+	S.snap_every = snap_every;
 	S.sm = sm_new();
 	if (!S.sm)
 		return 1;
@@ -379,7 +526,8 @@ int rlkv_serve(const char *dev, const char *addr, int bug_no_barrier)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, applier, NULL))
 		return 1;
-	fprintf(stderr, "rlkv: serving %s on %s\n", dev, addr);
+	fprintf(stderr, "rlkv: serving %s on %s, a snapshot every %llu entries\n",
+		dev, addr, (unsigned long long)snap_every);
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 

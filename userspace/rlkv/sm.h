@@ -72,4 +72,34 @@ size_t sm_keys(const struct sm *sm);
 /* Note index as applied without applying anything (no-op entries). */
 void sm_skip(struct sm *sm, uint64_t index);
 
+/* The number of locks kept (held or with an expired lease). */
+size_t sm_locks(const struct sm *sm);
+
+/*
+ * Snapshots: everything later entries' results depend on, at the
+ * applied index.  Format (integers little-endian):
+ *
+ *   "RLKVSNAP"  u32 version (1)  u32 zero
+ *   u64 applied  i64 log time (ms)  u64 keys  u64 locks
+ *   keys times:  u8 len, key, u8 len, value
+ *   locks times: u8 len, name, u8 len, owner, u64 token, i64 expires-ms
+ *   u64 FNV-1a 64 of every byte before it
+ *
+ * Tokens (keys, values, names, owners) as in entries: 1..255 bytes, no
+ * NUL or white space; a value is not "-"; no key or lock twice.
+ *
+ * sm_encode() puts a malloc'd buffer in *buf and its length in *len;
+ * 0, or -1 without memory.
+ */
+int sm_encode(const struct sm *sm, void **buf, size_t *len);
+
+/*
+ * A new state machine from the snapshot's len bytes at buf, taken at
+ * index; or NULL (without memory too) with the reason in err (errlen
+ * bytes) if the bytes are not such a snapshot at index: any length, any
+ * content is safe to give.
+ */
+struct sm *sm_decode(const void *buf, size_t len, uint64_t index, char *err,
+		     size_t errlen);
+
 #endif /* RLKV_SM_H */

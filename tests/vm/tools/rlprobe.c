@@ -155,7 +155,7 @@ static int cmd_status(void)
 	printf("group=%llu\nnode=%llu\nterm=%llu\nvote=%llu\nleader=%llu\n"
 	       "commit=%llu\napplied=%llu\nfirst=%llu\nlast=%llu\nrole=%u\n"
 	       "flags=%u\nmax_entry=%u\nvoters=%u\npending=%u\nmax_pending=%u\n"
-	       "learners=%u\n",
+	       "learners=%u\napp_snap_index=%llu\napp_snap_len=%llu\n",
 	       (unsigned long long)st.group_id, (unsigned long long)st.node_id,
 	       (unsigned long long)st.term, (unsigned long long)st.vote,
 	       (unsigned long long)st.leader, (unsigned long long)st.commit,
@@ -163,7 +163,8 @@ static int cmd_status(void)
 	       (unsigned long long)st.first_index,
 	       (unsigned long long)st.last_index, st.role, st.flags,
 	       st.max_entry, st.n_voters, st.pending, st.max_pending,
-	       st.n_learners);
+	       st.n_learners, (unsigned long long)st.app_snap_index,
+	       (unsigned long long)st.app_snap_len);
 	if (st.reserved32)
 		return fail("reserved32 not zero");
 	if (st.reserved)
