@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=480 group=cluster
+# rl-test: kernels=stock timeout=300 group=single
 # rlkv snapshots (issue 18) through the application-snapshot interface.
 # Three nodes in three network namespaces run group 1 with an rlkv server
 # each, saving a snapshot every 50 applied entries (rlkv serve
