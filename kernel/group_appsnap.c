@@ -53,13 +53,10 @@ static_assert(RAFTLOG_DISK_SNAPBLOB_SIZE + RAFTLOG_SNAPBLOB_ADDRS_MAX +
 static struct rl_appsnap *rl_appsnap_alloc(u64 len, gfp_t gfp)
 {
 	struct rl_appsnap *a;
-	unsigned int noio;
 
-	noio = memalloc_noio_save();
 	a = kzalloc(sizeof(*a), gfp);
 	if (a)
 		a->data = kvmalloc(max_t(u64, len, 1), gfp | __GFP_NOWARN);
-	memalloc_noio_restore(noio);
 	if (a && !a->data) {
 		kfree(a);
 		return NULL;

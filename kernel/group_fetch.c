@@ -84,7 +84,7 @@ static int rl_fetch_take(void *ctx, const struct rl_entry *e)
 	d->data = NULL;
 	if (e->len) {
 		/* the store holds its read lock: no reclaim through I/O */
-		d->data = kvmalloc(e->len, GFP_NOIO | __GFP_NOWARN);
+		d->data = kvmalloc(e->len, GFP_KERNEL | __GFP_NOWARN);
 		if (!d->data)
 			return -ENOMEM;
 		memcpy(d->data, e->data, e->len);

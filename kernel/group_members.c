@@ -54,7 +54,7 @@ static int rl_book_add(struct rl_group *g, u64 index, u64 node,
 	if (mb->n_book == mb->cap_book) {
 		u32 cap = mb->cap_book ? 2 * mb->cap_book : 16;
 
-		a = krealloc_array(mb->book, cap, sizeof(*a), GFP_NOIO);
+		a = krealloc_array(mb->book, cap, sizeof(*a), GFP_KERNEL);
 		if (!a)
 			return -ENOMEM;
 		mb->book = a;

@@ -130,7 +130,7 @@ static void rl_handle_requests(struct rl_group *g)
 			rl_req_finish(g, rq, -EIO, 0, 0);
 			continue;
 		}
-		err = xa_insert(&g->inflight, rq->id, rq, GFP_NOIO);
+		err = xa_insert(&g->inflight, rq->id, rq, GFP_KERNEL);
 		if (err) {
 			rl_req_finish(g, rq, err == -EBUSY ? -EIO : err, 0, 0);
 			continue;

@@ -46,7 +46,6 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 		.index = index,
 		.term = raft_term_at(g->raft, index),
 	};
-	unsigned int noio;
 	ssize_t n = 0;
 	u64 size;
 	u8 *buf;
@@ -63,9 +62,7 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 		b.version = RAFTLOG_SNAPBLOB_VERSION_APP;
 		size += RAFTLOG_DISK_SNAPBLOB_APP_SIZE + app->len;
 	}
-	noio = memalloc_noio_save();
 	buf = kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
-	memalloc_noio_restore(noio);
 	if (!buf)
 		return -ENOMEM;
 	b.addrs_len = n;

@@ -25,19 +25,20 @@
 #include <linux/crc32c.h>
 
 /*
- * The core and the codecs run on paths that the block layer may wait on
- * (they decide what gets written), so they must not recurse into I/O.
+ * The core and the codecs allocate like any process-context code
+ * (GFP_KERNEL): raftlog is not a block device, so no writeback ever
+ * waits on it and reclaim may recurse into I/O.
  */
-#define rl_malloc(size)		kmalloc(size, GFP_NOIO)
-#define rl_zalloc(size)		kzalloc(size, GFP_NOIO)
-#define rl_calloc(n, size)	kcalloc(n, size, GFP_NOIO)
-#define rl_realloc(p, size)	krealloc(p, size, GFP_NOIO)
+#define rl_malloc(size)		kmalloc(size, GFP_KERNEL)
+#define rl_zalloc(size)		kzalloc(size, GFP_KERNEL)
+#define rl_calloc(n, size)	kcalloc(n, size, GFP_KERNEL)
+#define rl_realloc(p, size)	krealloc(p, size, GFP_KERNEL)
 #define rl_free(p)		kfree(p)
 /*
  * Snapshot blobs: up to RAFT_MAX_SNAPSHOT_SIZE bytes, more than kmalloc
  * gives; vmalloc'd when pages are scarce, a failure is handled.
  */
-#define rl_big_alloc(size)	kvmalloc(size, GFP_NOIO | __GFP_NOWARN)
+#define rl_big_alloc(size)	kvmalloc(size, GFP_KERNEL | __GFP_NOWARN)
 #define rl_big_free(p)		kvfree(p)
 
 /* An assertion that fails is a bug in raftlog: warn once, keep running. */

@@ -277,7 +277,6 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 			     const void *conf, u32 conf_len,
 			     const void *data, u64 data_len)
 {
-	unsigned int noio;
 	struct rl_st_op *op;
 	size_t size;
 	s64 ret;
@@ -291,9 +290,7 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 	if (!op)
 		return -ENOMEM;
 	size = round_up(RAFTLOG_DISK_SNAP_SIZE + conf_len + data_len, RAFTLOG_BLOCK_SIZE);
-	noio = memalloc_noio_save();
 	op->snap_buf = kvzalloc(size, GFP_KERNEL);
-	memalloc_noio_restore(noio);
 	if (!op->snap_buf) {
 		kfree(op);
 		return -ENOMEM;

@@ -259,7 +259,6 @@ int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 {
 	struct rl_meta m;
 	struct rl_snap sn;
-	unsigned int noio;
 	size_t size;
 	u8 *buf;
 	int err;
@@ -274,9 +273,7 @@ int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 		return -ENOENT;
 	/* the whole area: header, configuration and data */
 	size = (size_t)s->sb.snap_blocks * RAFTLOG_BLOCK_SIZE;
-	noio = memalloc_noio_save();
 	buf = kvmalloc(size, GFP_KERNEL);
-	memalloc_noio_restore(noio);
 	if (!buf)
 		return -ENOMEM;
 	err = rl_st_io(s, REQ_OP_READ, s->sb.snap_off[m.snap_slot], buf,
@@ -306,10 +303,8 @@ int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 		err = -EBADMSG;
 		goto out;
 	}
-	noio = memalloc_noio_save();
 	*conf = kvmalloc(max_t(u32, sn.conf_len, 1), GFP_KERNEL);
 	*data = kvmalloc(max_t(u64, sn.data_len, 1), GFP_KERNEL);
-	memalloc_noio_restore(noio);
 	if (!*conf || !*data) {
 		kvfree(*conf);
 		kvfree(*data);

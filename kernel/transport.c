@@ -299,7 +299,6 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 	struct rl_tp_frame *f;
 	struct rl_tp_peer *p;
 	LIST_HEAD(dead);
-	unsigned int noio;
 	size_t plen, trailer;
 	long n;
 	int err = 0;
@@ -309,10 +308,8 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 		return -EINVAL;
 	/* with a secret, room for the trailer: signed when it is sent */
 	trailer = ep->cfg.secret_len ? RAFTLOG_FRAME_TRAILER_SIZE : 0;
-	noio = memalloc_noio_save();
 	f = kvmalloc(sizeof(*f) + RAFTLOG_FRAME_HDR_SIZE + plen + trailer,
 		     GFP_KERNEL);
-	memalloc_noio_restore(noio);
 	if (!f)
 		return -ENOMEM;
 	n = rl_wire_msg_encode(f->data, RAFTLOG_FRAME_HDR_SIZE + plen, m);

@@ -356,7 +356,6 @@ enum {
  */
 static int rl_tp_conn_room(struct rl_tp_conn *c)
 {
-	unsigned int noio;
 	u32 cap;
 	u8 *buf;
 
@@ -364,9 +363,7 @@ static int rl_tp_conn_room(struct rl_tp_conn *c)
 		return 0;
 	cap = c->pl_cap ? min_t(u32, 2 * c->pl_cap, c->h.len) :
 			  min_t(u32, RL_TP_RX_CHUNK, c->h.len);
-	noio = memalloc_noio_save();
 	buf = kvmalloc(cap, GFP_KERNEL | __GFP_NOWARN);
-	memalloc_noio_restore(noio);
 	if (!buf)
 		return -ENOMEM;
 	if (c->pl_got)
@@ -534,7 +531,7 @@ void rl_tp_accept_work(struct work_struct *work)
 			rl_tp_sock_close(sock);
 			continue;
 		}
-		c = kzalloc(sizeof(*c), GFP_NOIO);
+		c = kzalloc(sizeof(*c), GFP_KERNEL);
 		if (!c) {
 			rl_tp_sock_close(sock);
 			continue;

@@ -168,7 +168,7 @@ static int rl_tp_dial_handshake(struct rl_tp_peer *p, struct socket *sock,
 	int err;
 
 	/* two hellos and a frame buffer: too much for the stack */
-	buf = kzalloc(2 * sizeof(*d) + RL_WIRE_HELLO_FRAME, GFP_NOIO);
+	buf = kzalloc(2 * sizeof(*d) + RL_WIRE_HELLO_FRAME, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	d = (struct rl_wire_hello *)buf;

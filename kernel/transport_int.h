@@ -22,9 +22,9 @@
  *   rl_tp_peer      one remote node: its dialed socket and send queue.
  *
  * Contexts: socket callbacks (softirq) only queue work; everything else
- * runs in process context on rl_tp_wq (WQ_MEM_RECLAIM: the block layer
- * may wait on Raft progress) or in the caller of the API.  Memory is
- * allocated with I/O recursion disabled (GFP_NOIO or memalloc_noio_save).
+ * runs in process context on rl_tp_wq or in the caller of the API.
+ * Memory is allocated with GFP_KERNEL: raftlog is not a block device, no
+ * writeback waits on it.
  *
  * Locks: rl_tp_mutex (sleeping) orders configuration changes: open,
  * close, peer add/remove, netns exit.  listener->lock (spin, bh) protects

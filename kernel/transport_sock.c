@@ -119,15 +119,16 @@ bool rl_tp_addr_eq(const struct sockaddr_storage *a,
 
 /*
  * Options of every socket: no Nagle (Raft messages are latency bound),
- * keepalive as a backstop for dead peers, no allocation that recurses
- * into I/O, and no use of the current task's page frag (the socket is
- * written from work items of different tasks).
+ * keepalive as a backstop for dead peers, and no use of the current
+ * task's page frag (the socket is written from work items of different
+ * tasks).  Allocations may recurse into I/O (GFP_KERNEL): raftlog is
+ * never in the writeback path.
  */
 void rl_tp_sock_setup(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 
-	sk->sk_allocation = GFP_NOIO;
+	sk->sk_allocation = GFP_KERNEL;
 #ifdef RL_HAVE_SK_USE_TASK_FRAG
 	sk->sk_use_task_frag = false;
 #endif
@@ -140,11 +141,9 @@ void rl_tp_sock_setup(struct socket *sock)
 
 int rl_tp_sock_create(struct net *net, int family, struct socket **out)
 {
-	unsigned int noio = memalloc_noio_save();
 	int err;
 
 	err = sock_create_kern(net, family, SOCK_STREAM, IPPROTO_TCP, out);
-	memalloc_noio_restore(noio);
 	if (!err)
 		rl_tp_sock_setup(*out);
 	return err;
@@ -219,15 +218,12 @@ struct crypto_shash *rl_tp_session(struct rl_tp_ep *ep,
 {
 	struct crypto_shash *tfm;
 	u8 key[RAFTLOG_MAC_SIZE];
-	unsigned int noio;
 	int err;
 
 	err = rl_tp_mac(ep, RL_WIRE_ROLE_SESSION, d, a, key);
 	if (err)
 		goto out;
-	noio = memalloc_noio_save();
 	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
-	memalloc_noio_restore(noio);
 	if (IS_ERR(tfm)) {
 		err = PTR_ERR(tfm);
 		goto out;
