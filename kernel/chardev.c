@@ -229,6 +229,20 @@ static __poll_t rl_poll(struct file *file, poll_table *pt)
 	return rl_group_poll_mask(rf->g, READ_ONCE(rf->pos));
 }
 
+/* The arguments of an application snapshot (ioctl and io_uring alike). */
+static int rl_snapshot_args(struct file *file, const void __user *uarg,
+			    struct raftlog_snapshot *s)
+{
+	/* it compacts the log: as write(), only if open for it */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (copy_from_user(s, uarg, sizeof(*s)))
+		return -EFAULT;
+	if (s->flags || s->pad)
+		return -EINVAL;
+	return 0;
+}
+
 static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct rl_group *g = rl_fgroup(file);
@@ -282,13 +296,9 @@ static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RAFTLOG_IOC_SNAPSHOT: {
 		struct raftlog_snapshot s;
 
-		/* it compacts the log: as write(), only if open for it */
-		if (!(file->f_mode & FMODE_WRITE))
-			return -EBADF;
-		if (copy_from_user(&s, uarg, sizeof(s)))
-			return -EFAULT;
-		if (s.flags || s.pad)
-			return -EINVAL;
+		err = rl_snapshot_args(file, uarg, &s);
+		if (err)
+			return err;
 		return rl_group_snapshot(g, s.index, u64_to_user_ptr(s.data),
 					 s.len);
 	}
@@ -356,10 +366,11 @@ static void rl_uring_done(void *ctx, int err, u64 index, u64 term)
 }
 
 /*
- * The command failed at issue.  A proposal refused for a full queue on
- * the inline (IO_URING_F_NONBLOCK) issue completes here with -EAGAIN and
- * RAFTLOG_URING_QUEUE_FULL in big_cqe[0]: returning -EAGAIN would have
- * io_uring issue it again from a worker, and some kernels (6.12's
+ * The command failed at issue.  A proposal (or an application snapshot)
+ * refused for a full queue on the inline (IO_URING_F_NONBLOCK) issue
+ * completes here with -EAGAIN and RAFTLOG_URING_QUEUE_FULL in
+ * big_cqe[0]: returning -EAGAIN would have io_uring issue it again from a
+ * worker, and some kernels (6.12's
  * io_uring_cmd() copies the SQE on -EAGAIN but leaves cmd->sqe on the SQ
  * ring slot) let that second issue read the payload from a slot that
  * userspace may have filled with another command since: entries lost and
@@ -370,11 +381,34 @@ static void rl_uring_done(void *ctx, int err, u64 index, u64 term)
 static int rl_uring_refuse(struct io_uring_cmd *cmd, int err,
 			   unsigned int issue_flags)
 {
-	if (err != -EAGAIN || cmd->cmd_op != RAFTLOG_URING_PROPOSE)
+	if (err != -EAGAIN || cmd->cmd_op == RAFTLOG_URING_BARRIER)
 		return err;
 	io_uring_cmd_done(cmd, -EAGAIN, RAFTLOG_URING_QUEUE_FULL,
 			  issue_flags);
 	return -EIOCBQUEUED;
+}
+
+/*
+ * RAFTLOG_URING_SNAPSHOT: the struct raftlog_snapshot the SQE points to,
+ * read (and its bytes copied) at the first issue, as a proposal's.
+ */
+static struct rl_req *rl_uring_snapshot(struct io_uring_cmd *cmd,
+					struct rl_group *g, bool nonblock)
+{
+	const struct raftlog_uring_snapshot *us = rl_ucmd_payload(cmd);
+	u64 uptr = READ_ONCE(us->snapshot);
+	struct raftlog_snapshot s;
+	int err;
+
+	if (!(cmd->file->f_mode & FMODE_WRITE))
+		return ERR_PTR(-EBADF);
+	if (READ_ONCE(us->flags) || READ_ONCE(us->size) != sizeof(s))
+		return ERR_PTR(-EINVAL);
+	err = rl_snapshot_args(cmd->file, u64_to_user_ptr(uptr), &s);
+	if (err)
+		return ERR_PTR(err);
+	return rl_group_snapshot_async(g, s.index, u64_to_user_ptr(s.data),
+				       s.len, nonblock);
 }
 
 static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
@@ -412,6 +446,9 @@ static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	}
 	case RAFTLOG_URING_BARRIER:
 		rq = rl_group_barrier_async(g, nonblock);
+		break;
+	case RAFTLOG_URING_SNAPSHOT:
+		rq = rl_uring_snapshot(cmd, g, nonblock);
 		break;
 	default:
 		return -ENOTTY;

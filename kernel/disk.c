@@ -60,6 +60,10 @@ static u32 rl_hdr_crc(const void *buf, size_t size, size_t crc_off)
 
 /* ---- superblock ---- */
 
+#define RL_SNAP_AUTO_BLOCKS \
+	((RAFTLOG_DISK_SNAP_SIZE + RAFTLOG_SNAP_BODY_MAX + RAFTLOG_BLOCK_SIZE - 1) >> \
+	 RAFTLOG_BLOCK_SHIFT)
+
 int rl_sb_layout(struct rl_sb *sb, u64 dev_bytes, u64 snap_bytes)
 {
 	u64 blocks = dev_bytes >> RAFTLOG_BLOCK_SHIFT;
@@ -72,6 +76,9 @@ int rl_sb_layout(struct rl_sb *sb, u64 dev_bytes, u64 snap_bytes)
 		snap = (snap_bytes + RAFTLOG_BLOCK_SIZE - 1) >> RAFTLOG_BLOCK_SHIFT;
 	else
 		snap = blocks / 8;
+	/* by default no more than the largest snapshot takes */
+	if (!snap_bytes && snap > RL_SNAP_AUTO_BLOCKS)
+		snap = RL_SNAP_AUTO_BLOCKS;
 	if (snap < RAFTLOG_MIN_SNAP_BLOCKS)
 		snap = RAFTLOG_MIN_SNAP_BLOCKS;
 	if (snap > (blocks - fixed - RAFTLOG_MIN_RING_BLOCKS) / 2)

@@ -54,7 +54,8 @@ struct rl_sb {
 
 /*
  * Fill in the geometry of @sb for a device of @dev_bytes: snapshot areas
- * of @snap_bytes each (0: an eighth of the device each), the rest is the
+ * of @snap_bytes each (0: an eighth of the device each, at most a
+ * header and RAFTLOG_SNAP_BODY_MAX), the rest is the
  * ring.  Returns RL_DISK_EFIELD if the device is too small.
  */
 int rl_sb_layout(struct rl_sb *sb, u64 dev_bytes, u64 snap_bytes);

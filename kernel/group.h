@@ -342,6 +342,10 @@ struct rl_req *rl_group_propose_async(struct rl_group *g,
 				      const void __user *data, u32 len,
 				      bool nonblock);
 struct rl_req *rl_group_barrier_async(struct rl_group *g, bool nonblock);
+/* An application snapshot (rl_group_snapshot): index is the snapshot's. */
+struct rl_req *rl_group_snapshot_async(struct rl_group *g, u64 index,
+				       const void __user *data, u64 len,
+				       bool nonblock);
 bool rl_group_req_arm(struct rl_req *rq, rl_req_done_fn fn, void *ctx);
 /* The outcome of a finished request: err, and index/term when 0. */
 int rl_group_req_result(struct rl_req *rq, u64 *index, u64 *term);

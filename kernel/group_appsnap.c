@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Application snapshots (RAFTLOG_IOC_SNAPSHOT, uapi/linux/raftlog.h): an
- * application says "my state at index i is these bytes"; the group
- * compacts its log up to i with a snapshot blob of version 3, whose
+ * Application snapshots (RAFTLOG_IOC_SNAPSHOT and RAFTLOG_URING_SNAPSHOT,
+ * uapi/linux/raftlog.h): an application says "my state at index i is
+ * these bytes"; the group compacts its log up to i with a snapshot blob
+ * of version 3, whose
  * application section carries the bytes (docs/format.md), so that they
  * are stored in the snapshot area and sent to followers behind the
  * compacted prefix like any snapshot.  A follower that installs such a
@@ -13,7 +14,7 @@
  * reader at or below its index gets it first, as one record flagged
  * RAFTLOG_RECORD_F_SNAPSHOT, then the entries after it.  Retention never
  * compacts past it (rl_snap_retain), and an operator's compaction past it
- * is refused (-EBUSY, rl_do_compact): the entries after it are what the
+ * is refused (-EBUSY, rl_compact_now): the entries after it are what the
  * application needs to rebuild its state from the snapshot.
  *
  * The whole snapshot is held in memory (at most RAFTLOG_SNAPSHOT_MAX
@@ -36,6 +37,7 @@
 #include "group_int.h"
 
 static_assert(RAFTLOG_SNAPSHOT_MAX == RAFTLOG_SNAPBLOB_APP_MAX);
+static_assert(RAFT_MAX_SNAPSHOT_SIZE + RL_CONF_MAX <= RAFTLOG_SNAP_BODY_MAX);
 static_assert(RAFTLOG_DISK_SNAPBLOB_SIZE + RAFTLOG_SNAPBLOB_ADDRS_MAX +
 	      RAFTLOG_DISK_SNAPBLOB_APP_SIZE + (u64)RAFTLOG_SNAPSHOT_MAX <=
 	      RAFT_MAX_SNAPSHOT_SIZE);
@@ -216,21 +218,23 @@ void rl_appsnap_status(struct rl_group *g, struct raftlog_status *st)
 }
 
 /*
- * RAFTLOG_IOC_SNAPSHOT: copy the state from user space, a chunk at a
- * time, then compact on the worker (rl_do_compact with the snapshot).
- * The cheap refusals come before the copy.
+ * A snapshot request for the application's state at index: the cheap
+ * refusals first, then the bytes copied from user space a chunk at a
+ * time (so a 64 MiB copy neither hogs the CPU nor outlives a fatal
+ * signal).  The request, or an ERR_PTR.
  */
-int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
-		      u64 len)
+static struct rl_req *rl_appsnap_req(struct rl_group *g, u64 index,
+				     const void __user *data, u64 len)
 {
 	struct rl_appsnap *a;
+	struct rl_req *rq;
 	u64 off, n;
 	int err = 0;
 
 	if (!index)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if (len > RAFTLOG_SNAPSHOT_MAX)
-		return -EFBIG;
+		return ERR_PTR(-EFBIG);
 	spin_lock(&g->stream_lock);
 	if (g->dead)
 		err = -ENODEV;
@@ -240,10 +244,18 @@ int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
 		err = -EALREADY;
 	spin_unlock(&g->stream_lock);
 	if (err)
-		return err;
+		return ERR_PTR(err);
+	rq = rl_req_alloc(RL_REQ_SNAPSHOT);
+	if (!rq)
+		return ERR_PTR(-ENOMEM);
+	rq->index = index;
 	a = rl_appsnap_alloc(len, GFP_KERNEL_ACCOUNT);
-	if (!a)
-		return -ENOMEM;
+	if (!a) {
+		err = -ENOMEM;
+		goto out;
+	}
+	rq->app = a;		/* the request's reference */
+	a->index = index;
 	for (off = 0; off < len; off += n) {
 		n = min_t(u64, len - off, RL_APPSNAP_CHUNK);
 		if (copy_from_user(a->data + off, data + off, n)) {
@@ -256,9 +268,61 @@ int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
 		}
 		cond_resched();
 	}
-	a->index = index;
-	err = rl_compact_run(g, index, a);
+	return rq;
 out:
-	rl_appsnap_put(a);
-	return err;
+	rl_req_put(rq);
+	return ERR_PTR(err);
+}
+
+/*
+ * RAFTLOG_IOC_SNAPSHOT: the worker takes the snapshot (rl_appsnap_take)
+ * once it reaches the request; the caller waits for that, whatever
+ * signal comes, so that its outcome is never unknown.
+ */
+int rl_group_snapshot(struct rl_group *g, u64 index, const void __user *data,
+		      u64 len)
+{
+	struct rl_req *rq;
+	int err;
+
+	rq = rl_appsnap_req(g, index, data, len);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	err = rl_req_submit(g, rq, false);
+	if (!err) {
+		wait_for_completion(&rq->done);
+		err = rq->err;
+	}
+	rl_req_put(rq);
+	return err == -ERESTARTSYS ? -EINTR : err;
+}
+
+/* RAFTLOG_URING_SNAPSHOT: the same, completed through the request. */
+struct rl_req *rl_group_snapshot_async(struct rl_group *g, u64 index,
+				       const void __user *data, u64 len,
+				       bool nonblock)
+{
+	struct rl_req *rq;
+
+	rq = rl_appsnap_req(g, index, data, len);
+	if (IS_ERR(rq))
+		return rq;
+	return rl_req_submit_async(g, rq, nonblock);
+}
+
+/*
+ * Worker: take the snapshots requested in this step, after its ready was
+ * processed (as retention compacts after a step), each completing with
+ * its index or an error.
+ */
+void rl_appsnap_take(struct rl_group *g, struct list_head *reqs)
+{
+	struct rl_req *rq, *tmp;
+	int err;
+
+	list_for_each_entry_safe(rq, tmp, reqs, node) {
+		list_del_init(&rq->node);
+		err = rl_compact_now(g, rq->index, rq->app);
+		rl_req_finish(g, rq, err, err ? 0 : rq->index, 0);
+	}
 }

@@ -92,6 +92,7 @@ enum rl_req_kind {
 	RL_REQ_BARRIER,
 	RL_REQ_CONF,		/* membership change (group_ctl.c) */
 	RL_REQ_TRANSFER,	/* leadership transfer (group_ctl.c) */
+	RL_REQ_SNAPSHOT,	/* application snapshot (group_appsnap.c) */
 };
 
 /* A proposal, a read barrier or a control request waiting for its outcome. */
@@ -107,6 +108,7 @@ struct rl_req {
 				 */
 	u8 cc_type;		/* RL_REQ_CONF: enum raft_conf_change_type */
 	u64 member;		/* RL_REQ_CONF, RL_REQ_TRANSFER: the node */
+	struct rl_appsnap *app;	/* RL_REQ_SNAPSHOT: the state at index */
 	int err;
 	u64 index;
 	u64 term;
@@ -353,6 +355,8 @@ void rl_stream_cut(struct rl_group *g, u64 index, bool reset);
 /* group_req.c */
 struct rl_req *rl_req_alloc(u8 kind);
 int rl_req_submit(struct rl_group *g, struct rl_req *rq, bool nonblock);
+struct rl_req *rl_req_submit_async(struct rl_group *g, struct rl_req *rq,
+				   bool nonblock);
 void rl_req_put(struct rl_req *rq);
 void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err, u64 index,
 		   u64 term);
@@ -416,12 +420,12 @@ void rl_msgs_recv(void *ctx, struct raft_msg *m);
 int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);
 void rl_snap_retain(struct rl_group *g);
 /*
- * Compact at index on the worker and wait (with app: an application
- * snapshot there, which becomes the group's).  Errors as
+ * Compact at index (worker only), with the application's snapshot app
+ * there (which becomes the group's) or without.  Errors as
  * rl_group_compact, and -EBUSY (without app: past the application's
  * snapshot), -ENOSPC (app does not fit the snapshot area).
  */
-int rl_compact_run(struct rl_group *g, u64 index, struct rl_appsnap *app);
+int rl_compact_now(struct rl_group *g, u64 index, struct rl_appsnap *app);
 
 /* group_appsnap.c */
 void rl_appsnap_put(struct rl_appsnap *a);
@@ -431,6 +435,7 @@ int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
 int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 		    size_t len, size_t *done);
 u64 rl_appsnap_first(struct rl_group *g, u64 first_index);
+void rl_appsnap_take(struct rl_group *g, struct list_head *reqs);
 struct raftlog_status;
 void rl_appsnap_status(struct rl_group *g, struct raftlog_status *st);
 

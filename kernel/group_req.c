@@ -27,6 +27,7 @@ void rl_req_put(struct rl_req *rq)
 {
 	if (refcount_dec_and_test(&rq->ref)) {
 		kfree(rq->data);
+		rl_appsnap_put(rq->app);
 		kfree(rq);
 	}
 }
@@ -79,6 +80,8 @@ void rl_req_finish(struct rl_group *g, struct rl_req *rq, int err,
 	rq->term = term;
 	kfree(rq->data);
 	rq->data = NULL;
+	rl_appsnap_put(rq->app);
+	rq->app = NULL;
 	spin_lock(&rq->fn_lock);
 	rq->finished = true;
 	fn = rq->fn;
@@ -243,8 +246,8 @@ int rl_group_propose(struct rl_group *g, const void __user *data, u32 len,
 }
 
 /* Queue rq as an asynchronous request: rq, or an ERR_PTR (rq dropped). */
-static struct rl_req *rl_req_submit_async(struct rl_group *g,
-					  struct rl_req *rq, bool nonblock)
+struct rl_req *rl_req_submit_async(struct rl_group *g, struct rl_req *rq,
+				   bool nonblock)
 {
 	int err;
 

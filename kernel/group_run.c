@@ -114,7 +114,8 @@ static inline void rl_bug_ack_early(struct rl_group *g, struct rl_req *rq)
 
 #endif
 
-static void rl_handle_requests(struct rl_group *g)
+/* Hand the queued requests to the core; snapshots wait in *snaps. */
+static void rl_handle_requests(struct rl_group *g, struct list_head *snaps)
 {
 	struct rl_req *rq, *tmp;
 	LIST_HEAD(q);
@@ -128,6 +129,10 @@ static void rl_handle_requests(struct rl_group *g)
 		list_del_init(&rq->node);
 		if (g->fail_err) {
 			rl_req_finish(g, rq, -EIO, 0, 0);
+			continue;
+		}
+		if (rq->kind == RL_REQ_SNAPSHOT) {
+			list_add_tail(&rq->node, snaps);
 			continue;
 		}
 		err = xa_insert(&g->inflight, rq->id, rq, GFP_KERNEL);
@@ -334,6 +339,7 @@ static void rl_stall_handoff(struct rl_group *g)
 
 static void rl_group_step(struct rl_group *g, bool tick)
 {
+	LIST_HEAD(snaps);
 	int err;
 
 	if (g->fail_err)
@@ -357,8 +363,9 @@ static void rl_group_step(struct rl_group *g, bool tick)
 			      RAFTLOG_BLOCK_SIZE);
 	rl_msgs_handle(g);
 	rl_fetch_deliver(g);
-	rl_handle_requests(g);
+	rl_handle_requests(g, &snaps);
 	rl_process_ready(g);
+	rl_appsnap_take(g, &snaps);
 	/* a node that saw its own removal commit stops */
 	err = rl_members_after_step(g);
 	if (err)

@@ -130,7 +130,6 @@ struct rl_compact {
 	struct work_struct work;
 	struct rl_group *g;
 	u64 index;
-	struct rl_appsnap *app;
 	int err;
 	struct completion done;
 };
@@ -205,8 +204,7 @@ static bool rl_snap_fits(struct rl_group *g, const struct rl_appsnap *app)
  * not go past the application's snapshot: its application rebuilds its
  * state from the snapshot and the entries after it).
  */
-static int rl_do_compact(struct rl_group *g, u64 index,
-			 struct rl_appsnap *app)
+int rl_compact_now(struct rl_group *g, u64 index, struct rl_appsnap *app)
 {
 	struct raft_snapshot_meta meta;
 	struct raft_status st;
@@ -299,7 +297,7 @@ void rl_snap_retain(struct rl_group *g)
 	if (target <= in.snap_index ||
 	    (target < in.snap_index + RL_RETAIN_STEP && used < (pct + 100) / 2))
 		return;
-	err = rl_do_compact(g, target, NULL);
+	err = rl_compact_now(g, target, NULL);
 	if (!err) {
 		g->c.auto_compactions++;
 		return;
@@ -312,19 +310,14 @@ static void rl_compact_work(struct work_struct *w)
 {
 	struct rl_compact *c = container_of(w, struct rl_compact, work);
 
-	c->err = rl_do_compact(c->g, c->index, c->app);
+	c->err = rl_compact_now(c->g, c->index, NULL);
 	trace_raftlog_compact(c->g, c->index, c->err);
 	complete(&c->done);
 }
 
 int rl_group_compact(struct rl_group *g, u64 index)
 {
-	return rl_compact_run(g, index, NULL);
-}
-
-int rl_compact_run(struct rl_group *g, u64 index, struct rl_appsnap *app)
-{
-	struct rl_compact c = { .g = g, .index = index, .app = app };
+	struct rl_compact c = { .g = g, .index = index };
 	bool queued;
 	int err;
 

@@ -150,7 +150,8 @@ int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 
 /*
  * Write a fresh raftlog format to @path (new UUID, empty log; snapshot
- * areas of @snap_bytes each, 0: an eighth of the device each).
+ * areas of @snap_bytes each, 0: an eighth of the device each, at most
+ * RAFTLOG_SNAP_BODY_MAX and a header).
  */
 int rl_storage_format(const char *path, u64 cluster_id, u32 group_id,
 		      u64 node_id, u64 snap_bytes);

@@ -253,6 +253,33 @@ unlock:
 	return ret;
 }
 
+/*
+ * *bufp holds the first block of a snapshot of size bytes (whole blocks):
+ * make it hold all of them.  0, a negative errno (the I/O's or -ENOMEM),
+ * or RL_DISK_EFIELD for a snapshot larger than any the core takes (its
+ * header is checked, but a size beyond the bound would ask kvmalloc for
+ * more than it may give).
+ */
+static int rl_st_load_body(struct rl_storage *s, unsigned int slot,
+			   size_t size, u8 **bufp)
+{
+	u8 *body;
+
+	if (size <= RAFTLOG_BLOCK_SIZE)
+		return 0;
+	if (size > RAFTLOG_DISK_SNAP_SIZE + RAFTLOG_SNAP_BODY_MAX)
+		return RL_DISK_EFIELD;
+	body = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!body)
+		return -ENOMEM;
+	memcpy(body, *bufp, RAFTLOG_BLOCK_SIZE);
+	kfree(*bufp);
+	*bufp = body;
+	return rl_st_io(s, REQ_OP_READ, s->sb.snap_off[slot] + 1,
+			body + RAFTLOG_BLOCK_SIZE, size - RAFTLOG_BLOCK_SIZE,
+			RL_INJECT_READ);
+}
+
 int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 			     void **conf, u32 *conf_len,
 			     void **data, u64 *data_len)
@@ -271,9 +298,12 @@ int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 		return err;
 	if (m.snap_slot == RAFTLOG_SNAP_NONE)
 		return -ENOENT;
-	/* the whole area: header, configuration and data */
-	size = (size_t)s->sb.snap_blocks * RAFTLOG_BLOCK_SIZE;
-	buf = kvmalloc(size, GFP_KERNEL);
+	/*
+	 * The header first, then as many blocks as the snapshot takes, not
+	 * the whole area (gigabytes on a large device formatted with a large
+	 * area, as every device was before the default was capped).
+	 */
+	buf = kmalloc(RAFTLOG_BLOCK_SIZE, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	err = rl_st_io(s, REQ_OP_READ, s->sb.snap_off[m.snap_slot], buf,
@@ -286,15 +316,11 @@ int rl_storage_load_snapshot(struct rl_storage *s, u64 *index, u64 *term,
 	if (!err) {
 		size = round_up(RAFTLOG_DISK_SNAP_SIZE + sn.conf_len + sn.data_len,
 				RAFTLOG_BLOCK_SIZE);
-		if (size > RAFTLOG_BLOCK_SIZE) {
-			err = rl_st_io(s, REQ_OP_READ, s->sb.snap_off[m.snap_slot] + 1,
-				       buf + RAFTLOG_BLOCK_SIZE, size - RAFTLOG_BLOCK_SIZE,
-				       RL_INJECT_READ);
-			if (err)
-				goto out;
-		}
-		if (rl_crc32c(0, buf + RAFTLOG_DISK_SNAP_SIZE,
-			      sn.conf_len + sn.data_len) != sn.body_crc)
+		err = rl_st_load_body(s, m.snap_slot, size, &buf);
+		if (err < 0)
+			goto out;
+		if (!err && rl_crc32c(0, buf + RAFTLOG_DISK_SNAP_SIZE,
+				      sn.conf_len + sn.data_len) != sn.body_crc)
 			err = RL_DISK_EBODY;
 	}
 	if (err) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # rl-test: kernels=debug timeout=480 group=cluster
 # Application snapshots (RAFTLOG_IOC_SNAPSHOT through libraftlog's
-# raftlog_snapshot_save, tests/vm/tools/rlappsnap.c).  Three nodes in
+# raftlog_snapshot_save, and RAFTLOG_URING_SNAPSHOT through its ring;
+# tests/vm/tools/rlappsnap.c).  Three nodes in
 # three network namespaces run group 1; the leader's application saves a
 # 5,000,003-byte snapshot (more than kmalloc gives) at an applied index X:
 #  - the leader's log is compacted up to X, and a new reader there gets
@@ -16,7 +17,9 @@
 #    InstallSnapshot, and its reader gets it first, byte for byte, then
 #    the entries after X; a follower that saved none has no snapshot;
 #  - the leader restarts from its device with the snapshot: its readers
-#    get it again.
+#    get it again;
+#  - through io_uring (RAFTLOG_URING_SNAPSHOT, raftlog_ring_snapshot) the
+#    same refusals hold, and a save there compacts and reads back.
 # Unloading with the group running leaves KASAN/kmemleak/lockdep silent.
 set -u
 . ./lib.sh
@@ -51,7 +54,7 @@ save() { rlappsnap save "$(dev "$1")" "$2" "$3" 7 "${4:-0}" ${5:-}; }
 # reads NODE N: a new reader of NODE gets the snapshot at X, then N entries
 reads() { rlappsnap read "$(dev "$1")" "$X" $SIZE 7 "$2"; }
 
-tap_plan 15
+tap_plan 17
 modprobe_deps
 [ -b /dev/ram0 ] || modprobe brd rd_nr=4 rd_size=65536
 [ -b /dev/ram3 ] || mknod /dev/ram3 b 1 3
@@ -142,6 +145,23 @@ tap_ok "node $L restarts from its device and catches up" \
 	wait_for 60 caught_up "$A" "$L"
 tap_ok "its reader gets the snapshot again, then the $N entries after" \
 	reads "$L" "$N"
+
+# the same through io_uring (RAFTLOG_URING_SNAPSHOT), on the restarted node
+uring_refusals() {
+	save "$L" "$(st "$L" applied)" 100 EBADF ro-uring &&
+		save "$L" "$X" 100 EALREADY uring &&
+		save "$L" 0 100 EINVAL uring
+}
+tap_ok "io_uring: refused on a read-only file (EBADF), at $X (EALREADY), at 0 (EINVAL)" \
+	uring_refusals
+Y=$(st "$L" applied)
+uring_save() {
+	save "$L" "$Y" 300000 0 uring &&
+		test "$(st "$L" first)" = $((Y + 1)) &&
+		rlappsnap read "$(dev "$L")" "$Y" 300000 7 0
+}
+tap_ok "io_uring: node $L's application saves 300,000 bytes at $Y; compacted there, read back" \
+	uring_save
 
 tap_ok "unload with the group running" rmmod raftlog
 tap_done

@@ -217,7 +217,8 @@ struct raftlog_propose {
  *              (or the log is compacted past it already)
  *   EFBIG      len is larger than RAFTLOG_SNAPSHOT_MAX
  *   ENOSPC     the device's snapshot area cannot hold it (raftctl format
- *              --snapshot-size sizes it; default an eighth of the device)
+ *              --snapshot-size sizes it; default an eighth of the device,
+ *              at most RAFTLOG_SNAP_BODY_MAX)
  *   EFAULT, EINTR (fatal signal while copying), ENOMEM, EIO, ENODEV
  */
 #define RAFTLOG_SNAPSHOT_MAX	(64U << 20)	/* bytes of state */
@@ -260,6 +261,17 @@ struct raftlog_snapshot {
  * the read index, already applied; or res = -errno (EAGAIN, EIO,
  * ENODEV).
  *
+ * RAFTLOG_URING_SNAPSHOT: the asynchronous RAFTLOG_IOC_SNAPSHOT.  The
+ * command area holds a struct raftlog_uring_snapshot whose snapshot
+ * field points to a struct raftlog_snapshot (size = its size, flags =
+ * 0); both it and the state's bytes are read when the command is first
+ * issued (the bytes copied then, as a proposal's payload).  Completes
+ * once the snapshot is taken and queued to the device: res = 0 and
+ * big_cqe[0] = the snapshot's index; or res = -errno as for the ioctl
+ * (EINVAL also for a size or flags other than these).  A full proposal
+ * queue refuses it as it refuses a proposal: res = -EAGAIN and
+ * big_cqe[0] = RAFTLOG_URING_QUEUE_FULL (not taken; submit it again).
+ *
  * Any other cmd_op fails with ENOTTY.  A command still waiting when its
  * ring is torn down completes with ECANCELED (an entry already proposed
  * may still commit) on Linux 6.7 and later, which cancel commands at
@@ -268,6 +280,7 @@ struct raftlog_snapshot {
  */
 #define RAFTLOG_URING_PROPOSE		1
 #define RAFTLOG_URING_BARRIER		2
+#define RAFTLOG_URING_SNAPSHOT		3
 
 /* big_cqe[0] of a proposal refused with -EAGAIN for a full queue */
 #define RAFTLOG_URING_QUEUE_FULL	1
@@ -276,6 +289,13 @@ struct raftlog_snapshot {
 struct raftlog_uring_propose {
 	__u64	data;		/* user pointer to the payload */
 	__u32	len;
+	__u32	flags;		/* zero */
+};
+
+/* 16 bytes too: RAFTLOG_URING_SNAPSHOT's command area. */
+struct raftlog_uring_snapshot {
+	__u64	snapshot;	/* user pointer to a struct raftlog_snapshot */
+	__u32	size;		/* sizeof(struct raftlog_snapshot) */
 	__u32	flags;		/* zero */
 };
 

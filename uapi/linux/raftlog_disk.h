@@ -44,6 +44,13 @@
 #define RAFTLOG_REC_MAX_ENTRIES		1024
 #define RAFTLOG_MIN_RING_BLOCKS		64
 #define RAFTLOG_MIN_SNAP_BLOCKS		2
+/*
+ * The largest snapshot body (configuration and data) raftlog writes or
+ * reads back: the largest snapshot a group makes, with room to spare.
+ * A snapshot area that `raftctl format` sizes by itself holds one of
+ * these, or an eighth of the device when that is less.
+ */
+#define RAFTLOG_SNAP_BODY_MAX		(80U << 20)
 
 /* Entry types stored in a record's entry table. */
 #define RAFTLOG_ENTRY_NORMAL		0

@@ -189,8 +189,10 @@ int raftlog_snapshot_save(struct raftlog *rl, uint64_t index,
 struct raftlog_completion {
 	uint64_t user_data;	/* as given when queued */
 	int err;		/* 0 or -errno (as for raftlog_propose()) */
-	int kind;		/* RAFTLOG_URING_PROPOSE or _BARRIER */
-	uint64_t index;		/* proposal: its index; barrier: read index */
+	int kind;		/* RAFTLOG_URING_PROPOSE, _BARRIER, _SNAPSHOT */
+	uint64_t index;		/* proposal: its index; barrier: read index;
+				 * snapshot: the snapshot's index
+				 */
 	uint64_t term;		/* proposal: its term (0 for a barrier) */
 };
 
@@ -245,6 +247,22 @@ int raftlog_ring_barrier(struct raftlog_ring *ring, struct raftlog *rl,
 			 uint64_t user_data);
 int raftlog_ring_barrier_cb(struct raftlog_ring *ring, struct raftlog *rl,
 			    raftlog_cb cb, void *arg);
+
+/*
+ * Queue an asynchronous application snapshot (RAFTLOG_URING_SNAPSHOT):
+ * the state at index is the len bytes at data, as raftlog_snapshot_save()
+ * but without waiting.  The kernel copies the bytes when it takes the
+ * command (and again if a full queue made the library send it again), so
+ * data must stay valid and unchanged until the command completes.  The
+ * completion's index is the snapshot's (term 0), or err as for
+ * raftlog_snapshot_save().  Returns 0, -EBUSY or -EINVAL (no cb).
+ */
+int raftlog_ring_snapshot(struct raftlog_ring *ring, struct raftlog *rl,
+			  uint64_t index, const void *data, size_t len,
+			  uint64_t user_data);
+int raftlog_ring_snapshot_cb(struct raftlog_ring *ring, struct raftlog *rl,
+			     uint64_t index, const void *data, size_t len,
+			     raftlog_cb cb, void *arg);
 
 /* Send every queued command to the kernel.  Returns how many, or -errno. */
 int raftlog_ring_submit(struct raftlog_ring *ring);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libraftlog: asynchronous proposals and read barriers as io_uring
- * IORING_OP_URING_CMD commands on /dev/raftlog<N>.
+ * libraftlog: asynchronous proposals, read barriers and application
+ * snapshots as io_uring IORING_OP_URING_CMD commands on /dev/raftlog<N>.
  *
  * The ABI (uapi/linux/raftlog.h): the ring needs IORING_SETUP_CQE32, the
  * index of a committed entry comes back in big_cqe[0] and its term in
@@ -43,7 +43,11 @@ struct rl_slot {
 	int kind;		/* 0 when free */
 	unsigned int next_free;	/* also the retry list's link */
 	int fd;			/* to send a refused proposal again */
-	struct raftlog_uring_propose up;
+	union {
+		struct raftlog_uring_propose up;
+		/* what the SQE of a snapshot points to, until it completes */
+		struct raftlog_snapshot snap;
+	} cmd;
 };
 
 struct raftlog_ring {
@@ -164,14 +168,22 @@ static void rl_prep(struct io_uring_sqe *sqe, const struct rl_slot *s,
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, s->fd, NULL, 0, 0);
 	sqe->cmd_op = s->kind;
 	/* addr3 and the command area share the SQE's last 16 bytes */
-	memset(sqe->cmd, 0, sizeof(s->up));
-	if (s->kind == RAFTLOG_URING_PROPOSE)
-		memcpy(sqe->cmd, &s->up, sizeof(s->up));
+	memset(sqe->cmd, 0, sizeof(s->cmd.up));
+	if (s->kind == RAFTLOG_URING_PROPOSE) {
+		memcpy(sqe->cmd, &s->cmd.up, sizeof(s->cmd.up));
+	} else if (s->kind == RAFTLOG_URING_SNAPSHOT) {
+		struct raftlog_uring_snapshot us = {
+			.snapshot = (uintptr_t)&s->cmd.snap,
+			.size = sizeof(s->cmd.snap),
+		};
+
+		memcpy(sqe->cmd, &us, sizeof(us));
+	}
 	io_uring_sqe_set_data64(sqe, slot);
 }
 
 static int rl_queue(struct raftlog_ring *ring, struct raftlog *rl, int kind,
-		    const struct raftlog_uring_propose *up,
+		    const void *cmd, size_t cmd_len,
 		    uint64_t user_data, raftlog_cb cb, void *arg)
 {
 	struct io_uring_sqe *sqe;
@@ -190,9 +202,9 @@ static int rl_queue(struct raftlog_ring *ring, struct raftlog *rl, int kind,
 	s->cb = cb;
 	s->arg = arg;
 	s->fd = rl->fd;
-	memset(&s->up, 0, sizeof(s->up));
-	if (up)
-		s->up = *up;
+	memset(&s->cmd, 0, sizeof(s->cmd));
+	if (cmd)
+		memcpy(&s->cmd, cmd, cmd_len);
 	ring->inflight++;
 	rl_prep(sqe, s, slot);
 	return 0;
@@ -241,10 +253,13 @@ static void rl_retry_send(struct raftlog_ring *ring, unsigned int n)
 	}
 }
 
-/* Is this CQE a proposal refused for a full queue (to send again)? */
+/*
+ * Is this CQE a proposal (or snapshot) refused for a full queue, to send
+ * again?
+ */
 static bool rl_refused(const struct rl_slot *s, const struct io_uring_cqe *cqe)
 {
-	return s->kind == RAFTLOG_URING_PROPOSE && cqe->res == -EAGAIN &&
+	return s->kind != RAFTLOG_URING_BARRIER && cqe->res == -EAGAIN &&
 	       cqe->big_cqe[0] == RAFTLOG_URING_QUEUE_FULL;
 }
 
@@ -259,8 +274,8 @@ static int rl_queue_propose(struct raftlog_ring *ring, struct raftlog *rl,
 
 	if (!len || len > UINT32_MAX)
 		return -EMSGSIZE;
-	return rl_queue(ring, rl, RAFTLOG_URING_PROPOSE, &up, user_data,
-			cb, arg);
+	return rl_queue(ring, rl, RAFTLOG_URING_PROPOSE, &up, sizeof(up),
+			user_data, cb, arg);
 }
 
 int raftlog_ring_propose(struct raftlog_ring *ring, struct raftlog *rl,
@@ -281,7 +296,7 @@ int raftlog_ring_propose_cb(struct raftlog_ring *ring, struct raftlog *rl,
 int raftlog_ring_barrier(struct raftlog_ring *ring, struct raftlog *rl,
 			 uint64_t user_data)
 {
-	return rl_queue(ring, rl, RAFTLOG_URING_BARRIER, NULL, user_data,
+	return rl_queue(ring, rl, RAFTLOG_URING_BARRIER, NULL, 0, user_data,
 			NULL, NULL);
 }
 
@@ -290,7 +305,38 @@ int raftlog_ring_barrier_cb(struct raftlog_ring *ring, struct raftlog *rl,
 {
 	if (!cb)
 		return -EINVAL;
-	return rl_queue(ring, rl, RAFTLOG_URING_BARRIER, NULL, 0, cb, arg);
+	return rl_queue(ring, rl, RAFTLOG_URING_BARRIER, NULL, 0, 0, cb, arg);
+}
+
+static int rl_queue_snapshot(struct raftlog_ring *ring, struct raftlog *rl,
+			     uint64_t index, const void *data, size_t len,
+			     uint64_t user_data, raftlog_cb cb, void *arg)
+{
+	struct raftlog_snapshot snap = {
+		.index = index,
+		.data = (uintptr_t)data,
+		.len = len,
+	};
+
+	return rl_queue(ring, rl, RAFTLOG_URING_SNAPSHOT, &snap, sizeof(snap),
+			user_data, cb, arg);
+}
+
+int raftlog_ring_snapshot(struct raftlog_ring *ring, struct raftlog *rl,
+			  uint64_t index, const void *data, size_t len,
+			  uint64_t user_data)
+{
+	return rl_queue_snapshot(ring, rl, index, data, len, user_data,
+				 NULL, NULL);
+}
+
+int raftlog_ring_snapshot_cb(struct raftlog_ring *ring, struct raftlog *rl,
+			     uint64_t index, const void *data, size_t len,
+			     raftlog_cb cb, void *arg)
+{
+	if (!cb)
+		return -EINVAL;
+	return rl_queue_snapshot(ring, rl, index, data, len, 0, cb, arg);
 }
 
 /* Decode a CQE of ours into c and free its slot; returns the slot. */

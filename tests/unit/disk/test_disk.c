@@ -56,6 +56,26 @@ RL_TEST(sb_layout_geometry)
 }
 
 /*
+ * A large device: by default each snapshot area holds the largest
+ * snapshot and no more (an eighth of 32 GiB would be 4 GiB, which a
+ * load could not even allocate); the ring gets the rest.  Asked for, a
+ * larger area is still given.
+ */
+RL_TEST(sb_layout_large_device_caps_snapshot_area)
+{
+	u64 cap = (RAFTLOG_DISK_SNAP_SIZE + RAFTLOG_SNAP_BODY_MAX + 4095) / 4096;
+	struct rl_sb sb;
+
+	memset(&sb, 0, sizeof(sb));
+	RL_ASSERT_EQ(rl_sb_layout(&sb, 32ull << 30, 0), RL_DISK_OK);
+	RL_EXPECT_EQ(sb.snap_blocks, cap);
+	RL_EXPECT_EQ(sb.ring_blocks, (32ull << 18) - 3 - 2 * cap);
+	RL_EXPECT_EQ(rl_sb_check_geometry(&sb), RL_DISK_OK);
+	RL_ASSERT_EQ(rl_sb_layout(&sb, 32ull << 30, 1ull << 30), RL_DISK_OK);
+	RL_EXPECT_EQ(sb.snap_blocks, 1ull << 18);
+}
+
+/*
  * Crafted geometry whose sums wrap: found by fuzz_disk.  A dev_blocks
  * whose sectors overflow u64 passed the device-size check, and a
  * snapshot area near 2^64 wrapped past the checks into the fixed blocks.
@@ -797,6 +817,7 @@ RL_TEST(scan_metadata_truncation_applies)
 
 RL_SUITE(disk,
 	 RL_CASE(sb_layout_geometry),
+	 RL_CASE(sb_layout_large_device_caps_snapshot_area),
 	 RL_CASE(sb_geometry_overflow_refused),
 	 RL_CASE(sb_roundtrip),
 	 RL_CASE(sb_every_bit_flip_detected),

@@ -2,10 +2,13 @@
 /*
  * rlappsnap: application snapshots through libraftlog, for guest tests.
  *
- *   rlappsnap save DEV INDEX SIZE SEED [ERRNO] [ro]
+ *   rlappsnap save DEV INDEX SIZE SEED [ERRNO] [ro|uring|ro-uring]
  *	raftlog_snapshot_save() of SIZE pseudo-random bytes (from SEED) at
  *	INDEX on DEV (opened read-write, or read-only with "ro"); succeeds
  *	when the call ends with ERRNO (a name such as EALREADY, default 0).
+ *	"uring": through io_uring instead (raftlog_ring_snapshot(), the
+ *	buffer scribbled over once the command is submitted, as the kernel
+ *	copied it then); a success must complete with the snapshot's index.
  *   rlappsnap read DEV INDEX SIZE SEED N
  *	a new reader of DEV: its first record must be the snapshot at INDEX
  *	holding exactly those bytes, then N entries INDEX+1..INDEX+N; the
@@ -56,12 +59,47 @@ static unsigned char *pattern(uint64_t size, uint64_t seed)
 	return p;
 }
 
-static int cmd_save(const char *dev, uint64_t index, uint64_t size,
-		    uint64_t seed, const char *want_s, int ro)
+/*
+ * RAFTLOG_URING_SNAPSHOT: submitted, then the buffer overwritten (the
+ * kernel copied it at issue, or the library sends it again from a full
+ * queue: then the bytes would differ and the reader's check fails), then
+ * reaped; its error, or -EPROTO for a completion that is not the
+ * snapshot's.
+ */
+static int save_uring(struct raftlog *rl, uint64_t index, unsigned char *buf,
+		      uint64_t size, uint64_t have)
 {
+	struct raftlog_completion c;
+	struct raftlog_ring *ring;
+	int err;
+
+	err = raftlog_ring_create(4, &ring);
+	if (!err)
+		err = raftlog_ring_snapshot(ring, rl, index, buf, size, 42);
+	if (err)
+		return err;
+	err = raftlog_ring_submit(ring);
+	if (err == 1)
+		memset(buf, 0xa5, have);
+	err = raftlog_ring_reap(ring, &c, 1, RAFTLOG_REAP_WAIT);
+	raftlog_ring_destroy(ring);
+	if (err != 1)
+		return err < 0 ? err : -EPROTO;
+	if (c.user_data != 42 || c.kind != RAFTLOG_URING_SNAPSHOT ||
+	    (!c.err && c.index != index))
+		return -EPROTO;
+	return c.err;
+}
+
+static int cmd_save(const char *dev, uint64_t index, uint64_t size,
+		    uint64_t seed, const char *want_s, const char *how)
+{
+	int ro = !strcmp(how, "ro") || !strcmp(how, "ro-uring");
+	int uring = !!strstr(how, "uring");
 	struct raftlog *rl;
 	unsigned char *buf;
 	int want = -1, err;
+	uint64_t have;
 	size_t i;
 
 	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
@@ -70,7 +108,8 @@ static int cmd_save(const char *dev, uint64_t index, uint64_t size,
 	if (want < 0)
 		return fail("unknown errno %s%lld%lld", want_s, 0, 0);
 	/* EFBIG is refused before the bytes are read: no need to have them */
-	buf = pattern(want == EFBIG ? 1 : size, seed);
+	have = want == EFBIG ? 1 : size;
+	buf = pattern(have, seed);
 	if (!buf)
 		return fail("no memory for %s%lld bytes%lld", "", size, 0);
 	err = raftlog_open(dev, ro ? O_RDONLY : O_RDWR, &rl);
@@ -78,7 +117,10 @@ static int cmd_save(const char *dev, uint64_t index, uint64_t size,
 		free(buf);
 		return fail("open %s: %lld%lld", dev, err, 0);
 	}
-	err = raftlog_snapshot_save(rl, index, buf, size);
+	if (uring)
+		err = save_uring(rl, index, buf, size, have);
+	else
+		err = raftlog_snapshot_save(rl, index, buf, size);
 	raftlog_close(rl);
 	free(buf);
 	if (-err != want)
@@ -161,7 +203,7 @@ int main(int argc, char **argv)
 				strtoull(argv[4], NULL, 0),
 				strtoull(argv[5], NULL, 0),
 				argc > 6 ? argv[6] : "0",
-				argc > 7 && !strcmp(argv[7], "ro"));
+				argc > 7 ? argv[7] : "");
 	if (argc == 7 && !strcmp(argv[1], "read"))
 		return cmd_read(argv[2], strtoull(argv[3], NULL, 0),
 				strtoull(argv[4], NULL, 0),
@@ -169,7 +211,7 @@ int main(int argc, char **argv)
 				strtoull(argv[6], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "none"))
 		return cmd_none(argv[2]);
-	fprintf(stderr, "usage: rlappsnap save DEV INDEX SIZE SEED [ERRNO] [ro]\n"
+	fprintf(stderr, "usage: rlappsnap save DEV INDEX SIZE SEED [ERRNO] [ro|uring|ro-uring]\n"
 		"       rlappsnap read DEV INDEX SIZE SEED N\n"
 		"       rlappsnap none DEV\n");
 	return 2;
