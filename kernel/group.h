@@ -264,7 +264,8 @@ struct rl_storage_state {
 	int error;
 	u64 first_index, last_index, durable_index;
 	u64 snap_index, snap_term;
-	u64 ring_blocks, used_blocks, records, ring_laps, bad_reads;
+	u64 ring_blocks, used_blocks, records, max_records, ring_laps;
+	u64 bad_reads;
 };
 
 /* A consistent status report of one group, taken on its worker. */

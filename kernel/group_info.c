@@ -404,6 +404,7 @@ static void rl_fill_storage(struct rl_group *g, struct rl_storage_state *s)
 		s->ring_blocks = in.ring_blocks;
 		s->used_blocks = in.used_blocks;
 		s->records = in.records;
+		s->max_records = in.max_records;
 		s->ring_laps = in.ring_laps;
 		s->bad_reads = in.bad_reads;
 		if (!s->error)

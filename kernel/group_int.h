@@ -39,6 +39,7 @@
 #include <linux/wait.h>
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/slab.h>
 #include "raft/raft.h"
 #include "disk.h"
 #include "group.h"
@@ -476,6 +477,30 @@ static inline bool rl_nomem_injected(struct rl_group *g, unsigned int site)
 #else
 	return false;
 #endif
+}
+
+/*
+ * An allocation of the data path at @site (gfp: GFP_KERNEL | __GFP_NOWARN
+ * and @extra), waited out while memory is short (rl_nomem_wait); with
+ * @once, given up at the first failure (counted): the caller has a way
+ * around it.  NULL when it gave up.
+ */
+static inline void *rl_nomem_alloc(struct rl_group *g, unsigned int site,
+				   size_t size, gfp_t extra, bool once)
+{
+	unsigned int tries = 0;
+	void *p;
+
+	do {
+		p = NULL;
+		if (!rl_nomem_injected(g, site))
+			p = kmalloc(size, GFP_KERNEL | __GFP_NOWARN | extra);
+		if (!p && once) {
+			g->c.nomem_retries++;
+			return NULL;
+		}
+	} while (!p && rl_nomem_wait(g, &tries));
+	return p;
 }
 
 #endif /* RL_GROUP_INT_H */

@@ -287,6 +287,9 @@ void rl_snap_retain(struct rl_group *g)
 	if (in.error || !in.usable_blocks)
 		return;
 	used = div64_u64(in.used_blocks * 100, in.usable_blocks);
+	/* the record index fills as the ring does when records are small */
+	if (in.max_records)
+		used = max(used, div64_u64(in.records * 100, in.max_records));
 	if (used < pct)
 		return;
 	applied = rl_group_applied(g);

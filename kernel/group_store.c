@@ -11,8 +11,10 @@
 
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/overflow.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/list.h>
@@ -327,6 +329,16 @@ static int rl_store_snap_load(struct rl_group *g, struct raft_boot *boot)
 }
 
 /*
+ * The record index's memory per group: a slot (56 bytes) per live record
+ * on the ring, so a large device costs no more than this (a full index
+ * is backpressure, and retention compacts by it as by the ring).
+ */
+static ulong index_mem = RL_STORAGE_INDEX_DEF;
+module_param(index_mem, ulong, 0644);
+MODULE_PARM_DESC(index_mem,
+		 "Bytes of record index per group, read at group start (default 16 MiB: about 300,000 records)");
+
+/*
  * Open the group's device and recover its state into boot.  Without a
  * device the group runs on a volatile log: the core keeps its entries in
  * memory and nothing survives the group (tests of the driver only).
@@ -347,6 +359,7 @@ int rl_store_open(struct rl_group *g, struct raft_boot *boot)
 	cfg.cluster_id = g->p.cluster_id;
 	cfg.node_id = g->p.node_id;
 	cfg.group_id = g->p.group_id;
+	cfg.index_bytes = READ_ONCE(index_mem);
 	cfg.cb.durable = rl_store_durable;
 	cfg.cb.failed = rl_store_failed;
 	cfg.cb.ctx = g;
@@ -466,15 +479,9 @@ int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
  */
 static void *rl_store_io_alloc(struct rl_group *g, size_t n, size_t size)
 {
-	unsigned int tries = 0;
-	void *p;
-
-	do {
-		p = NULL;
-		if (!rl_nomem_injected(g, RL_NOMEM_IO))
-			p = kcalloc(n, size, GFP_KERNEL | __GFP_NOWARN);
-	} while (!p && rl_nomem_wait(g, &tries));
-	return p;
+	if (check_mul_overflow(n, size, &size))
+		return NULL;
+	return rl_nomem_alloc(g, RL_NOMEM_IO, size, __GFP_ZERO, false);
 }
 
 /* Remember what to do once the operations queued so far are durable. */

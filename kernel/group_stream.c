@@ -70,22 +70,11 @@ void rl_stream_trim(struct rl_group *g, u64 last)
 static struct rl_record *rl_record_new(struct rl_group *g,
 				       const struct raft_entry *re)
 {
-	unsigned int tries = 0;
 	struct rl_record *e;
 
-	do {
-		e = NULL;
-		if (!rl_nomem_injected(g, RL_NOMEM_PUBLISH))
-			e = kmalloc(struct_size(e, data, re->len),
-				    GFP_KERNEL | __GFP_NOWARN);
-		if (e)
-			break;
-		/* with a store, readers read what is not cached from it */
-		if (g->store) {
-			g->c.nomem_retries++;
-			return NULL;
-		}
-	} while (rl_nomem_wait(g, &tries));
+	/* with a store, readers read what is not cached from it */
+	e = rl_nomem_alloc(g, RL_NOMEM_PUBLISH, struct_size(e, data, re->len),
+			   0, !!g->store);
 	if (!e)
 		return NULL;
 	refcount_set(&e->ref, 1);

@@ -45,6 +45,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_bad_reads);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_open);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_close);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_get_info);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_room);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_append);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_set_hard_state);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_truncate);

@@ -93,6 +93,7 @@ static const struct rl_nl_u64 rl_nl_storage[] = {
 	RL_NL_S(records, RECORDS),
 	RL_NL_S(ring_laps, RING_LAPS),
 	RL_NL_S(bad_reads, BAD_READS),
+	RL_NL_S(max_records, MAX_RECORDS),
 };
 
 static int rl_nl_put_member_link(struct sk_buff *skb,

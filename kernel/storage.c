@@ -12,7 +12,6 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -115,6 +114,12 @@ static s64 rl_st_accept(struct rl_storage *s, const struct rl_entry *ents,
 				    s->pend_blocks, n, op->est_blocks);
 		return -ENOSPC;
 	}
+	if (s->rix_n + s->pend_records + n > s->rix_max) {
+		pr_warn_ratelimited("raftlog: group %u: record index full (%llu of %llu records, %llu pending, %u entries): compact the log\n",
+				    s->cfg.group_id, s->rix_n, s->rix_max,
+				    s->pend_records, n);
+		return -ENOSPC;
+	}
 	rl_st_win_evict(s, n);
 	if (s->acc_last + n - s->win_first + 1 > RL_ST_WIN)
 		return -ENOBUFS;
@@ -126,6 +131,8 @@ static s64 rl_st_accept(struct rl_storage *s, const struct rl_entry *ents,
 	}
 	s->acc_last += n;
 	s->pend_blocks += op->est_blocks;
+	s->pend_records += n;
+	op->est_records = n;
 	op->index = s->acc_last;
 	return rl_st_queue(s, op);
 }
@@ -368,6 +375,7 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	info->used_blocks = s->used;
 	info->usable_blocks = rl_st_usable(s);
 	info->records = s->rix_n;
+	info->max_records = s->rix_max;
 	info->ring_laps = s->laps;
 	info->ticket_done = s->ticket_done;
 	info->bad_reads = READ_ONCE(s->bad_reads);
@@ -387,16 +395,21 @@ u64 rl_storage_snap_capacity(struct rl_storage *s)
 
 /*
  * Bytes of entries the ring can still take while keeping an eighth of it
- * (and one full record) in reserve: a leader stops accepting proposals
+ * (and one full record) in reserve, and none once the record index is
+ * that full: a leader stops accepting proposals
  * there, so that followers, whose records pack entries differently, and
  * configuration changes still find room.  Compaction makes room again.
  */
 u64 rl_storage_room(struct rl_storage *s)
 {
-	u64 usable = rl_st_usable(s), taken;
+	u64 usable = rl_st_usable(s), taken, records;
 
 	mutex_lock(&s->lock);
 	taken = s->used + s->pend_blocks;
+	records = s->rix_n + s->pend_records;
+	/* the record index keeps the same reserve */
+	if (records + s->rix_max / 8 >= s->rix_max)
+		taken = usable;
 	mutex_unlock(&s->lock);
 	return taken < usable ? (usable - taken) * RAFTLOG_BLOCK_SIZE : 0;
 }

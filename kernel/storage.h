@@ -33,11 +33,19 @@ struct rl_storage_cb {
 	void *ctx;
 };
 
+#define RL_STORAGE_INDEX_DEF	(16UL << 20)
+
 struct rl_storage_cfg {
 	u64 cluster_id;
 	u64 node_id;
 	u32 group_id;
 	size_t cache_bytes;	/* recent entries kept in memory; 0: 4 MiB */
+	/*
+	 * The record index's bound (bytes of memory: each live record on the
+	 * ring takes one slot; 0: RL_STORAGE_INDEX_DEF).  A full index
+	 * refuses appends with -ENOSPC, as a full ring does.
+	 */
+	size_t index_bytes;
 	struct rl_storage_cb cb;
 };
 
@@ -58,6 +66,7 @@ struct rl_storage_info {
 	u64 used_blocks;
 	u64 usable_blocks;	/* what the log may use (rl_storage_room) */
 	u64 records;
+	u64 max_records;	/* the index's bound on records */
 	u64 ring_laps;		/* times writing went round the ring */
 	u64 ticket_done;
 	u64 bad_reads;		/* records read back that failed a check */

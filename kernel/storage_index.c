@@ -8,15 +8,42 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "storage_int.h"
 
 void rl_st_rix_push(struct rl_storage *s, const struct rl_st_rix *r)
 {
-	if (WARN_ON_ONCE(s->rix_n >= s->sb.ring_blocks))
+	/* appends reserve their records (rl_st_accept) */
+	if (WARN_ON_ONCE(s->rix_n >= s->rix_cap))
 		return;
 	*rl_st_rix_at(s, s->rix_n) = *r;
 	s->rix_n++;
+}
+
+/*
+ * Recovery only: a ring written under a larger bound (or with another
+ * module) may hold more records than ours; take them all, doubling the
+ * index as it fills (up to a slot per ring block, which always suffices).
+ * Appends then wait until compaction brings the records under the bound.
+ */
+int rl_st_rix_grow(struct rl_storage *s)
+{
+	u64 cap = min(s->rix_cap * 2, s->sb.ring_blocks), k;
+	struct rl_st_rix *rix;
+
+	if (cap <= s->rix_cap)
+		return -EUCLEAN;
+	rix = vmalloc(array_size(cap, sizeof(*rix)));
+	if (!rix)
+		return -ENOMEM;
+	for (k = 0; k < s->rix_n; k++)
+		rix[k] = *rl_st_rix_at(s, k);
+	vfree(s->rix);
+	s->rix = rix;
+	s->rix_cap = cap;
+	s->rix_head = 0;
+	return 0;
 }
 
 /* the record holding @index, or NULL */
@@ -51,7 +78,7 @@ void rl_st_rix_cut(struct rl_storage *s, u64 last)
 /* the oldest record is no longer live */
 void rl_st_rix_drop_first(struct rl_storage *s)
 {
-	s->rix_head = (s->rix_head + 1) % s->sb.ring_blocks;
+	s->rix_head = (s->rix_head + 1) % s->rix_cap;
 	s->rix_n--;
 }
 

@@ -47,6 +47,8 @@
 
 #define RL_ST_WIN			8192	/* entries in memory (power of two) */
 #define RL_ST_DEFAULT_CACHE	(4u << 20)
+/* the least the record index holds: two appends of the most entries */
+#define RL_ST_INDEX_MIN		(2 * RAFTLOG_REC_MAX_ENTRIES)
 #define RL_ST_REC_BYTES		(RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE)
 #define RL_ST_SECT_PER_BLOCK	(RAFTLOG_BLOCK_SIZE >> SECTOR_SHIFT)
 
@@ -85,6 +87,7 @@ struct rl_st_op {
 	u64 index;		/* APPEND: last index; TRUNC, COMPACT, SNAP */
 	u64 term;		/* SNAP */
 	u64 est_blocks;		/* APPEND: worst-case ring blocks */
+	u32 est_records;	/* APPEND: worst-case records (its entries) */
 	struct rl_hard_state hs;
 	/* SNAP: header room, configuration, data */
 	void *snap_buf;
@@ -119,6 +122,7 @@ struct rl_storage {
 	u64 acc_snap_term;
 	struct rl_hard_state acc_hs;
 	u64 pend_blocks;
+	u64 pend_records;	/* worst case: a record per queued entry */
 	u64 trunc_floor;	/* lowest truncation point still queued */
 	u64 inflight_last;	/* last index of the record being written */
 
@@ -134,7 +138,11 @@ struct rl_storage {
 	u64 next_seq;
 	u64 used;
 	u64 laps;		/* records placed at ring start after a lap */
-	struct rl_st_rix *rix;	/* ring of ring_blocks slots */
+	struct rl_st_rix *rix;	/* ring of rix_cap slots */
+	u64 rix_cap;		/* slots: at most ring_blocks (a record is a
+				 * block), at least rix_max
+				 */
+	u64 rix_max;		/* the bound appends keep (cfg.index_bytes) */
 	u64 rix_head;
 	u64 rix_n;
 
@@ -190,7 +198,7 @@ static inline void rl_st_vwc_end(struct rl_storage *s, struct rl_vwc_w *w,
 
 static inline struct rl_st_rix *rl_st_rix_at(struct rl_storage *s, u64 k)
 {
-	return &s->rix[(s->rix_head + k) % s->sb.ring_blocks];
+	return &s->rix[(s->rix_head + k) % s->rix_cap];
 }
 
 static inline struct rl_st_rix *rl_st_rix_last(struct rl_storage *s)
@@ -226,6 +234,7 @@ static inline bool rl_st_has_conf(const struct rl_entry *ents, u32 n)
 }
 
 void rl_st_rix_push(struct rl_storage *s, const struct rl_st_rix *r);
+int rl_st_rix_grow(struct rl_storage *s);
 struct rl_st_rix *rl_st_rix_find(struct rl_storage *s, u64 index);
 void rl_st_rix_cut(struct rl_storage *s, u64 last);
 void rl_st_rix_drop_first(struct rl_storage *s);

@@ -102,6 +102,11 @@ static int rl_st_recover_log(struct rl_storage *s)
 		}
 		rx.off = at;
 		rx.blocks = r.blocks;
+		if (s->rix_n == s->rix_cap) {
+			err = rl_st_rix_grow(s);
+			if (err)
+				return err;
+		}
 		rl_st_rix_push(s, &rx);
 		used += skip + r.blocks;
 		off = rl_st_ring_norm(s, at + r.blocks);
@@ -239,6 +244,8 @@ static struct rl_storage *rl_st_alloc(const struct rl_storage_cfg *cfg)
 	s->cfg = *cfg;
 	if (!s->cfg.cache_bytes)
 		s->cfg.cache_bytes = RL_ST_DEFAULT_CACHE;
+	if (!s->cfg.index_bytes)
+		s->cfg.index_bytes = RL_STORAGE_INDEX_DEF;
 	mutex_init(&s->lock);
 	mutex_init(&s->read_lock);
 	rl_st_hooks_init(s);
@@ -274,7 +281,12 @@ static int rl_st_recover(struct rl_storage *s)
 	if (err)
 		return err;
 	s->rec_max_blocks = min_t(u64, RAFTLOG_REC_MAX_BLOCKS, s->sb.ring_blocks / 4);
-	s->rix = vmalloc(array_size(s->sb.ring_blocks, sizeof(*s->rix)));
+	/* the index is bounded by configuration, not by the device's size */
+	s->rix_max = max_t(u64, s->cfg.index_bytes / sizeof(*s->rix),
+			   RL_ST_INDEX_MIN);
+	s->rix_max = min(s->rix_max, s->sb.ring_blocks);
+	s->rix_cap = s->rix_max;
+	s->rix = vmalloc(array_size(s->rix_cap, sizeof(*s->rix)));
 	if (!s->rix)
 		return -ENOMEM;
 	err = rl_st_read_meta(s);

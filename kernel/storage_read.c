@@ -9,7 +9,6 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 

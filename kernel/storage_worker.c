@@ -173,6 +173,7 @@ static int rl_st_do_append(struct rl_storage *s)
 			break;
 		s->ticket_done = op->ticket;
 		s->pend_blocks -= op->est_blocks;
+		s->pend_records -= op->est_records;
 		rl_st_free_op(op);
 	}
 	return 0;

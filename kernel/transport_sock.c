@@ -8,7 +8,6 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
-#include <linux/sched/mm.h>
 #include <linux/random.h>
 #include <linux/in.h>
 #include <linux/in6.h>

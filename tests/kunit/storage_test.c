@@ -14,6 +14,7 @@
 
 #include "disk.h"
 #include "storage.h"
+#include "storage_int.h"	/* RL_ST_INDEX_MIN, struct rl_st_rix */
 
 #define DEV		"/dev/ram0"
 #define DEV_RAW		"/dev/ram3"	/* never formatted by these tests */
@@ -719,6 +720,110 @@ static void st_enospc(struct kunit *test)
 	st_close(s);
 }
 
+static struct rl_storage *st_open_index(struct kunit *test, size_t index)
+{
+	struct rl_storage_cfg cfg = st_cfg(0);
+	struct rl_storage *s = NULL;
+
+	cfg.index_bytes = index;
+	memset(&st_cbctx, 0, sizeof(st_cbctx));
+	KUNIT_ASSERT_EQ(test, rl_storage_open(DEV, &cfg, &s), 0);
+	st_cur = s;
+	return s;
+}
+
+/* append and wait for entry @i: 64 bytes, a record (one block) of its own */
+static s64 st_append_one(struct kunit *test, struct rl_storage *s, u64 i)
+{
+	u8 d[64];
+	struct rl_entry e = {
+		.index = i, .term = 1, .len = sizeof(d), .data = d,
+		.type = RAFTLOG_ENTRY_NORMAL,
+	};
+	s64 t;
+
+	st_fill(d, i, 1, sizeof(d));
+	t = rl_storage_append(s, &e, 1);
+	return t < 0 ? t : rl_storage_wait(s, t);
+}
+
+/* entries [first, last] of st_append_one read back */
+static void st_check_ones(struct kunit *test, struct rl_storage *s, u64 first,
+			  u64 last)
+{
+	struct rl_entry e;
+	u8 want[64];
+	u64 i;
+
+	for (i = first; i <= last; i++) {
+		KUNIT_ASSERT_EQ(test, rl_storage_entry(s, i, &e, st_buf, 65536), 0);
+		st_fill(want, i, 1, sizeof(want));
+		KUNIT_EXPECT_EQ(test, e.len, sizeof(want));
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(st_buf, want, sizeof(want)), 0,
+				    "entry %llu", i);
+	}
+}
+
+/*
+ * The record index is bounded by cfg.index_bytes, not by the ring: with
+ * the least index (RL_ST_INDEX_MIN records) on a ring of more blocks,
+ * one-block records fill the index first.  Appends are then refused
+ * (-ENOSPC, the storage not failed, the room 0) and succeed again once
+ * compaction frees records.  A ring holding more records than the bound
+ * (written under a larger one) still opens, whole, and refuses appends
+ * until compacted.
+ */
+static void st_index_bound(struct kunit *test)
+{
+	struct rl_storage_info info;
+	struct rl_storage *s;
+	u64 next = 1, cut;
+	s64 t;
+
+	KUNIT_ASSERT_EQ(test, rl_storage_format(DEV, CLUSTER, GROUP, NODE, 1 << 20), 0);
+	s = st_open_index(test, 1);
+	rl_storage_get_info(s, &info);
+	KUNIT_ASSERT_EQ(test, info.max_records, RL_ST_INDEX_MIN);
+	KUNIT_ASSERT_GT(test, info.ring_blocks, 2 * info.max_records);
+	while ((t = st_append_one(test, s, next)) == 0) {
+		next++;
+		KUNIT_ASSERT_LE(test, next, info.max_records + 1);
+	}
+	rl_storage_get_info(s, &info);
+	kunit_info(test, "index full at %llu records, %llu of %llu blocks",
+		   info.records, info.used_blocks, info.ring_blocks);
+	KUNIT_EXPECT_EQ(test, t, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, info.error, 0);
+	KUNIT_EXPECT_EQ(test, info.records, info.max_records);
+	KUNIT_EXPECT_LT(test, info.used_blocks, info.ring_blocks / 2);
+	KUNIT_EXPECT_EQ(test, rl_storage_room(s), 0);
+	/* compaction frees records: room again */
+	cut = next - 100;
+	KUNIT_ASSERT_EQ(test, st_snap(s, cut, 1, "c", 1, "d", 1), 0);
+	KUNIT_ASSERT_EQ(test, st_compact(s, cut), 0);
+	KUNIT_EXPECT_GT(test, rl_storage_room(s), 0);
+	KUNIT_ASSERT_EQ(test, st_append_one(test, s, next), 0);
+	next++;
+	/* a larger bound: twice as many records on the ring */
+	st_close(s);
+	s = st_open_index(test, 2 * RL_ST_INDEX_MIN * sizeof(struct rl_st_rix));
+	while (next < 2 * RL_ST_INDEX_MIN + 500)
+		KUNIT_ASSERT_EQ(test, st_append_one(test, s, next++), 0);
+	/* reopened under the least bound: all of them, and no room */
+	st_close(s);
+	s = st_open_index(test, 1);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_GT(test, info.records, (u64)RL_ST_INDEX_MIN);
+	st_expect_log(test, s, cut + 1, next - 1);
+	st_check_ones(test, s, cut + 1, cut + 100);
+	st_check_ones(test, s, next - 100, next - 1);
+	KUNIT_EXPECT_EQ(test, st_append_one(test, s, next), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, st_snap(s, next - 10, 1, "c", 1, "d", 1), 0);
+	KUNIT_ASSERT_EQ(test, st_compact(s, next - 10), 0);
+	KUNIT_EXPECT_EQ(test, st_append_one(test, s, next), 0);
+	st_close(s);
+}
+
 /* flip one byte of ring block @blk (relative to ring start) */
 static void st_damage(struct kunit *test, u64 blk, unsigned int off)
 {
@@ -970,6 +1075,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_truncate),
 	KUNIT_CASE(st_hard_state),
 	KUNIT_CASE(st_snapshot_compact),
+	KUNIT_CASE_SLOW(st_index_bound),
 	KUNIT_CASE(st_ring_wraparound),
 	KUNIT_CASE(st_enospc),
 	KUNIT_CASE(st_damaged_records),

@@ -10,6 +10,8 @@
 # itself as the ring wraps, the newest 50 entries kept; turned off at run
 # time (raftctl group set) the ring fills and proposals get ENOSPC, turned
 # back on they commit again; a restart recovers the compacted log.
+# Last, the record index bounded by the module's index_mem, not by the
+# device: retention compacts by it too, and no proposal fails.
 set -u
 . ./lib.sh
 export DM_DISABLE_UDEV=1	# no udev in the guest: dmsetup makes its nodes
@@ -20,7 +22,7 @@ SPEC=id=1,node=1,cluster=7,dev=$SMALL,tick_ms=20,compact_at=100
 st() { rlprobe status $D | sed -n "s/^$1=//p"; }
 leads() { [ "$(st role)" = 3 ]; }
 
-tap_plan 16
+tap_plan 17
 modprobe_deps
 dmsetup create rlsmall --table "0 4096 linear /dev/ram0 0"
 raftctl format $SMALL --cluster-id 7 --group 1 --node 1 --force
@@ -95,4 +97,25 @@ echo "destroy 1" >$CTL
 rmmod raftlog
 tap_ok "module unloaded" sh -c "! test -d /sys/module/raftlog"
 dmsetup remove rlsmall
+
+# the record index: bounded by index_mem (here its least, 2048 records of
+# 56 bytes), not by the 64 MiB device; retention compacts by it as by
+# the ring (one-block records: the index fills first)
+raftctl format /dev/ram1 --cluster-id 7 --group 1 --node 1 --force >/dev/null
+insmod /lib/raftlog/raftlog.ko index_mem=1
+echo "create id=1,node=1,cluster=7,dev=/dev/ram1,tick_ms=20,retain=50" >$CTL
+indexed() {
+	wait_for 20 leads && rlprobe propose $D 6000 i 100 >/dev/null || return 1
+	r=$(js storage.records) m=$(js storage.max_records)
+	u=$(js storage.used_blocks) b=$(js storage.ring_blocks)
+	n=$(js counters.auto_compactions)
+	echo "# $r of $m records, $u of $b blocks, $n automatic compactions"
+	raftctl group show 1 | grep -q "$r/2048 records" &&
+		[ "$m" = 2048 ] && [ "$r" -le "$m" ] && [ $((u * 2)) -lt "$b" ] &&
+		[ "$n" -gt 0 ]
+}
+tap_ok "index_mem bounds the index to 2048 records: 6000 one-record proposals commit, compacted by it, most of the ring free" \
+	indexed
+echo "destroy 1" >$CTL
+rmmod raftlog
 tap_done

@@ -510,6 +510,12 @@ struct raftlog_uring_snapshot {
  *        a field check: never handed on (the reader gets EIO, the
  *        follower is served later or from a snapshot), each one logged and
  *        announced by RAFTLOG_EVENT_CORRUPT
+ *    RAFTLOG_STORAGE_A_MAX_RECORDS: NLA_U64, the bound on RECORDS: the
+ *        record index's memory (module parameter index_mem, bytes per
+ *        group) over its slot size, at most a record per ring block.
+ *        Retention compacts when either the ring or the index crosses
+ *        compact-at; a full index refuses appends (ENOSPC) as a full
+ *        ring does
  *
  * Commands
  * --------
@@ -780,6 +786,7 @@ enum raftlog_storage_attr {
 	RAFTLOG_STORAGE_A_RECORDS,
 	RAFTLOG_STORAGE_A_RING_LAPS,
 	RAFTLOG_STORAGE_A_BAD_READS,
+	RAFTLOG_STORAGE_A_MAX_RECORDS,
 	__RAFTLOG_STORAGE_A_MAX
 };
 

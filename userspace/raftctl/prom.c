@@ -119,6 +119,8 @@ static const struct rc_metric metrics[] = {
 	  GAUGE, SRC_STORAGE, RAFTLOG_STORAGE_A_USED_BLOCKS },
 	{ "raftlog_storage_records", "Records in the ring.",
 	  GAUGE, SRC_STORAGE, RAFTLOG_STORAGE_A_RECORDS },
+	{ "raftlog_storage_records_limit", "Bound on records in the ring (the record index's memory, index_mem).",
+	  GAUGE, SRC_STORAGE, RAFTLOG_STORAGE_A_MAX_RECORDS },
 	{ "raftlog_storage_ring_laps_total", "Times the ring wrapped.",
 	  COUNTER, SRC_STORAGE, RAFTLOG_STORAGE_A_RING_LAPS },
 	{ "raftlog_storage_bad_reads_total", "Records read back that failed their checksum.",

@@ -62,6 +62,7 @@ static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
 	[RAFTLOG_STORAGE_A_RING_BLOCKS] = "ring_blocks",
 	[RAFTLOG_STORAGE_A_USED_BLOCKS] = "used_blocks",
 	[RAFTLOG_STORAGE_A_RECORDS] = "records",
+	[RAFTLOG_STORAGE_A_MAX_RECORDS] = "max_records",
 	[RAFTLOG_STORAGE_A_RING_LAPS] = "ring_laps",
 	[RAFTLOG_STORAGE_A_BAD_READS] = "bad_reads",
 };
@@ -324,10 +325,13 @@ void rc_status_print(const struct rc_status *st, int nth)
 	if (st->storage_error)
 		printf(" (%s)", strerror(-st->storage_error));
 	else if (st->device[0])
-		printf(" durable %" PRIu64 " used %" PRIu64 "/%" PRIu64 " blocks",
+		printf(" durable %" PRIu64 " used %" PRIu64 "/%" PRIu64 " blocks"
+		       " %" PRIu64 "/%" PRIu64 " records",
 		       st->storage[RAFTLOG_STORAGE_A_DURABLE_INDEX],
 		       st->storage[RAFTLOG_STORAGE_A_USED_BLOCKS],
-		       st->storage[RAFTLOG_STORAGE_A_RING_BLOCKS]);
+		       st->storage[RAFTLOG_STORAGE_A_RING_BLOCKS],
+		       st->storage[RAFTLOG_STORAGE_A_RECORDS],
+		       st->storage[RAFTLOG_STORAGE_A_MAX_RECORDS]);
 	if (st->storage[RAFTLOG_STORAGE_A_BAD_READS])
 		printf(" (%" PRIu64 " records read back corrupt)",
 		       st->storage[RAFTLOG_STORAGE_A_BAD_READS]);
