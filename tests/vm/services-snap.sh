@@ -224,6 +224,7 @@ bench() {
 log "step"
 tap_ok "rlkv bench put: 2 s, 4 connections, sane figures" bench put
 tap_ok "rlkv bench get (through the read barrier): 2 s, 4 connections, sane figures" bench get
+sed 's/^/# /' "$W/bench.put.json" "$W/bench.get.json"
 
 for n in 1 3 4; do
 	unserve $n
