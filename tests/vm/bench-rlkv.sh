@@ -8,6 +8,8 @@
 #   rlkv bench get   on the leader's server   (linearizable: the read barrier)
 #   rlkv bench sget  on the leader's server   (stale: no raftlog call)
 #   rlkv bench get   on a follower's server   (the barrier through the leader)
+#   rlkv bench cas   on the leader's server   (a proposal as put, a key per
+#                                              connection)
 #   raftlog-bench -m uring -q CONNS           (raw proposals of about a put
 #                                              entry's size, one thread)
 #   raftlog-bench -m ioctl -q CONNS           (CONNS threads with blocking
@@ -27,7 +29,7 @@
 #   set -- $(scripts/prepare-guest.sh bench | tail -1)
 #   flock /tmp/raftlog-guest.lock \
 #     scripts/run-vm.sh -k "$1" -i "$2" -t 1800 bench-rlkv.sh secs=10
-# (19 runs: a little over 3 minutes at secs=10, after the boot.)  On the
+# (22 runs: about 4 minutes at secs=10, after the boot.)  On the
 # debug kernel, to see it work (the figures mean nothing there):
 #   scripts/prepare-guest.sh debug
 #   flock /tmp/raftlog-guest.lock scripts/run-vm.sh -t 900 bench-rlkv.sh secs=1
@@ -138,6 +140,7 @@ for nc in $conns; do	# (not $c: lib.sh's caught_up sets it)
 	kv "rlkv get (leader)" "$L" "$nc" get
 	kv "rlkv sget (leader)" "$L" "$nc" sget
 	kv "rlkv get (follower)" "$F" "$nc" get
+	kv "rlkv cas (leader)" "$L" "$nc" cas
 	raw "raftlog-bench uring" uring "$nc"
 	raw "raftlog-bench ioctl" ioctl "$nc"
 done
