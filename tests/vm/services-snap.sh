@@ -16,7 +16,10 @@
 #  - node 1's rlkv server, restarted, restores from its own snapshot and
 #    serves every key;
 #  - node 2 holds hostile bytes as its application snapshot: its rlkv
-#    server refuses them with the reason and exits 1 (no crash).
+#    server refuses them with the reason and exits 1 (no crash);
+#  - rlkv bench: 2 s of puts, then 2 s of linearizable gets, 4
+#    connections to one server: a well-formed JSON line each, ops > 0,
+#    nothing failed (backpressure aside), p50 <= p99.
 # Unloading with the group running leaves KASAN/kmemleak/lockdep silent.
 set -u
 . ./lib.sh
@@ -93,7 +96,7 @@ put_keys() {
 }
 caught() { test "$(field "$1" applied)" -ge "$(st "$1" commit)"; }
 
-tap_plan 14
+tap_plan 16
 rl_need ram=4 veth bridge
 [ -b /dev/ram3 ] || mknod /dev/ram3 b 1 3
 for n in 1 2 3 4; do
@@ -204,6 +207,24 @@ hostile() {
 	test $rc = 1 && grep -q "refusing the application snapshot at index .*: not an rlkv snapshot (bad magic)" "$W/srv2.err"
 }
 tap_ok "node 2's rlkv refuses a hostile snapshot with the reason, exits 1" hostile
+
+# bench OP: rlkv bench -j of OP on node 1's server (4 connections, 2 s);
+# its JSON line must parse, with answers, no failure, p50 <= p99
+bench() {
+	kv 1 bench -c 4 -d 2 -k 100 -j "$1" >"$W/bench.$1.json"
+	rc=$?
+	echo "# $(cat "$W/bench.$1.json")"
+	v=$(rljson "$W/bench.$1.json" ops failed latency_us.p50 latency_us.p99) || return 1
+	# shellcheck disable=SC2086
+	set -- $v
+	echo "# ops $1, failed $2, p50 $3 us, p99 $4 us"
+	test $rc = 0 && test "$1" -gt 0 && test "$2" = 0 &&
+		awk -v a="$3" -v b="$4" 'BEGIN { exit !(a > 0 && a <= b) }'
+}
+log "step"
+tap_ok "rlkv bench put: 2 s, 4 connections, sane figures" bench put
+tap_ok "rlkv bench get (through the read barrier): 2 s, 4 connections, sane figures" bench get
+sed 's/^/# /' "$W/bench.put.json" "$W/bench.get.json"
 
 for n in 1 3 4; do
 	unserve $n

@@ -58,6 +58,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "latency.h"
 #include "libraftlog.h"
 
 #define BENCH_MAGIC	0x31424c52u	/* "RLB1" */
@@ -601,36 +602,14 @@ struct figures {
 	uint64_t submitted, completed, acked, errors;
 	uint64_t err_count[MAX_ERRNO];
 	double secs, ops, mbs;
-	double min, p50, p99, p999, max, mean;	/* microseconds */
+	struct lat_summary lat;
 	uint64_t min_index, max_index;
 };
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of sorted v[0..n). */
-static double pct(const uint64_t *v, size_t n, double p)
-{
-	size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
-
-	if (!n)
-		return 0;
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	return (double)v[rank - 1] / 1000.0;
-}
 
 static void compute(const struct results *res, uint64_t submitted,
 		    struct figures *f)
 {
 	uint64_t *lat = malloc((res->n ? res->n : 1) * sizeof(*lat));
-	double sum = 0;
 	size_t n = 0;
 
 	if (!lat)
@@ -650,24 +629,15 @@ static void compute(const struct results *res, uint64_t submitted,
 		}
 		f->acked++;
 		lat[n++] = x->lat_ns;
-		sum += (double)x->lat_ns;
 		if (x->index && (!f->min_index || x->index < f->min_index))
 			f->min_index = x->index;
 		if (x->index > f->max_index)
 			f->max_index = x->index;
 	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
+	lat_summarize(lat, n, &f->lat);
 	f->secs = (double)(t_end > t_start ? t_end - t_start : 1) / 1e9;
 	f->ops = (double)f->acked / f->secs;
 	f->mbs = f->ops * o.size / 1e6;
-	if (n) {
-		f->min = (double)lat[0] / 1000.0;
-		f->max = (double)lat[n - 1] / 1000.0;
-		f->mean = sum / (double)n / 1000.0;
-		f->p50 = pct(lat, n, 50);
-		f->p99 = pct(lat, n, 99);
-		f->p999 = pct(lat, n, 99.9);
-	}
 	free(lat);
 }
 
@@ -691,8 +661,9 @@ static void print_text(const struct figures *f, const struct verify *v)
 			       e, f->err_count[e]);
 	printf("  throughput: %.1f ops/s, %.3f MB/s over %.3f s\n", f->ops,
 	       f->mbs, f->secs);
-	printf("  latency us: min %.1f p50 %.1f p99 %.1f p999 %.1f max %.1f mean %.1f\n",
-	       f->min, f->p50, f->p99, f->p999, f->max, f->mean);
+	printf("  latency us: ");
+	lat_print_text(stdout, &f->lat);
+	putchar('\n');
 	printf("  queue: max_pending %u, peak pending %u, %" PRIu64
 	       " proposals sent again after a full queue\n", st0.max_pending,
 	       atomic_load(&pending_peak), queue_full_retries);
@@ -708,27 +679,12 @@ static void print_text(const struct figures *f, const struct verify *v)
 	       v->misplaced);
 }
 
-/* A JSON string: quotes, backslashes and control bytes escaped. */
-static void json_str(const char *str)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 static void print_json(const struct figures *f, const struct verify *v)
 {
 	bool first = true;
 
 	printf("{\"device\":");
-	json_str(o.dev);
+	json_str(stdout, o.dev);
 	printf(",\"mode\":\"%s\",\"callbacks\":%s,\"depth\":%u,\"size\":%u,",
 	       mode_names[o.mode], o.cb ? "true" : "false", o.depth, o.size);
 	printf("\"submitted\":%" PRIu64 ",\"completed\":%" PRIu64
@@ -743,9 +699,8 @@ static void print_json(const struct figures *f, const struct verify *v)
 	}
 	printf("},\"seconds\":%.6f,\"ops_per_s\":%.1f,\"mb_per_s\":%.4f,",
 	       f->secs, f->ops, f->mbs);
-	printf("\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,\"p99\":%.1f,"
-	       "\"p999\":%.1f,\"max\":%.1f,\"mean\":%.1f},",
-	       f->min, f->p50, f->p99, f->p999, f->max, f->mean);
+	lat_print_json(stdout, &f->lat);
+	putchar(',');
 	printf("\"max_pending\":%u,\"pending_peak\":%u,"
 	       "\"queue_full_retries\":%" PRIu64 ",\"term\":%" PRIu64
 	       ",\"min_index\":%" PRIu64 ",\"max_index\":%" PRIu64,

@@ -34,33 +34,6 @@ static void catch_stop(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* A connection that reconnects; call() returns the reply length or -1. */
-struct client {
-	const char *addr;
-	int fd;
-	struct lbuf b;
-};
-
-static int call(struct client *c, const char *req, char *reply, size_t len,
-		int timeout_ms)
-{
-	int n;
-
-	if (c->fd < 0) {
-		c->fd = net_connect(c->addr);
-		if (c->fd < 0)
-			return -1;
-		lbuf_init(&c->b, c->fd);
-	}
-	n = net_call(&c->b, req, reply, len, timeout_ms);
-	if (n <= 0) {	/* a late answer must not be taken for the next one */
-		close(c->fd);
-		c->fd = -1;
-		return -1;
-	}
-	return n;
-}
-
 /* ------------------------------------------------------------------ */
 /* load: random operations on a few keys, every one written down        */
 
@@ -118,7 +91,7 @@ int rlkv_load(int argc, char **argv)
 		}
 		fprintf(h, "i %ld %ld %lld %s\n", proc, id, (long long)mono_ns(), req);
 		fflush(h);
-		if (call(&c, req, reply, sizeof(reply), 20000) < 0) {
+		if (client_call(&c, req, reply, sizeof(reply), 20000) < 0) {
 			t = mono_ns();
 			fprintf(h, "r %ld %ld %lld unknown\n", proc, id, (long long)t);
 			n_unk++;
@@ -224,7 +197,7 @@ int rlkv_holder(int argc, char **argv, int campaign)
 		int lost = 0;
 
 		snprintf(req, sizeof(req), "lock %s %s %ld", name, owner, ttl);
-		if (call(&c, req, reply, sizeof(reply), ttl) < 0 ||
+		if (client_call(&c, req, reply, sizeof(reply), ttl) < 0 ||
 		    sscanf(reply, "granted %llu", &token) != 1) {
 			sleep_ms(50 + random() % 100);
 			continue;
@@ -251,7 +224,7 @@ int rlkv_holder(int argc, char **argv, int campaign)
 				reply[0] = 0;
 				snprintf(req, sizeof(req), "renew %s %s %llu %ld",
 					 name, owner, token, ttl);
-				if (call(&c, req, reply, sizeof(reply), ttl) > 0 &&
+				if (client_call(&c, req, reply, sizeof(reply), ttl) > 0 &&
 				    !strncmp(reply, "renewed", 7) &&
 				    real_ns() < deadline) {
 					deadline = s + (ttl - ttl / 4) * 1000000LL;
@@ -270,7 +243,7 @@ int rlkv_holder(int argc, char **argv, int campaign)
 
 				snprintf(w, sizeof(w), "write %llu %s %ld", token,
 					 owner, ++seq);
-				if (call(&rc, w, reply, sizeof(reply), 5000) > 0)
+				if (client_call(&rc, w, reply, sizeof(reply), 5000) > 0)
 					what = !strncmp(reply, "accepted", 8) ?
 						"accepted" : "rejected";
 				fprintf(log, "write %s %llu %s %lld\n", owner,
@@ -296,7 +269,7 @@ int rlkv_holder(int argc, char **argv, int campaign)
 		if (!lost && (stop || real_ns() < deadline)) {
 			snprintf(req, sizeof(req), "unlock %s %s %llu", name,
 				 owner, token);
-			call(&c, req, reply, sizeof(reply), 2000);
+			client_call(&c, req, reply, sizeof(reply), 2000);
 		}
 		if (!campaign)
 			sleep_ms(50 + random() % 150);
@@ -317,7 +290,7 @@ int rlkv_observe(const char *addr, const char *name)
 		char owner[256];
 		unsigned long long token;
 
-		if (call(&c, req, reply, sizeof(reply), 5000) > 0) {
+		if (client_call(&c, req, reply, sizeof(reply), 5000) > 0) {
 			char now[RLKV_LINE_MAX];
 
 			if (sscanf(reply, "held %255s %llu", owner, &token) == 2)

@@ -239,6 +239,26 @@ int net_call(struct lbuf *b, const char *req, char *reply, size_t len,
 	return net_readline(b, reply, len, timeout_ms);
 }
 
+int client_call(struct client *c, const char *req, char *reply, size_t len,
+		int timeout_ms)
+{
+	int n;
+
+	if (c->fd < 0) {
+		c->fd = net_connect(c->addr);
+		if (c->fd < 0)
+			return -1;
+		lbuf_init(&c->b, c->fd);
+	}
+	n = net_call(&c->b, req, reply, len, timeout_ms);
+	if (n <= 0) {
+		close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
+	return n;
+}
+
 int64_t mono_ns(void)
 {
 	struct timespec ts;

@@ -35,6 +35,20 @@ int net_writeline(int fd, const char *s);
 int net_call(struct lbuf *b, const char *req, char *reply, size_t len,
 	     int timeout_ms);
 
+/*
+ * A client connection that connects on first use and again after a
+ * failed call (a late answer must not be taken for the next request's).
+ * client_call() returns the reply's length or -1 (no connection, or no
+ * answer within timeout_ms).
+ */
+struct client {
+	const char *addr;
+	int fd;			/* -1: not connected */
+	struct lbuf b;
+};
+int client_call(struct client *c, const char *req, char *reply, size_t len,
+		int timeout_ms);
+
 int64_t mono_ns(void);
 int64_t real_ms(void);
 int64_t real_ns(void);

@@ -18,6 +18,11 @@
  *   rlkv [-s ADDR] resign NAME OWNER TOKEN
  *   rlkv [-s ADDR] load PROC SECONDS HISTORY [KEYS]
  *   rlkv [-s ADDR] locker NAME OWNER TTL-MS SECONDS LOG [RESOURCE]
+ *   rlkv [-s ADDR] bench [-s ADDR] [-c CONNS] [-d SECONDS] [-k KEYS]
+ *                  [-v VALUE-BYTES] [-j] put|get|sget|cas
+ *                                            throughput and latency of
+ *                                            CONNS connections sending OP
+ *                                            back to back (see bench.c)
  *   rlkv resource ADDR LOG
  *   rlkv check [-m MAX-STATES] HISTORY...
  *   rlkv lockcheck [-r RESOURCE-LOG] HOLDER-LOG...
@@ -31,13 +36,15 @@
  * was refused (mismatch, held, lost, free), 3 for a definite error, 4
  * when the outcome is unknown (or the server did not answer), 2 for bad
  * usage.  batch exits 0 when the server answered every request (whatever
- * the answers), 4 if not.
+ * the answers), 4 if not.  bench exits 0 when no request failed
+ * (backpressure aside) and one at least was answered, 1 if not.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bench.h"
 #include "lincheck.h"
 #include "net.h"
 #include "rlkv.h"
@@ -71,6 +78,8 @@ static int usage(void)
 		"       rlkv [-s ADDR] observe NAME | resign NAME OWNER TOKEN\n"
 		"       rlkv [-s ADDR] load PROC SECONDS HISTORY [KEYS]\n"
 		"       rlkv [-s ADDR] locker NAME OWNER TTL-MS SECONDS LOG [RESOURCE]\n"
+		"       rlkv [-s ADDR] bench [-s ADDR] [-c CONNS] [-d SECONDS] [-k KEYS]\n"
+		"                      [-v VALUE-BYTES] [-j] put|get|sget|cas\n"
 		"       rlkv resource ADDR LOG\n"
 		"       rlkv check [-m MAX-STATES] HISTORY...\n"
 		"       rlkv lockcheck [-r RESOURCE-LOG] HOLDER-LOG...\n");
@@ -224,6 +233,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "load")) {
 		argv[0] = (char *)addr;
 		return rlkv_load(argc, argv);
+	}
+	if (!strcmp(cmd, "bench")) {
+		argv[0] = (char *)addr;
+		return rlkv_bench(argc, argv);
 	}
 	if (!strcmp(cmd, "locker") || !strcmp(cmd, "campaign")) {
 		argv[0] = (char *)addr;
