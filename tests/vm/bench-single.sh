@@ -8,8 +8,10 @@
 # entry is there once, with its payload, at the index and term its
 # completion reported.  A group whose proposal queue holds 8 takes 64
 # io_uring proposals in flight: the queue fills (backpressure) and all
-# of them still complete.  A group without a leader makes every proposal
-# fail: the bench counts them by errno and exits non-zero.
+# of them still complete.  --groups 2 drives groups 1 and 2 from one ring:
+# both commit, and the JSON has the per-group figures.  A group without a
+# leader makes every proposal fail: the bench counts them by errno and
+# exits non-zero.
 set -eu
 . ./lib.sh
 
@@ -87,7 +89,7 @@ figures() {
 		"queue peak ${12}/${13}, sent again after a full queue ${14}"
 }
 
-tap_plan 19
+tap_plan 20
 modprobe -q crc32c_generic 2>/dev/null || true
 modprobe_deps
 [ -b /dev/ram2 ] || modprobe brd rd_nr=3 rd_size=65536
@@ -131,6 +133,24 @@ tap_ok "io_uring, 64 in flight on a queue of 8: all 1000 complete" \
 tap_ok "the queue filled (peak pending = max_pending = 8, proposals refused and sent again), nothing failed" \
 	backpressured bp
 figures bp
+
+# --groups: groups 1 and 2 at once from one ring, 16 in flight each
+st_applied() { rlprobe status "$1" | sed -n 's/^applied=//p'; }
+two_groups() {
+	a1=$(st_applied $D1) a2=$(st_applied $D2)
+	bench groups -g 1 --groups 2 -m uring -q 16 -s 64 -n 600 || return 1
+	cat /tmp/groups.json
+	d1=$(($(st_applied $D1) - a1)) d2=$(($(st_applied $D2) - a2))
+	echo "# group 1 committed $d1, group 2 $d2"
+	[ "$(rljson /tmp/groups.json groups acked failed | tr '\n' ' ')" = \
+		"2 600 0 " ] &&
+		awk -v m="$(rljson /tmp/groups.json group_ops_min)" \
+			-v t="$(rljson /tmp/groups.json ops_per_s)" \
+			'BEGIN { exit !(m > 0 && m <= t) }' &&
+		[ "$d1" -ge 100 ] && [ "$d2" -ge 100 ] && [ $((d1 + d2)) -ge 600 ]
+}
+tap_ok "--groups 2: 600 proposals over groups 1 and 2 from one ring, both commit, per-group figures" \
+	two_groups
 
 # no leader: every proposal fails with EAGAIN, counted, exit status 1
 rc=0

@@ -32,20 +32,7 @@ st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
 ctl() { ip netns exec n$1 rlprobe ctl $CTL "$2" "$3"; }
 create() { ip netns exec n$1 sh -c "echo 'create $2' > $CTL"; }
 destroy() { ip netns exec n$1 sh -c "echo 'destroy 1' > $CTL"; }
-spec() {	# spec NODE [join] PEER...
-	n=$1
-	shift
-	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n")
-	s=$s,max_entry=262144
-	if [ "${1:-}" = join ]; then
-		s=$s,join=1
-		shift
-	fi
-	for p in "$@"; do
-		s=$s,peer=$p@$(addr "$p")
-	done
-	echo "$s"
-}
+spec() { n=$1; shift; rl_spec "$n" "/dev/ram$((n - 1))" ",max_entry=262144" "$@"; }
 counter() {
 	ip netns exec n$1 raftctl group show 1 -j | jget "0.counters.$2"
 }

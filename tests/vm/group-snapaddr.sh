@@ -28,19 +28,7 @@ ctl() { ip netns exec n$1 rlprobe ctl $CTL "$2" "$3"; }
 create() { ip netns exec n$1 sh -c "echo 'create $2' > $CTL"; }
 destroy() { ip netns exec n$1 sh -c "echo 'destroy 1' > $CTL"; }
 
-spec() {	# spec NODE [join] PEER...
-	n=$1
-	shift
-	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n")
-	if [ "${1:-}" = join ]; then
-		s=$s,join=1
-		shift
-	fi
-	for p in "$@"; do
-		s=$s,peer=$p@$(addr "$p")
-	done
-	echo "$s"
-}
+spec() { n=$1; shift; rl_spec "$n" "/dev/ram$((n - 1))" "" "$@"; }
 leader_is() {	# leader_is NODE NODE...: all of them follow NODE
 	want=$1
 	shift

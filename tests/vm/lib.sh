@@ -99,6 +99,23 @@ rl_netns_bridge() {
 	done
 }
 
+# rl_spec NODE DEV EXTRA [join] PEER...: the "create" spec of group 1's
+# node NODE (cluster 7) on DEV, listening at the script's own "addr NODE",
+# with EXTRA appended (",key=value..." or ""), joining a running group
+# with "join", dialing each PEER at "addr PEER"
+rl_spec() {
+	rl_s=id=1,node=$1,cluster=7,dev=$2,listen=$(addr "$1")$3
+	shift 3
+	if [ "${1:-}" = join ]; then
+		rl_s=$rl_s,join=1
+		shift
+	fi
+	for rl_p in "$@"; do
+		rl_s=$rl_s,peer=$rl_p@$(addr "$rl_p")
+	done
+	echo "$rl_s"
+}
+
 # Cluster helpers; they use the script's own "st NODE KEY" (a key of
 # rlprobe status of NODE's device).
 # agreed_leader NODE...: the leader every node agrees on (and that leader

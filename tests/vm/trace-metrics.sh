@@ -21,19 +21,7 @@ dev() { echo "/dev/raftlog1.$1"; }
 st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
 ctl() { ip netns exec n$1 rlprobe ctl $CTL "$2" "$3"; }
 create() { ip netns exec n$1 sh -c "echo 'create $2' > $CTL"; }
-spec() {	# spec NODE [join] PEER...
-	n=$1
-	shift
-	s=id=1,node=$n,cluster=7,dev=/dev/ram$((n - 1)),listen=$(addr "$n"),tick_ms=20
-	if [ "${1:-}" = join ]; then
-		s=$s,join=1
-		shift
-	fi
-	for p in "$@"; do
-		s=$s,peer=$p@$(addr "$p")
-	done
-	echo "$s"
-}
+spec() { n=$1; shift; rl_spec "$n" "/dev/ram$((n - 1))" ",tick_ms=20" "$@"; }
 # ev EVENT PATTERN: a line of the trace of EVENT matching PATTERN (grep -E)
 ev() {
 	grep -E " raftlog_$1: .*$2" /tmp/trace.txt >/dev/null || {

@@ -3,14 +3,18 @@
  * raftlog-bench: proposal throughput and commit latency of a raftlog
  * group, through libraftlog.
  *
- *   raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl|floor] [-q DEPTH]
- *                 [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify]
- *                 [--cb]
+ *   raftlog-bench [-d DEV | -g GROUP [--groups N]] [-m uring|write|ioctl|floor]
+ *                 [-q DEPTH] [-s SIZE] [-t SECONDS] [-n COUNT] [--json]
+ *                 [--verify] [--cb]
  *
  *   -m uring   one thread keeps DEPTH proposals in flight on io_uring
  *              (RAFTLOG_URING_PROPOSE); the default
  *              (--cb: completions through libraftlog's callbacks
  *              rather than its reap array)
+ *   --groups N (uring) groups GROUP..GROUP+N-1 at once, DEPTH in flight on
+ *              each, all from one ring: the figures are the sum (and the
+ *              least and most busy group's ops/s), as many groups on one
+ *              host would see them
  *   -m write   DEPTH threads, each proposing with a blocking write()
  *   -m ioctl   DEPTH threads, each with RAFTLOG_IOC_PROPOSE
  *   -m floor   no raftlog at all: the device's floor, what the group's
@@ -79,6 +83,9 @@ struct opts {
 	bool json;
 	bool verify;
 	bool cb;		/* uring: completions through callbacks */
+	unsigned int groups;	/* uring: groups first_group.. at once */
+	uint64_t first_group;	/* -g */
+	bool by_group;		/* -g given */
 };
 
 /* One finished proposal. */
@@ -97,7 +104,11 @@ struct results {
 
 static struct opts o = {
 	.dev = "/dev/raftlog1", .mode = M_URING, .depth = 1, .size = 100,
+	.groups = 1,
 };
+/* --groups: the groups' devices, and the proposals each acknowledged */
+static struct raftlog **rls;
+static uint64_t *acked_by;
 static uint32_t nonce;
 static struct raftlog_status st0;	/* before the run */
 static uint64_t t_start, t_end, deadline;
@@ -231,6 +242,8 @@ static void uring_finished(unsigned int s, const struct raftlog_completion *c,
 	};
 
 	push(u.res, &x);
+	if (!c->err)
+		acked_by[s % o.groups]++;
 	u.free_slots[u.nfree++] = s;
 	t_end = now;
 }
@@ -242,29 +255,35 @@ static void uring_cb(const struct raftlog_completion *c, void *arg)
 		       now_ns());
 }
 
-static void run_uring(struct raftlog *rl, struct results *res)
+/*
+ * Slot s proposes on group s % o.groups: each group has o.depth of them,
+ * all in one ring.
+ */
+static void run_uring(struct results *res)
 {
-	struct raftlog_completion *c = calloc(o.depth, sizeof(*c));
-	unsigned int *batch = calloc(o.depth, sizeof(*batch));
+	unsigned int slots = o.depth * o.groups;
+	struct raftlog_completion *c = calloc(slots, sizeof(*c));
+	unsigned int *batch = calloc(slots, sizeof(*batch));
+	struct raftlog *rl = rls[0];
 	struct raftlog_ring *ring;
 	uint64_t seq = 0, last_sample = 0, now;
 	int err;
 
-	u.slots = calloc(o.depth, sizeof(*u.slots));
-	u.free_slots = calloc(o.depth, sizeof(*u.free_slots));
-	u.nfree = o.depth;
+	u.slots = calloc(slots, sizeof(*u.slots));
+	u.free_slots = calloc(slots, sizeof(*u.free_slots));
+	u.nfree = slots;
 	u.res = res;
 	if (!c || !u.slots || !u.free_slots || !batch)
 		die("out of memory");
-	for (unsigned int i = 0; i < o.depth; i++) {
-		u.free_slots[i] = o.depth - 1 - i;
+	for (unsigned int i = 0; i < slots; i++) {
+		u.free_slots[i] = slots - 1 - i;
 		u.slots[i].buf = malloc(o.size);
 		if (!u.slots[i].buf)
 			die("out of memory");
 	}
-	err = raftlog_ring_create(o.depth, &ring);
+	err = raftlog_ring_create(slots, &ring);
 	if (err)
-		die("raftlog_ring_create(%u): %s", o.depth, strerror(-err));
+		die("raftlog_ring_create(%u): %s", slots, strerror(-err));
 
 	now = t_start = now_ns();
 	for (;;) {
@@ -277,12 +296,14 @@ static void run_uring(struct raftlog *rl, struct results *res)
 			sl->seq = seq++;
 			fill_payload(sl->buf, o.size, sl->seq);
 			if (o.cb)
-				err = raftlog_ring_propose_cb(ring, rl, sl->buf,
-							      o.size, uring_cb,
-							      sl);
+				err = raftlog_ring_propose_cb(ring,
+							      rls[s % o.groups],
+							      sl->buf, o.size,
+							      uring_cb, sl);
 			else
-				err = raftlog_ring_propose(ring, rl, sl->buf,
-							   o.size, s);
+				err = raftlog_ring_propose(ring,
+							   rls[s % o.groups],
+							   sl->buf, o.size, s);
 			if (err)
 				die("raftlog_ring_propose: %s", strerror(-err));
 			batch[nb++] = s;
@@ -293,7 +314,7 @@ static void run_uring(struct raftlog *rl, struct results *res)
 		now = now_ns();
 		for (unsigned int i = 0; i < nb; i++)
 			u.slots[batch[i]].t_submit = now;
-		err = raftlog_ring_reap(ring, c, o.depth, RAFTLOG_REAP_WAIT);
+		err = raftlog_ring_reap(ring, c, slots, RAFTLOG_REAP_WAIT);
 		if (err < 0)
 			die("raftlog_ring_reap: %s", strerror(-err));
 		now = now_ns();
@@ -311,7 +332,7 @@ static void run_uring(struct raftlog *rl, struct results *res)
 	atomic_store(&submitted, seq);
 	queue_full_retries = raftlog_ring_retries(ring);
 	raftlog_ring_destroy(ring);
-	for (unsigned int i = 0; i < o.depth; i++)
+	for (unsigned int i = 0; i < slots; i++)
 		free(u.slots[i].buf);
 	free(c);
 	free(u.slots);
@@ -603,6 +624,7 @@ struct figures {
 	uint64_t err_count[MAX_ERRNO];
 	double secs, ops, mbs;
 	struct lat_summary lat;
+	double group_min, group_max;	/* ops/s of the least and most busy */
 	uint64_t min_index, max_index;
 };
 
@@ -638,6 +660,14 @@ static void compute(const struct results *res, uint64_t submitted,
 	f->secs = (double)(t_end > t_start ? t_end - t_start : 1) / 1e9;
 	f->ops = (double)f->acked / f->secs;
 	f->mbs = f->ops * o.size / 1e6;
+	for (unsigned int g = 0; acked_by && g < o.groups; g++) {
+		double ops = (double)acked_by[g] / f->secs;
+
+		if (!g || ops < f->group_min)
+			f->group_min = ops;
+		if (!g || ops > f->group_max)
+			f->group_max = ops;
+	}
 	free(lat);
 }
 
@@ -664,6 +694,10 @@ static void print_text(const struct figures *f, const struct verify *v)
 	printf("  latency us: ");
 	lat_print_text(stdout, &f->lat);
 	putchar('\n');
+	if (o.groups > 1)
+		printf("  groups: %u (%" PRIu64 "..%" PRIu64 "), %u in flight each; per group %.1f..%.1f ops/s\n",
+		       o.groups, o.first_group, o.first_group + o.groups - 1,
+		       o.depth, f->group_min, f->group_max);
 	printf("  queue: max_pending %u, peak pending %u, %" PRIu64
 	       " proposals sent again after a full queue\n", st0.max_pending,
 	       atomic_load(&pending_peak), queue_full_retries);
@@ -701,6 +735,8 @@ static void print_json(const struct figures *f, const struct verify *v)
 	       f->secs, f->ops, f->mbs);
 	lat_print_json(stdout, &f->lat);
 	putchar(',');
+	printf("\"groups\":%u,\"group_ops_min\":%.1f,\"group_ops_max\":%.1f,",
+	       o.groups, f->group_min, f->group_max);
 	printf("\"max_pending\":%u,\"pending_peak\":%u,"
 	       "\"queue_full_retries\":%" PRIu64 ",\"term\":%" PRIu64
 	       ",\"min_index\":%" PRIu64 ",\"max_index\":%" PRIu64,
@@ -724,8 +760,8 @@ static void print_json(const struct figures *f, const struct verify *v)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: raftlog-bench [-d DEV | -g GROUP] [-m uring|write|ioctl|floor] [-q DEPTH]\n"
-		"                     [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify] [--cb]\n");
+		"usage: raftlog-bench [-d DEV | -g GROUP [--groups N]] [-m uring|write|ioctl|floor]\n"
+		"                     [-q DEPTH] [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify] [--cb]\n");
 	exit(2);
 }
 
@@ -754,22 +790,30 @@ static void parse_args(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "cb", no_argument, NULL, 'C' },
+		{ "groups", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static char path[64];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:g:m:q:s:t:n:jVCh", lo,
+	while ((c = getopt_long(argc, argv, "d:g:m:q:s:t:n:jVCG:h", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o.dev = optarg;
 			break;
 		case 'g':
+			o.first_group = parse_u64(optarg, "group");
+			o.by_group = true;
 			snprintf(path, sizeof(path), "/dev/raftlog%" PRIu64,
-				 parse_u64(optarg, "group"));
+				 o.first_group);
 			o.dev = path;
+			break;
+		case 'G':
+			o.groups = (unsigned int)parse_u64(optarg, "groups");
+			if (!o.groups || o.groups > 4096)
+				die("groups must be 1..4096");
 			break;
 		case 'm':
 			if (!strcmp(optarg, "uring"))
@@ -827,6 +871,10 @@ static void parse_args(int argc, char **argv)
 		    HDR_SIZE);
 	if (o.mode != M_URING && o.depth > 1024)
 		die("depth of blocking modes (threads) must be <= 1024");
+	if (o.groups > 1 && (o.mode != M_URING || !o.by_group || o.verify))
+		die("--groups needs -m uring and -g FIRST, and no --verify");
+	if ((uint64_t)o.depth * o.groups > 32768)
+		die("depth x groups must be <= 32768 (one ring)");
 }
 
 int main(int argc, char **argv)
@@ -834,6 +882,7 @@ int main(int argc, char **argv)
 	struct results res = { 0 };
 	struct figures *f = calloc(1, sizeof(*f));
 	struct verify v = { 0 };
+	struct raftlog_status st;
 	struct raftlog *rl;
 	int err;
 
@@ -853,20 +902,35 @@ int main(int argc, char **argv)
 		free(f);
 		return err;
 	}
-	err = raftlog_open(o.dev, O_RDWR, &rl);
-	if (err)
-		die("open %s: %s", o.dev, strerror(-err));
-	err = raftlog_status(rl, &st0);
-	if (err)
-		die("status %s: %s", o.dev, strerror(-err));
-	if (o.size > st0.max_entry)
-		die("size %u is above the group's max_entry %u", o.size,
-		    st0.max_entry);
+	rls = calloc(o.groups, sizeof(*rls));
+	acked_by = calloc(o.groups, sizeof(*acked_by));
+	if (!rls || !acked_by)
+		die("out of memory");
+	for (unsigned int g = 0; g < o.groups; g++) {
+		char path[64];
+		const char *dev = o.dev;
+
+		if (o.groups > 1) {
+			snprintf(path, sizeof(path), "/dev/raftlog%" PRIu64,
+				 o.first_group + g);
+			dev = path;
+		}
+		err = raftlog_open(dev, O_RDWR, &rls[g]);
+		if (err)
+			die("open %s: %s", dev, strerror(-err));
+		err = raftlog_status(rls[g], g ? &st : &st0);
+		if (err)
+			die("status %s: %s", dev, strerror(-err));
+		if (o.size > (g ? st : st0).max_entry)
+			die("size %u is above %s's max_entry %u", o.size, dev,
+			    (g ? st : st0).max_entry);
+	}
+	rl = rls[0];
 	nonce = (uint32_t)mix64(now_ns() ^ ((uint64_t)getpid() << 32));
 
 	deadline = now_ns() + (uint64_t)(o.seconds * 1e9);
 	if (o.mode == M_URING)
-		run_uring(rl, &res);
+		run_uring(&res);
 	else
 		run_threads(rl, &res);
 	compute(&res, atomic_load(&submitted), f);
@@ -876,7 +940,10 @@ int main(int argc, char **argv)
 		print_json(f, &v);
 	else
 		print_text(f, &v);
-	raftlog_close(rl);
+	for (unsigned int g = 0; g < o.groups; g++)
+		raftlog_close(rls[g]);
+	free(rls);
+	free(acked_by);
 	free(res.v);
 	err = f->errors || f->completed != f->submitted ||
 	      (o.verify && !v.ok);

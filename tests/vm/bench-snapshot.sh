@@ -1,0 +1,79 @@
+#!/bin/sh
+# Figures, not a test (no rl-test header): a 64 MiB application snapshot
+# on its way to a new member.  Three nodes in network namespaces run group
+# 1 on raw virtio disks; the leader's application saves 64 MiB of state
+# (RAFTLOG_IOC_SNAPSHOT) after some entries, which compacts the log; then
+# a fourth node joins and is brought up to date through InstallSnapshot.
+# Printed: the save's time, the time from "member add" to the new node
+# having applied the leader's commit, the time its reader takes to read
+# the snapshot back (checked byte for byte), and the guest's slab and
+# vmalloc before and after.  Run it by hand on the bench kernel with four
+# disk images on the host:
+#   set -- $(scripts/prepare-guest.sh bench | tail -1)
+#   for i in 1 2 3 4; do truncate -s 1G /var/tmp/rs$i.img; done
+#   RAFTLOG_QEMU_EXTRA="-drive file=/var/tmp/rs1.img,format=raw,if=virtio
+#     -drive file=/var/tmp/rs2.img,format=raw,if=virtio
+#     -drive file=/var/tmp/rs3.img,format=raw,if=virtio
+#     -drive file=/var/tmp/rs4.img,format=raw,if=virtio" \
+#   scripts/run-vm.sh -k "$1" -i "$2" -t 1800 bench-snapshot.sh
+# rlargs: size=BYTES (67108864), entries=N (2000, before the snapshot)
+set -u
+. ./lib.sh
+
+size=67108864 entries=2000
+for a in "$@"; do
+	case $a in
+	size=*) size=${a#size=} ;;
+	entries=*) entries=${a#entries=} ;;
+	esac
+done
+for d in vda vdb vdc vdd; do
+	[ -b /dev/$d ] || { echo "# no /dev/$d: attach four disks (see the header)"; exit 1; }
+done
+CTL=$(rl_debugfs raftlog/control)
+addr() { echo "10.79.0.$1:7000"; }
+dev() { echo "/dev/raftlog1.$1"; }
+disk() { echo "/dev/vd$(echo "$1" | tr 1234 abcd)"; }
+st() { rlprobe status "$(dev "$1")" | sed -n "s/^$2=//p"; }
+create() { ip netns exec n$1 sh -c "echo 'create $2' > $CTL"; }
+spec() { n=$1; shift; rl_spec "$n" "$(disk "$n")" "" "$@"; }
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+
+modprobe_deps
+for n in 1 2 3 4; do
+	raftctl format "$(disk "$n")" --cluster-id 7 --group 1 --node $n \
+		--force >/dev/null || exit 1
+done
+insmod /lib/raftlog/raftlog.ko || exit 1
+rl_netns_bridge 10.79.0 1 2 3 4
+create 1 "$(spec 1 2 3)"
+create 2 "$(spec 2 1 3)"
+create 3 "$(spec 3 1 2)"
+wait_for 60 agreed_leader 1 2 3 >/dev/null || { echo "# no leader"; exit 1; }
+L=$(agreed_leader 1 2 3)
+echo "# kernel $(uname -r), $(nproc) CPUs; leader node $L; snapshot of $size bytes after $entries entries"
+raftlog-bench -d "$(dev "$L")" -m uring -q 64 -s 256 -n "$entries" >/dev/null ||
+	{ echo "# proposals failed"; exit 1; }
+X=$(st "$L" applied)
+t0=$(ms)
+rlappsnap save "$(dev "$L")" "$X" "$size" 7 >/dev/null || { echo "# save failed"; exit 1; }
+echo "# the leader's application saved $size bytes at $X in $(($(ms) - t0)) ms; log first $(st "$L" first)"
+sync
+s0=$(meminfo Slab) v0=$(meminfo VmallocUsed)
+create 4 "$(spec 4 join 1 2 3)"
+t0=$(ms)
+ip netns exec n$L rlprobe ctl "$CTL" 0 "member add 1 4@$(addr 4)" >/dev/null ||
+	{ echo "# member add failed"; exit 1; }
+wait_for 600 caught_up "$L" 4 || { echo "# node 4 did not catch up"; exit 1; }
+t1=$(ms)
+echo "# node 4 added and caught up (snapshot installed, applied $(st 4 applied)) in $((t1 - t0)) ms: $(awk -v b="$size" -v t="$((t1 - t0))" 'BEGIN { printf "%.1f", b / 1048576 / (t / 1000) }') MiB/s"
+dmesg | grep "node 4 installed a snapshot" | tail -1 | sed 's/^/# /'
+t0=$(ms)
+rlappsnap read "$(dev 4)" "$X" "$size" 7 0 >/dev/null || { echo "# node 4's reader failed"; exit 1; }
+echo "# node 4's reader read the $size-byte snapshot back, byte for byte, in $(($(ms) - t0)) ms"
+echo "# memory: slab $s0 -> $(meminfo Slab) kB, vmalloc $v0 -> $(meminfo VmallocUsed) kB"
+for n in 1 2 3 4; do
+	ip netns exec n$n sh -c "echo 'destroy 1' > $CTL"
+done
+rmmod raftlog
