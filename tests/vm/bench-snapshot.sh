@@ -56,15 +56,23 @@ echo "# kernel $(uname -r), $(nproc) CPUs; leader node $L; snapshot of $size byt
 raftlog-bench -d "$(dev "$L")" -m uring -q 64 -s 256 -n "$entries" >/dev/null ||
 	{ echo "# proposals failed"; exit 1; }
 X=$(st "$L" applied)
+T=$(st "$L" term)
 t0=$(ms)
 rlappsnap save "$(dev "$L")" "$X" "$size" 7 >/dev/null || { echo "# save failed"; exit 1; }
 echo "# the leader's application saved $size bytes at $X in $(($(ms) - t0)) ms; log first $(st "$L" first)"
+wait_for 60 agreed_leader 1 2 3 >/dev/null || { echo "# no leader after the save"; exit 1; }
+L=$(agreed_leader 1 2 3)
+echo "# after the save: leader node $L, term $(st "$L" term) (was $T)"
 sync
 s0=$(meminfo Slab) v0=$(meminfo VmallocUsed)
 create 4 "$(spec 4 join 1 2 3)"
 t0=$(ms)
-ip netns exec n$L rlprobe ctl "$CTL" 0 "member add 1 4@$(addr 4)" >/dev/null ||
-	{ echo "# member add failed"; exit 1; }
+if ! ip netns exec n$L rlprobe ctl "$CTL" 0 "member add 1 4@$(addr 4)" \
+	>/tmp/add.out 2>&1; then
+	sed 's/^/# /' /tmp/add.out
+	echo "# member add failed"
+	exit 1
+fi
 wait_for 600 caught_up "$L" 4 || { echo "# node 4 did not catch up"; exit 1; }
 t1=$(ms)
 echo "# node 4 added and caught up (snapshot installed, applied $(st 4 applied)) in $((t1 - t0)) ms: $(awk -v b="$size" -v t="$((t1 - t0))" 'BEGIN { printf "%.1f", b / 1048576 / (t / 1000) }') MiB/s"
