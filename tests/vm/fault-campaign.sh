@@ -296,17 +296,25 @@ rolling_restart() {
 # seeded by the time and the crash's number, both logged).  The node
 # restarts from it.  The leader and a follower crash in turn.
 CRASHES=0 REPLAYED=0 STOPPED=0 UNFLUSHED_LOST=0
-# lw_begin NODE LOGDEV: from now on NODE's disk writes through a
-# dm-log-writes target logging to LOGDEV; the disk as it was then is kept
-# in $W/base.NODE
+# lw_begin NODE LOGDEV [NODE LOGDEV]: from now on each NODE's disk writes
+# through a dm-log-writes target logging to its LOGDEV; the disk as it was
+# then is kept in $W/base.NODE (two disks are copied side by side)
 lw_begin() {
-	sz=$(blockdev --getsz "$(ram "$1")")
 	# a consistent starting image: no I/O while it is copied
-	dmsetup suspend "rl$1"
-	dd if="$(ram "$1")" of="$W/base.$1" bs=1M 2>/dev/null
-	dd if=/dev/zero of="$2" bs=4k count=1 2>/dev/null
-	dmsetup load "rl$1" --table "0 $sz log-writes $(ram "$1") $2"
-	dmsetup resume "rl$1"
+	# (wait for the copies only: the clients run in the background too)
+	pids=""
+	for n in $1 ${3:-}; do
+		dmsetup suspend "rl$n"
+		dd if="$(ram "$n")" of="$W/base.$n" bs=1M 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	while [ $# -ge 2 ]; do
+		dd if=/dev/zero of="$2" bs=4k count=1 2>/dev/null
+		dmsetup load "rl$1" --table "0 $(blockdev --getsz "$(ram "$1")") log-writes $(ram "$1") $2"
+		dmsetup resume "rl$1"
+		shift 2
+	done
 }
 # lw_settle NODE...: writes that reached a device while it was suspended
 # were queued under the linear table, whose RAM disk has no write cache:
@@ -353,13 +361,24 @@ lw_stopped() {
 		log "node $1 did not stop within 10 s of its disk failing"
 	fi
 }
-# lw_rebuild NODE LOGDEV: stop NODE and give it its crash image: the
+# lw_restore NODE...: stop each NODE and put back its disk as it was when
+# logging began (side by side)
+lw_restore() {
+	pids=""
+	for n in "$@"; do
+		stop_node "$n"
+		dd if="$W/base.$n" of="$(ram "$n")" bs=1M 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	for n in "$@"; do
+		rm -f "$W/base.$n"
+	done
+}
+# lw_rebuild NODE LOGDEV: give NODE (lw_restore'd) its crash image: the
 # starting image plus every write made durable (and what rlreplay keeps
 # of the others); its disk is a plain linear target again
 lw_rebuild() {
-	stop_node "$1"
-	dd if="$W/base.$1" of="$(ram "$1")" bs=1M 2>/dev/null
-	rm -f "$W/base.$1"
 	seed=$(( $(date +%s) * 100 + CRASHES * 10 + $1 ))
 	if rlreplay -s "$seed" "$2" "$(ram "$1")" >$W/replay.out; then
 		REPLAYED=$((REPLAYED + 1))
@@ -393,6 +412,7 @@ crash_restart() {
 	fault "power cut on node $f ($( [ "$f" = "$l" ] && echo leader || echo follower)): its disk fails from now on, unflushed writes are lost"
 	lw_fail "$f"
 	lw_stopped "$f"
+	lw_restore "$f"
 	lw_rebuild "$f" "$LOGDEV"
 	restart "$f"
 }
@@ -413,8 +433,7 @@ power_cut_pair() {
 	o=$((f % N + 1))
 	PAIR_RUNS=$((PAIR_RUNS + 1))
 	link_down "$o"
-	lw_begin "$l" "$LOGDEV"
-	lw_begin "$f" "$LOGDEV2"
+	lw_begin "$l" "$LOGDEV" "$f" "$LOGDEV2"
 	lw_settle "$l" "$f"
 	c1=$(field "$l" commit)
 	sleep "$PAIR_HOLD"
@@ -425,6 +444,7 @@ power_cut_pair() {
 	[ -n "$c1" ] && [ -n "$c2" ] && PAIR_ACKED=$((PAIR_ACKED + c2 - c1))
 	lw_stopped "$l" kick
 	lw_stopped "$f"
+	lw_restore "$l" "$f"
 	lw_rebuild "$l" "$LOGDEV"
 	lw_rebuild "$f" "$LOGDEV2"
 	link_up "$o"
