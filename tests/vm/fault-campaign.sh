@@ -12,9 +12,10 @@
 #   crashes a node like a power cut (its disk keeps only what was flushed
 #   or written FUA, rebuilt from a dm-log-writes log; the node must stop,
 #   failed, on the EIO of its dying disk) and restarts it,
-#   cuts the power of the leader and a follower at once after they
-#   committed entries alone (the third node cut off: only their disks
-#   hold those entries), heals and restarts both,
+#   or (every other round, from the first) cuts the power of the leader
+#   and a follower at once after they committed entries alone (the third
+#   node cut off: only their disks hold those entries), heals and
+#   restarts both,
 #   grows the group to four and shrinks it back while a follower is cut
 #   off, handing the leadership to the newcomer in between (the newcomer
 #   joins as a learner and is promoted once its match index, as the
@@ -38,9 +39,11 @@
 # (instead: as many rounds as start within M minutes), rate=R (each
 # client proposes at most R entries a second, default 3, 0: no limit; a
 # round's log is read back by every restart and newcomer),
-# faults=A+B+... (which faults, in order; default all of kill_leader,
+# faults=A+B+... (which faults, in order; default kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
-# rolling_restart, crash_restart, power_cut_pair, membership),
+# rolling_restart, power_cut, membership; power_cut is power_cut_pair in
+# odd rounds and crash_restart in even ones, so that one round, as make
+# check runs it, has the pair power cut and costs one power cut),
 # hold=S (how long the pair power cut's two nodes commit alone before
 # the power goes, default 2 s),
 # module=PATH (the raftlog.ko to test; the harness self-test passes a
@@ -50,7 +53,7 @@ set -u
 . ./lib.sh
 
 rounds=1 minutes=0 module=/lib/raftlog/raftlog.ko expect=pass rate=3 PAIR_HOLD=2
-nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart crash_restart power_cut_pair membership"
+nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart power_cut membership"
 for a in "$@"; do
 	case $a in
 	rounds=*) rounds=${a#rounds=} ;;
@@ -450,6 +453,11 @@ power_cut_pair() {
 	link_up "$o"
 	restart "$l"
 	restart "$f"
+}
+
+# the power cut of the default rotation: both kinds in turn, the pair first
+power_cut() {
+	if [ $((r % 2)) = 1 ]; then power_cut_pair; else crash_restart; fi
 }
 
 # Membership under faults: node X joins as a learner and is promoted while
