@@ -29,6 +29,10 @@
 #     volatile-cache crash test finds acknowledged entries lost
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
+#   - the same RL_BUG=NO_FLUSH module in the fault campaign's pair power
+#     cut (the leader and its one follower lose power at once, the third
+#     node cut off) -> the power cut drops unflushed record writes and the
+#     checker reports acknowledged entries missing from the log
 #   - rlkv servers that read without the barrier (services.sh bug=1), the
 #     leader cut off while its clients read -> the linearizability checker
 #     reports the history NOT linearizable
@@ -286,7 +290,9 @@ part() { field "$1" "$2" 5; }
 # soon as it appended it (partitioning that leader loses acknowledged
 # entries, which the checker must find: the script passes when it does);
 # rlkv with reads served without the barrier (services.sh bug=1: the
-# script passes when the checker finds the history NOT linearizable)
+# script passes when the checker finds the history NOT linearizable); the
+# fault campaign's pair power cut alone (1 s of proposals) with the
+# module whose records lack FUA
 h=glob=raftlog_harness
 start=$(date +%s)
 vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
@@ -294,7 +300,8 @@ vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
 	"kunit.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,glob=raftlog_storage_crash.crash_volatile_cache@300" \
 	selftest-hang.sh@10 \
 	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog.ko,expect=fail,faults=partition_leader@900" \
-	services.sh,bug=1@600
+	services.sh,bug=1@600 \
+	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,expect=fail,faults=power_cut_pair,hold=1@300"
 echo "# boot: $(($(date +%s) - start))s (console in build/selftest-boot.log)"
 mkdir -p "$here/build"
 cp "$tmp/b1.log" "$here/build/selftest-boot.log" 2>/dev/null
@@ -331,6 +338,18 @@ rc=$(field b1 9 2)
 check "guest: rlkv reading without the barrier on a cut-off leader is caught: the checker reports NOT linearizable (exit $rc)" \
 	sh -c "{ [ '$rc' = 0 ] || awk '\$1 == 9' '$tmp/b1.res' | grep -q 'it ended with status 0,'; } && grep -q 'ok 3 - the checker catches .*(NOT linearizable)' '$(part b1 9)' &&
 		! grep -q 'not ok 3 ' '$(part b1 9)' && grep -q '# NOT linearizable: ' '$(part b1 9)'"
+# the two crashed nodes lost acknowledged entries the third never had (today
+# they refuse their disks, EUCLEAN: the log recovers to below their
+# durable commit index, and the checker gets nothing from them): the script
+# fails its convergence check, which is not what this proves; the checker's
+# verdict, the writes the power cut dropped and a clean console are
+rc=$(field b1 10 2) p10=$(part b1 10)
+check "guest: the campaign's pair power cut catches records written without FUA (RL_BUG=NO_FLUSH): unflushed writes dropped, the checker finds acknowledged entries missing (exit $rc, $(field b1 10 3) s)" \
+	sh -c "{ [ '$rc' = 0 ] || [ '$rc' = 1 ] || awk '\$1 == 10' '$tmp/b1.res' | grep -q 'it ended with status [01],'; } &&
+		grep -q '^ok [0-9]* - the checker catches the broken build' '$p10' &&
+		grep -q 'acknowledged at .* is not in the log' '$p10' &&
+		grep -q 'the power cut dropped [1-9][0-9]* of' '$p10' &&
+		'$here/scripts/scan-console.sh' '$p10' >/dev/null"
 rc=$(field b1 7 2)
 check "guest: a hanging script is killed at its own limit by the guest and reported as a timeout (exit $rc), and the scripts after it run" \
 	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b1 7)' &&

@@ -12,6 +12,10 @@
 #   crashes a node like a power cut (its disk keeps only what was flushed
 #   or written FUA, rebuilt from a dm-log-writes log; the node must stop,
 #   failed, on the EIO of its dying disk) and restarts it,
+#   or (every other round, from the first) cuts the power of the leader
+#   and a follower at once after they committed entries alone (the third
+#   node cut off: only their disks hold those entries), heals and
+#   restarts both,
 #   grows the group to four and shrinks it back while a follower is cut
 #   off, handing the leadership to the newcomer in between (the newcomer
 #   joins as a learner and is promoted once its match index, as the
@@ -35,17 +39,21 @@
 # (instead: as many rounds as start within M minutes), rate=R (each
 # client proposes at most R entries a second, default 3, 0: no limit; a
 # round's log is read back by every restart and newcomer),
-# faults=A+B+... (which faults, in order; default all of kill_leader,
+# faults=A+B+... (which faults, in order; default kill_leader,
 # partition_leader, isolate_follower, one_way, netem, transfer_leader,
-# rolling_restart, crash_restart, membership),
+# rolling_restart, power_cut, membership; power_cut is power_cut_pair in
+# odd rounds and crash_restart in even ones, so that one round, as make
+# check runs it, has the pair power cut and costs one power cut),
+# hold=S (how long the pair power cut's two nodes commit alone before
+# the power goes, default 2 s),
 # module=PATH (the raftlog.ko to test; the harness self-test passes a
 # deliberately broken build), expect=fail (the self-test: pass only if
 # rlcheck finds violations).
 set -u
 . ./lib.sh
 
-rounds=1 minutes=0 module=/lib/raftlog/raftlog.ko expect=pass rate=3
-nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart crash_restart membership"
+rounds=1 minutes=0 module=/lib/raftlog/raftlog.ko expect=pass rate=3 PAIR_HOLD=2
+nemesis="kill_leader partition_leader isolate_follower one_way netem transfer_leader rolling_restart power_cut membership"
 for a in "$@"; do
 	case $a in
 	rounds=*) rounds=${a#rounds=} ;;
@@ -54,6 +62,7 @@ for a in "$@"; do
 	module=*) module=${a#module=} ;;
 	expect=*) expect=${a#expect=} ;;
 	rate=*) rate=${a#rate=} ;;
+	hold=*) PAIR_HOLD=${a#hold=} ;;
 	esac
 done
 
@@ -163,6 +172,7 @@ link_up() { ip link set "v$1" up; }
 # setup: the network, the disks and the three nodes; the first step that
 # fails is named and ends it (status 1)
 setup() {
+	ip link del br0 2>/dev/null	# left by an earlier campaign in this boot
 	ip link add br0 type bridge && ip link set br0 up ||
 		{ echo "setup: no bridge"; return 1; }
 	for i in $(seq 1 $X); do
@@ -182,10 +192,15 @@ setup() {
 		raftctl format "$(disk "$i")" --cluster-id 7 --group 1 --node "$i" --force >/dev/null ||
 			{ echo "setup: raftctl format $(disk "$i") failed"; return 1; }
 	done
-	# the log of the crash fault's dm-log-writes target, in memory
-	dd if=/dev/zero of=$W/lw.img bs=1M count=64 2>/dev/null
+	# the logs of the crash faults' dm-log-writes targets, in memory (the
+	# pair power cut logs two disks)
+	# (sparse: 64 MiB of zeroes cost seconds to write on the debug guest)
+	dd if=/dev/zero of=$W/lw.img bs=1M seek=63 count=1 2>/dev/null
 	LOGDEV=$(losetup -f) && losetup "$LOGDEV" $W/lw.img ||
 		{ echo "setup: no loop device for the write log"; return 1; }
+	dd if=/dev/zero of=$W/lw2.img bs=1M seek=63 count=1 2>/dev/null
+	LOGDEV2=$(losetup -f) && losetup "$LOGDEV2" $W/lw2.img ||
+		{ echo "setup: no loop device for the second write log"; return 1; }
 	# role changes with timestamps on the console, to read failures from
 	echo 1 >/sys/module/printk/parameters/time 2>/dev/null
 	insmod "$module" verbose=1 || { echo "setup: insmod $module failed"; return 1; }
@@ -284,56 +299,165 @@ rolling_restart() {
 # seeded by the time and the crash's number, both logged).  The node
 # restarts from it.  The leader and a follower crash in turn.
 CRASHES=0 REPLAYED=0 STOPPED=0 UNFLUSHED_LOST=0
+# lw_begin NODE LOGDEV [NODE LOGDEV]: from now on each NODE's disk writes
+# through a dm-log-writes target logging to its LOGDEV; the disk as it was
+# then is kept in $W/base.NODE (two disks are copied side by side)
+lw_begin() {
+	# a consistent starting image: no I/O while it is copied
+	# (wait for the copies only: the clients run in the background too)
+	pids=""
+	for n in $1 ${3:-}; do
+		dmsetup suspend "rl$n"
+		dd if="$(ram "$n")" of="$W/base.$n" bs=1M 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	while [ $# -ge 2 ]; do
+		dd if=/dev/zero of="$2" bs=4k count=1 2>/dev/null
+		dmsetup load "rl$1" --table "0 $(blockdev --getsz "$(ram "$1")") log-writes $(ram "$1") $2"
+		dmsetup resume "rl$1"
+		shift 2
+	done
+}
+# lw_settle NODE...: writes that reached a device while it was suspended
+# were queued under the linear table, whose RAM disk has no write cache:
+# the block layer took their FUA off, and log-writes would log them as
+# unflushed.  They completed as FUA writes: a flush makes them durable.
+lw_settle() {
+	sleep 0.5
+	for n in "$@"; do
+		sync "$(disk "$n")"
+	done
+}
+# lw_fail NODE...: the disks fail from now on (every write EIO)
+lw_fail() {
+	for n in "$@"; do
+		dmsetup load "rl$n" --table "0 $(blockdev --getsz "$(ram "$n")") error"
+	done
+	for n in "$@"; do
+		dmsetup resume "rl$n"
+	done
+}
+# lw_stopped NODE [KICK]: wait up to 10 s for NODE to stop (status flag
+# FAILED) on the EIO of its failing disk; it must acknowledge nothing
+# more.  A node with nothing to write never sees the EIO (the leader of
+# the pair power cut, whose only follower died with it: its clients wait
+# for entries that can no longer commit): a compaction up to its applied
+# index makes it write its metadata, at once with KICK, else after 2 s.
+lw_stopped() {
+	t=0 k=10
+	[ $# -lt 2 ] || k=0
+	while [ $t -lt 50 ] && [ $(( $(field "$1" flags || echo 0) & 1 )) = 0 ]; do
+		if [ $t = $k ]; then
+			a=$(field "$1" applied)
+			log "node $1 has not written since its disk failed: compact 1 ${a:-?} makes it write"
+			[ -z "$a" ] || ctl "$1" "compact 1 $a" ||
+				log "node $1: compact 1 $a: $(ctl_why)"
+		fi
+		sleep 0.2
+		t=$((t + 1))
+	done
+	if [ $(( $(field "$1" flags || echo 0) & 1 )) = 1 ]; then
+		STOPPED=$((STOPPED + 1))
+		log "node $1 stopped on its failing disk after $(awk "BEGIN { print $t / 5 }") s (status: failed)"
+	else
+		log "node $1 did not stop within 10 s of its disk failing"
+	fi
+}
+# lw_restore NODE...: stop each NODE and put back its disk as it was when
+# logging began (side by side)
+lw_restore() {
+	pids=""
+	for n in "$@"; do
+		stop_node "$n"
+		dd if="$W/base.$n" of="$(ram "$n")" bs=1M 2>/dev/null &
+		pids="$pids $!"
+	done
+	wait $pids
+	for n in "$@"; do
+		rm -f "$W/base.$n"
+	done
+}
+# lw_rebuild NODE LOGDEV: give NODE (lw_restore'd) its crash image: the
+# starting image plus every write made durable (and what rlreplay keeps
+# of the others); its disk is a plain linear target again
+lw_rebuild() {
+	seed=$(( $(date +%s) * 100 + CRASHES * 10 + $1 ))
+	if rlreplay -s "$seed" "$2" "$(ram "$1")" >$W/replay.out; then
+		REPLAYED=$((REPLAYED + 1))
+		lost=$(sed -n 's/.*power cut dropped \([0-9]*\) of.*/\1/p' $W/replay.out)
+		UNFLUSHED_LOST=$((UNFLUSHED_LOST + ${lost:-0}))
+		log "node $1's disk after the crash (seed $seed): $(tail -1 $W/replay.out)"
+		log "node $1: $(grep -c '^unflushed write:' $W/replay.out) unflushed writes, $(grep -c '^unflushed write:.*: lost$' $W/replay.out) lost, $(grep -c '^unflushed write:.*: torn$' $W/replay.out) torn"
+	else
+		log "node $1: the dm-log-writes log did not replay"
+	fi
+	dmsetup load "rl$1" --table "0 $(blockdev --getsz "$(ram "$1")") linear $(ram "$1") 0"
+	dmsetup resume "rl$1"
+}
+# restart NODE: start NODE from its disk; a node that refuses (its log
+# recovers to below its durable commit index: EUCLEAN) stays down, says
+# why, and is not tried again
+REFUSED=""
+restart() {
+	start_node "$1" && return
+	log "node $1 does not start from its crash image: $(ctl_why)"
+	REFUSED="$REFUSED $1"
+}
 crash_restart() {
 	l=$(wait_leader 20) || l=1
 	f=$l
 	[ $((CRASHES % 2)) = 0 ] || f=$((l % N + 1))
 	CRASHES=$((CRASHES + 1))
-	sz=$(blockdev --getsz "$(ram "$f")")
-	# a consistent starting image: no I/O while it is copied
-	dmsetup suspend "rl$f"
-	dd if="$(ram "$f")" of=$W/base bs=1M 2>/dev/null
-	dd if=/dev/zero of="$LOGDEV" bs=4k count=1 2>/dev/null
-	dmsetup load "rl$f" --table "0 $sz log-writes $(ram "$f") $LOGDEV"
-	dmsetup resume "rl$f"
-	# Writes that reached the device while it was suspended were queued
-	# under the linear table, whose RAM disk has no write cache: the
-	# block layer took their FUA off, and log-writes would log them as
-	# unflushed.  They completed as FUA writes: a flush makes them durable.
-	sleep 0.5
-	sync "$(disk "$f")"
+	lw_begin "$f" "$LOGDEV"
+	lw_settle "$f"
 	sleep 2
 	fault "power cut on node $f ($( [ "$f" = "$l" ] && echo leader || echo follower)): its disk fails from now on, unflushed writes are lost"
-	dmsetup load "rl$f" --table "0 $sz error"
-	dmsetup resume "rl$f"
-	# its next write fails with EIO: the group must stop (status flag
-	# FAILED) and acknowledge nothing more
-	t=0
-	while [ $t -lt 50 ] && [ $(( $(field "$f" flags || echo 0) & 1 )) = 0 ]; do
-		sleep 0.2
-		t=$((t + 1))
-	done
-	if [ $(( $(field "$f" flags || echo 0) & 1 )) = 1 ]; then
-		STOPPED=$((STOPPED + 1))
-		log "node $f stopped on its failing disk after $(awk "BEGIN { print $t / 5 }") s (status: failed)"
-	else
-		log "node $f did not stop within 10 s of its disk failing"
-	fi
-	stop_node "$f"
-	# the crash image: the starting image plus every write made durable
-	dd if=$W/base of="$(ram "$f")" bs=1M 2>/dev/null
-	seed=$(( $(date +%s) * 100 + CRASHES ))
-	if rlreplay -s "$seed" "$LOGDEV" "$(ram "$f")" >$W/replay.out; then
-		REPLAYED=$((REPLAYED + 1))
-		lost=$(sed -n 's/.*power cut dropped \([0-9]*\) of.*/\1/p' $W/replay.out)
-		UNFLUSHED_LOST=$((UNFLUSHED_LOST + ${lost:-0}))
-		log "node $f's disk after the crash (seed $seed): $(cat $W/replay.out)"
-	else
-		log "node $f: the dm-log-writes log did not replay"
-	fi
-	dmsetup load "rl$f" --table "0 $sz linear $(ram "$f") 0"
-	dmsetup resume "rl$f"
-	start_node "$f"
+	lw_fail "$f"
+	lw_stopped "$f"
+	lw_restore "$f"
+	lw_rebuild "$f" "$LOGDEV"
+	restart "$f"
+}
+
+# A power cut on both nodes that hold the newest entries: the third node
+# is cut off, so the leader commits with one follower alone; their disks
+# log their writes, the clients' proposals are acknowledged for
+# $PAIR_HOLD s, then the power goes on both at once.  The third node never
+# had those entries, so only the two disks hold them: everything they
+# acknowledged must survive their crash images (records are written FUA),
+# or the checker finds acknowledged entries missing (a build that writes
+# records without FUA, RL_BUG=NO_FLUSH: the tier-selftest.sh item).
+# Then the partition heals and both restart from their disks.
+PAIR_RUNS=0 PAIR_ACKED=0
+power_cut_pair() {
+	l=$(wait_leader 20) || { log "no leader for the pair power cut"; return; }
+	f=$((l % N + 1))
+	o=$((f % N + 1))
+	PAIR_RUNS=$((PAIR_RUNS + 1))
+	link_down "$o"
+	lw_begin "$l" "$LOGDEV" "$f" "$LOGDEV2"
+	lw_settle "$l" "$f"
+	c1=$(field "$l" commit)
+	sleep "$PAIR_HOLD"
+	c2=$(field "$l" commit)
+	CRASHES=$((CRASHES + 2))
+	fault "power cut on leader node $l and follower node $f at once, node $o cut off: both disks fail, unflushed writes are lost; they committed $c1..$c2 alone"
+	lw_fail "$f" "$l"
+	[ -n "$c1" ] && [ -n "$c2" ] && PAIR_ACKED=$((PAIR_ACKED + c2 - c1))
+	lw_stopped "$l" kick
+	lw_stopped "$f"
+	lw_restore "$l" "$f"
+	lw_rebuild "$l" "$LOGDEV"
+	lw_rebuild "$f" "$LOGDEV2"
+	link_up "$o"
+	restart "$l"
+	restart "$f"
+}
+
+# the power cut of the default rotation: both kinds in turn, the pair first
+power_cut() {
+	if [ $((r % 2)) = 1 ]; then power_cut_pair; else crash_restart; fi
 }
 
 # Membership under faults: node X joins as a learner and is promoted while
@@ -519,7 +643,11 @@ for i in $(seq 1 $N); do
 	link_up "$i"
 	ip netns exec "n$i" nft delete table inet rlnem 2>/dev/null
 	ip netns exec "n$i" tc qdisc del dev eth0 root 2>/dev/null
-	[ -e "$(dev "$i")" ] || start_node "$i"
+	case " $REFUSED " in
+	*" $i "*) log "node $i refused its disk after a power cut: not started again"; continue ;;
+	esac
+	[ -e "$(dev "$i")" ] || start_node "$i" ||
+		log "node $i does not start: $(ctl_why)"
 done
 log "healed; stopping the clients"
 # "ip netns exec" forks: signal the clients themselves, not their parents
@@ -547,12 +675,21 @@ cat $W/client*.out | sed 's/^/# /'
 dog=$!
 log "waiting for the nodes to converge"
 
-tap_ok "after healing, all nodes converge on one leader and one applied index" \
+# a node that did not start (its disk refused: EUCLEAN) never converges
+healed() {
+	for i in $(seq 1 $N); do
+		[ -e "$(dev "$i")" ] || { log "node $i is not running"; return 1; }
+	done
 	wait_converged 60
+}
+tap_ok "after healing, all nodes converge on one leader and one applied index" \
+	healed
 tap_ok "a leader cut off from the majority committed nothing ($MINORITY_OK of $MINORITY_RUNS)" \
 	test "$MINORITY_OK" = "$MINORITY_RUNS"
 tap_ok "membership changed under faults $MEMBER_OK of $MEMBER_RUNS times; back to nodes 1-$N, all voters" \
 	members_ok
+[ $PAIR_RUNS = 0 ] ||
+	log "pair power cuts: $PAIR_RUNS; the two nodes committed $PAIR_ACKED entries alone before their power went"
 tap_ok "every crashed node's disk was rebuilt from its write log ($REPLAYED of $CRASHES; $UNFLUSHED_LOST unflushed writes lost)" \
 	test "$REPLAYED" = "$CRASHES"
 tap_ok "every crashed node stopped (failed) on the EIO of its dying disk ($STOPPED of $CRASHES)" \
@@ -561,7 +698,13 @@ tap_ok "the log was archived without a gap and compacted ($COMPACTIONS times in 
 	test "$ARCH_OK" = 1 -a "$COMPACTIONS" -gt 0
 log "dumping the logs"
 for i in $(seq 1 $N); do
-	ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
+	if [ -e "$(dev "$i")" ]; then
+		ip netns exec "n$i" rlcheck dump "$(dev "$i")" "$W/log$i" | sed 's/^/# /'
+	else
+		# what it held is lost to the group: the checker gets nothing
+		log "node $i is not running: the checker gets an empty log for it"
+		: >"$W/log$i"
+	fi
 done
 kill "$dog" 2>/dev/null
 rlcheck verify -s -f $faults -l $W/log1 $W/log2 $W/log3 -a $W/archive \
@@ -585,4 +728,6 @@ for i in $(seq 1 $X); do
 	dmsetup remove "rl$i"
 done
 losetup -d "$LOGDEV"
+losetup -d "$LOGDEV2"
+ip link del br0
 tap_done
