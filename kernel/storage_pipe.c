@@ -113,7 +113,11 @@ bool rl_st_pipe_retire(struct rl_storage *s)
 		WRITE_ONCE(s->sl_n, s->sl_n - 1);
 		any = true;
 	}
-	if (any && (!s->pipe_err || IS_ENABLED(RL_BUG_RETIRE_EARLY)))
+#ifdef RL_BUG_RETIRE_EARLY
+	if (any)
+#else
+	if (any && !s->pipe_err)
+#endif
 		rl_st_done_appends(s);
 	if (any)
 		wake_up_all(&s->waitq);
