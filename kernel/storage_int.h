@@ -143,6 +143,8 @@ struct rl_storage {
 	u64 ticket_done;
 	int error;
 	bool error_reported;
+	u64 cb_ticket;		/* worker: last reported to cb.durable */
+	u64 cb_durable;
 
 	/* accepted state */
 	u64 acc_first;

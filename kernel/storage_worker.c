@@ -286,8 +286,12 @@ void rl_st_work(struct work_struct *work)
 				s->cfg.cb.failed(s->cfg.cb.ctx, err);
 			return;
 		}
-		if (s->cfg.cb.durable)
+		/* a record going out changes nothing the callback reports */
+		if (s->cfg.cb.durable && (ticket != s->cb_ticket ||
+					  durable != s->cb_durable))
 			s->cfg.cb.durable(s->cfg.cb.ctx, ticket, durable);
+		s->cb_ticket = ticket;
+		s->cb_durable = durable;
 	}
 }
 
