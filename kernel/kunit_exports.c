@@ -60,6 +60,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_term);
 #ifdef RL_TEST_HOOKS
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_fault);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_inject_crash);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_plug);
 EXPORT_SYMBOL_IF_KUNIT(rl_vwc_create);
 EXPORT_SYMBOL_IF_KUNIT(rl_vwc_destroy);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_attach_vwc);

@@ -322,7 +322,7 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 	if (index >= s->acc_last) {
 		/* ahead of the log: the log restarts after it */
 		op->reset = true;
-		rl_st_clip_appends(s, max(s->durable_last, s->inflight_last));
+		rl_st_clip_appends(s, s->sub_last);
 		rl_st_win_clear(s);
 		s->acc_first = index + 1;
 		s->acc_last = index;
@@ -378,6 +378,7 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	info->max_records = s->rix_max;
 	info->ring_laps = s->laps;
 	info->ticket_done = s->ticket_done;
+	info->max_inflight = s->max_inflight;
 	info->bad_reads = READ_ONCE(s->bad_reads);
 	info->error = s->error;
 	mutex_unlock(&s->lock);

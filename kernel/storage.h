@@ -69,6 +69,7 @@ struct rl_storage_info {
 	u64 max_records;	/* the index's bound on records */
 	u64 ring_laps;		/* times writing went round the ring */
 	u64 ticket_done;
+	u64 max_inflight;	/* most record writes in flight at once */
 	u64 bad_reads;		/* records read back that failed a check */
 	int error;		/* 0, or why the storage failed */
 };
@@ -201,6 +202,12 @@ void rl_storage_inject_fault(struct rl_storage *s, unsigned int kinds,
 			     unsigned int nth);
 void rl_storage_inject_crash(struct rl_storage *s, unsigned int nth,
 			     size_t torn_bytes);
+/*
+ * Tests: while @plug, queued appends are held back (no record goes out);
+ * with @reorder, the records that go out together are submitted with
+ * each pair swapped (2, 1, 4, 3, ...): their writes complete out of order.
+ */
+void rl_storage_plug(struct rl_storage *s, bool plug, bool reorder);
 struct rl_vwc *rl_vwc_create(void);
 void rl_vwc_destroy(struct rl_vwc *v);
 void rl_storage_attach_vwc(struct rl_storage *s, struct rl_vwc *v);
@@ -215,6 +222,11 @@ static inline void rl_storage_inject_fault(struct rl_storage *s,
 
 static inline void rl_storage_inject_crash(struct rl_storage *s,
 					   unsigned int nth, size_t torn_bytes)
+{
+}
+
+static inline void rl_storage_plug(struct rl_storage *s, bool plug,
+				   bool reorder)
 {
 }
 

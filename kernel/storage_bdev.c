@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Storage: the block device.  Exclusive open and close by path, and
- * synchronous I/O of whole blocks, where the tests' fault injection and
- * crash simulation act (RL_TEST_HOOKS builds only).  See storage_int.h.
+ * Storage: the block device.  Exclusive open and close by path, I/O of
+ * whole blocks (synchronous, and the records' asynchronous writes), where
+ * the tests' fault injection and crash simulation act (RL_TEST_HOOKS
+ * builds only).  See storage_int.h.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -215,6 +216,57 @@ int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 	if (!write && is_vmalloc_addr(buf))
 		invalidate_kernel_vmap_range(buf, p - (u8 *)buf);
 	return err;
+}
+
+static void rl_st_rec_end_io(struct bio *bio)
+{
+	struct rl_st_slot *sl = bio->bi_private;
+	int err = blk_status_to_errno(bio->bi_status);
+
+	bio_put(bio);
+	/* a simulated crash: the write went out, its completion did not */
+	rl_st_slot_end(sl, sl->crashed ? -EIO : err);
+}
+
+/*
+ * Submit the record of slot @sl (sl->len bytes from its vmalloc'd buffer
+ * at ring block sl->rx.off) without waiting: rl_st_slot_end() reports its
+ * end, from the bio's completion, or at once when the tests' fault
+ * injection fails it or a simulated crash stopped the machine before it.
+ */
+void rl_st_submit_rec(struct rl_storage *s, struct rl_st_slot *sl,
+		      blk_opf_t opf)
+{
+	sector_t sector = (s->sb.ring_off + sl->rx.off) * RL_ST_SECT_PER_BLOCK;
+	size_t sub = sl->len, off;
+	struct bio *bio;
+
+	sl->crashed = rl_st_crash_point(s, &sub);
+	if (!sl->crashed)
+		sub = sl->len;
+	if ((sl->crashed && !sub) ||
+	    (!sl->crashed && rl_st_inject(s, RL_INJECT_WRITE))) {
+		rl_st_slot_end(sl, -EIO);
+		return;
+	}
+	sl->vw = rl_st_vwc_begin(s, opf, sector, sl->buf, sub);
+	flush_kernel_vmap_range(sl->buf, sub);
+	bio = bio_alloc(s->bdev, DIV_ROUND_UP(sub, PAGE_SIZE), opf, GFP_NOIO);
+	bio->bi_iter.bi_sector = sector;
+	bio->bi_private = sl;
+	bio->bi_end_io = rl_st_rec_end_io;
+	for (off = 0; off < sub; off += PAGE_SIZE) {
+		size_t n = min_t(size_t, PAGE_SIZE, sub - off);
+
+		/* a record is at most BIO_MAX_VECS pages: this cannot fail */
+		if (WARN_ON_ONCE(bio_add_page(bio, vmalloc_to_page((u8 *)sl->buf + off),
+					      n, 0) != n)) {
+			bio_put(bio);
+			rl_st_slot_end(sl, -EIO);
+			return;
+		}
+	}
+	submit_bio(bio);
 }
 
 /*

@@ -7,6 +7,8 @@
  *  storage.c		the operations callers queue (append, hard state,
  *			truncate, compact, snapshot), wait, info
  *  storage_worker.c	the worker that carries them out, and failure
+ *  storage_pipe.c	the record pipeline: records in flight, their
+ *			completions, retired in order
  *  storage_read.c	reading entries, terms and the snapshot back
  *  storage_open.c	open and recovery, close, format
  *  storage_index.c	the in-memory indexes: records on the ring (rix)
@@ -18,17 +20,26 @@
  * Structure:
  *  - the "accepted" state (acc_*) is what callers have asked for so far;
  *    it is updated at once by every call and used to check the next one;
- *  - the "durable" state (meta, rix, tail, durable_last) is what is on
- *    stable storage; only the worker changes it, after its I/O completed;
+ *  - the "durable" state (meta, rix, durable_last) is what is on stable
+ *    storage; only the worker changes it, after its I/O completed; the
+ *    ring's placement (tail, next_seq, used, sub_last) also counts the
+ *    records in flight: the worker advances it when it submits one;
  *  - the window holds the entries [win_first, acc_last] in memory: all
  *    entries not yet written, and recent durable ones up to cache_bytes;
  *  - rix is the in-memory index of the live records on the ring.
  *
  * One worker on an ordered WQ_MEM_RECLAIM workqueue carries out queued
- * operations in order, one I/O at a time: that gives the format its
- * ordering rule (record n+1 is issued only after record n completed) and
- * group commit (appends queued while a write is in flight go into the
- * next record).  s->lock protects everything but is never held across I/O.
+ * operations in order.  Appends go out as records through a pipeline of
+ * RL_ST_INFLIGHT slots (storage_pipe.c): each record is placed on the
+ * ring (offset, seq, tail, used) when it is submitted, written FUA with
+ * submit_bio, and retired in submission order whatever order the writes
+ * complete in: only a retired record is indexed (rix) and reported
+ * durable, and only once every record before it completed.  Appends
+ * queued while records are in flight go into the next free slot (group
+ * commit).  Metadata and snapshot writes are barriers: they wait until
+ * nothing is in flight, and the appends queued after them wait for them.
+ * s->lock protects everything but the slots' completion flags (cmpl_lock)
+ * and is never held across I/O.
  */
 #ifndef RL_STORAGE_INT_H
 #define RL_STORAGE_INT_H
@@ -51,6 +62,11 @@
 #define RL_ST_INDEX_MIN		(2 * RAFTLOG_REC_MAX_ENTRIES)
 #define RL_ST_REC_BYTES		(RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE)
 #define RL_ST_SECT_PER_BLOCK	(RAFTLOG_BLOCK_SIZE >> SECTOR_SHIFT)
+/*
+ * Record writes in flight at once.  Each slot owns a write buffer of one
+ * record (rec_max_blocks blocks, at most 1 MiB) allocated at open.
+ */
+#define RL_ST_INFLIGHT		4
 
 /* one entry in memory */
 struct rl_st_cent {
@@ -70,6 +86,22 @@ struct rl_st_rix {
 	u64 off;		/* ring block */
 	u32 blocks;
 	bool conf;		/* holds a configuration change */
+};
+
+struct rl_storage;
+struct rl_vwc_w;
+
+/* one record write of the pipeline */
+struct rl_st_slot {
+	struct rl_storage *s;
+	void *buf;		/* the encoded record */
+	size_t len;		/* bytes to write: whole blocks */
+	struct rl_st_rix rx;	/* how it is indexed once retired */
+	struct rl_vwc_w *vw;	/* tests: its volatile-cache journal entry */
+	bool crashed;		/* tests: it went out at a simulated crash */
+	/* under s->cmpl_lock: set by its completion */
+	bool done;
+	int err;
 };
 
 enum rl_st_op_kind {
@@ -114,6 +146,8 @@ struct rl_storage {
 	u64 ticket_done;
 	int error;
 	bool error_reported;
+	u64 cb_ticket;		/* worker: last reported to cb.durable */
+	u64 cb_durable;
 
 	/* accepted state */
 	u64 acc_first;
@@ -124,14 +158,14 @@ struct rl_storage {
 	u64 pend_blocks;
 	u64 pend_records;	/* worst case: a record per queued entry */
 	u64 trunc_floor;	/* lowest truncation point still queued */
-	u64 inflight_last;	/* last index of the record being written */
+	u64 sub_last;		/* last index submitted (>= durable_last) */
 
 	/* entries in memory: [win_first, acc_last] */
 	struct rl_st_cent **win;
 	u64 win_first;
 	size_t win_bytes;
 
-	/* durable state */
+	/* durable state; tail, next_seq, used: with the records in flight */
 	struct rl_meta meta;
 	u64 durable_last;
 	u64 tail;
@@ -146,7 +180,14 @@ struct rl_storage {
 	u64 rix_head;
 	u64 rix_n;
 
-	void *wbuf;		/* worker: one record */
+	/* the pipeline (storage_pipe.c): slots [sl_head, sl_head + sl_n) */
+	struct rl_st_slot slot[RL_ST_INFLIGHT];
+	unsigned int sl_head;
+	unsigned int sl_n;
+	int pipe_err;		/* a record failed: fail once all have ended */
+	spinlock_t cmpl_lock;	/* the slots' done and err */
+	u64 max_inflight;	/* most records in flight at once */
+
 	void *mbuf;		/* worker: one metadata block */
 	struct rl_entry *ents;	/* worker: entry table being built */
 	struct mutex read_lock;
@@ -160,6 +201,8 @@ struct rl_storage {
 	unsigned int crash_nth;
 	size_t crash_torn;
 	bool crashed;
+	bool plug;		/* hold records back (the tests queue a batch) */
+	bool reorder;		/* submit a batch of records newest first */
 	struct rl_vwc *vwc;	/* volatile-cache journal (storage_vwc.c) */
 #endif
 };
@@ -170,9 +213,10 @@ int rl_st_bdev_open(struct rl_storage *s, const char *path);
 void rl_st_bdev_close(struct rl_storage *s);
 int rl_st_io(struct rl_storage *s, blk_opf_t opf, u64 block, void *buf,
 	     size_t len, unsigned int kind);
+void rl_st_submit_rec(struct rl_storage *s, struct rl_st_slot *sl,
+		      blk_opf_t opf);
 struct rl_storage *rl_st_open_bare(const char *path);
 void rl_st_close_bare(struct rl_storage *s);
-struct rl_vwc_w;
 #ifdef RL_TEST_HOOKS
 void rl_st_hooks_init(struct rl_storage *s);
 struct rl_vwc_w *rl_st_vwc_begin(struct rl_storage *s, blk_opf_t opf,
@@ -243,11 +287,33 @@ void rl_st_win_free(struct rl_storage *s, u64 index);
 void rl_st_win_clear(struct rl_storage *s);
 void rl_st_win_evict(struct rl_storage *s, u64 room);
 
-/* ---- worker (storage_worker.c) ---- */
+/* ---- worker (storage_worker.c) and pipeline (storage_pipe.c) ---- */
+
+/*
+ * A record is durable when its write completes (FUA): only then are its
+ * entries reported durable.  RL_BUG_NO_FLUSH is a deliberately broken
+ * build for the harness's self-test (scripts/tier-selftest.sh): records
+ * without FUA stay in a volatile write cache, and a power cut loses
+ * entries already reported durable, which the crash tests must catch.
+ */
+#ifdef RL_BUG_NO_FLUSH
+#define RL_ST_REC_OPF	(REQ_OP_WRITE | REQ_SYNC)
+#else
+#define RL_ST_REC_OPF	(REQ_OP_WRITE | REQ_SYNC | REQ_FUA)
+#endif
 
 void rl_st_work(struct work_struct *work);
 s64 rl_st_queue(struct rl_storage *s, struct rl_st_op *op);
 void rl_st_free_op(struct rl_st_op *op);
 int rl_st_write_meta(struct rl_storage *s, struct rl_meta *m, blk_opf_t extra);
+int rl_st_gather(struct rl_storage *s, u64 first, u64 end, u64 *bytes);
+void rl_st_done_appends(struct rl_storage *s);
+
+int rl_st_pipe_alloc(struct rl_storage *s);
+void rl_st_pipe_free(struct rl_storage *s);
+void rl_st_slot_end(struct rl_st_slot *sl, int err);
+bool rl_st_pipe_retire(struct rl_storage *s);
+bool rl_st_pipe_fill(struct rl_storage *s);
+void rl_st_pipe_drain(struct rl_storage *s);
 
 #endif /* RL_STORAGE_INT_H */

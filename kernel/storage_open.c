@@ -217,6 +217,7 @@ static void rl_st_free(struct rl_storage *s)
 
 	if (s->wq)
 		destroy_workqueue(s->wq);
+	rl_st_pipe_free(s);
 	list_for_each_entry_safe(op, tmp, &s->ops, node)
 		rl_st_free_op(op);
 	if (s->win) {
@@ -226,7 +227,6 @@ static void rl_st_free(struct rl_storage *s)
 	}
 	rl_st_bdev_close(s);
 	vfree(s->rix);
-	vfree(s->wbuf);
 	vfree(s->rbuf);
 	kfree(s->mbuf);
 	kfree(s->ents);
@@ -248,6 +248,7 @@ static struct rl_storage *rl_st_alloc(const struct rl_storage_cfg *cfg)
 		s->cfg.index_bytes = RL_STORAGE_INDEX_DEF;
 	mutex_init(&s->lock);
 	mutex_init(&s->read_lock);
+	spin_lock_init(&s->cmpl_lock);
 	rl_st_hooks_init(s);
 	init_waitqueue_head(&s->waitq);
 	INIT_LIST_HEAD(&s->ops);
@@ -256,10 +257,9 @@ static struct rl_storage *rl_st_alloc(const struct rl_storage_cfg *cfg)
 
 	s->mbuf = kmalloc(RAFTLOG_BLOCK_SIZE, GFP_KERNEL);	/* page aligned */
 	s->ents = kcalloc(RAFTLOG_REC_MAX_ENTRIES, sizeof(*s->ents), GFP_KERNEL);
-	s->wbuf = vmalloc(RL_ST_REC_BYTES);
 	s->rbuf = vmalloc(RL_ST_REC_BYTES);
 	s->win = kvcalloc(RL_ST_WIN, sizeof(*s->win), GFP_KERNEL);
-	if (!s->mbuf || !s->ents || !s->wbuf || !s->rbuf || !s->win)
+	if (!s->mbuf || !s->ents || !s->rbuf || !s->win)
 		goto fail;
 	s->wq = alloc_ordered_workqueue("raftlog_st%u", WQ_MEM_RECLAIM, cfg->group_id);
 	if (!s->wq)
@@ -293,6 +293,10 @@ static int rl_st_recover(struct rl_storage *s)
 	if (err)
 		return err;
 	err = rl_st_recover_log(s);
+	if (err)
+		return err;
+	s->sub_last = s->durable_last;
+	err = rl_st_pipe_alloc(s);
 	if (err)
 		return err;
 	err = rl_st_check_commit(s);
@@ -357,6 +361,8 @@ void rl_storage_close(struct rl_storage *s)
 	last = s->ticket_next;
 	mutex_unlock(&s->lock);
 	rl_storage_wait(s, last);
+	/* a failed or truncated log may leave records in flight: their end */
+	rl_st_pipe_drain(s);
 	flush_workqueue(s->wq);
 	rl_st_free(s);
 }

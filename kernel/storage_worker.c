@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Storage: the worker.  One work item on an ordered WQ_MEM_RECLAIM
- * workqueue carries out the queued operations in order, one I/O at a time
- * (records, metadata, snapshots), updates the durable state and reports
- * to the callbacks; a failed I/O puts the storage into its failed state.
- * See storage_int.h.
+ * workqueue carries out the queued operations in order: appends go out as
+ * records through the pipeline (storage_pipe.c), metadata and snapshots
+ * are written once no record is in flight; it updates the durable state
+ * and reports to the callbacks.  A failed I/O puts the storage into its
+ * failed state.  See storage_int.h.
  */
 #include <linux/blkdev.h>
 #include <linux/minmax.h>
@@ -14,19 +15,6 @@
 #include <linux/string.h>
 
 #include "storage_int.h"
-
-/*
- * A record is durable when its write completes (FUA): only then are its
- * entries reported durable.  RL_BUG_NO_FLUSH is a deliberately broken
- * build for the harness's self-test (scripts/tier-selftest.sh): records
- * without FUA stay in a volatile write cache, and a power cut loses
- * entries already reported durable, which the crash tests must catch.
- */
-#ifdef RL_BUG_NO_FLUSH
-#define RL_ST_REC_OPF	(REQ_OP_WRITE | REQ_SYNC)
-#else
-#define RL_ST_REC_OPF	(REQ_OP_WRITE | REQ_SYNC | REQ_FUA)
-#endif
 
 void rl_st_free_op(struct rl_st_op *op)
 {
@@ -64,7 +52,7 @@ static void rl_st_recompute_trunc_floor(struct rl_storage *s)
  * many as one record takes (a term going down starts a new one), into
  * s->ents.  How many, and their bytes in *@bytes; -EIO if one is missing.
  */
-static int rl_st_gather(struct rl_storage *s, u64 first, u64 end, u64 *bytes)
+int rl_st_gather(struct rl_storage *s, u64 first, u64 end, u64 *bytes)
 {
 	u32 n = 0;
 	u64 i;
@@ -88,86 +76,11 @@ static int rl_st_gather(struct rl_storage *s, u64 first, u64 end, u64 *bytes)
 	return n;
 }
 
-/*
- * Lock held; returns with it held: write the @n entries gathered from
- * @first (@bytes of data) as one record, and index it.
- */
-static int rl_st_write_record(struct rl_storage *s, u64 first, u32 n, u64 bytes)
+/* lock held: the appends at the head of the queue now durable are done */
+void rl_st_done_appends(struct rl_storage *s)
 {
-	struct rl_rec rec = { 0 };
-	struct rl_st_rix rx;
-	u64 blocks, need;
-	bool wrapped;
-	u32 k;
-	u8 *p;
-	int err;
-
-	p = (u8 *)s->wbuf + rl_rec_data_off(n);
-	for (k = 0; k < n; k++) {
-		struct rl_st_cent *c = rl_st_win_get(s, first + k);
-
-		memcpy(p, c->data, c->len);
-		p += c->len;
-	}
-	blocks = rl_rec_blocks(n, bytes);
-	rec.seq = s->next_seq;
-	rec.epoch = s->meta.epoch;
-	rec.first_index = first;
-	rec.count = n;
-	rx.off = rl_ring_place(&s->sb, s->tail, blocks, &wrapped);
-	rec.flags = wrapped ? RAFTLOG_REC_F_WRAPPED : 0;
-	need = blocks + (wrapped ? s->sb.ring_blocks - rl_st_ring_norm(s, s->tail) : 0);
-	if (s->used + need > s->sb.ring_blocks)
-		return -ENOSPC;	/* reservation in append() prevents this */
-	err = rl_rec_encode(&rec, s->ents, s->sb.uuid, s->wbuf, RL_ST_REC_BYTES);
-	if (WARN_ON_ONCE(err))
-		return -EINVAL;
-	s->inflight_last = first + n - 1;
-	mutex_unlock(&s->lock);
-	err = rl_st_io(s, RL_ST_REC_OPF,
-		       s->sb.ring_off + rx.off, s->wbuf,
-		       (size_t)blocks * RAFTLOG_BLOCK_SIZE, RL_INJECT_WRITE);
-	mutex_lock(&s->lock);
-	s->inflight_last = 0;
-	if (err)
-		return err;
-	rx.seq = rec.seq;
-	rx.first = first;
-	rx.last = first + n - 1;
-	rx.term_first = s->ents[0].term;
-	rx.term_last = s->ents[n - 1].term;
-	rx.conf = rl_st_has_conf(s->ents, n);
-	rx.blocks = blocks;
-	rl_st_rix_push(s, &rx);
-	if (rx.off == 0 && (s->tail || s->used))
-		s->laps++;
-	s->used += need;
-	s->tail = rl_st_ring_norm(s, rx.off + blocks);
-	s->next_seq++;
-	s->durable_last = rx.last;
-	return 0;
-}
-
-/* lock held; returns with it held.  Writes at most one record. */
-static int rl_st_do_append(struct rl_storage *s)
-{
-	u64 first = s->durable_last + 1, end = 0, bytes;
 	struct rl_st_op *op, *tmp;
-	int n, err;
 
-	list_for_each_entry(op, &s->ops, node) {
-		if (op->kind != RL_ST_OP_APPEND)
-			break;
-		end = max(end, op->index);
-	}
-	n = rl_st_gather(s, first, end, &bytes);
-	if (n < 0)
-		return n;
-	if (n) {
-		err = rl_st_write_record(s, first, n, bytes);
-		if (err)
-			return err;
-	}
 	list_for_each_entry_safe(op, tmp, &s->ops, node) {
 		if (op->kind != RL_ST_OP_APPEND || op->index > s->durable_last)
 			break;
@@ -176,7 +89,6 @@ static int rl_st_do_append(struct rl_storage *s)
 		s->pend_records -= op->est_records;
 		rl_st_free_op(op);
 	}
-	return 0;
 }
 
 static void rl_st_apply_trunc(struct rl_storage *s, struct rl_meta *m, u64 last)
@@ -307,31 +219,58 @@ static int rl_st_do_snapshot(struct rl_storage *s, struct rl_st_op *op)
 	return 0;
 }
 
+/*
+ * Lock held; returns with it held: retire what completed, then start what
+ * the head of the queue allows: records while slots are free, or a
+ * metadata or snapshot write once nothing is in flight.  True if anything
+ * changed; then the caller runs it again.
+ */
+static bool rl_st_step(struct rl_storage *s)
+{
+	struct rl_st_op *op;
+	bool progress;
+	int err = 0;
+
+	progress = rl_st_pipe_retire(s);
+	if (s->error)
+		return false;
+	op = list_first_entry_or_null(&s->ops, struct rl_st_op, node);
+	if (op && op->kind == RL_ST_OP_APPEND) {
+		rl_st_done_appends(s);	/* clipped by a truncation */
+		progress |= op != list_first_entry_or_null(&s->ops,
+							   struct rl_st_op, node);
+		progress |= rl_st_pipe_fill(s);
+	} else if (op && !s->sl_n && !s->pipe_err) {
+		/* a barrier: every record queued before it has retired */
+		if (op->kind == RL_ST_OP_SNAP)
+			err = rl_st_do_snapshot(s, op);
+		else
+			err = rl_st_do_meta_ops(s);
+		s->sub_last = s->durable_last;
+		if (err)
+			s->pipe_err = err;
+		progress = true;
+	}
+	if (s->pipe_err && !s->sl_n) {
+		rl_st_fail(s, s->pipe_err);
+		progress = true;
+	}
+	return progress;
+}
+
 void rl_st_work(struct work_struct *work)
 {
 	struct rl_storage *s = container_of(work, struct rl_storage, work);
 
 	for (;;) {
-		struct rl_st_op *op;
-		bool report_fail = false;
+		bool report_fail = false, progress;
 		u64 ticket, durable;
 		int err;
 
 		mutex_lock(&s->lock);
-		op = list_first_entry_or_null(&s->ops, struct rl_st_op, node);
-		if (!op || s->error) {
-			mutex_unlock(&s->lock);
-			return;
-		}
-		if (op->kind == RL_ST_OP_APPEND)
-			err = rl_st_do_append(s);
-		else if (op->kind == RL_ST_OP_SNAP)
-			err = rl_st_do_snapshot(s, op);
-		else
-			err = rl_st_do_meta_ops(s);
-		if (err) {
-			rl_st_fail(s, err);
-			report_fail = !s->error_reported;
+		progress = rl_st_step(s);
+		if (s->error && !s->error_reported) {
+			report_fail = true;
 			s->error_reported = true;
 		}
 		err = s->error;
@@ -340,14 +279,20 @@ void rl_st_work(struct work_struct *work)
 		rl_st_win_evict(s, 0);
 		mutex_unlock(&s->lock);
 
+		if (!progress && !report_fail)
+			return;
 		wake_up_all(&s->waitq);
 		if (report_fail) {
 			if (s->cfg.cb.failed)
 				s->cfg.cb.failed(s->cfg.cb.ctx, err);
 			return;
 		}
-		if (s->cfg.cb.durable)
+		/* a record going out changes nothing the callback reports */
+		if (s->cfg.cb.durable && (ticket != s->cb_ticket ||
+					  durable != s->cb_durable))
 			s->cfg.cb.durable(s->cfg.cb.ctx, ticket, durable);
+		s->cb_ticket = ticket;
+		s->cb_durable = durable;
 	}
 }
 

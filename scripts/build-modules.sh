@@ -50,5 +50,8 @@ if [ "$flavor" = debug ]; then
 	# records written without FUA: the KUnit volatile-cache crash test
 	# must catch it
 	build_bug NO_FLUSH raftlog-noflush
+	# a record reported durable when it completed, though one before it
+	# failed: the KUnit out-of-order crash tests must catch it
+	build_bug RETIRE_EARLY raftlog-retire
 fi
 echo "$out/modules"

@@ -27,6 +27,9 @@
 #     exit check -> fails (guest, and host comparing plan and checks run)
 #   - a module built with RL_BUG=NO_FLUSH (records without FUA) -> the KUnit
 #     volatile-cache crash test finds acknowledged entries lost
+#   - a module built with RL_BUG=RETIRE_EARLY (a record reported durable
+#     though one before it failed) -> the KUnit out-of-order crash test
+#     finds entries reported durable and lost
 #   - a module built with RL_BUG=ACK_EARLY -> the fault campaign's checker
 #     reports acknowledged entries missing from the log
 #   - the same RL_BUG=NO_FLUSH module in the fault campaign's pair power
@@ -301,7 +304,8 @@ vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
 	selftest-hang.sh@10 \
 	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog.ko,expect=fail,faults=partition_leader@900" \
 	services.sh,bug=1@600 \
-	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,expect=fail,faults=power_cut_pair,hold=1@300"
+	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,expect=fail,faults=power_cut_pair,hold=1@300" \
+	"kunit.sh,module=/lib/raftlog/bug/raftlog-retire.ko,glob=raftlog_storage_crash.crash_out_of_order@300"
 echo "# boot: $(($(date +%s) - start))s (console in build/selftest-boot.log)"
 mkdir -p "$here/build"
 cp "$tmp/b1.log" "$here/build/selftest-boot.log" 2>/dev/null
@@ -355,6 +359,11 @@ check "guest: a hanging script is killed at its own limit by the guest and repor
 	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b1 7)' &&
 		awk '\$1 == 7' '$tmp/b1.res' | grep -q 'limit of 10s; killed in the guest' &&
 		[ -n '$(field b1 9 2)' ] && [ '$(field b1 9 2)' != 125 ]"
+p11=$(part b1 11)
+check "guest: KUnit's out-of-order crash test catches records retired past a gap (RL_BUG=RETIRE_EARLY): reported-durable entries lost" \
+	sh -c "! '$here/scripts/ktap.py' '$p11' >'$tmp/k11.out' &&
+		grep -q '^not ok .*raftlog_storage_crash.crash_out_of_order' '$tmp/k11.out' &&
+		grep -Eq 'crash at I/O .*(durable, .* back|: wrong)' '$p11'"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

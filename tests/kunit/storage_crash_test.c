@@ -416,9 +416,354 @@ out:
 	vfree(want);
 }
 
+/*
+ * The pipeline with writes completing out of order.  Batches of appends
+ * are queued while the storage holds its records back, then go out
+ * together (several records in flight) with each pair submitted swapped,
+ * so that a later record completes before an earlier one; between batches, hard
+ * state, a snapshot and a compaction.
+ */
+static const struct wop ooo_workload[] = {
+	{ 'A', 1, 14, 1 }, { 'A', 15, 14, 1 }, { 'A', 29, 14, 1 },
+	{ 'A', 43, 14, 1 }, { 'A', 57, 14, 1 }, { 'A', 71, 14, 1 },
+	{ 'A', 85, 14, 1 }, { 'A', 99, 14, 1 },
+	{ 'H', 1, 1, 112 }, { 'S', 112, 1 }, { 'C', 112 },
+	{ 'A', 113, 14, 2 }, { 'A', 127, 14, 2 }, { 'A', 141, 14, 2 },
+	{ 'A', 155, 14, 2 }, { 'A', 169, 14, 2 }, { 'A', 183, 14, 2 },
+	{ 'A', 197, 14, 2 }, { 'A', 211, 14, 2 },
+	{ 'H', 2, 1, 224 },
+};
+
+#define OOO_NOPS ARRAY_SIZE(ooo_workload)
+
+/*
+ * Does @s hold the state after op @lo, or a longer prefix of the appends
+ * up to op @hi (all appends after @lo)?  0 = yes.  Appends not yet
+ * reported durable may be there in part: a record holds part of an op.
+ */
+static int matches_prefix(struct kunit *test, struct rl_storage *s,
+			  const struct model *lo, const struct model *hi,
+			  u8 *buf, u8 *want)
+{
+	struct rl_storage_info info;
+	struct rl_entry e;
+	u64 i;
+
+	rl_storage_get_info(s, &info);
+	if (info.first_index != lo->first || info.snap_index != lo->snap_index ||
+	    info.hs.term != lo->hs.term || info.hs.commit != lo->hs.commit ||
+	    info.last_index < lo->last || info.last_index > hi->last) {
+		kunit_err(test, "got log %llu..%llu snap %llu commit %llu, want %llu..%llu-%llu snap %llu commit %llu",
+			  info.first_index, info.last_index, info.snap_index,
+			  info.hs.commit, lo->first, lo->last, hi->last,
+			  lo->snap_index, lo->hs.commit);
+		return 1;
+	}
+	for (i = lo->first; i <= info.last_index; i++) {
+		ent_fill(want, i, hi->term[i], ent_len(i));
+		if (rl_storage_entry(s, i, &e, buf, 65536) || e.term != hi->term[i] ||
+		    e.len != ent_len(i) || memcmp(buf, want, e.len)) {
+			kunit_err(test, "entry %llu: term %llu (want %llu)", i, e.term,
+				  hi->term[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Run ooo_workload on @s: each run of appends queued while plugged, then
+ * released at once, each pair of records submitted swapped (2, 1, 4, 3).
+ * How many ops were acknowledged before the first failure in *@done,
+ * the op that ends the batch in flight then in *@hi; true on a failure.
+ */
+static bool run_ooo(struct kunit *test, struct rl_storage *s,
+		    unsigned int *done, unsigned int *hi)
+{
+	s64 tk[OOO_NOPS];
+	unsigned int k = 0, j, end;
+
+	*done = 0;
+	while (k < OOO_NOPS) {
+		end = k + 1;
+		if (ooo_workload[k].kind == 'A') {
+			while (end < OOO_NOPS && ooo_workload[end].kind == 'A')
+				end++;
+			rl_storage_plug(s, true, true);
+		}
+		for (j = k; j < end; j++) {
+			struct wop op = ooo_workload[j];
+			struct rl_entry e[14];
+			u8 *data[14] = { NULL };
+			unsigned int m;
+
+			if (op.kind != 'A') {
+				tk[j] = run_op(test, s, &op) ? -EIO : 0;
+				continue;
+			}
+			for (m = 0; m < op.b; m++) {
+				u64 i = op.a + m;
+
+				data[m] = kmalloc(max_t(u32, ent_len(i), 1), GFP_KERNEL);
+				KUNIT_ASSERT_NOT_NULL(test, data[m]);
+				ent_fill(data[m], i, op.c, ent_len(i));
+				e[m] = (struct rl_entry){ .index = i, .term = op.c,
+					.len = ent_len(i), .type = RAFTLOG_ENTRY_NORMAL,
+				.data = data[m] };
+			}
+			tk[j] = rl_storage_append(s, e, op.b);
+			for (m = 0; m < op.b; m++)
+				kfree(data[m]);
+		}
+		rl_storage_plug(s, false, true);
+		for (j = k; j < end; j++) {
+			if (tk[j] > 0)
+				tk[j] = rl_storage_wait(s, tk[j]);
+			if (tk[j]) {
+				*hi = end;
+				return true;
+			}
+			(*done)++;
+		}
+		k = end;
+	}
+	*hi = OOO_NOPS;
+	return false;
+}
+
+/* the durable index the storage reported, at most */
+static u64 ooo_reported;
+
+static void ooo_durable(void *ctx, u64 ticket, u64 last)
+{
+	if (last > ooo_reported)
+		ooo_reported = last;
+}
+
+/*
+ * A crash at every I/O of ooo_workload on a disk with a volatile write
+ * cache, several records in flight and completing out of order: after a
+ * power cut any subset of the records in flight may be on the disk (a
+ * later one without an earlier one).  Recovery must stop at the gap and
+ * hold everything reported durable; nothing past a record that did not
+ * complete may have been reported.
+ */
+static void crash_out_of_order(struct kunit *test)
+{
+	struct rl_storage_cfg cfg = {
+		.cluster_id = CLUSTER, .group_id = GROUP, .node_id = NODE,
+		.cache_bytes = 1, .cb.durable = ooo_durable,
+	};
+	unsigned int n, r, crashes = 0, gaps = 0, ios_total = 0, maxin = 0;
+	struct rl_vwc_stats tot = { 0 }, st;
+	struct model *models;
+	struct rl_vwc *v;
+	u8 *buf, *want;
+	bool crashed = true;
+
+	if (!RL_STORAGE_HOOKS)
+		kunit_skip(test, "needs a build with RL_TEST_HOOKS=1");
+	models = vzalloc(sizeof(*models) * (OOO_NOPS + 1));
+	buf = vmalloc(65536);
+	want = vmalloc(65536);
+	v = rl_vwc_create();
+	if (!models || !buf || !want || !v)
+		goto out;
+	models[0].first = 1;
+	for (r = 0; r < OOO_NOPS; r++) {
+		models[r + 1] = models[r];
+		model_apply(&models[r + 1], &ooo_workload[r]);
+	}
+	for (n = 1; n < 500 && crashed; n++) {
+		for (r = 0; r < VWC_SEEDS && crashed; r++) {
+			struct rl_storage_info info;
+			struct rl_storage *s;
+			unsigned int done, hi;
+			int err;
+
+			KUNIT_ASSERT_EQ(test, rl_storage_format(DEV, CLUSTER, GROUP, NODE,
+								31 << 20), 0);
+			ooo_reported = 0;
+			KUNIT_ASSERT_EQ(test, rl_storage_open(DEV, &cfg, &s), 0);
+			rl_storage_attach_vwc(s, v);
+			rl_storage_inject_crash(s, n, SIZE_MAX);
+			crashed = run_ooo(test, s, &done, &hi);
+			rl_storage_get_info(s, &info);
+			maxin = max_t(unsigned int, maxin, info.max_inflight);
+			rl_storage_close(s);
+			KUNIT_ASSERT_EQ(test, rl_vwc_crash(v, DEV, n * VWC_SEEDS + r, &st), 0);
+			tot.kept += st.kept;
+			tot.dropped += st.dropped;
+			if (!crashed)
+				break;
+			crashes++;
+			err = rl_storage_open(DEV, &cfg, &s);
+			if (err) {
+				KUNIT_FAIL(test, "crash at I/O %u seed %u: recovery fails (%d)",
+					   n, r, err);
+				goto out;
+			}
+			rl_storage_get_info(s, &info);
+			gaps += info.last_index < models[hi].last &&
+				info.last_index > models[done].last;
+			if (ooo_reported > info.last_index) {
+				KUNIT_FAIL(test, "crash at I/O %u seed %u: %llu durable, %llu back",
+					   n, r, ooo_reported, info.last_index);
+				err = 1;
+			}
+			if (matches(test, s, &models[done], buf, want, false) &&
+			    matches(test, s, &models[done + 1], buf, want, false) &&
+			    matches_prefix(test, s, &models[done], &models[hi], buf, want)) {
+				KUNIT_FAIL(test, "crash at I/O %u seed %u, %u ops, to %u: wrong",
+					   n, r, done, hi);
+				err = 1;
+			}
+			rl_storage_close(s);
+			if (err)
+				goto out;
+		}
+		ios_total = n - 1;
+	}
+	kunit_info(test, "%u ops, %u I/Os, %u crashes with up to %u records in flight, %u recovered to a partial batch; unflushed writes: %u kept, %u lost",
+		   (unsigned int)OOO_NOPS, ios_total, crashes, maxin, gaps,
+		   tot.kept, tot.dropped);
+	KUNIT_EXPECT_GE(test, maxin, 3);
+	KUNIT_EXPECT_GT(test, tot.dropped, 0);
+	KUNIT_EXPECT_GT(test, gaps, 0);
+out:
+	KUNIT_EXPECT_TRUE(test, models && buf && want && v);
+	rl_vwc_destroy(v);
+	vfree(models);
+	vfree(buf);
+	vfree(want);
+}
+
+/*
+ * How many of the entries from @first to @end the next record takes (as
+ * the storage gathers them: at most RAFTLOG_REC_MAX_ENTRIES and
+ * @max_blocks blocks).
+ */
+static u64 rec_take(u64 first, u64 end, u64 max_blocks)
+{
+	u64 n = 0, bytes = 0;
+
+	while (first + n <= end && n < RAFTLOG_REC_MAX_ENTRIES &&
+	       rl_rec_blocks(n + 1, bytes + ent_len(first + n)) <= max_blocks) {
+		bytes += ent_len(first + n);
+		n++;
+	}
+	return n;
+}
+
+static s64 append_range(struct kunit *test, struct rl_storage *s, u64 first,
+			u64 last, u64 term)
+{
+	struct wop op = { 'A', first, 0, term };
+	s64 t = 0;
+
+	while (op.a <= last) {
+		struct rl_entry e[14];
+		u8 *data[14] = { NULL };
+		unsigned int m;
+
+		op.b = min_t(u64, 14, last - op.a + 1);
+		for (m = 0; m < op.b; m++) {
+			u64 i = op.a + m;
+
+			data[m] = kmalloc(max_t(u32, ent_len(i), 1), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, data[m]);
+			ent_fill(data[m], i, term, ent_len(i));
+			e[m] = (struct rl_entry){ .index = i, .term = term,
+				.len = ent_len(i), .type = RAFTLOG_ENTRY_NORMAL,
+				.data = data[m] };
+		}
+		t = rl_storage_append(s, e, op.b);
+		for (m = 0; m < op.b; m++)
+			kfree(data[m]);
+		if (t < 0)
+			return t;
+		op.a += op.b;
+	}
+	return t;
+}
+
+/*
+ * Three records in flight, submitted 2, 1, 3; record 2 fails.
+ * Nothing past the first is reported durable, the storage fails once all
+ * three have ended, and the device holds record 3 beyond a gap, with a
+ * valid checksum and the seq that follows record 2's.  Recovery stops at
+ * the gap; record 2's entries are then written again in a new term, to
+ * the same place with the same seq: the stale record 3 right after it
+ * must not be taken into the log on the next recovery (the epoch the
+ * open after the failure wrote fences it).
+ */
+static void pipe_gap_fenced(struct kunit *test)
+{
+	struct rl_storage_cfg cfg = {
+		.cluster_id = CLUSTER, .group_id = GROUP, .node_id = NODE,
+		.cache_bytes = 1, .cb.durable = ooo_durable,
+	};
+	u64 r1, r2, r3, i, max_blocks;
+	struct rl_storage_info info;
+	struct rl_storage *s;
+	struct rl_entry e;
+	u8 *buf;
+	s64 t;
+
+	if (!RL_STORAGE_HOOKS)
+		kunit_skip(test, "needs a build with RL_TEST_HOOKS=1");
+	buf = kunit_kmalloc(test, 65536, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, rl_storage_format(DEV, CLUSTER, GROUP, NODE, 31 << 20), 0);
+	ooo_reported = 0;
+	KUNIT_ASSERT_EQ(test, rl_storage_open(DEV, &cfg, &s), 0);
+	rl_storage_get_info(s, &info);
+	max_blocks = min_t(u64, RAFTLOG_REC_MAX_BLOCKS, info.ring_blocks / 4);
+	r1 = rec_take(1, 112, max_blocks);
+	r2 = r1 + rec_take(r1 + 1, 112, max_blocks);
+	r3 = r2 + rec_take(r2 + 1, 112, max_blocks);
+	KUNIT_ASSERT_EQ(test, r3, 112);
+
+	rl_storage_plug(s, true, true);
+	rl_storage_inject_fault(s, RL_INJECT_WRITE, 1);	/* submitted 2, 1, 3 */
+	t = append_range(test, s, 1, 112, 1);
+	KUNIT_ASSERT_GT(test, t, 0);
+	rl_storage_plug(s, false, true);
+	KUNIT_EXPECT_EQ(test, rl_storage_wait(s, t), -EIO);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.error, -EIO);
+	KUNIT_EXPECT_EQ(test, info.durable_index, r1);
+	KUNIT_EXPECT_EQ(test, info.max_inflight, 3);
+	KUNIT_EXPECT_LE(test, ooo_reported, r1);
+	rl_storage_close(s);
+
+	/* record 3 lies beyond the gap: recovery stops at record 1 */
+	KUNIT_ASSERT_EQ(test, rl_storage_open(DEV, &cfg, &s), 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.last_index, r1);
+	/* record 2 again, in term 2: exactly where it was, with its seq */
+	t = append_range(test, s, r1 + 1, r2, 2);
+	KUNIT_ASSERT_GT(test, t, 0);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, t), 0);
+	rl_storage_close(s);
+
+	KUNIT_ASSERT_EQ(test, rl_storage_open(DEV, &cfg, &s), 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.last_index, r2);
+	for (i = 1; i <= info.last_index; i++) {
+		KUNIT_ASSERT_EQ(test, rl_storage_entry(s, i, &e, buf, 65536), 0);
+		KUNIT_EXPECT_EQ(test, e.term, i <= r1 ? 1 : 2);
+	}
+	rl_storage_close(s);
+	kunit_info(test, "records %llu, %llu, %llu: recovered to %llu, then %llu",
+		   r1, r2, r3, r1, r2);
+}
+
 static struct kunit_case crash_cases[] = {
 	KUNIT_CASE_SLOW(crash_at_every_io),
 	KUNIT_CASE_SLOW(crash_volatile_cache),
+	KUNIT_CASE(pipe_gap_fenced),
+	KUNIT_CASE_SLOW(crash_out_of_order),
 	{}
 };
 
