@@ -166,6 +166,22 @@ out:
 	return t;
 }
 
+/* The model after each op of @ops (models[r]: before op r); vfree() it. */
+static struct model *models_build(const struct wop *ops, unsigned int n)
+{
+	struct model *models = vzalloc(sizeof(*models) * (n + 1));
+	unsigned int r;
+
+	if (!models)
+		return NULL;
+	models[0].first = 1;
+	for (r = 0; r < n; r++) {
+		models[r + 1] = models[r];
+		model_apply(&models[r + 1], &ops[r]);
+	}
+	return models;
+}
+
 static struct rl_storage *cr_open(struct kunit *test)
 {
 	struct rl_storage_cfg cfg = {
@@ -379,17 +395,12 @@ static void crash_volatile_cache(struct kunit *test)
 
 	if (!RL_STORAGE_HOOKS)
 		kunit_skip(test, "needs a build with RL_TEST_HOOKS=1");
-	models = vzalloc(sizeof(*models) * (NOPS + 1));
+	models = models_build(workload, NOPS);
 	buf = vmalloc(65536);
 	want = vmalloc(65536);
 	v = rl_vwc_create();
 	if (!models || !buf || !want || !v)
 		goto out;
-	models[0].first = 1;
-	for (r = 0; r < NOPS; r++) {
-		models[r + 1] = models[r];
-		model_apply(&models[r + 1], &workload[r]);
-	}
 	/* stop at the first failure: one is proof enough, and cheaper */
 	for (n = 1; n < 2000 && crashed; n++) {
 		for (r = 0; r < VWC_SEEDS && crashed; r++) {
@@ -563,17 +574,12 @@ static void crash_out_of_order(struct kunit *test)
 
 	if (!RL_STORAGE_HOOKS)
 		kunit_skip(test, "needs a build with RL_TEST_HOOKS=1");
-	models = vzalloc(sizeof(*models) * (OOO_NOPS + 1));
+	models = models_build(ooo_workload, OOO_NOPS);
 	buf = vmalloc(65536);
 	want = vmalloc(65536);
 	v = rl_vwc_create();
 	if (!models || !buf || !want || !v)
 		goto out;
-	models[0].first = 1;
-	for (r = 0; r < OOO_NOPS; r++) {
-		models[r + 1] = models[r];
-		model_apply(&models[r + 1], &ooo_workload[r]);
-	}
 	for (n = 1; n < 500 && crashed; n++) {
 		for (r = 0; r < VWC_SEEDS && crashed; r++) {
 			struct rl_storage_info info;
