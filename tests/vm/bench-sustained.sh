@@ -89,7 +89,11 @@ done
 F=$((L % 3 + 1))
 show() { ip netns exec "n$1" raftctl group show 1 -j >/tmp/show.json; jget "0.$2" </tmp/show.json; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-echo "# leader node $L; follower $F is cut off at minute $cut and back at minute $back"
+if [ "$cut" != 0 ]; then
+	echo "# leader node $L; follower $F is cut off at minute $cut and back at minute $back"
+else
+	echo "# leader node $L; no follower is cut off"
+fi
 echo "# min  ops/s    p50us    p99us  failed  slab_kB  vmalloc_kB  ring_used%  laps  autocompact  first  logmem_kB"
 rc=0
 catch=""
