@@ -288,7 +288,7 @@ part() { field "$1" "$2" 5; }
 # KUnit suite failing, leaking, warning; a script short of its plan, with
 # and without lib.sh's own check; the storage crash test on a volatile
 # cache against a module whose records lack FUA; a script that never
-# ends, killed by the guest 10 s after it starts (the boot goes on); the
+# ends, killed by the guest 5 s after it starts (the boot goes on); the
 # fault campaign with a module whose leader acknowledges a proposal as
 # soon as it appended it (partitioning that leader loses acknowledged
 # entries, which the checker must find: the script passes when it does);
@@ -301,7 +301,7 @@ start=$(date +%s)
 vm b1 "kunit.sh,selftest_fail=1,$h@300" "kunit.sh,selftest_leak=1,$h@300" \
 	"kunit.sh,selftest_warn=1,$h@300" selftest-short.sh@60 selftest-short.sh,notrap@60 \
 	"kunit.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,glob=raftlog_storage_crash.crash_volatile_cache@300" \
-	selftest-hang.sh@10 \
+	selftest-hang.sh@5 \
 	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog.ko,expect=fail,faults=partition_leader@900" \
 	services.sh,bug=1@600 \
 	"fault-campaign.sh,module=/lib/raftlog/bug/raftlog-noflush.ko,expect=fail,faults=power_cut_pair,hold=1@300" \
@@ -357,7 +357,7 @@ check "guest: the campaign's pair power cut catches records written without FUA 
 rc=$(field b1 7 2)
 check "guest: a hanging script is killed at its own limit by the guest and reported as a timeout (exit $rc), and the scripts after it run" \
 	sh -c "[ '$rc' = 124 ] && grep -q 'selftest-hang: sleeping forever' '$(part b1 7)' &&
-		awk '\$1 == 7' '$tmp/b1.res' | grep -q 'limit of 10s; killed in the guest' &&
+		awk '\$1 == 7' '$tmp/b1.res' | grep -q 'limit of 5s; killed in the guest' &&
 		[ -n '$(field b1 9 2)' ] && [ '$(field b1 9 2)' != 125 ]"
 p11=$(part b1 11)
 check "guest: KUnit's out-of-order crash test catches records retired past a gap (RL_BUG=RETIRE_EARLY): reported-durable entries lost" \

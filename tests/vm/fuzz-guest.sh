@@ -8,12 +8,12 @@
 # Passes when every fuzzer process ends by itself, a group created
 # afterwards commits proposals, and the module unloads; the console scan
 # (KASAN, lockdep, kmemleak, WARN, hung tasks) judges the rest.
-# Arguments (rlargs): secs=S (default 8: a short pass for make check),
+# Arguments (rlargs): secs=S (default 4: a short pass for make check),
 # minutes=M (make fuzz-guest MINUTES=M, make torture), seed=N.
 set -u
 . ./lib.sh
 
-secs=8 seed=$(date +%s)
+secs=4 seed=$(date +%s)
 for a in "$@"; do
 	case $a in
 	secs=*) secs=${a#secs=} ;;

@@ -105,7 +105,7 @@ raftctl format /dev/ram1 --cluster-id 7 --group 1 --node 1 --force >/dev/null
 insmod /lib/raftlog/raftlog.ko index_mem=1
 echo "create id=1,node=1,cluster=7,dev=/dev/ram1,tick_ms=20,retain=50" >$CTL
 indexed() {
-	wait_for 20 leads && rlprobe propose $D 3000 i 100 >/dev/null || return 1
+	wait_for 20 leads && rlprobe propose $D 2000 i 100 >/dev/null || return 1
 	r=$(js storage.records) m=$(js storage.max_records)
 	u=$(js storage.used_blocks) b=$(js storage.ring_blocks)
 	n=$(js counters.auto_compactions)
@@ -114,7 +114,7 @@ indexed() {
 		[ "$m" = 2048 ] && [ "$r" -le "$m" ] && [ $((u * 2)) -lt "$b" ] &&
 		[ "$n" -gt 0 ]
 }
-tap_ok "index_mem bounds the index to 2048 records: 3000 one-record proposals commit, compacted by it, most of the ring free" \
+tap_ok "index_mem bounds the index to 2048 records: 2000 one-record proposals commit, compacted by it, most of the ring free" \
 	indexed
 echo "destroy 1" >$CTL
 rmmod raftlog

@@ -45,8 +45,8 @@ echo "create $SPEC,cache=256" >$CTL
 tap_ok "a single-node group caching 256 entries leads" wait_for 20 leads
 tap_ok "two entries of $BIG bytes first" rlprobe propose $D 2 big $BIG
 log "loading $N entries"
-tap_ok "$N entries of 16 bytes through io_uring, 256 in flight" \
-	raftlog-bench -d $D -m uring -q 256 -s 16 -t 3600 -n $N
+tap_ok "$N entries of 16 bytes through io_uring, 1024 in flight" \
+	raftlog-bench -d $D -m uring -q 1024 -s 16 -t 3600 -n $N
 log "loaded: applied $(st applied); reading"
 tap_ok "one read() loop from index 1 returns all of them in order (256 KiB reads)" \
 	readall
@@ -66,7 +66,7 @@ raftctl format /dev/ram1 --cluster-id 7 --group 1 --node 1 --force >/dev/null
 echo "create $SPEC" >$CTL
 wait_for 20 leads
 M=20000
-raftlog-bench -d $D -m uring -q 256 -s 16 -t 3600 -n $M >/dev/null
+raftlog-bench -d $D -m uring -q 1024 -s 16 -t 3600 -n $M >/dev/null
 last=$(st applied)
 echo "destroy 1" >$CTL
 log "$last entries; restarting with a cache as large as the log"
@@ -77,7 +77,7 @@ log "restarted; reading from the device"
 tap_ok "the whole log reads back, in order" sh -c \
 	"n=\$(rlprobe check $D none 0 | sed -n 's/^records=\([0-9]*\).*/\1/p') &&
 	 echo \"records=\$n\" && [ \"\$n\" -gt $last ]"
-raftlog-bench -d $D -m uring -q 256 -s 16 -t 3600 -n $M >/dev/null
+raftlog-bench -d $D -m uring -q 1024 -s 16 -t 3600 -n $M >/dev/null
 half=$(($(st applied) - M / 2))
 log "$M more entries cached; compacting up to $half"
 tap_ok "a compaction up to $half drops half of the cached entries" sh -c \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=600 group=cluster group.stock=single
+# rl-test: kernels=stock timeout=600 group=single
 # The issue-7 proof, with raftctl alone: three nodes in three network
 # namespaces (veth through a bridge, each on its own ram disk) are
 # formatted and brought up with `raftctl format` and `raftctl group add`,
