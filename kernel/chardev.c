@@ -230,12 +230,18 @@ static __poll_t rl_poll(struct file *file, poll_table *pt)
 }
 
 /* The arguments of an application snapshot (ioctl and io_uring alike). */
-static int rl_snapshot_args(struct file *file, const void __user *uarg,
+/*
+ * Whatever changes the log (a proposal, a snapshot that compacts it) is
+ * allowed, as write(), only on a file open for writing.
+ */
+static int rl_may_write(struct file *file)
+{
+	return file->f_mode & FMODE_WRITE ? 0 : -EBADF;
+}
+
+static int rl_snapshot_args(const void __user *uarg,
 			    struct raftlog_snapshot *s)
 {
-	/* it compacts the log: as write(), only if open for it */
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
 	if (copy_from_user(s, uarg, sizeof(*s)))
 		return -EFAULT;
 	if (s->flags || s->pad)
@@ -279,9 +285,9 @@ static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RAFTLOG_IOC_PROPOSE: {
 		struct raftlog_propose p;
 
-		/* a proposal writes to the log: as write(), only if open for it */
-		if (!(file->f_mode & FMODE_WRITE))
-			return -EBADF;
+		err = rl_may_write(file);
+		if (err)
+			return err;
 		if (copy_from_user(&p, uarg, sizeof(p)))
 			return -EFAULT;
 		if (p.flags)
@@ -296,7 +302,7 @@ static long rl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case RAFTLOG_IOC_SNAPSHOT: {
 		struct raftlog_snapshot s;
 
-		err = rl_snapshot_args(file, uarg, &s);
+		err = rl_may_write(file) ?: rl_snapshot_args(uarg, &s);
 		if (err)
 			return err;
 		return rl_group_snapshot(g, s.index, u64_to_user_ptr(s.data),
@@ -400,11 +406,12 @@ static struct rl_req *rl_uring_snapshot(struct io_uring_cmd *cmd,
 	struct raftlog_snapshot s;
 	int err;
 
-	if (!(cmd->file->f_mode & FMODE_WRITE))
-		return ERR_PTR(-EBADF);
+	err = rl_may_write(cmd->file);
+	if (err)
+		return ERR_PTR(err);
 	if (READ_ONCE(us->flags) || READ_ONCE(us->size) != sizeof(s))
 		return ERR_PTR(-EINVAL);
-	err = rl_snapshot_args(cmd->file, u64_to_user_ptr(uptr), &s);
+	err = rl_snapshot_args(u64_to_user_ptr(uptr), &s);
 	if (err)
 		return ERR_PTR(err);
 	return rl_group_snapshot_async(g, s.index, u64_to_user_ptr(s.data),
@@ -436,7 +443,7 @@ static int rl_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		u64 data = READ_ONCE(up->data);
 		u32 len = READ_ONCE(up->len);
 
-		if (!(cmd->file->f_mode & FMODE_WRITE))
+		if (rl_may_write(cmd->file))
 			return -EBADF;
 		if (READ_ONCE(up->flags))
 			return -EINVAL;

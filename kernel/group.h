@@ -268,6 +268,18 @@ struct rl_storage_state {
 	u64 bad_reads;
 };
 
+/* Bytes each memory user of a group holds, and its bound (uapi MEM_A). */
+struct rl_mem_state {
+	u64 log, log_limit;
+	u64 cache, cache_limit;
+	u64 recv, recv_limit;
+	u64 send, send_limit;
+	u64 window, window_limit;
+	u64 pipeline, pipeline_limit;
+	u64 index, index_limit;
+	u64 snapshot, snapshot_limit;
+};
+
 /* A consistent status report of one group, taken on its worker. */
 struct rl_group_info {
 	struct rl_group_params p;	/* secret always zero */
@@ -281,6 +293,7 @@ struct rl_group_info {
 	struct rl_hist persist_hist;	/* log2 us: see struct rl_hist */
 	struct rl_hist commit_hist;
 	struct rl_storage_state s;
+	struct rl_mem_state mem;
 	u32 n_members;
 	struct rl_member_info members[RL_INFO_MAX_MEMBERS];
 };

@@ -314,7 +314,7 @@ void rl_info_proposal_done(struct rl_group *g,
 /* The status report                                                   */
 
 static void rl_fill_link(struct rl_group *g, struct rl_member_info *mi,
-			 struct rl_group_counters *c)
+			 struct rl_group_counters *c, struct rl_mem_state *mem)
 {
 	struct rl_tp_stats st;
 	u64 hs = 0;
@@ -340,6 +340,8 @@ static void rl_fill_link(struct rl_group *g, struct rl_member_info *mi,
 	c->handshake_failures += hs;
 	c->mac_errors += st.mac_errors;
 	c->seq_errors += st.seq_errors;
+	mem->send += st.q_bytes;
+	mem->send_limit += st.q_limit;
 }
 
 static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
@@ -380,10 +382,11 @@ static void rl_fill_member(struct rl_group *g, struct rl_group_info *out,
 		mi->has_contact = true;
 		mi->contact_ms = div_u64(now - m->contact_ns, NSEC_PER_MSEC);
 	}
-	rl_fill_link(g, mi, &out->c);
+	rl_fill_link(g, mi, &out->c, &out->mem);
 }
 
-static void rl_fill_storage(struct rl_group *g, struct rl_storage_state *s)
+static void rl_fill_storage(struct rl_group *g, struct rl_storage_state *s,
+			    struct rl_mem_state *mem)
 {
 	struct rl_storage_info in;
 
@@ -407,10 +410,39 @@ static void rl_fill_storage(struct rl_group *g, struct rl_storage_state *s)
 		s->max_records = in.max_records;
 		s->ring_laps = in.ring_laps;
 		s->bad_reads = in.bad_reads;
+		mem->window = in.win_bytes;
+		mem->window_limit = in.win_limit;
+		mem->pipeline = in.pipe_bytes;
+		mem->pipeline_limit = in.pipe_limit;
+		mem->index = in.index_bytes;
+		mem->index_limit = in.index_limit;
 		if (!s->error)
 			s->error = in.error;
 	}
 	s->state = s->error ? RAFTLOG_STORAGE_FAILED : RAFTLOG_STORAGE_OK;
+}
+
+/*
+ * The group's own memory users (the storage's and the transport's are
+ * filled in with their other figures): the core's log and snapshot, the
+ * readers' cache, the inbound queue and the application's snapshot.
+ */
+static void rl_fill_mem(struct rl_group *g, struct rl_mem_state *mem)
+{
+	mem->log = g->st.mem_bytes;
+	mem->log_limit = g->store ? g->p.log_mem : 0;
+	mem->snapshot = g->st.snap_mem;
+	mem->snapshot_limit = 3 * RAFT_MAX_SNAPSHOT_SIZE;
+	spin_lock(&g->stream_lock);
+	mem->cache = g->ring_bytes;
+	if (g->app)
+		mem->snapshot += g->app->len;
+	spin_unlock(&g->stream_lock);
+	mem->cache_limit = RL_CACHE_BYTES;
+	spin_lock(&g->in_lock);
+	mem->recv = g->in_bytes;
+	spin_unlock(&g->in_lock);
+	mem->recv_limit = RL_INMSG_BYTES;
 }
 
 /* On the worker: everything from one moment. */
@@ -474,7 +506,8 @@ static void rl_fill_info(struct rl_group *g, struct rl_group_info *out)
 		out->c.seq_errors += ls.seq_errors;
 		out->c.conns_refused += ls.conns_refused;
 	}
-	rl_fill_storage(g, &out->s);
+	rl_fill_storage(g, &out->s, &out->mem);
+	rl_fill_mem(g, &out->mem);
 }
 
 struct rl_info_req {

@@ -96,6 +96,26 @@ static const struct rl_nl_u64 rl_nl_storage[] = {
 	RL_NL_S(max_records, MAX_RECORDS),
 };
 
+#define RL_NL_MEM(f, F) RL_NL_U64(RAFTLOG_MEM_A_, rl_mem_state, f, F)
+static const struct rl_nl_u64 rl_nl_mem[] = {
+	RL_NL_MEM(log, LOG),
+	RL_NL_MEM(log_limit, LOG_LIMIT),
+	RL_NL_MEM(cache, CACHE),
+	RL_NL_MEM(cache_limit, CACHE_LIMIT),
+	RL_NL_MEM(recv, RECV),
+	RL_NL_MEM(recv_limit, RECV_LIMIT),
+	RL_NL_MEM(send, SEND),
+	RL_NL_MEM(send_limit, SEND_LIMIT),
+	RL_NL_MEM(window, WINDOW),
+	RL_NL_MEM(window_limit, WINDOW_LIMIT),
+	RL_NL_MEM(pipeline, PIPELINE),
+	RL_NL_MEM(pipeline_limit, PIPELINE_LIMIT),
+	RL_NL_MEM(index, INDEX),
+	RL_NL_MEM(index_limit, INDEX_LIMIT),
+	RL_NL_MEM(snapshot, SNAPSHOT),
+	RL_NL_MEM(snapshot_limit, SNAPSHOT_LIMIT),
+};
+
 static int rl_nl_put_member_link(struct sk_buff *skb,
 				 const struct rl_member_info *m)
 {
@@ -192,6 +212,21 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int rl_nl_put_mem(struct sk_buff *skb, const struct rl_mem_state *m)
+{
+	struct nlattr *nest = nla_nest_start(skb, RAFTLOG_A_MEMORY);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (rl_nl_put_u64s(skb, m, rl_nl_mem, ARRAY_SIZE(rl_nl_mem),
+			   RAFTLOG_MEM_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int rl_nl_put_params(struct sk_buff *skb, const struct rl_group_params *p)
 {
 	if (nla_put_u32(skb, RAFTLOG_A_GROUP_ID, p->group_id) ||
@@ -247,7 +282,8 @@ static int rl_nl_fill_group(struct sk_buff *skb, struct rl_group *g,
 	for (i = 0; i < in->n_members; i++)
 		if (rl_nl_put_member(skb, &in->members[i]))
 			goto cancel;
-	if (rl_nl_put_counters(skb, &in->c) || rl_nl_put_storage(skb, &in->s))
+	if (rl_nl_put_counters(skb, &in->c) || rl_nl_put_storage(skb, &in->s) ||
+	    rl_nl_put_mem(skb, &in->mem))
 		goto cancel;
 	if (rl_nl_put_hist(skb, RAFTLOG_A_PERSIST_HIST, &in->persist_hist) ||
 	    rl_nl_put_hist(skb, RAFTLOG_A_COMMIT_HIST, &in->commit_hist))

@@ -380,6 +380,11 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info)
 	info->ticket_done = s->ticket_done;
 	info->max_inflight = s->max_inflight;
 	info->bad_reads = READ_ONCE(s->bad_reads);
+	info->win_bytes = s->win_bytes;
+	info->win_limit = s->cfg.cache_bytes;
+	rl_st_pipe_mem(s, &info->pipe_bytes, &info->pipe_limit);
+	info->index_bytes = s->rix_cap * sizeof(*s->rix);
+	info->index_limit = s->rix_max * sizeof(*s->rix);
 	info->error = s->error;
 	mutex_unlock(&s->lock);
 }

@@ -71,6 +71,10 @@ struct rl_storage_info {
 	u64 ticket_done;
 	u64 max_inflight;	/* most record writes in flight at once */
 	u64 bad_reads;		/* records read back that failed a check */
+	/* memory: held now and its bound, in bytes */
+	u64 win_bytes, win_limit;	/* the window (limit: its cache) */
+	u64 pipe_bytes, pipe_limit;	/* the pipeline's record buffers */
+	u64 index_bytes, index_limit;	/* the record index */
 	int error;		/* 0, or why the storage failed */
 };
 

@@ -311,6 +311,7 @@ void rl_st_done_appends(struct rl_storage *s);
 
 int rl_st_pipe_alloc(struct rl_storage *s);
 void rl_st_pipe_free(struct rl_storage *s);
+void rl_st_pipe_mem(struct rl_storage *s, u64 *used, u64 *limit);
 void rl_st_slot_end(struct rl_st_slot *sl, int err);
 bool rl_st_pipe_retire(struct rl_storage *s);
 bool rl_st_pipe_fill(struct rl_storage *s);

@@ -42,6 +42,18 @@ int rl_st_pipe_alloc(struct rl_storage *s)
 	return 0;
 }
 
+/* Bytes of record buffers the pipeline holds (s->lock), and its bound. */
+void rl_st_pipe_mem(struct rl_storage *s, u64 *used, u64 *limit)
+{
+	unsigned int i;
+
+	*used = 0;
+	for (i = 0; i < RL_ST_INFLIGHT; i++)
+		if (s->slot[i].buf)
+			*used += rl_st_slot_bytes(s);
+	*limit = (u64)RL_ST_INFLIGHT * rl_st_slot_bytes(s);
+}
+
 void rl_st_pipe_free(struct rl_storage *s)
 {
 	unsigned int i;

@@ -353,6 +353,8 @@ int rl_tp_peer_stats(struct rl_tp_ep *ep, u64 node, struct rl_tp_stats *st)
 	if (p) {
 		rl_tp_cnt_stats(&p->cnt, st);
 		st->up = p->state == RL_PEER_UP;
+		st->q_bytes = p->q_bytes;
+		st->q_limit = ep->cfg.queue_bytes;
 	}
 	spin_unlock_bh(&ep->lock);
 	return p ? 0 : -ENOENT;

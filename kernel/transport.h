@@ -94,6 +94,7 @@ struct rl_tp_stats {
 	u64 mac_errors, seq_errors;
 	/* listener: connections closed at accept, too many in handshake */
 	u64 conns_refused;
+	u64 q_bytes, q_limit;	/* frames queued to the peer, and the bound */
 	u8 up;			/* the dialed connection is ready now */
 };
 

@@ -484,6 +484,7 @@ void raft_status(const struct raft *r, struct raft_status *st)
 	st->mem_first = r->log.mem_first;
 	st->mem_bytes = r->log.mem_bytes;
 	st->mem_peak = r->log.mem_peak;
+	st->snap_mem = (r->snap.data ? r->snap.len : 0) + r->recv_cap;
 	for (i = 0; i < r->n_prs; i++)
 		st->fetches += !!r->prs[i].fetch_lo;
 }

@@ -583,6 +583,7 @@ struct raft_status {
 	u64 mem_first;		/* first index held in memory */
 	u64 mem_bytes;		/* what the in-memory entries cost */
 	u64 mem_peak;		/* the most they cost since raft_create */
+	u64 snap_mem;		/* snapshot bytes held (latest, receiving) */
 	u32 fetches;		/* fetches outstanding */
 };
 

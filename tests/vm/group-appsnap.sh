@@ -16,6 +16,8 @@
 #  - node 4, added after the compaction, gets the snapshot through
 #    InstallSnapshot, and its reader gets it first, byte for byte, then
 #    the entries after X; a follower that saved none has no snapshot;
+#  - node 4's raftctl group show lists every memory user of the group
+#    with its bound, the snapshot it holds among them;
 #  - the leader restarts from its device with the snapshot: its readers
 #    get it again;
 #  - through io_uring (RAFTLOG_URING_SNAPSHOT, raftlog_ring_snapshot) the
@@ -41,7 +43,7 @@ save() { rlappsnap save "$(dev "$1")" "$2" "$3" 7 "${4:-0}" ${5:-}; }
 # reads NODE N: a new reader of NODE gets the snapshot at X, then N entries
 reads() { rlappsnap read "$(dev "$1")" "$X" $SIZE 7 "$2"; }
 
-tap_plan 17
+tap_plan 18
 modprobe_deps
 [ -b /dev/ram0 ] || modprobe brd rd_nr=4 rd_size=65536
 [ -b /dev/ram3 ] || mknod /dev/ram3 b 1 3
@@ -121,6 +123,22 @@ tap_ok "node 4 installed the snapshot at $X" \
 	sh -c "dmesg | grep -q 'group 1: node 4 installed a snapshot at $X '"
 tap_ok "node 4's reader gets it byte for byte, then the $N entries after" \
 	reads 4 "$N"
+# every memory user is listed, within its bound; the snapshot held counts
+mem_listed() {
+	j=$(ip netns exec n$1 raftctl group show 1 -j) || return 1
+	for u in log cache recv send window pipeline index snapshot; do
+		used=$(echo "$j" | jget "0.memory.$u.used") || return 1
+		lim=$(echo "$j" | jget "0.memory.$u.limit") || return 1
+		echo "# node $1 memory $u $used of $lim"
+		[ "$lim" -gt 0 ] && [ "$used" -le "$lim" ] || return 1
+	done
+	[ "$(echo "$j" | jget 0.memory.snapshot.used)" -ge $SIZE ] &&
+		[ "$(echo "$j" | jget 0.memory.send.limit)" = $((3 << 24)) ] &&
+		ip netns exec n$1 raftctl group show 1 |
+		grep -q '^  memory .* of at most .* log .*/'
+}
+tap_ok "node 4's group show lists each memory user and its bound" \
+	mem_listed 4
 tap_ok "a follower whose application saved none has no snapshot" \
 	rlappsnap none "$(dev "$A")"
 

@@ -402,6 +402,9 @@ struct raftlog_uring_snapshot {
  *        batches of entries took to become durable on the device
  *    RAFTLOG_A_COMMIT_HIST: NLA_NESTED, enum raftlog_hist_attr: how long
  *        proposals made on this node took from submission to commit
+ *    RAFTLOG_A_MEMORY: NLA_NESTED, enum raftlog_mem_attr: each of the
+ *        group's memory users on this node, the bytes it holds now and
+ *        the bound it is kept within (see enum raftlog_mem_attr)
  *
  * One initial peer, enum raftlog_peer_attr (both required):
  *
@@ -682,6 +685,7 @@ enum raftlog_attr {
 	RAFTLOG_A_COMPACT_AT,
 	RAFTLOG_A_PERSIST_HIST,
 	RAFTLOG_A_COMMIT_HIST,
+	RAFTLOG_A_MEMORY,
 	__RAFTLOG_A_MAX
 };
 
@@ -791,6 +795,62 @@ enum raftlog_storage_attr {
 };
 
 #define RAFTLOG_STORAGE_A_MAX (__RAFTLOG_STORAGE_A_MAX - 1)
+
+/*
+ * A group's memory on one node (RAFTLOG_A_MEMORY), enum raftlog_mem_attr:
+ * each user as the bytes it holds now and, in the _LIMIT attribute after
+ * it, the bound it is kept within.  Nothing a group holds grows with the
+ * length of its log or with what a peer sends; the bounds are per group.
+ *
+ *    RAFTLOG_MEM_A_LOG: NLA_U64, the core's in-memory log; the limit is GROUP_NEW's LOG_MEM and
+ *        applies to durable, applied entries (the others are bounded by
+ *        the pending proposals and, on a follower, by the leader's
+ *        replication window)
+ *    RAFTLOG_MEM_A_LOG_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_CACHE: NLA_U64, committed entries kept for the readers of
+ *        /dev/raftlog<N>
+ *    RAFTLOG_MEM_A_CACHE_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_RECV: NLA_U64, messages received and not yet stepped (the limit is four
+ *        of RAFTLOG_MSG_MAX_SIZE)
+ *    RAFTLOG_MEM_A_RECV_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_SEND: NLA_U64, frames queued to the peers (the limit is a bound per peer
+ *        times the peers)
+ *    RAFTLOG_MEM_A_SEND_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_WINDOW: NLA_U64, the storage's entries not yet written and the recent
+ *        ones it keeps to read back (the limit is for the latter)
+ *    RAFTLOG_MEM_A_WINDOW_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_PIPELINE: NLA_U64, the storage's record buffers for writes in flight
+ *    RAFTLOG_MEM_A_PIPELINE_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_INDEX: NLA_U64, the storage's index of the records on the ring (the limit is
+ *        the module parameter index_mem)
+ *    RAFTLOG_MEM_A_INDEX_LIMIT: NLA_U64
+ *    RAFTLOG_MEM_A_SNAPSHOT: NLA_U64, snapshot bytes held: the latest snapshot, one being
+ *        received, the application's state for its readers
+ *    RAFTLOG_MEM_A_SNAPSHOT_LIMIT: NLA_U64
+ */
+enum raftlog_mem_attr {
+	RAFTLOG_MEM_A_UNSPEC,
+	RAFTLOG_MEM_A_PAD,
+	RAFTLOG_MEM_A_LOG,
+	RAFTLOG_MEM_A_LOG_LIMIT,
+	RAFTLOG_MEM_A_CACHE,
+	RAFTLOG_MEM_A_CACHE_LIMIT,
+	RAFTLOG_MEM_A_RECV,
+	RAFTLOG_MEM_A_RECV_LIMIT,
+	RAFTLOG_MEM_A_SEND,
+	RAFTLOG_MEM_A_SEND_LIMIT,
+	RAFTLOG_MEM_A_WINDOW,
+	RAFTLOG_MEM_A_WINDOW_LIMIT,
+	RAFTLOG_MEM_A_PIPELINE,
+	RAFTLOG_MEM_A_PIPELINE_LIMIT,
+	RAFTLOG_MEM_A_INDEX,
+	RAFTLOG_MEM_A_INDEX_LIMIT,
+	RAFTLOG_MEM_A_SNAPSHOT,
+	RAFTLOG_MEM_A_SNAPSHOT_LIMIT,
+	__RAFTLOG_MEM_A_MAX
+};
+
+#define RAFTLOG_MEM_A_MAX (__RAFTLOG_MEM_A_MAX - 1)
 
 /* RAFTLOG_MEMBER_A_KIND */
 enum raftlog_member_kind {

@@ -127,6 +127,18 @@ static const struct rc_metric metrics[] = {
 	  COUNTER, SRC_STORAGE, RAFTLOG_STORAGE_A_BAD_READS },
 };
 
+/* Also raftctl group show's names (status.c). */
+const char *const rc_mem_names[RAFTLOG_MEM_A_MAX + 1] = {
+	[RAFTLOG_MEM_A_LOG] = "log",
+	[RAFTLOG_MEM_A_CACHE] = "cache",
+	[RAFTLOG_MEM_A_RECV] = "recv",
+	[RAFTLOG_MEM_A_SEND] = "send",
+	[RAFTLOG_MEM_A_WINDOW] = "window",
+	[RAFTLOG_MEM_A_PIPELINE] = "pipeline",
+	[RAFTLOG_MEM_A_INDEX] = "index",
+	[RAFTLOG_MEM_A_SNAPSHOT] = "snapshot",
+};
+
 /* Microseconds as seconds, exactly ("0.000001", "2147.483648"). */
 static void put_seconds(FILE *f, uint64_t us)
 {
@@ -317,6 +329,29 @@ static void peer_metrics_put(FILE *f, const struct rc_status *st, int n)
 	}
 }
 
+/* The memory users: one sample per user (pool="log", ...) and group. */
+static void mem_metrics_put(FILE *f, const struct rc_status *st, int n)
+{
+	for (int lim = 0; lim < 2; lim++) {
+		const char *name = lim ? "raftlog_memory_limit_bytes" :
+				   "raftlog_memory_bytes";
+
+		header(f, name, lim ?
+		       "Bound on what a memory user of the group holds (0: none)." :
+		       "Bytes a memory user of the group holds.", "gauge");
+		for (int g = 0; g < n; g++) {
+			if (!st[g].has_mem)
+				continue;
+			for (int t = RAFTLOG_MEM_A_LOG; t < RAFTLOG_MEM_A_MAX; t += 2) {
+				fputs(name, f);
+				labels(f, &st[g]);
+				put_label(f, "pool", rc_mem_names[t]);
+				fprintf(f, "} %" PRIu64 "\n", st[g].mem[t + lim]);
+			}
+		}
+	}
+}
+
 /* A histogram family: cumulative le buckets, +Inf, _sum, _count. */
 static void hist_put(FILE *f, const char *name, const char *help,
 		     const struct rc_status *st, int n, size_t off)
@@ -367,6 +402,7 @@ void rc_stats_prometheus(FILE *f, const struct rc_status *st, int n)
 	}
 	group_metrics(f, st, n);
 	peer_metrics_put(f, st, n);
+	mem_metrics_put(f, st, n);
 	hist_put(f, "raftlog_persist_latency_seconds",
 		 "Time a batch of entries took to become durable on the device.",
 		 st, n, offsetof(struct rc_status, persist_hist));

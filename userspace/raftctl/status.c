@@ -276,6 +276,10 @@ int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st)
 		case RAFTLOG_A_COMMIT_HIST:
 			rc_hist_parse(a, &st->commit_hist);
 			break;
+		case RAFTLOG_A_MEMORY:
+			st->has_mem = true;
+			parse_nested_u64(a, st->mem, RAFTLOG_MEM_A_MAX);
+			break;
 		}
 	}
 	return st->group_id ? 0 : -1;
@@ -296,6 +300,59 @@ static uint64_t count_kind(const struct rc_status *st, uint8_t kind)
 	for (int i = 0; i < st->n_members; i++)
 		n += st->members[i].kind == kind;
 	return n;
+}
+
+/* A size for people: bytes, or K/M/G with one decimal. */
+static void put_size(char *buf, size_t len, uint64_t v)
+{
+	static const char unit[] = "KMG";
+	double d = v;
+	int u = -1;
+
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return;
+	}
+	while (d >= 1024 && u < 2) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.1f%c", d, unit[u]);
+}
+
+/*
+ * The memory line: every user as used/bound ("-": no bound, a group
+ * without a device keeps its whole log), and the totals.
+ */
+static void mem_print(const struct rc_status *st)
+{
+	uint64_t used = 0, limit = 0;
+	char a[16], b[16];
+	int t, col = 0;
+
+	if (!st->has_mem)
+		return;
+	for (t = RAFTLOG_MEM_A_LOG; t < RAFTLOG_MEM_A_MAX; t += 2) {
+		used += st->mem[t];
+		limit += st->mem[t + 1];
+	}
+	put_size(a, sizeof(a), used);
+	put_size(b, sizeof(b), limit);
+	printf("  memory %s of at most %s:", a, b);
+	for (t = RAFTLOG_MEM_A_LOG; t < RAFTLOG_MEM_A_MAX; t += 2) {
+		put_size(a, sizeof(a), st->mem[t]);
+		if (st->mem[t + 1])
+			put_size(b, sizeof(b), st->mem[t + 1]);
+		else
+			snprintf(b, sizeof(b), "-");
+		if (col == 4) {
+			printf("\n   ");
+			col = 0;
+		}
+		printf(" %s %s/%s", rc_mem_names[t], a, b);
+		col++;
+	}
+	printf("\n");
 }
 
 void rc_status_print(const struct rc_status *st, int nth)
@@ -408,6 +465,7 @@ void rc_status_print(const struct rc_status *st, int nth)
 	printf("  disk stalls %" PRIu64 "  allocations retried %" PRIu64 "\n",
 	       c[RAFTLOG_COUNTER_A_DISK_STALLS],
 	       c[RAFTLOG_COUNTER_A_NOMEM_RETRIES]);
+	mem_print(st);
 }
 
 /* ------------------------------------------------------------------ */
@@ -506,6 +564,16 @@ void rc_status_json(struct rc_json *j, const struct rc_status *st)
 		if (st->storage_state != RAFTLOG_STORAGE_VOLATILE)
 			for (int t = RAFTLOG_STORAGE_A_FIRST_INDEX; t <= RAFTLOG_STORAGE_A_MAX; t++)
 				j_u64(j, storage_names[t], st->storage[t]);
+		j_end(j, '}');
+	}
+	if (st->has_mem) {
+		j_begin(j, "memory", '{');
+		for (int t = RAFTLOG_MEM_A_LOG; t < RAFTLOG_MEM_A_MAX; t += 2) {
+			j_begin(j, rc_mem_names[t], '{');
+			j_u64(j, "used", st->mem[t]);
+			j_u64(j, "limit", st->mem[t + 1]);
+			j_end(j, '}');
+		}
 		j_end(j, '}');
 	}
 	hist_json(j, "persist_latency", &st->persist_hist);

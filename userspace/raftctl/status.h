@@ -61,8 +61,13 @@ struct rc_status {
 	uint8_t storage_state;
 	int32_t storage_error;
 	uint64_t storage[RAFTLOG_STORAGE_A_MAX + 1];
+	bool has_mem;
+	uint64_t mem[RAFTLOG_MEM_A_MAX + 1];	/* used, then _LIMIT */
 	struct rc_hist persist_hist, commit_hist;
 };
+
+/* The memory users of RAFTLOG_MEM_A_*: name of the user at attr (used). */
+extern const char *const rc_mem_names[RAFTLOG_MEM_A_MAX + 1];
 
 int rc_status_parse(const struct nlmsghdr *nlh, struct rc_status *st);
 int rc_member_parse(const struct nlattr *nest, struct rc_member *m);

@@ -47,6 +47,12 @@ static inline void fill(struct rc_status st[2])
 	st[0].has_storage = true;
 	st[0].storage[RAFTLOG_STORAGE_A_DURABLE_INDEX] = 104;
 	st[0].storage[RAFTLOG_STORAGE_A_RING_LAPS] = 3;
+	st[0].has_mem = true;
+	st[0].mem[RAFTLOG_MEM_A_LOG] = 12345;
+	st[0].mem[RAFTLOG_MEM_A_LOG_LIMIT] = 16 << 20;
+	st[0].mem[RAFTLOG_MEM_A_SEND] = 300;
+	st[0].mem[RAFTLOG_MEM_A_SEND_LIMIT] = 32 << 20;
+	st[0].mem[RAFTLOG_MEM_A_SNAPSHOT_LIMIT] = 7;
 	st[0].commit_hist.present = true;
 	st[0].commit_hist.n = RAFTLOG_HIST_BUCKETS;
 	st[0].commit_hist.bucket[0] = 1;	/* <= 1 us */

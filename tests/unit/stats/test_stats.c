@@ -321,6 +321,27 @@ RL_TEST(prometheus_peers)
 	RL_EXPECT(!strstr(out, "peer=\"2\""));
 }
 
+RL_TEST(prometheus_memory)
+{
+	struct rc_status st[2];
+	const char *out, *v;
+
+	fill(st);
+	out = render(st, 2);
+	v = sample(out, "raftlog_memory_bytes{group=\"1\",node=\"2\",pool=\"log\"}");
+	RL_EXPECT(v && !strcmp(v, "12345"));
+	v = sample(out, "raftlog_memory_limit_bytes{group=\"1\",node=\"2\",pool=\"log\"}");
+	RL_EXPECT(v && !strcmp(v, "16777216"));
+	v = sample(out, "raftlog_memory_bytes{group=\"1\",node=\"2\",pool=\"send\"}");
+	RL_EXPECT(v && !strcmp(v, "300"));
+	v = sample(out, "raftlog_memory_limit_bytes{group=\"1\",node=\"2\",pool=\"snapshot\"}");
+	RL_EXPECT(v && !strcmp(v, "7"));
+	v = sample(out, "raftlog_memory_bytes{group=\"1\",node=\"2\",pool=\"pipeline\"}");
+	RL_EXPECT(v && !strcmp(v, "0"));
+	/* a group that reported no memory has no samples */
+	RL_EXPECT(!strstr(out, "raftlog_memory_bytes{group=\"9\""));
+}
+
 RL_TEST(prometheus_histogram)
 {
 	struct rc_status st[2];
@@ -383,5 +404,6 @@ RL_TEST(checker_catches_bad_output)
 }
 
 RL_SUITE(stats, RL_CASE(prometheus_text_format), RL_CASE(prometheus_values),
-	 RL_CASE(prometheus_peers), RL_CASE(prometheus_histogram),
+	 RL_CASE(prometheus_peers), RL_CASE(prometheus_memory),
+	 RL_CASE(prometheus_histogram),
 	 RL_CASE(checker_catches_bad_output));
