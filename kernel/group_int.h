@@ -256,6 +256,7 @@ struct rl_group {
 	struct rw_semaphore store_sem;	/* readers of store vs. close */
 	struct list_head io_list;	/* rl_io waiting for durability */
 	u64 last_ticket;		/* of the last queued operation */
+	u64 hs_term, hs_vote;		/* of the last hard state queued */
 	u64 log_last;			/* last index handed to the store */
 	atomic64_t durable_ticket;	/* from the store's callback */
 	u64 stall_seen;			/* durable ticket last looked at */

@@ -381,6 +381,8 @@ int rl_store_open(struct rl_group *g, struct raft_boot *boot)
 	boot->hs.term = in.hs.term;
 	boot->hs.vote = in.hs.vote;
 	boot->hs.commit = in.hs.commit;
+	g->hs_term = in.hs.term;
+	g->hs_vote = in.hs.vote;
 	err = rl_store_load(g, &in, boot);
 	if (err)
 		goto out_close;
@@ -396,7 +398,7 @@ out_close:
 	return err;
 }
 
-enum { RL_STORE_TRUNCATE, RL_STORE_APPEND, RL_STORE_HS };
+enum { RL_STORE_TRUNCATE, RL_STORE_APPEND, RL_STORE_HS, RL_STORE_COMMIT };
 
 /*
  * One operation queued on the store: truncate after @arg, append
@@ -416,6 +418,8 @@ static s64 rl_store_queue(struct rl_group *g, int op, u64 arg,
 			t = rl_storage_truncate(g->store, arg);
 		else if (op == RL_STORE_APPEND)
 			t = rl_storage_append(g->store, g->ents, arg);
+		else if (op == RL_STORE_COMMIT)
+			t = rl_storage_set_commit(g->store, arg);
 		else
 			t = rl_storage_set_hard_state(g->store, hs);
 	} while (t == -ENOMEM && rl_nomem_wait(g, &tries));
@@ -467,9 +471,15 @@ int rl_store_persist(struct rl_group *g, const struct raft_ready *rd)
 			.commit = rd->hs.commit,
 		};
 
-		t = rl_store_queue(g, RL_STORE_HS, 0, &hs);
+		/* a term or vote must be durable before anyone hears of it */
+		if (hs.term == g->hs_term && hs.vote == g->hs_vote)
+			t = rl_store_queue(g, RL_STORE_COMMIT, hs.commit, NULL);
+		else
+			t = rl_store_queue(g, RL_STORE_HS, 0, &hs);
 		if (t < 0)
 			return t;
+		g->hs_term = hs.term;
+		g->hs_vote = hs.vote;
 	}
 	return 0;
 }

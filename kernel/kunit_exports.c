@@ -48,6 +48,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_get_info);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_room);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_append);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_set_hard_state);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_set_commit);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_truncate);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_compact);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_save_snapshot);

@@ -198,7 +198,36 @@ s64 rl_storage_set_hard_state(struct rl_storage *s, const struct rl_hard_state *
 	if (op) {
 		op->hs = *hs;
 		s->acc_hs = *hs;
+		s->hs_commit = hs->commit;
+		s->commit_at = jiffies + msecs_to_jiffies(RL_ST_COMMIT_MS);
 		ret = rl_st_queue(s, op);
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+/*
+ * Raft needs no durable commit index, and a metadata write is a barrier
+ * that empties the record pipeline: a commit that moved alone waits for
+ * the next hard state, or RL_ST_COMMIT_MS, or the close.  What is on the
+ * device only lags: it is never above the durable log (the hard state is
+ * queued after the appends it covers), so recovery's check against it
+ * stays sound, and a crash forgets at most that much of it.
+ */
+s64 rl_storage_set_commit(struct rl_storage *s, u64 commit)
+{
+	struct rl_hard_state hs;
+	s64 ret;
+
+	mutex_lock(&s->lock);
+	ret = s->error ? s->error : s->ticket_next;
+	if (!s->error && commit > s->acc_hs.commit) {
+		s->acc_hs.commit = commit;
+		if (time_after_eq(jiffies, s->commit_at)) {
+			hs = s->acc_hs;
+			mutex_unlock(&s->lock);
+			return rl_storage_set_hard_state(s, &hs);
+		}
 	}
 	mutex_unlock(&s->lock);
 	return ret;

@@ -108,6 +108,13 @@ u32 rl_storage_max_entry(struct rl_storage *s);
 s64 rl_storage_append(struct rl_storage *s, const struct rl_entry *ents,
 		      unsigned int n);
 s64 rl_storage_set_hard_state(struct rl_storage *s, const struct rl_hard_state *hs);
+/*
+ * The commit index moved, term and vote did not: written with the next
+ * hard state, at most every RL_ST_COMMIT_MS on its own, and at close.  A
+ * ticket covering what was queued so far (nothing new to wait for, unless
+ * it queued the write), or -errno.
+ */
+s64 rl_storage_set_commit(struct rl_storage *s, u64 commit);
 /* Remove every entry after @last_index (first_index - 1 <= last_index). */
 s64 rl_storage_truncate(struct rl_storage *s, u64 last_index);
 /* Discard entries up to @index (at most the snapshot index). */

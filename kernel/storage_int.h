@@ -67,6 +67,8 @@
  * record (rec_max_blocks blocks, at most 1 MiB) allocated at open.
  */
 #define RL_ST_INFLIGHT		4
+/* a commit index that moved alone is written at most this often */
+#define RL_ST_COMMIT_MS		200
 
 /* one entry in memory */
 struct rl_st_cent {
@@ -155,6 +157,8 @@ struct rl_storage {
 	u64 acc_snap_index;
 	u64 acc_snap_term;
 	struct rl_hard_state acc_hs;
+	u64 hs_commit;			/* the commit of the last hard state queued */
+	unsigned long commit_at;	/* jiffies: a lone commit may be queued */
 	u64 pend_blocks;
 	u64 pend_records;	/* worst case: a record per queued entry */
 	u64 trunc_floor;	/* lowest truncation point still queued */

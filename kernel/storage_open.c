@@ -329,6 +329,7 @@ int rl_storage_open(const char *path, const struct rl_storage_cfg *cfg,
 	s->acc_hs.term = s->meta.term;
 	s->acc_hs.vote = s->meta.vote;
 	s->acc_hs.commit = s->meta.commit;
+	s->hs_commit = s->meta.commit;
 	s->win_first = s->acc_last + 1;
 
 	/*
@@ -355,8 +356,17 @@ fail:
 
 void rl_storage_close(struct rl_storage *s)
 {
+	struct rl_hard_state hs;
+	bool lone;
 	u64 last;
 
+	mutex_lock(&s->lock);
+	hs = s->acc_hs;
+	lone = !s->error && hs.commit > s->hs_commit;
+	mutex_unlock(&s->lock);
+	/* a commit that moved alone is written now (rl_storage_set_commit) */
+	if (lone)
+		rl_storage_set_hard_state(s, &hs);
 	mutex_lock(&s->lock);
 	last = s->ticket_next;
 	mutex_unlock(&s->lock);

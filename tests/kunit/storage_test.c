@@ -8,6 +8,7 @@
  * EIO on writes, metadata writes and reads.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -969,6 +970,62 @@ static void st_eio_on_meta(struct kunit *test)
 	st_close(s);
 }
 
+/*
+ * A commit index that moved alone (rl_storage_set_commit) costs no
+ * metadata write, which would empty the record pipeline: a crash forgets
+ * it, the log stays whole; it goes out with the close, or on its own once
+ * RL_ST_COMMIT_MS passed.
+ */
+static void st_lone_commit(struct kunit *test)
+{
+	struct rl_hard_state hs = { 2, 1, 3 };
+	struct rl_storage_info info;
+	struct rl_storage *s;
+	s64 t, t0;
+
+	st_need_hooks(test);
+	s = st_format_open(test, 0, 0);
+	st_append_wait(test, s, 1, 10, 2);
+	t0 = rl_storage_set_hard_state(s, &hs);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, t0), 0);
+	/* nothing is queued for it, and no metadata write follows */
+	rl_storage_inject_fault(s, RL_INJECT_META, 1);
+	KUNIT_EXPECT_EQ(test, rl_storage_set_commit(s, 8), t0);
+	st_append_wait(test, s, 11, 2, 2);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.hs.commit, 8);
+	KUNIT_EXPECT_EQ(test, info.error, 0);
+	rl_storage_inject_fault(s, 0, 0);
+	/* a crash now: the device still says 3, and holds the whole log */
+	rl_storage_inject_crash(s, 1, 0);
+	st_close(s);
+	s = st_open(test, 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.hs.commit, 3);
+	KUNIT_EXPECT_EQ(test, info.hs.term, 2);
+	KUNIT_EXPECT_EQ(test, info.hs.vote, 1);
+	st_expect_log(test, s, 1, 12);
+	/* a close writes it */
+	t0 = rl_storage_set_hard_state(s, &hs);
+	KUNIT_ASSERT_EQ(test, rl_storage_wait(s, t0), 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_set_commit(s, 9), t0);
+	s = st_reopen(test, s, 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.hs.commit, 9);
+	/* RL_ST_COMMIT_MS after the last hard state it is written at once */
+	msleep(RL_ST_COMMIT_MS + 50);
+	t = rl_storage_set_commit(s, 11);
+	KUNIT_EXPECT_GT(test, t, 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_wait(s, t), 0);
+	rl_storage_inject_crash(s, 1, 0);
+	st_close(s);
+	s = st_open(test, 0);
+	rl_storage_get_info(s, &info);
+	KUNIT_EXPECT_EQ(test, info.hs.commit, 11);
+	st_expect_log(test, s, 1, 12);
+	st_close(s);
+}
+
 static void st_eio_on_read(struct kunit *test)
 {
 	struct rl_storage_info info;
@@ -1082,6 +1139,7 @@ static struct kunit_case storage_cases[] = {
 	KUNIT_CASE(st_damage_below_commit),
 	KUNIT_CASE(st_eio_on_write),
 	KUNIT_CASE(st_eio_on_meta),
+	KUNIT_CASE(st_lone_commit),
 	KUNIT_CASE(st_eio_on_read),
 	KUNIT_CASE(st_userspace_format),
 	KUNIT_CASE(st_block_layer_eio),
