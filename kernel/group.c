@@ -27,6 +27,12 @@
 #include "group.h"
 #include "group_int.h"
 
+/* what the readers' cache may hold (group_stream.c), read at group start */
+static ulong cache_mem = RL_CACHE_BYTES;
+module_param(cache_mem, ulong, 0644);
+MODULE_PARM_DESC(cache_mem,
+		 "Bytes of committed entries each group keeps for its readers, read at group start (default 32 MiB; 0: none, readers read from the device)");
+
 static LIST_HEAD(rl_groups);
 static DEFINE_MUTEX(rl_groups_lock);
 
@@ -163,6 +169,7 @@ static int rl_group_alloc(struct net *net, const struct rl_group_params *params,
 		goto out_free;
 	}
 	g->ring_mask = cap - 1;
+	g->cache_mem = READ_ONCE(cache_mem);
 
 	g->wq = alloc_ordered_workqueue("raftlog-g%u", WQ_MEM_RECLAIM,
 					g->p.group_id);

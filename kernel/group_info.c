@@ -438,7 +438,7 @@ static void rl_fill_mem(struct rl_group *g, struct rl_mem_state *mem)
 	if (g->app)
 		mem->snapshot += g->app->len;
 	spin_unlock(&g->stream_lock);
-	mem->cache_limit = RL_CACHE_BYTES;
+	mem->cache_limit = g->cache_mem;
 	spin_lock(&g->in_lock);
 	mem->recv = g->in_bytes;
 	spin_unlock(&g->in_lock);

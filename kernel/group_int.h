@@ -62,7 +62,7 @@ struct rl_tp_ep;
 #define RL_MIN_COMPACT_AT	10
 #define RL_COMPACT_NEVER	100
 #define RL_MAX_CACHE		BIT(20)
-#define RL_CACHE_BYTES		(32U << 20)
+#define RL_CACHE_BYTES		(32U << 20)	/* cache_mem's default */
 
 /* A committed record published to readers (read() copies it out under
  * stream_lock, group_read.c).
@@ -246,6 +246,7 @@ struct rl_group {
 	u64 first_index;		/* lowest index readers may ask for */
 	struct rl_appsnap *app;		/* the application's snapshot */
 	size_t ring_bytes;
+	size_t cache_mem;		/* the bound on ring_bytes (cache_mem) */
 	bool dead;			/* stopped: readers get -ENODEV */
 	struct raft_status st;
 	wait_queue_head_t stream_wq;

@@ -93,6 +93,15 @@ void rl_msgs_handle(struct rl_group *g)
 	}
 }
 
+/*
+ * What may wait to be sent to one peer, read at group start: at least two
+ * of the largest message, so that one always gets through.
+ */
+static uint queue_mem = 16 << 20;
+module_param(queue_mem, uint, 0644);
+MODULE_PARM_DESC(queue_mem,
+		 "Bytes of messages each group queues per peer, read at group start (default 16 MiB, at least 2 of the largest message)");
+
 /* Open the group's endpoint and start dialing its peers. */
 int rl_msgs_start(struct rl_group *g)
 {
@@ -115,6 +124,8 @@ int rl_msgs_start(struct rl_group *g)
 	cfg->node_id = g->p.node_id;
 	cfg->recv = rl_msgs_recv;
 	cfg->ctx = g;
+	cfg->queue_bytes = max_t(u32, READ_ONCE(queue_mem),
+				 2 * RAFTLOG_FRAME_MAX_PAYLOAD);
 	/*
 	 * A peer back from a partition should hear from us within a few
 	 * election timeouts: redial at least that often, and give up on a

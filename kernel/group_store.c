@@ -338,6 +338,12 @@ module_param(index_mem, ulong, 0644);
 MODULE_PARM_DESC(index_mem,
 		 "Bytes of record index per group, read at group start (default 16 MiB: about 300,000 records)");
 
+/* the storage's window of recent entries it reads back from memory */
+static ulong window_mem = RL_STORAGE_WINDOW_DEF;
+module_param(window_mem, ulong, 0644);
+MODULE_PARM_DESC(window_mem,
+		 "Bytes of recent entries each group's storage keeps to read back, read at group start (default 4 MiB)");
+
 /*
  * Open the group's device and recover its state into boot.  Without a
  * device the group runs on a volatile log: the core keeps its entries in
@@ -360,6 +366,7 @@ int rl_store_open(struct rl_group *g, struct raft_boot *boot)
 	cfg.node_id = g->p.node_id;
 	cfg.group_id = g->p.group_id;
 	cfg.index_bytes = READ_ONCE(index_mem);
+	cfg.cache_bytes = max_t(ulong, READ_ONCE(window_mem), 1);
 	cfg.cb.durable = rl_store_durable;
 	cfg.cb.failed = rl_store_failed;
 	cfg.cb.ctx = g;

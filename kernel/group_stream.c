@@ -109,7 +109,7 @@ static int rl_stream_put(struct rl_group *g, u64 index, struct rl_record *e)
 	}
 	while (g->ring_first <= g->applied &&
 	       (g->applied + 1 - g->ring_first > g->ring_mask ||
-		g->ring_bytes + e->len > RL_CACHE_BYTES))
+		g->ring_bytes + e->len > g->cache_mem))
 		rl_ring_evict(g);
 	if (g->ring_first > g->applied)
 		g->ring_first = e->index;

@@ -34,6 +34,8 @@ struct rl_storage_cb {
 };
 
 #define RL_STORAGE_INDEX_DEF	(16UL << 20)
+/* Default bytes of recent entries kept to read back (cache_bytes). */
+#define RL_STORAGE_WINDOW_DEF	(4UL << 20)
 
 struct rl_storage_cfg {
 	u64 cluster_id;

@@ -57,7 +57,6 @@
 #include "storage.h"
 
 #define RL_ST_WIN			8192	/* entries in memory (power of two) */
-#define RL_ST_DEFAULT_CACHE	(4u << 20)
 /* the least the record index holds: two appends of the most entries */
 #define RL_ST_INDEX_MIN		(2 * RAFTLOG_REC_MAX_ENTRIES)
 #define RL_ST_REC_BYTES		(RAFTLOG_REC_MAX_BLOCKS * RAFTLOG_BLOCK_SIZE)

@@ -243,7 +243,7 @@ static struct rl_storage *rl_st_alloc(const struct rl_storage_cfg *cfg)
 		return NULL;
 	s->cfg = *cfg;
 	if (!s->cfg.cache_bytes)
-		s->cfg.cache_bytes = RL_ST_DEFAULT_CACHE;
+		s->cfg.cache_bytes = RL_STORAGE_WINDOW_DEF;
 	if (!s->cfg.index_bytes)
 		s->cfg.index_bytes = RL_STORAGE_INDEX_DEF;
 	mutex_init(&s->lock);

@@ -17,7 +17,8 @@
 #    InstallSnapshot, and its reader gets it first, byte for byte, then
 #    the entries after X; a follower that saved none has no snapshot;
 #  - node 4's raftctl group show lists every memory user of the group
-#    with its bound, the snapshot it holds among them;
+#    with its bound, the snapshot it holds among them, and the bounds the
+#    module parameters set (cache_mem, queue_mem at its least);
 #  - the leader restarts from its device with the snapshot: its readers
 #    get it again;
 #  - through io_uring (RAFTLOG_URING_SNAPSHOT, raftlog_ring_snapshot) the
@@ -51,7 +52,8 @@ for n in 1 2 3 4; do
 	raftctl format /dev/ram$((n - 1)) --cluster-id 7 --group 1 --node $n \
 		>/dev/null || exit 1
 done
-insmod /lib/raftlog/raftlog.ko || exit 1
+# small memory bounds: readers read from the device, queues at their least
+insmod /lib/raftlog/raftlog.ko cache_mem=1048576 queue_mem=1 || exit 1
 rl_netns_bridge 10.79.0 1 2 3 4
 
 create 1 "$(spec 1 2 3)"
@@ -133,7 +135,8 @@ mem_listed() {
 		[ "$lim" -gt 0 ] && [ "$used" -le "$lim" ] || return 1
 	done
 	[ "$(echo "$j" | jget 0.memory.snapshot.used)" -ge $SIZE ] &&
-		[ "$(echo "$j" | jget 0.memory.send.limit)" = $((3 << 24)) ] &&
+		[ "$(echo "$j" | jget 0.memory.send.limit)" = $((3 << 23)) ] &&
+		[ "$(echo "$j" | jget 0.memory.cache.limit)" = 1048576 ] &&
 		ip netns exec n$1 raftctl group show 1 |
 		grep -q '^  memory .* of at most .* log .*/'
 }
