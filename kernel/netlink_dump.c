@@ -154,19 +154,27 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int rl_nl_put_counters(struct sk_buff *skb, const struct rl_group_counters *c)
+/* A nest @type of the u64 attributes table[0..n) of the struct at base. */
+static int rl_nl_put_u64_nest(struct sk_buff *skb, int type, const void *base,
+			      const struct rl_nl_u64 *table, size_t n, int pad)
 {
-	struct nlattr *nest = nla_nest_start(skb, RAFTLOG_A_COUNTERS);
+	struct nlattr *nest = nla_nest_start(skb, type);
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (rl_nl_put_u64s(skb, c, rl_nl_counters, ARRAY_SIZE(rl_nl_counters),
-			   RAFTLOG_COUNTER_A_PAD)) {
+	if (rl_nl_put_u64s(skb, base, table, n, pad)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+static int rl_nl_put_counters(struct sk_buff *skb, const struct rl_group_counters *c)
+{
+	return rl_nl_put_u64_nest(skb, RAFTLOG_A_COUNTERS, c, rl_nl_counters,
+				  ARRAY_SIZE(rl_nl_counters),
+				  RAFTLOG_COUNTER_A_PAD);
 }
 
 /* The kernel's histograms are the ones uapi documents. */
@@ -214,17 +222,8 @@ cancel:
 
 static int rl_nl_put_mem(struct sk_buff *skb, const struct rl_mem_state *m)
 {
-	struct nlattr *nest = nla_nest_start(skb, RAFTLOG_A_MEMORY);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (rl_nl_put_u64s(skb, m, rl_nl_mem, ARRAY_SIZE(rl_nl_mem),
-			   RAFTLOG_MEM_A_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return rl_nl_put_u64_nest(skb, RAFTLOG_A_MEMORY, m, rl_nl_mem,
+				  ARRAY_SIZE(rl_nl_mem), RAFTLOG_MEM_A_PAD);
 }
 
 static int rl_nl_put_params(struct sk_buff *skb, const struct rl_group_params *p)
