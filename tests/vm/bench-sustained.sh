@@ -6,8 +6,9 @@
 # ring use, laps and automatic compactions and its in-memory log.  A
 # follower is cut off for a while in the middle and comes back; its
 # catch-up time and the commit rate meanwhile are printed.  First the
-# device floor in the same guest: 4 KiB O_DIRECT write + fdatasync on one
-# disk, then on the three at once (raftlog-bench -m floor).
+# device floor in the same guest: an O_DIRECT write of the entry size
+# (at least 4 KiB) + fdatasync on one disk, then on the three at once
+# (raftlog-bench -m floor), with the bandwidths of both.
 # Run it by hand on the bench kernel, with three disk images on the host:
 #   set -- $(scripts/prepare-guest.sh bench | tail -1)
 #   for i in 1 2 3; do truncate -s 512M /var/tmp/rl$i.img; done
@@ -45,20 +46,24 @@ figure() {
 	awk '/throughput:/ { ops = $2 } /latency us:/ { p50 = $6; p99 = $8 }
 	     END { printf "%s %s %s", ops, p50, p99 }' "$1"
 }
-echo "# ---- floor: 4 KiB O_DIRECT write + fdatasync, 10 s"
-raftlog-bench -m floor -d /dev/vda -s 4096 -t 10 >/tmp/floor1
+# ops/s of BYTES each as MB/s
+mbs() { awk -v o="$1" -v b="$2" 'BEGIN { printf "%.1f", o * b / 1e6 }'; }
+FS=$(( (size + 4095) / 4096 * 4096 ))
+echo "# ---- floor: $FS B O_DIRECT write + fdatasync, 10 s"
+raftlog-bench -m floor -d /dev/vda -s $FS -t 10 >/tmp/floor1
 set -- $(figure /tmp/floor1)
-echo "# floor, one writer: $1 ops/s, p50 $2 us, p99 $3 us"
+echo "# floor, one writer: $1 ops/s ($(mbs "$1" $FS) MB/s), p50 $2 us, p99 $3 us"
 F1=$2
 for d in $DISKS; do
-	raftlog-bench -m floor -d /dev/$d -s 4096 -t 10 >/tmp/floor3.$d &
+	raftlog-bench -m floor -d /dev/$d -s $FS -t 10 >/tmp/floor3.$d &
 done
 wait
 for d in $DISKS; do
 	set -- $(figure /tmp/floor3.$d)
-	echo "# floor, three writers at once, $d: $1 ops/s, p50 $2 us, p99 $3 us"
+	echo "# floor, three writers at once, $d: $1 ops/s ($(mbs "$1" $FS) MB/s), p50 $2 us, p99 $3 us"
 done
 F3=$2
+F3OPS=$1
 
 CTL=$(rl_debugfs raftlog/control)
 modprobe_deps
@@ -132,6 +137,7 @@ for m in $(seq 1 "$minutes"); do
 done
 wait
 echo "# first minute $first_ops ops/s, last minute $last_ops ops/s ($(awk -v a="$last_ops" -v b="$first_ops" 'BEGIN { printf "%.0f", 100 * a / b }')% of the first)"
+echo "# last minute $(mbs "$last_ops" "$size") MB/s of entries against the three-writer floor's $(mbs "$F3OPS" $FS) MB/s per disk ($(awk -v a="$last_ops" -v s="$size" -v b="$F3OPS" -v f=$FS 'BEGIN { printf "%.0f", 100 * a * s / (b * f) }')%)"
 echo "# last minute's p50 $last_p50 us against the three-writer floor's p50 $F3 us ($(awk -v a="$last_p50" -v b="$F3" 'BEGIN { printf "%.1f", a / b }')x; one writer: $F1 us)"
 for i in 1 2 3; do
 	ip netns exec "n$i" sh -c "echo 'destroy 1' > $CTL"
