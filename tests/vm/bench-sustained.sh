@@ -94,12 +94,14 @@ done
 F=$((L % 3 + 1))
 show() { ip netns exec "n$1" raftctl group show 1 -j >/tmp/show.json; jget "0.$2" </tmp/show.json; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+# busy and total jiffies of all CPUs so far
+cpustat() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
 if [ "$cut" != 0 ]; then
 	echo "# leader node $L; follower $F is cut off at minute $cut and back at minute $back"
 else
 	echo "# leader node $L; no follower is cut off"
 fi
-echo "# min  ops/s    p50us    p99us  failed  slab_kB  vmalloc_kB  ring_used%  laps  autocompact  first  logmem_kB"
+echo "# min  ops/s    p50us    p99us  failed  slab_kB  vmalloc_kB  ring_used%  laps  autocompact  first  logmem_kB  cpu%"
 rc=0
 catch=""
 for m in $(seq 1 "$minutes"); do
@@ -119,17 +121,21 @@ for m in $(seq 1 "$minutes"); do
 				       n, b - a, (c1 - c0) / (b - a) }'
 		) &
 	fi
+	set -- $(cpustat)
+	b0=$1 t0=$2
 	ip netns exec "n$L" raftlog-bench -d "/dev/raftlog1.$L" -m uring \
 		-q "$depth" -s "$size" -t "$secs" >/tmp/run.$m 2>&1 || rc=1
+	set -- $(cpustat)
+	cpu=$(( 100 * ($1 - b0) / ($2 - t0 > 0 ? $2 - t0 : 1) ))
 	set -- $(figure /tmp/run.$m)
 	failed=$(awk '/proposals:/ { print $8 }' /tmp/run.$m)
 	used=$(show "$L" storage.used_blocks)
 	ring=$(show "$L" storage.ring_blocks)
-	printf "# %3d %7s %8s %8s %7s %8s %11s %11s %5s %12s %6s %10s\n" "$m" "$1" "$2" "$3" \
+	printf "# %3d %7s %8s %8s %7s %8s %11s %11s %5s %12s %6s %10s %5s\n" "$m" "$1" "$2" "$3" \
 		"${failed:-?}" "$(meminfo Slab)" "$(meminfo VmallocUsed)" \
 		"$((100 * used / (ring ? ring : 1)))" "$(show "$L" storage.ring_laps)" \
 		"$(show "$L" counters.auto_compactions)" "$(st "$L" first)" \
-		"$(($(show "$L" counters.log_mem_used) / 1024))"
+		"$(($(show "$L" counters.log_mem_used) / 1024))" "$cpu"
 	grep "errors:" /tmp/run.$m | sed 's/^/#     /'
 	[ "$m" = 1 ] && first_ops=$1
 	last_ops=$1
