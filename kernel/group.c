@@ -40,6 +40,7 @@ static void rl_group_release(struct kref *ref)
 	struct rl_group *g = container_of(ref, struct rl_group, ref);
 
 	rl_appsnap_put(g->app);
+	kfree(g->rx);
 	kvfree(g->ring);
 	rl_members_free(g);
 	kfree(g);
@@ -109,6 +110,7 @@ static void rl_group_free(struct rl_group *g)
 	if (g->wq)
 		destroy_workqueue(g->wq);
 	rl_appsnap_put(g->app);
+	kfree(g->rx);
 	kvfree(g->ring);
 	rl_members_free(g);
 	kfree_sensitive(g);
@@ -215,6 +217,12 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 	}
 	cfg.rand = rl_rand;
 	cfg.rand_cookie = g;
+	/* the device keeps the snapshot's bytes, the core its length */
+	cfg.snap_stream = !!g->store;
+	if (g->store) {
+		kvfree(boot.snap_data);
+		boot.snap_data = NULL;
+	}
 	g->raft = raft_create(&cfg, &boot, &err);
 	rl_store_boot_free(&boot);
 	if (!g->raft)
