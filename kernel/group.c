@@ -201,6 +201,9 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 		rl_store_boot_free(&boot);
 		goto out_store;
 	}
+	/* the device's snapshot was checked as a received one: none is */
+	if (g->rx)
+		g->rx->index = 0;
 
 	cfg.id = g->p.node_id;
 	cfg.election_tick = g->p.election_ticks;

@@ -60,6 +60,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_storage_stage_data);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_stage_commit);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_snap_read);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_snap_cur);
+EXPORT_SYMBOL_IF_KUNIT(rl_storage_snap_conf);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_wait);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entry);
 EXPORT_SYMBOL_IF_KUNIT(rl_storage_entries);

@@ -140,6 +140,11 @@ s64 rl_storage_stage_commit(struct rl_storage *s, u64 index, u64 data_len);
  */
 int rl_storage_snap_read(struct rl_storage *s, u64 index, u64 off, void *buf,
 			 u64 len);
+/*
+ * The current snapshot's configuration (at most @cap bytes, else
+ * -EFBIG): its length, or -ENOENT (none), -ENOMEM, -EIO.
+ */
+int rl_storage_snap_conf(struct rl_storage *s, void *conf, u32 cap);
 /* The durable current snapshot's index (0: none), term and data bytes. */
 void rl_storage_snap_cur(struct rl_storage *s, u64 *index, u64 *term,
 			 u64 *data_len);

@@ -342,6 +342,32 @@ int rl_storage_snap_read(struct rl_storage *s, u64 index, u64 off, void *buf,
 	return err;
 }
 
+int rl_storage_snap_conf(struct rl_storage *s, void *conf, u32 cap)
+{
+	unsigned int slot;
+	u8 *bounce;
+	u32 len;
+	int err;
+
+	mutex_lock(&s->lock);
+	err = s->error;
+	slot = s->meta.snap_slot;
+	len = s->cur_conf_len;
+	mutex_unlock(&s->lock);
+	if (err)
+		return err;
+	if (slot == RAFTLOG_SNAP_NONE)
+		return -ENOENT;
+	if (len > cap)
+		return -EFBIG;
+	bounce = kvmalloc(RL_ST_SNAP_BOUNCE, GFP_KERNEL | __GFP_NOWARN);
+	if (!bounce)
+		return -ENOMEM;
+	err = rl_st_area_read(s, slot, RL_ST_HDR, conf, len, bounce, NULL);
+	kvfree(bounce);
+	return err ? err : len;
+}
+
 void rl_storage_snap_cur(struct rl_storage *s, u64 *index, u64 *term,
 			 u64 *data_len)
 {

@@ -87,6 +87,7 @@ static void ss_expect(struct kunit *test, struct rl_storage *s, u64 index,
 {
 	u64 i, t, dlen;
 	void *conf, *got;
+	u8 cbuf[64];
 	u32 clen;
 
 	KUNIT_ASSERT_EQ(test, rl_storage_load_snapshot(s, &i, &t, &conf, &clen,
@@ -104,6 +105,12 @@ static void ss_expect(struct kunit *test, struct rl_storage *s, u64 index,
 	KUNIT_EXPECT_EQ(test, i, index);
 	KUNIT_EXPECT_EQ(test, t, term);
 	KUNIT_EXPECT_EQ(test, dlen, len);
+	/* its configuration alone, as a boot reads it */
+	memset(cbuf, 0, sizeof(cbuf));
+	KUNIT_EXPECT_EQ(test, rl_storage_snap_conf(s, cbuf, sizeof(cbuf)),
+			sizeof(ss_conf));
+	KUNIT_EXPECT_EQ(test, memcmp(cbuf, ss_conf, sizeof(ss_conf)), 0);
+	KUNIT_EXPECT_EQ(test, rl_storage_snap_conf(s, cbuf, 3), -EFBIG);
 }
 
 /*
