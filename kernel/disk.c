@@ -477,10 +477,15 @@ void rl_snapblob_encode_hdr(const struct rl_snapblob *b, void *hdr)
 
 void rl_snapblob_encode_app(void *p, const void *app, u64 len)
 {
+	rl_snapblob_encode_app_hdr(p, rl_crc32c(0, app, len), len);
+}
+
+void rl_snapblob_encode_app_hdr(void *p, u32 crc, u64 len)
+{
 	u8 *b = p;
 
 	rl_put_le32(b + APP_OFF(magic), RAFTLOG_SNAPBLOB_APP_MAGIC);
-	rl_put_le32(b + APP_OFF(crc), rl_crc32c(0, app, len));
+	rl_put_le32(b + APP_OFF(crc), crc);
 	rl_put_le64(b + APP_OFF(len), len);
 }
 
@@ -571,6 +576,75 @@ int rl_snapblob_decode_app(const void *data, u64 len, u32 group_id,
 		return RL_DISK_OK;
 	}
 	return RL_DISK_EVERSION;
+}
+
+int rl_snapblob_decode_part(const void *pfx, u64 have, u64 len, u32 group_id,
+			    u64 index, u64 term, u32 app_crc,
+			    const u8 **addrs, u32 *addrs_len, u64 *app_off,
+			    u64 *app_len)
+{
+	const u8 *p = pfx, *app;
+	u64 off, n;
+	int err;
+
+	*app_off = 0;
+	*app_len = 0;
+	if (have >= len) {
+		err = rl_snapblob_decode_app(pfx, len, group_id, index, term,
+					     addrs, addrs_len, &app, app_len);
+		if (!err && app)
+			*app_off = app - p;
+		return err;
+	}
+	*addrs = NULL;
+	*addrs_len = 0;
+	if (!p || have < RL_SNAPBLOB_PREFIX)
+		return RL_DISK_ESHORT;
+	if (rl_get_le32(p + BLOB_OFF(magic)) != RAFTLOG_SNAPBLOB_MAGIC)
+		return RL_DISK_EMAGIC;
+	if (rl_get_le32(p + BLOB_OFF(group_id)) != group_id ||
+	    rl_get_le64(p + BLOB_OFF(index)) != index ||
+	    rl_get_le64(p + BLOB_OFF(term)) != term)
+		return RL_DISK_EFIELD;
+	/* only a version 3 blob is longer than its prefix */
+	off = rl_snapblob_app_off(p, have);
+	if (!off)
+		return rl_get_le32(p + BLOB_OFF(version)) ==
+		       RAFTLOG_SNAPBLOB_VERSION_APP ? RL_DISK_EFIELD :
+		       RL_DISK_ESHORT;
+	p += off - RAFTLOG_DISK_SNAPBLOB_APP_SIZE;
+	if (rl_get_le32(p + APP_OFF(magic)) != RAFTLOG_SNAPBLOB_APP_MAGIC)
+		return RL_DISK_EMAGIC;
+	n = rl_get_le64(p + APP_OFF(len));
+	if (n > RAFTLOG_SNAPBLOB_APP_MAX)
+		return RL_DISK_EFIELD;
+	if (len != off + n)
+		return RL_DISK_ESHORT;
+	if (rl_get_le32(p + APP_OFF(crc)) != app_crc)
+		return RL_DISK_EBODY;
+	if (off > RAFTLOG_DISK_SNAPBLOB_SIZE + RAFTLOG_DISK_SNAPBLOB_APP_SIZE) {
+		*addrs = (const u8 *)pfx + RAFTLOG_DISK_SNAPBLOB_SIZE;
+		*addrs_len = off - RAFTLOG_DISK_SNAPBLOB_SIZE -
+			     RAFTLOG_DISK_SNAPBLOB_APP_SIZE;
+	}
+	*app_off = off;
+	*app_len = n;
+	return RL_DISK_OK;
+}
+
+u64 rl_snapblob_app_off(const void *pfx, u64 have)
+{
+	const u8 *p = pfx;
+	u32 alen;
+
+	if (have < RAFTLOG_DISK_SNAPBLOB_SIZE ||
+	    rl_get_le32(p + BLOB_OFF(version)) != RAFTLOG_SNAPBLOB_VERSION_APP)
+		return 0;
+	alen = rl_get_le32(p + BLOB_OFF(addrs_len));
+	if (alen > RAFTLOG_SNAPBLOB_ADDRS_MAX)
+		return 0;
+	return RAFTLOG_DISK_SNAPBLOB_SIZE + (u64)alen +
+	       RAFTLOG_DISK_SNAPBLOB_APP_SIZE;
 }
 
 /* ---- recovery scan ---- */

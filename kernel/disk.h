@@ -215,10 +215,37 @@ int rl_snapblob_decode_app(const void *data, u64 len, u32 group_id,
 			   u64 index, u64 term, const u8 **addrs,
 			   u32 *addrs_len, const u8 **app, u64 *app_len);
 /*
+ * The most bytes of a blob before its application's state: header,
+ * largest address section, application section header.
+ */
+#define RL_SNAPBLOB_PREFIX	(RAFTLOG_DISK_SNAPBLOB_SIZE + \
+				 RAFTLOG_SNAPBLOB_ADDRS_MAX + \
+				 RAFTLOG_DISK_SNAPBLOB_APP_SIZE)
+/*
+ * As rl_snapblob_decode_app, for a blob of @len bytes of which only the
+ * first @have are at hand (at least min(@len, RL_SNAPBLOB_PREFIX)), as
+ * when it is received a chunk at a time: a blob longer than that must be
+ * of version 3, and @app_crc is the checksum of its application's state
+ * (the bytes from rl_snapblob_app_off on, as they went by).  *app_off:
+ * where the state starts in the blob (0: no application section),
+ * *app_len its bytes.  *addrs points into @pfx.
+ */
+int rl_snapblob_decode_part(const void *pfx, u64 have, u64 len, u32 group_id,
+			    u64 index, u64 term, u32 app_crc,
+			    const u8 **addrs, u32 *addrs_len, u64 *app_off,
+			    u64 *app_len);
+/*
+ * Where the application's state starts in a blob whose first @have bytes
+ * are at @pfx: 0 if it has none, or if that is not known from them.
+ */
+u64 rl_snapblob_app_off(const void *pfx, u64 have);
+/*
  * Encode the application section header of @len bytes of state @app at
  * @p (RAFTLOG_DISK_SNAPBLOB_APP_SIZE bytes); the state follows it.
  */
 void rl_snapblob_encode_app(void *p, const void *app, u64 len);
+/* The same, the state's checksum @crc given (the state is elsewhere). */
+void rl_snapblob_encode_app_hdr(void *p, u32 crc, u64 len);
 
 /* ---- recovery scan ---- */
 

@@ -46,6 +46,7 @@ static void rl_group_release(struct kref *ref)
 	struct rl_group *g = container_of(ref, struct rl_group, ref);
 
 	rl_appsnap_put(g->app);
+	kfree(g->rx);
 	kvfree(g->ring);
 	rl_members_free(g);
 	kfree(g);
@@ -115,6 +116,7 @@ static void rl_group_free(struct rl_group *g)
 	if (g->wq)
 		destroy_workqueue(g->wq);
 	rl_appsnap_put(g->app);
+	kfree(g->rx);
 	kvfree(g->ring);
 	rl_members_free(g);
 	kfree_sensitive(g);
@@ -206,6 +208,9 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 		rl_store_boot_free(&boot);
 		goto out_store;
 	}
+	/* the device's snapshot was checked as a received one: none is */
+	if (g->rx)
+		g->rx->index = 0;
 
 	cfg.id = g->p.node_id;
 	cfg.election_tick = g->p.election_ticks;
@@ -222,6 +227,12 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 	}
 	cfg.rand = rl_rand;
 	cfg.rand_cookie = g;
+	/* the device keeps the snapshot's bytes, the core its length */
+	cfg.snap_stream = !!g->store;
+	if (g->store) {
+		kvfree(boot.snap_data);
+		boot.snap_data = NULL;
+	}
 	g->raft = raft_create(&cfg, &boot, &err);
 	rl_store_boot_free(&boot);
 	if (!g->raft)

@@ -17,8 +17,10 @@
  * is refused (-EBUSY, rl_compact_now): the entries after it are what the
  * application needs to rebuild its state from the snapshot.
  *
- * The whole snapshot is held in memory (at most RAFTLOG_SNAPSHOT_MAX
- * bytes), vmalloc'd when it is larger than a few pages.
+ * A group with a device keeps the state there only (a->data NULL): the
+ * reader reads it from the current snapshot area a chunk at a time
+ * (rl_storage_snap_read), checking its checksum.  Without a device the
+ * whole snapshot is held in memory (at most RAFTLOG_SNAPSHOT_MAX bytes).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,6 +34,7 @@
 #include <linux/uaccess.h>
 #include <linux/raftlog.h>
 #include "raft/raft.h"
+#include "storage.h"
 #include "group.h"
 #include "group_int.h"
 
@@ -92,10 +95,35 @@ void rl_appsnap_set(struct rl_group *g, struct rl_appsnap *a)
 }
 
 /*
+ * The application's state at index is on the device: at blob_off of the
+ * data of the snapshot there, which is current once ticket is durable.
+ */
+int rl_appsnap_on_device(struct rl_group *g, u64 index, u64 term,
+			 u64 blob_off, u64 len, u32 crc, s64 ticket)
+{
+	struct rl_appsnap *a;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	refcount_set(&a->ref, 1);
+	a->index = index;
+	a->term = term;
+	a->len = len;
+	a->blob_off = blob_off;
+	a->crc = crc;
+	a->ticket = ticket;
+	rl_appsnap_set(g, a);
+	rl_appsnap_put(a);
+	return 0;
+}
+
+/*
  * The application snapshot in a checked blob (a leader's being installed,
  * or the device's at boot) becomes the group's; a blob without one
  * leaves the group without (the state it had is older than the log now
- * starts).  0, -EUCLEAN (a blob that does not decode) or -ENOMEM.
+ * starts).  With a device, where it is there (the blob is the current
+ * snapshot's).  0, -EUCLEAN (a blob that does not decode) or -ENOMEM.
  */
 int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
 			 const u8 *blob, u64 len)
@@ -112,6 +140,9 @@ int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
 		rl_appsnap_set(g, NULL);
 		return 0;
 	}
+	if (g->store)
+		return rl_appsnap_on_device(g, index, term, app - blob, app_len,
+					    rl_crc32c(0, app, app_len), 0);
 	a = rl_appsnap_alloc(app_len, GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
@@ -139,13 +170,52 @@ static struct rl_appsnap *rl_appsnap_for(struct rl_group *g, u64 pos)
 }
 
 /*
- * read(): the snapshot record for a reader at *pos at or below the
- * application snapshot's index (1 with *done bytes written to ubuf and
- * *pos past the snapshot), 0 when there is none for it, -ENOBUFS when
- * len cannot hold it, -EFAULT, -EINTR.
+ * Copy the state of a from the device to ubuf, a chunk at a time, once
+ * the snapshot holding it is durable.  0, -EAGAIN (the snapshot was
+ * replaced meanwhile: look again), -EIO (it does not match its checksum),
+ * -EFAULT, -EINTR, -ENOMEM, -ENODEV.
  */
-int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
-		    size_t len, size_t *done)
+static int rl_appsnap_copy_dev(struct rl_group *g, struct rl_appsnap *a,
+			       char __user *ubuf)
+{
+	u64 off, n;
+	u32 crc = 0;
+	u8 *buf;
+	int err;
+
+	buf = kvmalloc(max_t(u64, min_t(u64, a->len, RL_APPSNAP_CHUNK), 1),
+		       GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+	down_read(&g->store_sem);
+	err = g->store ? rl_storage_wait(g->store, a->ticket) : -ENODEV;
+	for (off = 0; !err && off < a->len; off += n) {
+		n = min_t(u64, a->len - off, RL_APPSNAP_CHUNK);
+		err = rl_storage_snap_read(g->store, a->index,
+					   a->blob_off + off, buf, n);
+		if (err == -ESTALE)
+			err = -EAGAIN;
+		if (err)
+			break;
+		crc = rl_crc32c(crc, buf, n);
+		if (copy_to_user(ubuf + off, buf, n))
+			err = -EFAULT;
+		else if (fatal_signal_pending(current))
+			err = -EINTR;
+		cond_resched();
+	}
+	up_read(&g->store_sem);
+	kvfree(buf);
+	if (!err && crc != a->crc) {
+		pr_err_ratelimited("group %u: the application snapshot at %llu does not match its checksum\n",
+				   g->p.group_id, a->index);
+		err = -EIO;
+	}
+	return err;
+}
+
+static int rl_appsnap_read_one(struct rl_group *g, u64 *pos,
+			       char __user *ubuf, size_t len, size_t *done)
 {
 	static const u8 zero[8];
 	struct raftlog_record h = {};
@@ -169,7 +239,13 @@ int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 		goto out;
 	}
 	ubuf += sizeof(h);
-	for (off = 0; off < a->len; off += n) {
+	if (!a->data) {
+		err = rl_appsnap_copy_dev(g, a, ubuf);
+		if (err)
+			goto out;
+		err = 1;
+	}
+	for (off = 0; a->data && off < a->len; off += n) {
 		n = min_t(u64, a->len - off, RL_APPSNAP_CHUNK);
 		if (copy_to_user(ubuf + off, a->data + off, n)) {
 			err = -EFAULT;
@@ -191,6 +267,23 @@ int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 out:
 	rl_appsnap_put(a);
 	return err;
+}
+
+/*
+ * read(): the snapshot record for a reader at *pos at or below the
+ * application snapshot's index (1 with *done bytes written to ubuf and
+ * *pos past the snapshot), 0 when there is none for it, -ENOBUFS when
+ * len cannot hold it, -EFAULT, -EINTR, -EIO.
+ */
+int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
+		    size_t len, size_t *done)
+{
+	int err, tries = 0;
+
+	do {
+		err = rl_appsnap_read_one(g, pos, ubuf, len, done);
+	} while (err == -EAGAIN && ++tries < 8);
+	return err == -EAGAIN ? -EIO : err;
 }
 
 /* The lowest position a reader may take: the snapshot's, if any. */
@@ -255,12 +348,14 @@ static struct rl_req *rl_appsnap_req(struct rl_group *g, u64 index,
 	}
 	rq->app = a;		/* the request's reference */
 	a->index = index;
+	/* its checksum as it is copied: the blob is built around it */
 	for (off = 0; off < len; off += n) {
 		n = min_t(u64, len - off, RL_APPSNAP_CHUNK);
 		if (copy_from_user(a->data + off, data + off, n)) {
 			err = -EFAULT;
 			goto out;
 		}
+		a->crc = rl_crc32c(a->crc, a->data + off, n);
 		if (fatal_signal_pending(current)) {
 			err = -EINTR;
 			goto out;

@@ -432,10 +432,17 @@ static void rl_fill_mem(struct rl_group *g, struct rl_mem_state *mem)
 	mem->log = g->st.mem_bytes;
 	mem->log_limit = g->store ? g->p.log_mem : 0;
 	mem->snapshot = g->st.snap_mem;
-	mem->snapshot_limit = 3 * RAFT_MAX_SNAPSHOT_SIZE;
+	/*
+	 * With a device a snapshot streams: a chunk received and one handed
+	 * on, and an application's save while it is written; without one
+	 * the core and the readers hold it whole, and one being received.
+	 */
+	mem->snapshot_limit = g->store ?
+		RAFTLOG_SNAPSHOT_MAX + 2 * RAFT_MAX_ENTRY_SIZE :
+		3 * RAFT_MAX_SNAPSHOT_SIZE;
 	spin_lock(&g->stream_lock);
 	mem->cache = g->ring_bytes;
-	if (g->app)
+	if (g->app && g->app->data)
 		mem->snapshot += g->app->len;
 	spin_unlock(&g->stream_lock);
 	mem->cache_limit = g->cache_mem;

@@ -85,7 +85,28 @@ struct rl_appsnap {
 	u64 index;
 	u64 term;
 	u64 len;
-	u8 *data;		/* len bytes, kvmalloc'd */
+	u8 *data;		/* len bytes, kvmalloc'd; NULL: on the device */
+	/*
+	 * On the device: the state is at blob_off of the data of the
+	 * snapshot at index (the current one once ticket is durable), crc
+	 * its checksum.
+	 */
+	u64 blob_off;
+	s64 ticket;
+	u32 crc;
+};
+
+/*
+ * A snapshot being received in chunks (group_snap.c): each is staged on
+ * the device as it comes; here only what checking the blob needs.
+ */
+struct rl_snap_rx {
+	u64 index;		/* 0: none */
+	u64 term;
+	u64 len;		/* bytes staged so far */
+	u32 app_crc;		/* of the application's state so far */
+	unsigned long at;	/* jiffies of the last chunk */
+	u8 pfx[RL_SNAPBLOB_PREFIX];	/* the blob's first bytes */
 };
 
 enum rl_req_kind {
@@ -245,6 +266,7 @@ struct rl_group {
 	u64 applied;			/* highest published index */
 	u64 first_index;		/* lowest index readers may ask for */
 	struct rl_appsnap *app;		/* the application's snapshot */
+	struct rl_snap_rx *rx;		/* worker: a snapshot being received */
 	size_t ring_bytes;
 	size_t cache_mem;		/* the bound on ring_bytes (cache_mem) */
 	bool dead;			/* stopped: readers get -ENODEV */
@@ -421,6 +443,11 @@ void rl_msgs_recv(void *ctx, struct raft_msg *m);
 
 /* group_snap.c */
 int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s);
+int rl_snap_chunk(struct rl_group *g, const struct raft_snapshot_chunk *c);
+int rl_snap_rx_check(struct rl_group *g, u64 index, u64 term, u64 len,
+		     const u8 **addrs, u32 *addrs_len, u64 *app_off,
+		     u64 *app_len);
+int rl_snap_fill(struct rl_group *g, const struct raft_msg *m, u8 **data);
 void rl_snap_retain(struct rl_group *g);
 /*
  * Compact at index (worker only), with the application's snapshot app
@@ -435,6 +462,8 @@ void rl_appsnap_put(struct rl_appsnap *a);
 void rl_appsnap_set(struct rl_group *g, struct rl_appsnap *a);
 int rl_appsnap_from_blob(struct rl_group *g, u64 index, u64 term,
 			 const u8 *blob, u64 len);
+int rl_appsnap_on_device(struct rl_group *g, u64 index, u64 term,
+			 u64 blob_off, u64 len, u32 crc, s64 ticket);
 int rl_appsnap_read(struct rl_group *g, u64 *pos, char __user *ubuf,
 		    size_t len, size_t *done);
 u64 rl_appsnap_first(struct rl_group *g, u64 first_index);

@@ -414,8 +414,13 @@ static int rl_members_snap_apply(struct rl_group *g,
 	u32 alen;
 	int err;
 
-	err = rl_members_snap_check(g, data, len, meta->index, meta->term,
-				    &addrs, &alen);
+	/* streamed: only its first bytes are at hand, checked as it came */
+	if (!data)
+		err = rl_snap_rx_check(g, meta->index, meta->term, len, &addrs,
+				       &alen, NULL, NULL);
+	else
+		err = rl_members_snap_check(g, data, len, meta->index,
+					    meta->term, &addrs, &alen);
 	if (!err && addrs)
 		err = rl_members_snap_load(g, meta->index, addrs, alen);
 	if (err) {

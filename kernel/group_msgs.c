@@ -20,6 +20,32 @@
 #include "group_int.h"
 #include "rl_trace.h"
 
+/*
+ * One message to the transport.  A snapshot chunk the core left empty
+ * (the device keeps the snapshot) is read from the device first, one
+ * chunk at a time; one that cannot be read is dropped like a lost one.
+ */
+static int rl_msg_send(struct rl_group *g, const struct raft_msg *m)
+{
+	struct raft_msg tmp;
+	u8 *data = NULL;
+	int err;
+
+	if (!g->ep)
+		return -ENOTCONN;
+	if (m->type == RAFT_MSG_SNAPSHOT && m->snap_len && !m->snap_data) {
+		err = rl_snap_fill(g, m, &data);
+		if (err)
+			return err;
+		tmp = *m;
+		tmp.snap_data = data;
+		m = &tmp;
+	}
+	err = rl_tp_send(g->ep, m);
+	kvfree(data);
+	return err;
+}
+
 void rl_msgs_send(struct rl_group *g, const struct raft_msg *m, u32 n)
 {
 	u32 i;
@@ -27,7 +53,7 @@ void rl_msgs_send(struct rl_group *g, const struct raft_msg *m, u32 n)
 
 	/* never blocks; a message dropped is retransmitted by Raft */
 	for (i = 0; i < n; i++) {
-		err = g->ep ? rl_tp_send(g->ep, &m[i]) : -ENOTCONN;
+		err = rl_msg_send(g, &m[i]);
 		if (err)
 			g->msgs_dropped++;
 		trace_raftlog_msg_send(g, &m[i], err);

@@ -237,6 +237,12 @@ static int rl_ready_handle(struct rl_group *g, struct raft_ready *rd)
 	bool now;
 	int err;
 
+	/* a snapshot's chunk is staged before the snapshot is checked */
+	if (rd->snap_chunk) {
+		err = rl_snap_chunk(g, rd->snap_chunk);
+		if (err)
+			return err;
+	}
 	/* new members' addresses, before messages go to them */
 	err = rl_members_ready(g, rd);
 	if (err)

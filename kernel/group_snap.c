@@ -22,6 +22,8 @@
 #include <linux/sched.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/jiffies.h>
+#include <linux/sizes.h>
 #include "raft/raft.h"
 #include "storage.h"
 #include "group.h"
@@ -32,12 +34,15 @@
  * Build the blob of a snapshot at index (worker only): the header, then
  * the book as of index for conf, the configuration in force there.  A
  * group without a transport has no one to dial: version 1, no section.
- * With an application snapshot: version 3, its section after the book.
+ * With an application snapshot: version 3, its section after the book;
+ * a group with a device builds only what comes before the state (*havep
+ * bytes of the *lenp): the state is written from the application's copy
+ * (rl_snap_save_staged).
  */
 static int rl_snap_blob_build(struct rl_group *g, u64 index,
 			      const struct raft_conf *conf,
 			      const struct rl_appsnap *app, u8 **blobp,
-			      u64 *lenp)
+			      u64 *lenp, u64 *havep)
 {
 	struct rl_snapblob b = {
 		.version = g->ep ? RAFTLOG_SNAPBLOB_VERSION :
@@ -60,8 +65,11 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 	size = RAFTLOG_DISK_SNAPBLOB_SIZE + n;
 	if (app) {
 		b.version = RAFTLOG_SNAPBLOB_VERSION_APP;
-		size += RAFTLOG_DISK_SNAPBLOB_APP_SIZE + app->len;
+		size += RAFTLOG_DISK_SNAPBLOB_APP_SIZE;
 	}
+	*havep = size;
+	if (app && !g->store)
+		size += app->len;
 	buf = kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
@@ -73,23 +81,223 @@ static int rl_snap_blob_build(struct rl_group *g, u64 index,
 		kvfree(buf);
 		return -EINVAL;
 	}
-	if (app) {
+	if (app && g->store) {
+		rl_snapblob_encode_app_hdr(buf + *havep -
+					   RAFTLOG_DISK_SNAPBLOB_APP_SIZE,
+					   app->crc, app->len);
+		*lenp = *havep + app->len;
+	} else if (app) {
 		u8 *sec = buf + RAFTLOG_DISK_SNAPBLOB_SIZE + n;
 
 		rl_snapblob_encode_app(sec, app->data, app->len);
 		memcpy(sec + RAFTLOG_DISK_SNAPBLOB_APP_SIZE, app->data,
 		       app->len);
+		*lenp = size;
+		*havep = size;
+	} else {
+		*lenp = size;
 	}
 	*blobp = buf;
-	*lenp = size;
 	return 0;
+}
+
+/* Pieces of an application's state queued to the device at once. */
+#define RL_SAVE_AHEAD	4
+
+/*
+ * Save the snapshot at meta whose blob is the have bytes at pfx followed
+ * by the application's state (never built whole): through the device's
+ * staging, a piece at a time from the application's copy, at most
+ * RL_SAVE_AHEAD pieces queued (waiting for the device in between).  The
+ * commit's ticket, or -errno.
+ */
+static s64 rl_snap_save_staged(struct rl_group *g,
+			       const struct raft_snapshot_meta *meta,
+			       const u8 *pfx, u64 have,
+			       const struct rl_appsnap *app)
+{
+	s64 tk[RL_SAVE_AHEAD] = {};
+	u8 conf[RL_CONF_MAX];
+	u64 off, n, k;
+	s64 t;
+	int err;
+
+	t = rl_storage_stage_begin(g->store, meta->index, meta->term, conf,
+				   rl_store_conf_encode(&meta->conf, conf));
+	if (t >= 0)
+		t = rl_storage_stage_data(g->store, meta->index, 0, pfx, have);
+	for (off = 0, k = 0; t >= 0 && off < app->len; off += n, k++) {
+		n = min_t(u64, app->len - off, SZ_1M);
+		err = rl_storage_wait(g->store, tk[k % RL_SAVE_AHEAD]);
+		if (err)
+			return err;
+		t = rl_storage_stage_data(g->store, meta->index, have + off,
+					  app->data + off, n);
+		tk[k % RL_SAVE_AHEAD] = t;
+		cond_resched();
+	}
+	if (t < 0)
+		return t;
+	return rl_storage_stage_commit(g->store, meta->index, have + app->len);
+}
+
+/*
+ * Streaming (a group with a device): a chunk of the leader's snapshot,
+ * handed out by the core in order, goes to the device's staging area as
+ * it comes (storage_snap.c); kept here are only the blob's first bytes
+ * and the checksum of the application's state, to check the blob with
+ * once it is whole (rl_snap_rx_check), as rl_members_snap_check does a
+ * blob in memory.  Offset 0 starts over.
+ */
+int rl_snap_chunk(struct rl_group *g, const struct raft_snapshot_chunk *c)
+{
+	struct rl_snap_rx *rx = g->rx;
+	u8 conf[RL_CONF_MAX];
+	u64 end = c->offset + c->len, aoff, from;
+	s64 t;
+
+	if (!rx) {
+		rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+		if (!rx)
+			return -ENOMEM;
+		g->rx = rx;
+	}
+	if (c->offset == 0) {
+		rx->index = 0;
+		t = rl_storage_stage_begin(g->store, c->meta.index,
+					   c->meta.term, conf,
+					   rl_store_conf_encode(&c->meta.conf,
+								conf));
+		if (t < 0)
+			return t;
+		g->last_ticket = t;
+		rx->index = c->meta.index;
+		rx->term = c->meta.term;
+		rx->len = 0;
+		rx->app_crc = 0;
+	} else if (rx->index != c->meta.index || rx->term != c->meta.term ||
+		   rx->len != c->offset) {
+		/* the core hands them out in order */
+		return -EPROTO;
+	}
+	rx->at = jiffies;
+	if (c->offset < sizeof(rx->pfx))
+		memcpy(rx->pfx + c->offset, c->data,
+		       min_t(u64, c->len, sizeof(rx->pfx) - c->offset));
+	aoff = rl_snapblob_app_off(rx->pfx, min_t(u64, end, sizeof(rx->pfx)));
+	if (aoff && end > aoff) {
+		from = max(aoff, c->offset);
+		rx->app_crc = rl_crc32c(rx->app_crc,
+					c->data + (from - c->offset),
+					end - from);
+	}
+	t = rl_storage_stage_data(g->store, c->meta.index, c->offset,
+				  c->data, c->len);
+	if (t < 0)
+		return t;
+	g->last_ticket = t;
+	rx->len = end;
+	return 0;
+}
+
+/*
+ * The blob of the snapshot received (streaming) at index/term, len bytes:
+ * 0 with its address section (in rx) and where the application's state
+ * is in it (app_off 0: none), or -EUCLEAN.
+ */
+int rl_snap_rx_check(struct rl_group *g, u64 index, u64 term, u64 len,
+		     const u8 **addrs, u32 *addrs_len, u64 *app_off,
+		     u64 *app_len)
+{
+	struct rl_snap_rx *rx = g->rx;
+	u64 aoff, alen;
+
+	if (!rx || rx->index != index || rx->term != term || rx->len != len)
+		return -EUCLEAN;
+	if (rl_snapblob_decode_part(rx->pfx, min_t(u64, len, sizeof(rx->pfx)),
+				    len, g->p.group_id, index, term,
+				    rx->app_crc, addrs, addrs_len, &aoff,
+				    &alen))
+		return -EUCLEAN;
+	if (app_off) {
+		*app_off = aoff;
+		*app_len = alen;
+	}
+	return 0;
+}
+
+/*
+ * A SNAPSHOT message of a snapshot the device keeps (the core has only
+ * its length): its chunk read from the current snapshot area into *data
+ * (kvfree it).  -ESTALE while that snapshot is not durable yet (the core
+ * sends the chunk again), or the read's error.
+ */
+int rl_snap_fill(struct rl_group *g, const struct raft_msg *m, u8 **data)
+{
+	u8 *buf;
+	int err;
+
+	buf = kvmalloc(m->snap_len, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+	down_read(&g->store_sem);
+	err = g->store ? rl_storage_snap_read(g->store, m->snap.index,
+					      m->snap_offset, buf,
+					      m->snap_len) : -ENODEV;
+	up_read(&g->store_sem);
+	if (err) {
+		kvfree(buf);
+		return err;
+	}
+	*data = buf;
+	return 0;
+}
+
+/* The blob's application state in memory: where it is, its checksum. */
+static void rl_snap_blob_app(const u8 *blob, u64 len, u64 *off, u64 *alen,
+			     u32 *crc)
+{
+	*off = rl_snapblob_app_off(blob, len);
+	*alen = *off ? len - *off : 0;
+	*crc = *off ? rl_get_le32(blob + *off -
+				   RAFTLOG_DISK_SNAPBLOB_APP_SIZE + 4) : 0;
+}
+
+/* Install a streamed snapshot: its staging becomes current. */
+static int rl_snap_install_staged(struct rl_group *g,
+				  const struct raft_snapshot *s)
+{
+	const u8 *addrs;
+	u64 app_off, app_len;
+	u32 alen;
+	s64 t;
+	int err;
+
+	/* checked already (rl_members_ready) */
+	err = rl_snap_rx_check(g, s->meta.index, s->meta.term, s->len, &addrs,
+			       &alen, &app_off, &app_len);
+	if (err)
+		return err;
+	t = rl_storage_stage_commit(g->store, s->meta.index, s->len);
+	if (t < 0)
+		return t;
+	g->last_ticket = t;
+	g->log_last = s->meta.index;
+	g->rx->index = 0;
+	if (!app_off) {
+		rl_appsnap_set(g, NULL);
+		return 0;
+	}
+	return rl_appsnap_on_device(g, s->meta.index, s->meta.term, app_off,
+				    app_len, g->rx->app_crc, t);
 }
 
 /*
  * A snapshot from the leader replaces the log: store it (dropping any
  * suffix the store still holds, the core has), then restart the stream
  * after it.  The core hears it is installed once the store made it
- * durable (rl_io_complete or right after the ready).
+ * durable (rl_io_complete or right after the ready).  Streamed (no data):
+ * its staging becomes current.
  */
 int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
 {
@@ -105,6 +313,14 @@ int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
 				return t;
 			g->last_ticket = t;
 		}
+	}
+	if (!g->volatile_log && !s->data) {
+		err = rl_snap_install_staged(g, s);
+		if (err)
+			return err;
+		goto installed;
+	}
+	if (!g->volatile_log) {
 		conf_len = rl_store_conf_encode(&s->meta.conf, conf);
 		t = rl_storage_save_snapshot(g->store, s->meta.index,
 					     s->meta.term, conf, conf_len,
@@ -119,6 +335,7 @@ int rl_snap_install(struct rl_group *g, const struct raft_snapshot *s)
 				   s->len);
 	if (err)
 		return err;
+installed:
 	rl_stream_cut(g, s->meta.index, true);
 	trace_raftlog_snapshot_install(g, s);
 	pr_info("group %u: node %llu installed a snapshot at %llu (term %llu)\n",
@@ -142,7 +359,8 @@ struct rl_compact {
  */
 /* Compact the core at index with the blob of a snapshot there. */
 static int rl_core_compact(struct rl_group *g, u64 index,
-			   const struct rl_appsnap *app, u8 **blob, u64 *len)
+			   const struct rl_appsnap *app, u8 **blob, u64 *len,
+			   u64 *have)
 {
 	struct raft_conf *cf;
 	int err;
@@ -151,11 +369,12 @@ static int rl_core_compact(struct rl_group *g, u64 index,
 	if (!cf)
 		return -ENOMEM;
 	raft_conf_at_index(g->raft, index, cf);
-	err = rl_snap_blob_build(g, index, cf, app, blob, len);
+	err = rl_snap_blob_build(g, index, cf, app, blob, len, have);
 	kfree(cf);
 	if (err)
 		return err;
-	err = raft_compact(g->raft, index, *blob, *len);
+	/* with a device, the core keeps the length, the device the bytes */
+	err = raft_compact(g->raft, index, g->store ? NULL : *blob, *len);
 	if (err) {
 		kvfree(*blob);
 		*blob = NULL;
@@ -170,19 +389,19 @@ static int rl_core_compact(struct rl_group *g, u64 index,
  */
 static int rl_core_compact_steps(struct rl_group *g, u64 from, u64 index,
 				 const struct rl_appsnap *app, u8 **blob,
-				 u64 *len)
+				 u64 *len, u64 *have)
 {
 	int err;
 
 	for (from += RL_CORE_STEP; from < index; from += RL_CORE_STEP) {
-		err = rl_core_compact(g, from, NULL, blob, len);
+		err = rl_core_compact(g, from, NULL, blob, len, have);
 		if (err)
 			return err;
 		kvfree(*blob);
 		*blob = NULL;
 		cond_resched();
 	}
-	return rl_core_compact(g, index, app, blob, len);
+	return rl_core_compact(g, index, app, blob, len, have);
 }
 
 /*
@@ -211,7 +430,7 @@ int rl_compact_now(struct rl_group *g, u64 index, struct rl_appsnap *app)
 	u8 conf[RL_CONF_MAX];
 	u32 conf_len;
 	u8 *blob = NULL;
-	u64 len;
+	u64 len, have;
 	s64 t;
 	int err;
 
@@ -224,12 +443,16 @@ int rl_compact_now(struct rl_group *g, u64 index, struct rl_appsnap *app)
 		return -EALREADY;
 	if (!app && g->app && index > g->app->index)
 		return -EBUSY;
+	/* it would end the staging of a snapshot being received */
+	if (g->rx && g->rx->index && time_before(jiffies, g->rx->at + 10 * HZ))
+		return -EBUSY;
 	if (app) {
 		if (!rl_snap_fits(g, app))
 			return -ENOSPC;
 		app->term = raft_term_at(g->raft, index);
 	}
-	err = rl_core_compact_steps(g, st.snap_index, index, app, &blob, &len);
+	err = rl_core_compact_steps(g, st.snap_index, index, app, &blob, &len,
+				    &have);
 	if (err)
 		goto out;
 	/* before the cut: a reader below it gets the snapshot, never -ERANGE */
@@ -242,8 +465,22 @@ int rl_compact_now(struct rl_group *g, u64 index, struct rl_appsnap *app)
 		goto out;
 	raft_snapshot_meta(g->raft, &meta);
 	conf_len = rl_store_conf_encode(&meta.conf, conf);
-	t = rl_storage_save_snapshot(g->store, meta.index, meta.term, conf,
-				     conf_len, blob, len);
+	if (have < len)
+		t = rl_snap_save_staged(g, &meta, blob, have, app);
+	else
+		t = rl_storage_save_snapshot(g->store, meta.index, meta.term,
+					     conf, conf_len, blob, len);
+	/* readers read the application's state from there from now on */
+	if (t >= 0 && app) {
+		u64 aoff, alen;
+		u32 crc;
+
+		rl_snap_blob_app(blob, len, &aoff, &alen, &crc);
+		err = rl_appsnap_on_device(g, index, app->term, aoff, alen,
+					   crc, t);
+		if (err)
+			goto out;
+	}
 	if (t >= 0) {
 		g->last_ticket = t;
 		t = rl_storage_compact(g->store, meta.index);

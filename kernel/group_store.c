@@ -294,36 +294,76 @@ static int rl_store_conf_decode(const u8 *buf, u32 len, struct raft_conf *c)
 	return 0;
 }
 
-/* Load the device's snapshot into boot (the core validates the conf). */
-static int rl_store_snap_load(struct rl_group *g, struct raft_boot *boot)
+/*
+ * The device's snapshot, a chunk at a time (never whole): its
+ * configuration, the blob's first bytes and the checksum of the
+ * application's state into g->rx, checked as a received one is
+ * (rl_snap_rx_check); rl_members_boot takes its book from there, the
+ * application's state stays on the device.  0 or -errno.
+ */
+static int rl_store_snap_stream(struct rl_group *g, struct raft_boot *boot)
 {
-	void *conf = NULL, *data = NULL;
-	u64 index, term, len = 0;
-	u32 conf_len = 0, addrs_len;
+	u64 index, term, len, aoff, alen, off, n;
+	struct rl_snap_rx *rx;
+	u8 conf[RL_CONF_MAX];
 	const u8 *addrs;
+	u8 *buf = NULL;
+	u32 addrs_len;
 	int err;
 
-	err = rl_storage_load_snapshot(g->store, &index, &term, &conf,
-				       &conf_len, &data, &len);
-	if (!err)
-		err = rl_store_conf_decode(conf, conf_len, &boot->snap.conf);
-	kvfree(conf);
+	rl_storage_snap_cur(g->store, &index, &term, &len);
+	err = rl_storage_snap_conf(g->store, conf, sizeof(conf));
+	if (err >= 0)
+		err = rl_store_conf_decode(conf, err, &boot->snap.conf);
+	if (err)
+		goto out;
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	if (!rx) {
+		err = -ENOMEM;
+		goto out;
+	}
+	kfree(g->rx);
+	g->rx = rx;
+	err = rl_storage_snap_read(g->store, index, 0, rx->pfx,
+				   min_t(u64, len, sizeof(rx->pfx)));
+	aoff = err ? 0 : rl_snapblob_app_off(rx->pfx, min_t(u64, len,
+							    sizeof(rx->pfx)));
+	if (aoff && aoff < len) {
+		buf = kvmalloc(min_t(u64, len - aoff, SZ_1M),
+			       GFP_KERNEL | __GFP_NOWARN);
+		if (!buf)
+			err = -ENOMEM;
+	}
+	for (off = aoff; !err && aoff && off < len; off += n) {
+		n = min_t(u64, len - off, SZ_1M);
+		err = rl_storage_snap_read(g->store, index, off, buf, n);
+		if (!err)
+			rx->app_crc = rl_crc32c(rx->app_crc, buf, n);
+		cond_resched();
+	}
+	kvfree(buf);
+	if (err)
+		goto out;
+	rx->index = index;
+	rx->term = term;
+	rx->len = len;
 	/* the blob must describe the snapshot it came with */
-	if (!err)
-		err = rl_members_snap_check(g, data, len, index, term, &addrs,
-					    &addrs_len);
+	err = rl_snap_rx_check(g, index, term, len, &addrs, &addrs_len, &aoff,
+			       &alen);
 	/* the application's snapshot in it is what its readers get first */
-	if (!err)
-		err = rl_appsnap_from_blob(g, index, term, data, len);
+	if (!err && aoff)
+		err = rl_appsnap_on_device(g, index, term, aoff, alen,
+					   rx->app_crc, 0);
+	else if (!err)
+		rl_appsnap_set(g, NULL);
+out:
 	if (err) {
 		pr_err("group %u: cannot load the snapshot of %s: %d\n",
 		       g->p.group_id, g->p.dev_path, err);
-		kvfree(data);
 		return err;
 	}
 	boot->snap.index = index;
 	boot->snap.term = term;
-	boot->snap_data = data;
 	boot->snap_len = len;
 	return 0;
 }
@@ -381,7 +421,7 @@ int rl_store_open(struct rl_group *g, struct raft_boot *boot)
 	}
 	rl_storage_get_info(g->store, &in);
 	if (in.snap_index) {
-		err = rl_store_snap_load(g, boot);
+		err = rl_store_snap_stream(g, boot);
 		if (err)
 			goto out_close;
 	}

@@ -342,12 +342,30 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 	op->data_len = data_len;
 
 	mutex_lock(&s->lock);
-	ret = s->error;
-	if (ret)
-		goto fail;
-	ret = -EINVAL;
+	/* it goes to the area a staged snapshot is written to: that one ends */
+	ret = rl_st_queue_snap(s, op);
+	if (ret >= 0)
+		s->acc_stg_index = 0;
+	mutex_unlock(&s->lock);
+	if (ret < 0) {
+		kvfree(op->snap_buf);
+		kfree(op);
+	}
+	return ret;
+}
+
+/*
+ * Lock held: queue @op, a snapshot at op->index (op->term) that becomes
+ * current (saved whole or staged), or refuse it (the caller frees it).
+ */
+s64 rl_st_queue_snap(struct rl_storage *s, struct rl_st_op *op)
+{
+	u64 index = op->index;
+
+	if (s->error)
+		return s->error;
 	if (index <= s->acc_snap_index || index + 1 < s->acc_first)
-		goto fail;
+		return -EINVAL;
 	if (index >= s->acc_last) {
 		/* ahead of the log: the log restarts after it */
 		op->reset = true;
@@ -358,15 +376,8 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 		s->win_first = index + 1;
 	}
 	s->acc_snap_index = index;
-	s->acc_snap_term = term;
-	ret = rl_st_queue(s, op);
-	mutex_unlock(&s->lock);
-	return ret;
-fail:
-	mutex_unlock(&s->lock);
-	kvfree(op->snap_buf);
-	kfree(op);
-	return ret;
+	s->acc_snap_term = op->term;
+	return rl_st_queue(s, op);
 }
 
 int rl_storage_wait(struct rl_storage *s, s64 ticket)

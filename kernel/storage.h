@@ -129,6 +129,39 @@ s64 rl_storage_save_snapshot(struct rl_storage *s, u64 index, u64 term,
 			     const void *conf, u32 conf_len,
 			     const void *data, u64 data_len);
 /*
+ * A snapshot received in order, a piece at a time, written as it comes
+ * into the area that is not current (storage_snap.c): begin it at @index
+ * (@term) with its configuration, queue its data @len bytes at a time
+ * (@off: the bytes queued before), and commit it once all @data_len bytes
+ * are queued: it then becomes current as rl_storage_save_snapshot's
+ * would.  Until the commit is durable the old snapshot stays current; a
+ * new begin or a snapshot saved whole ends a staging.  -ESTALE: data or
+ * a commit not for the staging in progress at that offset (or none),
+ * -EINVAL, -EFBIG (larger than an area), -ENOMEM, the storage's error.
+ */
+s64 rl_storage_stage_begin(struct rl_storage *s, u64 index, u64 term,
+			   const void *conf, u32 conf_len);
+s64 rl_storage_stage_data(struct rl_storage *s, u64 index, u64 off,
+			  const void *data, u32 len);
+s64 rl_storage_stage_commit(struct rl_storage *s, u64 index, u64 data_len);
+/*
+ * Read @len bytes from @off of the data of the durable current snapshot,
+ * if it is the one at @index: 0, -ESTALE (it is not, or there is none),
+ * -EAGAIN (replaced while being read: ask again), -EINVAL (beyond its
+ * data), -ENOMEM, -EIO.  No checksum is checked: the snapshot's reader
+ * checks what it needs.
+ */
+int rl_storage_snap_read(struct rl_storage *s, u64 index, u64 off, void *buf,
+			 u64 len);
+/*
+ * The current snapshot's configuration (at most @cap bytes, else
+ * -EFBIG): its length, or -ENOENT (none), -ENOMEM, -EIO.
+ */
+int rl_storage_snap_conf(struct rl_storage *s, void *conf, u32 cap);
+/* The durable current snapshot's index (0: none), term and data bytes. */
+void rl_storage_snap_cur(struct rl_storage *s, u64 *index, u64 *term,
+			 u64 *data_len);
+/*
  * Wait until @ticket is durable: 0, or the storage's error.  A negative
  * @ticket (a failed call's result) is returned as is.
  */

@@ -111,6 +111,8 @@ enum rl_st_op_kind {
 	RL_ST_OP_TRUNC,
 	RL_ST_OP_COMPACT,
 	RL_ST_OP_SNAP,
+	RL_ST_OP_STAGE,		/* storage_snap.c: bytes of a staged snapshot */
+	RL_ST_OP_STAGE_COMMIT,	/* storage_snap.c: it becomes current */
 };
 
 struct rl_st_op {
@@ -127,6 +129,16 @@ struct rl_st_op {
 	u32 conf_len;
 	u64 data_len;
 	bool reset;		/* SNAP: the log restarts after the snapshot */
+	bool staged;		/* SNAP: the staged one (data_len bytes) */
+	/*
+	 * STAGE: data_len bytes at snap_buf + fill, where fill is the byte
+	 * of their area block they start at (the worker puts the partial
+	 * block before them); the first carries the header room and the
+	 * configuration and, in conf_len, the configuration's length; it
+	 * also hands the worker its two blocks (stg_buf) in stg_buf.
+	 */
+	u32 fill;
+	void *stg_buf;
 };
 
 struct rl_storage {
@@ -158,6 +170,11 @@ struct rl_storage {
 	struct rl_hard_state acc_hs;
 	u64 hs_commit;			/* the commit of the last hard state queued */
 	unsigned long commit_at;	/* jiffies: a lone commit may be queued */
+	/* accepted: the snapshot being staged (storage_snap.c; 0: none) */
+	u64 acc_stg_index;
+	u64 acc_stg_term;
+	u64 acc_stg_pos;	/* bytes of its area queued: header + body */
+	u32 acc_stg_conf_len;
 	u64 pend_blocks;
 	u64 pend_records;	/* worst case: a record per queued entry */
 	u64 trunc_floor;	/* lowest truncation point still queued */
@@ -170,6 +187,21 @@ struct rl_storage {
 
 	/* durable state; tail, next_seq, used: with the records in flight */
 	struct rl_meta meta;
+	/* the current snapshot's lengths (meta.snap_slot's area) */
+	u32 cur_conf_len;
+	u64 cur_data_len;
+	/* bumped when a write into an area starts (readers of the area) */
+	u64 snap_gen[2];
+	/*
+	 * worker: the snapshot being staged in area stg_slot, stg_pos bytes
+	 * of the area written or in stg_buf (block 0 as it will be written
+	 * with its header, then the partial block at stg_pos), stg_crc the
+	 * checksum of its body so far; stg_buf NULL: none.
+	 */
+	void *stg_buf;
+	unsigned int stg_slot;
+	u64 stg_pos;
+	u32 stg_crc;
 	u64 durable_last;
 	u64 tail;
 	u64 next_seq;
@@ -241,6 +273,12 @@ static inline void rl_st_vwc_end(struct rl_storage *s, struct rl_vwc_w *w,
 }
 #endif
 
+/* ---- staged snapshots and reading the current one (storage_snap.c) ---- */
+int rl_st_do_stage(struct rl_storage *s, struct rl_st_op *op);
+int rl_st_stage_finish(struct rl_storage *s, struct rl_st_op *op,
+		       unsigned int *slot);
+int rl_st_snap_verify(struct rl_storage *s);
+
 /* ---- in-memory indexes (storage_index.c) ---- */
 
 static inline struct rl_st_rix *rl_st_rix_at(struct rl_storage *s, u64 k)
@@ -307,6 +345,7 @@ void rl_st_win_evict(struct rl_storage *s, u64 room);
 
 void rl_st_work(struct work_struct *work);
 s64 rl_st_queue(struct rl_storage *s, struct rl_st_op *op);
+s64 rl_st_queue_snap(struct rl_storage *s, struct rl_st_op *op);
 void rl_st_free_op(struct rl_st_op *op);
 int rl_st_write_meta(struct rl_storage *s, struct rl_meta *m, blk_opf_t extra);
 int rl_st_gather(struct rl_storage *s, u64 first, u64 end, u64 *bytes);

@@ -143,20 +143,12 @@ static int rl_st_check_commit(struct rl_storage *s)
 
 static int rl_st_check_snapshot(struct rl_storage *s)
 {
-	u64 index, term, data_len;
-	void *conf, *data;
-	u32 conf_len;
 	int err;
 
 	if (s->meta.snap_slot == RAFTLOG_SNAP_NONE)
 		return 0;
-	err = rl_storage_load_snapshot(s, &index, &term, &conf, &conf_len,
-				       &data, &data_len);
-	if (err)
-		return err == -EBADMSG ? -EUCLEAN : err;
-	kvfree(conf);
-	kvfree(data);
-	return 0;
+	err = rl_st_snap_verify(s);
+	return err == -EBADMSG ? -EUCLEAN : err;
 }
 
 static int rl_st_read_meta(struct rl_storage *s)
@@ -228,6 +220,7 @@ static void rl_st_free(struct rl_storage *s)
 	rl_st_bdev_close(s);
 	vfree(s->rix);
 	vfree(s->rbuf);
+	kfree(s->stg_buf);
 	kfree(s->mbuf);
 	kfree(s->ents);
 	kfree(s);

@@ -20,6 +20,7 @@ void rl_st_free_op(struct rl_st_op *op)
 {
 	list_del(&op->node);
 	kvfree(op->snap_buf);
+	kfree(op->stg_buf);
 	kfree(op);
 }
 
@@ -195,13 +196,24 @@ static int rl_st_do_snapshot(struct rl_storage *s, struct rl_st_op *op)
 	struct rl_meta m;
 	int err;
 
-	mutex_unlock(&s->lock);
-	sn.body_crc = rl_crc32c(0, (u8 *)op->snap_buf + RAFTLOG_DISK_SNAP_SIZE, body);
-	rl_snap_encode_hdr(&sn, s->sb.uuid, op->snap_buf);
-	err = rl_st_io(s, REQ_OP_WRITE, s->sb.snap_off[slot], op->snap_buf,
-		       round_up(RAFTLOG_DISK_SNAP_SIZE + body, RAFTLOG_BLOCK_SIZE),
-		       RL_INJECT_WRITE);
-	mutex_lock(&s->lock);
+	if (op->staged) {
+		err = rl_st_stage_finish(s, op, &slot);
+	} else {
+		/* the area the staging goes to (if any): that one ends */
+		kfree(s->stg_buf);
+		s->stg_buf = NULL;
+		s->snap_gen[slot]++;
+		mutex_unlock(&s->lock);
+		sn.body_crc = rl_crc32c(0, (u8 *)op->snap_buf +
+					RAFTLOG_DISK_SNAP_SIZE, body);
+		rl_snap_encode_hdr(&sn, s->sb.uuid, op->snap_buf);
+		err = rl_st_io(s, REQ_OP_WRITE, s->sb.snap_off[slot],
+			       op->snap_buf,
+			       round_up(RAFTLOG_DISK_SNAP_SIZE + body,
+					RAFTLOG_BLOCK_SIZE),
+			       RL_INJECT_WRITE);
+		mutex_lock(&s->lock);
+	}
 	if (err)
 		return err;
 	m = s->meta;
@@ -214,6 +226,8 @@ static int rl_st_do_snapshot(struct rl_storage *s, struct rl_st_op *op)
 	err = rl_st_write_meta(s, &m, REQ_PREFLUSH);
 	if (err)
 		return err;
+	s->cur_conf_len = op->conf_len;
+	s->cur_data_len = op->data_len;
 	s->ticket_done = op->ticket;
 	rl_st_free_op(op);
 	return 0;
@@ -244,6 +258,8 @@ static bool rl_st_step(struct rl_storage *s)
 		/* a barrier: every record queued before it has retired */
 		if (op->kind == RL_ST_OP_SNAP)
 			err = rl_st_do_snapshot(s, op);
+		else if (op->kind == RL_ST_OP_STAGE)
+			err = rl_st_do_stage(s, op);
 		else
 			err = rl_st_do_meta_ops(s);
 		s->sub_last = s->durable_last;

@@ -463,7 +463,7 @@ void rl_wire_msg_free(struct raft_msg *m)
 			rl_free(m->entries[i].data);
 		rl_free(m->entries);
 	}
-	rl_free(m->snap_data);
+	rl_big_free(m->snap_data);
 	m->entries = NULL;
 	m->n_entries = 0;
 	m->snap_data = NULL;
@@ -590,7 +590,7 @@ static int rl_msg_decode_snap(const u8 *p, u32 len, u32 off,
 		return -RL_WIRE_ELENGTH;	/* missing or trailing bytes */
 	if (!m->snap_len)
 		return 0;
-	m->snap_data = rl_malloc(m->snap_len);
+	m->snap_data = rl_big_alloc(m->snap_len);
 	if (!m->snap_data)
 		return -RL_WIRE_ENOMEM;
 	memcpy(m->snap_data, p + off, m->snap_len);

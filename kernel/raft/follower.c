@@ -148,6 +148,44 @@ static int restore(struct raft *r)
 	return 0;
 }
 
+void raft_chunk_free(struct raft_snapshot_chunk *c)
+{
+	if (c) {
+		rl_big_free(c->data);
+		rl_free(c);
+	}
+}
+
+/*
+ * Streaming: an accepted chunk is handed to the caller in the next ready
+ * (copied: at most one chunk in memory), r->recv counts its bytes.  A
+ * chunk that comes while the previous one was not handed out yet is
+ * dropped: the leader sends it again.
+ */
+static int take_chunk(struct raft *r, const struct raft_msg *m)
+{
+	struct raft_snapshot_chunk *c;
+
+	c = rl_zalloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (m->snap_len) {
+		c->data = rl_big_alloc(m->snap_len);
+		if (!c->data) {
+			rl_free(c);
+			return -ENOMEM;
+		}
+		memcpy(c->data, m->snap_data, m->snap_len);
+	}
+	c->meta = r->recv.meta;
+	c->offset = m->snap_offset;
+	c->len = m->snap_len;
+	c->done = m->snap_done;
+	r->recv_chunk = c;
+	r->recv.len += m->snap_len;
+	return 0;
+}
+
 static int handle_snapshot(struct raft *r, const struct raft_msg *m)
 {
 	struct raft_snapshot *rc = &r->recv;
@@ -159,6 +197,8 @@ static int handle_snapshot(struct raft *r, const struct raft_msg *m)
 		reply_snapshot(r, m, 0, 1, 0);
 		return 0;
 	}
+	if (r->recv_chunk)
+		return 0;
 	if (m->snap_offset == 0) {
 		recv_reset(r);
 		rc->meta = m->snap;
@@ -172,13 +212,17 @@ static int handle_snapshot(struct raft *r, const struct raft_msg *m)
 		reply_snapshot(r, m, 1, 0, same ? rc->len : 0);
 		return 0;
 	}
-	if (m->snap_len) {
-		if (rc->len + m->snap_len > RAFT_MAX_SNAPSHOT_SIZE) {
-			/* larger than any snapshot a leader sends: drop it */
-			recv_reset(r);
-			reply_snapshot(r, m, 1, 0, 0);
-			return 0;
-		}
+	if (rc->len + m->snap_len > RAFT_MAX_SNAPSHOT_SIZE) {
+		/* larger than any snapshot a leader sends: drop it */
+		recv_reset(r);
+		reply_snapshot(r, m, 1, 0, 0);
+		return 0;
+	}
+	if (r->cfg.snap_stream) {
+		err = take_chunk(r, m);
+		if (err)
+			return err;
+	} else if (m->snap_len) {
 		if (rc->len + m->snap_len > r->recv_cap) {
 			u64 cap = r->recv_cap ? r->recv_cap : 4096;
 			u8 *p;

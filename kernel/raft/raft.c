@@ -304,7 +304,7 @@ static int valid_boot(const struct raft_config *cfg,
 	if (!cfg->id || !cfg->rand || !cfg->heartbeat_tick ||
 	    cfg->election_tick <= cfg->heartbeat_tick)
 		return 0;
-	if (!raft_conf_valid(&b->snap.conf) || (b->snap_len && !b->snap_data))
+	if (!raft_conf_valid(&b->snap.conf))
 		return 0;
 	if (b->n_entries && !b->entries)
 		return 0;
@@ -405,7 +405,8 @@ struct raft *raft_create(const struct raft_config *cfg,
 	if (boot->n_terms && boot->applied > r->log.applied)
 		r->log.applied = boot->applied;
 	r->snap.meta = boot->snap;
-	if (boot->snap_len) {
+	r->snap.len = boot->snap_len;
+	if (boot->snap_len && boot->snap_data) {
 		r->snap.data = rl_big_alloc(boot->snap_len);
 		if (!r->snap.data)
 			goto fail;
@@ -448,6 +449,8 @@ void raft_destroy(struct raft *r)
 	for (i = 0; i < r->n_prs; i++)
 		raft_pr_free(&r->prs[i]);
 	rl_big_free(r->snap.data);
+	raft_chunk_free(r->recv_chunk);
+	raft_chunk_free(r->ready_chunk);
 	if (r->install) {
 		rl_big_free(r->install->data);
 		rl_free(r->install);
@@ -485,6 +488,10 @@ void raft_status(const struct raft *r, struct raft_status *st)
 	st->mem_bytes = r->log.mem_bytes;
 	st->mem_peak = r->log.mem_peak;
 	st->snap_mem = (r->snap.data ? r->snap.len : 0) + r->recv_cap;
+	if (r->recv_chunk)
+		st->snap_mem += r->recv_chunk->len;
+	if (r->ready_chunk)
+		st->snap_mem += r->ready_chunk->len;
 	for (i = 0; i < r->n_prs; i++)
 		st->fetches += !!r->prs[i].fetch_lo;
 }

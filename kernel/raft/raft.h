@@ -199,10 +199,29 @@ struct raft_snapshot_meta {
 	struct raft_conf conf;	/* configuration as of index */
 };
 
-/* A whole snapshot: metadata and the caller's opaque state blob. */
+/*
+ * A whole snapshot: metadata and the caller's opaque state blob, or only
+ * its length (data NULL) when the caller keeps the bytes (see
+ * raft_config.snap_stream).
+ */
 struct raft_snapshot {
 	struct raft_snapshot_meta meta;
 	u64 len;
+	u8 *data;
+};
+
+/*
+ * Streaming (raft_config.snap_stream): one chunk of a snapshot being
+ * received, accepted in order, for the caller to write where it keeps
+ * the snapshot being received; offset 0 starts a new one (dropping any
+ * other in progress).  `done`: the last one (the ready then carries the
+ * snapshot to install unless the log already held it all).
+ */
+struct raft_snapshot_chunk {
+	struct raft_snapshot_meta meta;
+	u64 offset;
+	u32 len;
+	u8 done;
 	u8 *data;
 };
 
@@ -297,6 +316,17 @@ struct raft_config {
 	/* the leader steps down without a quorum (the lease is always on) */
 	u8 check_quorum;
 	u32 max_inflight_msgs;		/* per-peer APPEND window (0 = 256) */
+	/*
+	 * The caller keeps the snapshots' bytes, the core only their
+	 * lengths: a received chunk is handed out in the ready (snap_chunk)
+	 * and never gathered, the installed snapshot has no data.  Whatever
+	 * this says, a snapshot the caller gave without data (raft_compact,
+	 * raft_boot) goes out in SNAPSHOT messages with snap_len set and
+	 * snap_data NULL: the caller fills in those snap_len bytes from
+	 * snap_offset of the snapshot at snap.index before sending it (or
+	 * drops the message: the core sends it again).
+	 */
+	u8 snap_stream;
 	/* bytes of entries per APPEND, and snapshot chunk size (0 = 1 MiB) */
 	u64 max_size_per_msg;
 	u32 max_entries_per_msg;	/* entries per APPEND (0 = 64) */
@@ -343,7 +373,7 @@ struct raft_hard_state {
 struct raft_boot {
 	struct raft_hard_state hs;
 	struct raft_snapshot_meta snap;	/* the latest snapshot (or index 0) */
-	const u8 *snap_data;		/* its blob (copied), may be NULL */
+	const u8 *snap_data;	/* its blob (copied), NULL: the caller's */
 	u64 snap_len;
 	const struct raft_entry *entries; /* durable log after snap.index, */
 	u64 n_entries;			  /* consecutive; copied */
@@ -431,7 +461,12 @@ struct raft_ready {
 	u8 ss_changed;
 	struct raft_hard_state hs;
 	u8 hs_changed;
-	/* Install before persisting entries; NULL when none. */
+	/*
+	 * snap_chunk: write it (in order, before installing the snapshot);
+	 * NULL when none.  snapshot: install it before persisting entries;
+	 * NULL when none.
+	 */
+	const struct raft_snapshot_chunk *snap_chunk;
 	const struct raft_snapshot *snapshot;
 	/*
 	 * Entries to append.  The durable log must first drop every entry
@@ -530,8 +565,9 @@ int raft_transfer_leader(struct raft *r, u64 to);
 
 /*
  * The caller took a snapshot of its state machine at `index` (<= applied):
- * the core keeps a copy of the blob to send to lagging followers and drops
- * its log up to index.  Returns 0, -EINVAL (index beyond applied or older
+ * the core keeps a copy of the blob to send to lagging followers (data
+ * NULL with len: the caller keeps it, see raft_config.snap_stream) and
+ * drops its log up to index.  Returns 0, -EINVAL (index beyond applied or older
  * than the current snapshot), -ENOMEM.
  */
 int raft_compact(struct raft *r, u64 index, const void *data, u64 len);

@@ -145,6 +145,7 @@ void raft_pr_reset(struct raft_progress *pr, u64 next);
 void raft_pr_become_probe(struct raft_progress *pr);
 void raft_pr_become_replicate(struct raft_progress *pr);
 void raft_pr_become_snapshot(struct raft_progress *pr, u64 snap_index);
+void raft_chunk_free(struct raft_snapshot_chunk *c);
 int raft_pr_maybe_update(struct raft_progress *pr, u64 n);
 int raft_pr_maybe_decr(struct raft_progress *pr, u64 rejected, u64 hint);
 void raft_pr_sent(struct raft_progress *pr, u64 last, u64 n_entries);
@@ -238,6 +239,9 @@ struct raft {
 	struct raft_snapshot *install;
 	/* follower: snapshot being received in chunks */
 	struct raft_snapshot recv;
+	/* follower, streaming: the chunk to hand out, the one handed out */
+	struct raft_snapshot_chunk *recv_chunk;
+	struct raft_snapshot_chunk *ready_chunk;
 	u64 recv_cap;
 	u8 recv_active;
 

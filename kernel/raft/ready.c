@@ -78,7 +78,8 @@ int raft_has_ready(struct raft *r)
 	hard_state(r, &hs);
 	if (!ss_equal(&ss, &r->prev_ss) || !hs_equal(&hs, &r->prev_hs))
 		return 1;
-	if (r->install || r->log.unstable <= raft_log_last(&r->log))
+	if (r->install || r->recv_chunk ||
+	    r->log.unstable <= raft_log_last(&r->log))
 		return 1;
 	if (apply_limit(r) > r->log.applied)
 		return 1;
@@ -153,6 +154,12 @@ int raft_ready(struct raft *r, struct raft_ready *rd)
 
 	if (r->install)
 		rd->snapshot = r->install;
+	/* streaming: the chunk goes out once, before the snapshot it ends */
+	if (r->recv_chunk) {
+		rd->snap_chunk = r->recv_chunk;
+		r->ready_chunk = r->recv_chunk;
+		r->recv_chunk = NULL;
+	}
 	/* both stay in memory (only durable, applied entries leave it) */
 	if (r->log.unstable <= last) {
 		rd->entries = raft_log_entry(&r->log, r->log.unstable);
@@ -168,6 +175,11 @@ int raft_ready(struct raft *r, struct raft_ready *rd)
 	raft_props_check(r, hi > r->log.applied ? hi : r->log.applied);
 
 	if (split_outbox(r, rd)) {
+		/* the chunk is handed out next time */
+		if (rd->snap_chunk) {
+			r->recv_chunk = r->ready_chunk;
+			r->ready_chunk = NULL;
+		}
 		memset(rd, 0, sizeof(*rd));
 		return -ENOMEM;
 	}
@@ -196,6 +208,8 @@ void raft_advance(struct raft *r, struct raft_ready *rd)
 	if (!r->in_ready)
 		return;
 	r->in_ready = 0;
+	raft_chunk_free(r->ready_chunk);
+	r->ready_chunk = NULL;
 	if (rd->snapshot && r->install == rd->snapshot) {
 		if (r->log.applied < r->install->meta.index)
 			r->log.applied = r->install->meta.index;

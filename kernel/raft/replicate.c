@@ -90,7 +90,11 @@ static void send_snapshot_chunk(struct raft *r, struct raft_progress *pr)
 	m->snap_offset = off;
 	m->snap_done = off + len == r->snap.len;
 	if (len) {
-		m->snap_data = rl_malloc(len);
+		m->snap_len = len;
+		/* the caller's snapshot: it fills the chunk in */
+		if (!r->snap.data)
+			return;
+		m->snap_data = rl_big_alloc(len);
 		if (!m->snap_data) {
 			raft_drop_last_msg(r);
 			return;
@@ -102,7 +106,7 @@ static void send_snapshot_chunk(struct raft *r, struct raft_progress *pr)
 
 static void send_snapshot(struct raft *r, struct raft_progress *pr)
 {
-	if (r->snap.meta.index == 0 || (r->snap.len && !r->snap.data)) {
+	if (r->snap.meta.index == 0) {
 		rl_warn("peer %llu needs a snapshot but none is available",
 			(unsigned long long)pr->id);
 		return;

@@ -181,10 +181,9 @@ int raft_compact(struct raft *r, u64 index, const void *data, u64 len)
 {
 	u8 *copy = NULL;
 
-	if (index <= r->log.snap_index || index > r->log.applied ||
-	    (len && !data))
+	if (index <= r->log.snap_index || index > r->log.applied)
 		return -EINVAL;
-	if (len) {
+	if (len && data) {
 		copy = rl_big_alloc(len);
 		if (!copy)
 			return -ENOMEM;

@@ -31,7 +31,7 @@ void raft_msg_free(struct raft_msg *m)
 			raft_entry_free(&m->entries[i]);
 		rl_free(m->entries);
 	}
-	rl_free(m->snap_data);
+	rl_big_free(m->snap_data);
 	m->entries = NULL;
 	m->n_entries = 0;
 	m->snap_data = NULL;
@@ -59,15 +59,16 @@ int raft_msg_clone(struct raft_msg *dst, const struct raft_msg *src)
 			dst->n_entries = i + 1;
 		}
 	}
-	if (src->snap_len) {
-		dst->snap_data = rl_malloc(src->snap_len);
+	/* a chunk the caller fills at send time has no data yet */
+	if (src->snap_len && src->snap_data) {
+		dst->snap_data = rl_big_alloc(src->snap_len);
 		if (!dst->snap_data) {
 			raft_msg_free(dst);
 			return -ENOMEM;
 		}
 		memcpy(dst->snap_data, src->snap_data, src->snap_len);
-		dst->snap_len = src->snap_len;
 	}
+	dst->snap_len = src->snap_len;
 	return 0;
 }
 

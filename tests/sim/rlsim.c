@@ -419,6 +419,16 @@ struct node {
 	u64 stop_at;		/* removed: stop at this time (0 none) */
 	u64 doom_at;		/* crash at this time (0 none) */
 	struct sfetch *fq;	/* fetches not answered yet */
+	/*
+	 * Streaming (odd seeds, cfg.snap_stream, as a group with a device
+	 * runs): the core holds no snapshot bytes.  cur is the blob of the
+	 * snapshot the core has (what it would have held), which this node's
+	 * SNAPSHOT messages are filled in from as they go; stg the one being
+	 * received, from the chunks the core hands out once each.
+	 */
+	u8 cur[BLOB_LEN];
+	u8 stg[BLOB_LEN];
+	u32 stg_len;
 };
 
 struct tent {			/* one committed entry, the truth */
@@ -496,6 +506,7 @@ struct params {
 	u32 retain;
 	/* the application takes snapshots (else it is a log consumer) */
 	u8 app_snaps;
+	u8 stream;		/* cfg.snap_stream (odd seeds) */
 	u32 app_pm;		/* its snapshots per tick under pressure */
 	u8 cache;		/* 0: writes durable on completion (FUA) */
 	u8 fifo;		/* the first disk: FUA, compaction durable at
@@ -961,6 +972,21 @@ static void votes_kept(struct sim *s, struct node *n)
 	     ULL(n->told_term));
 }
 
+/* A chunk the core left empty: from the sender's stored snapshot. */
+static void stream_fill(struct sim *s, struct raft_msg *m)
+{
+	const struct node *n = &s->nodes[m->from];
+
+	if (!s->p.stream || m->snap_offset > BLOB_LEN ||
+	    m->snap_len > BLOB_LEN - m->snap_offset) {
+		fail(s, "node %llu sends a chunk %llu+%u with no data",
+		     ULL(m->from), ULL(m->snap_offset), m->snap_len);
+		return;
+	}
+	m->snap_data = xrealloc(NULL, m->snap_len);
+	memcpy(m->snap_data, n->cur + m->snap_offset, m->snap_len);
+}
+
 static void net_send(struct sim *s, const struct raft_msg *m)
 {
 	int copies = 1, i;
@@ -984,6 +1010,9 @@ static void net_send(struct sim *s, const struct raft_msg *m)
 			fprintf(stderr, "rlsim: out of memory\n");
 			exit(2);
 		}
+		if (f->m.type == RAFT_MSG_SNAPSHOT && f->m.snap_len &&
+		    !f->m.snap_data)
+			stream_fill(s, &f->m);
 		f->time = s->now + s->p.net_min + rnd(s, s->p.net_jit + 1);
 		f->seq = s->seq++;
 		heap_push(s, f);
@@ -1457,6 +1486,30 @@ static void room_use(struct sim *s, struct node *n, const struct raft_ready *rd)
 	}
 }
 
+/*
+ * Streaming: a chunk the core hands out, once, in order (offset 0 starts
+ * over), never more than its max_size, never beyond the blob.
+ */
+static void stream_chunk(struct sim *s, struct node *n,
+			 const struct raft_snapshot_chunk *c)
+{
+	if (!s->p.stream) {
+		fail(s, "node %llu's core handed out a chunk unasked", ULL(n->id));
+		return;
+	}
+	if (c->offset == 0)
+		n->stg_len = 0;
+	if (c->offset != n->stg_len ||
+	    (s->p.max_size && c->len > s->p.max_size) ||
+	    c->len > BLOB_LEN - n->stg_len) {
+		fail(s, "node %llu got chunk %llu+%u with %u bytes staged",
+		     ULL(n->id), ULL(c->offset), c->len, n->stg_len);
+		return;
+	}
+	memcpy(n->stg + n->stg_len, c->data, c->len);
+	n->stg_len += c->len;
+}
+
 static void node_drain(struct sim *s, struct node *n)
 {
 	struct raft_ready rd;
@@ -1483,28 +1536,38 @@ static void node_drain(struct sim *s, struct node *n)
 			if (s->faults && chance(s, s->p.doom_pm))
 				n->doom_at = s->now + 1 + rnd(s, 80);
 		}
+		if (rd.snap_chunk)
+			stream_chunk(s, n, rd.snap_chunk);
 		if (rd.snapshot) {
 			const struct raft_snapshot *sn = rd.snapshot;
 			u64 idx = sn->meta.index, h;
+			const u8 *data = sn->data;
 
-			if (!blob_ok(sn->data, sn->len, idx)) {
+			/* streamed: what was staged */
+			if (s->p.stream && !data && n->stg_len == sn->len)
+				data = n->stg;
+			if (s->p.stream && sn->data)
+				fail(s, "node %llu's core held a streamed snapshot",
+				     ULL(n->id));
+			if (!data || !blob_ok(data, sn->len, idx)) {
 				fail(s, "node %llu got a snapshot at %llu with a foreign blob",
 				     ULL(n->id), ULL(idx));
 				raft_advance(n->r, &rd);
 				free(w);
 				return;
 			}
-			h = rl_get_le64(sn->data + 8);
+			h = rl_get_le64(data + 8);
+			memcpy(n->cur, data, BLOB_LEN);
 			trace(s, "n%llu installs snapshot %llu/%llu (application at %llu)",
 			      ULL(n->id), ULL(idx), ULL(sn->meta.term),
-			      ULL(rl_get_le64(sn->data + 16)));
+			      ULL(rl_get_le64(data + 16)));
 			if (idx > s->truth_n || s->truth[idx].h != h ||
 			    s->truth[idx].term != sn->meta.term)
 				fail(s, "node %llu installs a snapshot at %llu/%llu that is not the committed state",
 				     ULL(n->id), ULL(idx), ULL(sn->meta.term));
 			tab_check(s, n->id, idx, sn->meta.term, h);
-			w->snap_a = rl_get_le64(sn->data + 16);
-			w->snap_av = rl_get_le64(sn->data + 24);
+			w->snap_a = rl_get_le64(data + 16);
+			w->snap_av = rl_get_le64(data + 24);
 			elog_reset(&n->mem, idx, sn->meta.term, h, w->snap_av);
 			n->applied = idx;
 			n->applied_h = h;
@@ -1895,6 +1958,7 @@ static void node_boot(struct sim *s, struct node *n)
 	cfg.max_entries_per_msg = s->p.max_ents;
 	cfg.max_uncommitted_size = s->p.max_uncommitted;
 	cfg.max_log_mem = s->p.log_mem;
+	cfg.snap_stream = s->p.stream;
 	cfg.rand = node_rand;
 	cfg.rand_cookie = n;
 	n->incarnation++;
@@ -1916,9 +1980,11 @@ static void node_boot(struct sim *s, struct node *n)
 	boot.hs = d->hs;
 	boot.snap = d->snap;
 	if (d->snap.index) {
-		boot.snap_data = blob;
+		boot.snap_data = s->p.stream ? NULL : blob;
 		boot.snap_len = BLOB_LEN;
+		memcpy(n->cur, blob, BLOB_LEN);
 	}
+	n->stg_len = 0;
 	boot.entries = ents;
 	boot.n_entries = d->log.n;
 	k = gap_boot(s, n, &boot, ents, &runs, &confs);
@@ -2597,7 +2663,9 @@ static int do_compact(struct sim *s, struct node *n, u64 idx, u64 app_at,
 	    elog_at(&n->disk.log, idx)->h != elog_at(&n->mem, idx)->h)
 		return -EAGAIN;
 	blob_make(blob, idx, elog_at(&n->mem, idx)->h, app_at, app_v);
-	err = raft_compact(n->r, idx, blob, sizeof(blob));
+	err = raft_compact(n->r, idx, s->p.stream ? NULL : blob, sizeof(blob));
+	if (!err)
+		memcpy(n->cur, blob, BLOB_LEN);
 	trace(s, "n%llu compacts to %llu (%s, application at %llu): %d",
 	      ULL(n->id), ULL(idx), why, ULL(app_at), err);
 	if (err) {
@@ -3278,6 +3346,8 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 	s->mrng = mix(seed, 0x3e3);
 	s->no_electable = o->no_electable;
 	set_params(s);
+	/* odd seeds run the core as a group with a device does */
+	s->p.stream = seed & 1;
 	if (o->disk >= 0) {
 		s->p.cache = o->disk == 1;
 		s->p.fifo = o->disk == 2;

@@ -208,8 +208,10 @@ struct raftlog_propose {
  * node that holds an application snapshot, also one installed from the
  * leader: the application there saves its own snapshots too (else the
  * node's ring fills and it refuses appends until it does).  The call copies
- * the bytes (up to RAFTLOG_SNAPSHOT_MAX; the group keeps them in memory)
- * and returns once the snapshot is taken and queued to the device.
+ * the bytes (up to RAFTLOG_SNAPSHOT_MAX; a group with a device holds that
+ * copy only until it is written there, then reads it back from the device
+ * for readers and followers) and returns once the snapshot is taken and
+ * queued to the device.
  * flags and pad must be 0.  Errors:
  *   EBADF      the file is not open for writing
  *   EINVAL     flags or pad not zero, index 0, or index not applied yet
@@ -824,8 +826,11 @@ enum raftlog_storage_attr {
  *    RAFTLOG_MEM_A_INDEX: NLA_U64, the storage's index of the records on the ring (the limit is
  *        the module parameter index_mem)
  *    RAFTLOG_MEM_A_INDEX_LIMIT: NLA_U64
- *    RAFTLOG_MEM_A_SNAPSHOT: NLA_U64, snapshot bytes held: the latest snapshot, one being
- *        received, the application's state for its readers
+ *    RAFTLOG_MEM_A_SNAPSHOT: NLA_U64, snapshot bytes held.  With a
+ *        device a snapshot streams through it: a chunk received and one
+ *        handed on, and an application's save while it is written;
+ *        without one, the latest snapshot, one being received and the
+ *        application's state for its readers
  *    RAFTLOG_MEM_A_SNAPSHOT_LIMIT: NLA_U64
  */
 enum raftlog_mem_attr {

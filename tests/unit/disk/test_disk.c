@@ -815,6 +815,87 @@ RL_TEST(scan_metadata_truncation_applies)
 	RL_EXPECT_EQ(rl_scan_finish(&s), 100);
 }
 
+/*
+ * A blob received in chunks is checked from its first bytes (at most
+ * RL_SNAPBLOB_PREFIX) and the checksum of its application's state
+ * computed as the rest went by: the same answers as for the whole blob.
+ */
+RL_TEST(snapblob_checked_from_its_prefix)
+{
+	u64 big = RL_SNAPBLOB_PREFIX + 5000, len, i, off, alen64;
+	u8 *blob = rl_big_alloc(big + RL_SNAPBLOB_PREFIX);
+	const u8 *addrs;
+	u32 alen, crc;
+
+	RL_ASSERT(blob);
+	/* a version 3 blob longer than its prefix: 8 bytes of addresses */
+	len = RAFTLOG_DISK_SNAPBLOB_SIZE + 8 + RAFTLOG_DISK_SNAPBLOB_APP_SIZE +
+	      big;
+	make_app_blob(blob, 8, 0);
+	for (i = 0; i < big; i++)
+		blob[len - big + i] = (u8)(i * 13 + 5);
+	crc = rl_crc32c(0, blob + len - big, big);
+	rl_snapblob_encode_app_hdr(blob + len - big -
+				   RAFTLOG_DISK_SNAPBLOB_APP_SIZE, crc, big);
+	RL_EXPECT_EQ(rl_snapblob_app_off(blob, RAFTLOG_DISK_SNAPBLOB_SIZE),
+		     len - big);
+	RL_EXPECT_EQ(rl_snapblob_app_off(blob, RAFTLOG_DISK_SNAPBLOB_SIZE - 1),
+		     0);
+	RL_ASSERT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len, 5,
+					     10, 3, crc, &addrs, &alen, &off,
+					     &alen64), RL_DISK_OK);
+	RL_EXPECT_EQ(off, len - big);
+	RL_EXPECT_EQ(alen64, big);
+	RL_EXPECT_EQ(addrs == blob + RAFTLOG_DISK_SNAPBLOB_SIZE && alen == 8,
+		     1);
+	/* the whole blob decodes the same */
+	RL_EXPECT_EQ(app_decode(blob, len, &addrs, &alen64, &addrs, &alen),
+		     RL_DISK_OK);
+	/* a state that does not match its checksum, a length off by one */
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len, 5,
+					     10, 3, crc ^ 1, &addrs, &alen,
+					     &off, &alen64), RL_DISK_EBODY);
+	RL_EXPECT_EQ(off == 0 && alen64 == 0 && !addrs, 1);
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len + 1,
+					     5, 10, 3, crc, &addrs, &alen,
+					     &off, &alen64), RL_DISK_ESHORT);
+	/* another group, index or term; too short a prefix */
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len, 6,
+					     10, 3, crc, &addrs, &alen, &off,
+					     &alen64), RL_DISK_EFIELD);
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len, 5,
+					     11, 3, crc, &addrs, &alen, &off,
+					     &alen64), RL_DISK_EFIELD);
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX - 1, len,
+					     5, 10, 3, crc, &addrs, &alen,
+					     &off, &alen64), RL_DISK_ESHORT);
+	/* only a version 3 blob may be longer than a prefix */
+	rl_put_le32(blob + offsetof(struct raftlog_disk_snapblob, version),
+		    RAFTLOG_SNAPBLOB_VERSION);
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len, 5,
+					     10, 3, crc, &addrs, &alen, &off,
+					     &alen64), RL_DISK_ESHORT);
+	/* an address section beyond its bound */
+	make_app_blob(blob, 8, 0);
+	rl_put_le32(blob + offsetof(struct raftlog_disk_snapblob, addrs_len),
+		    RAFTLOG_SNAPBLOB_ADDRS_MAX + 1);
+	RL_EXPECT_EQ(rl_snapblob_app_off(blob, RL_SNAPBLOB_PREFIX), 0);
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, RL_SNAPBLOB_PREFIX, len, 5,
+					     10, 3, crc, &addrs, &alen, &off,
+					     &alen64), RL_DISK_EFIELD);
+	/* a blob no longer than its prefix: the whole blob's checks */
+	make_app_blob(blob, 8, 40);
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, APP_BLOB_LEN, APP_BLOB_LEN,
+					     5, 10, 3, 0, &addrs, &alen, &off,
+					     &alen64), RL_DISK_OK);
+	RL_EXPECT_EQ(off == APP_BLOB_LEN - 40 && alen64 == 40, 1);
+	blob[APP_BLOB_LEN - 1] ^= 1;
+	RL_EXPECT_EQ(rl_snapblob_decode_part(blob, APP_BLOB_LEN, APP_BLOB_LEN,
+					     5, 10, 3, 0, &addrs, &alen, &off,
+					     &alen64), RL_DISK_EBODY);
+	rl_big_free(blob);
+}
+
 RL_SUITE(disk,
 	 RL_CASE(sb_layout_geometry),
 	 RL_CASE(sb_layout_large_device_caps_snapshot_area),
@@ -834,6 +915,7 @@ RL_SUITE(disk,
 	 RL_CASE(snap_header_roundtrip_and_damage),
 	 RL_CASE(snapblob_roundtrip_and_refusals),
 	 RL_CASE(snapblob_app_section),
+	 RL_CASE(snapblob_checked_from_its_prefix),
 	 RL_CASE(scan_contiguous_chain),
 	 RL_CASE(scan_empty_log),
 	 RL_CASE(scan_truncation_by_later_epoch),

@@ -12,9 +12,21 @@ static void small_chunks(struct raft_config *c)
 	c->max_size_per_msg = 64;
 }
 
-static struct tnet *with_compacted_log(RL_T *rl_t, u8 *blob, u32 len)
+static void stream_small_chunks(struct raft_config *c)
 {
-	struct tnet *t = tnet_new(3, small_chunks);
+	c->max_size_per_msg = 64;
+	c->snap_stream = 1;
+}
+
+/*
+ * With stream, every node keeps its snapshots' bytes in its own store
+ * (tnet: cur), the core only their lengths: the leader compacts without
+ * handing the core the blob.
+ */
+static struct tnet *compacted(RL_T *rl_t, u8 *blob, u32 len, int stream)
+{
+	struct tnet *t = tnet_new(3, stream ? stream_small_chunks :
+				  small_chunks);
 	u32 i;
 
 	if (!t)
@@ -27,12 +39,84 @@ static struct tnet *with_compacted_log(RL_T *rl_t, u8 *blob, u32 len)
 	tnet_tick_all(t, 1);
 	for (i = 0; i < len; i++)
 		blob[i] = (u8)(i * 7 + 1);
+	if (stream) {
+		t->node[1].cur = rl_malloc(len);
+		if (!t->node[1].cur) {
+			tnet_free(t);
+			return NULL;
+		}
+		memcpy(t->node[1].cur, blob, len);
+		t->node[1].cur_len = len;
+	}
 	/* the leader's state machine is at 11; snapshot it at 9 */
-	if (raft_compact(t->node[1].r, 9, blob, len)) {
+	if (raft_compact(t->node[1].r, 9, stream ? NULL : blob, len)) {
 		tnet_free(t);
 		return NULL;
 	}
 	return t;
+}
+
+static struct tnet *with_compacted_log(RL_T *rl_t, u8 *blob, u32 len)
+{
+	return compacted(rl_t, blob, len, 0);
+}
+
+/*
+ * Streaming: the leader's chunks are filled in from its store as they go,
+ * the follower's core hands each out once to be stored and never gathers
+ * them; the installed snapshot is the store's, and the core of neither
+ * holds its bytes.  A chunk lost on the way is sent again.
+ */
+RL_TEST(streamed_snapshot_is_never_held_whole)
+{
+	u8 blob[300];
+	struct tnet *t = compacted(rl_t, blob, sizeof(blob), 1);
+	u32 k, dropped = 0;
+
+	RL_ASSERT(t);
+	RL_EXPECT(!t->node[1].r->snap.data);
+	RL_EXPECT_EQ(t->node[1].r->snap.len, 300);
+	tnet_heal(t);
+	/* lose the third chunk on its way */
+	for (k = 0; k < 2000 && !dropped; k++) {
+		u32 i;
+
+		if (!t->nq)
+			tnet_tick(t, 1);
+		tnet_ready(t);
+		for (i = 0; i < t->nq; i++) {
+			if (t->q[i].type == RAFT_MSG_SNAPSHOT &&
+			    t->q[i].snap_offset == 128) {
+				/* the core gathers nothing meanwhile */
+				RL_EXPECT(!t->node[3].r->recv.data);
+				RL_EXPECT_EQ(t->node[3].r->recv.len, 128);
+				raft_msg_free(&t->q[i]);
+				memmove(&t->q[i], &t->q[i + 1],
+					(t->nq - i - 1) * sizeof(*t->q));
+				t->nq--;
+				dropped = 1;
+				break;
+			}
+		}
+		tnet_deliver_one(t);
+	}
+	RL_ASSERT(dropped);
+	tnet_propose(t, 1, "after", 99);
+	tnet_tick_all(t, 10);
+	RL_EXPECT_EQ(t->node[3].snapshots_installed, 1);
+	RL_EXPECT_EQ(t->node[3].snap_len, 300);
+	RL_EXPECT_EQ(t->node[3].snap_first, 1);
+	RL_EXPECT_EQ(t->node[3].chunks, 5);	/* 300 / 64, once each */
+	RL_EXPECT_EQ(t->node[3].max_chunk, 64);
+	RL_EXPECT_EQ(t->node[3].cur_len, 300);
+	RL_EXPECT_MEMEQ(t->node[3].cur, blob, 300);
+	RL_EXPECT(!t->node[3].r->snap.data);
+	RL_EXPECT_EQ(t->node[3].r->snap.len, 300);
+	RL_EXPECT(!t->node[3].r->recv.data);
+	RL_EXPECT_EQ(tnet_status(t, 3)->snap_index, 9);
+	RL_EXPECT_EQ(tnet_status(t, 3)->commit, 12);
+	RL_EXPECT_EQ(t->node[3].last_applied, 12);
+	tnet_free(t);
 }
 
 RL_TEST(compaction_drops_the_prefix)
@@ -262,6 +346,7 @@ RL_SUITE(raft_snapshot,
 	 RL_CASE(compaction_drops_the_prefix),
 	 RL_CASE(lagging_follower_gets_snapshot_in_chunks_then_entries),
 	 RL_CASE(lost_snapshot_chunk_is_sent_again),
+	 RL_CASE(streamed_snapshot_is_never_held_whole),
 	 RL_CASE(restart_from_snapshot_and_log),
 	 RL_CASE(follower_cut_off_with_a_full_window_gets_the_snapshot),
 	 RL_CASE(snapshot_beyond_the_bound_is_refused));

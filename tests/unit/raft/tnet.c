@@ -184,6 +184,8 @@ void tnet_free(struct tnet *t)
 		free_held(&t->node[i]);
 		store_reset(&t->node[i], 0);
 		rl_free(t->node[i].store);
+		rl_free(t->node[i].cur);
+		rl_free(t->node[i].stg);
 	}
 	tnet_drop_queue(t);
 	rl_free(t->q);
@@ -192,6 +194,8 @@ void tnet_free(struct tnet *t)
 
 static void enqueue(struct tnet *t, const struct raft_msg *m)
 {
+	struct raft_msg *q;
+
 	if (m->to > TNET_MAX || m->from > TNET_MAX || t->cut[m->from][m->to])
 		return;
 	if (raft_vec_reserve((void **)&t->q, &t->capq, t->nq + 1,
@@ -199,7 +203,46 @@ static void enqueue(struct tnet *t, const struct raft_msg *m)
 		return;
 	if (raft_msg_clone(&t->q[t->nq], m))
 		return;
+	q = &t->q[t->nq];
+	/* a chunk of the sender's stored snapshot: filled in at send time */
+	if (q->type == RAFT_MSG_SNAPSHOT && q->snap_len && !q->snap_data) {
+		const struct tnet_node *nd = &t->node[m->from];
+
+		if (!nd->cur || q->snap_offset + q->snap_len > nd->cur_len) {
+			raft_msg_free(q);
+			return;
+		}
+		q->snap_data = rl_malloc(q->snap_len);
+		if (!q->snap_data) {
+			raft_msg_free(q);
+			return;
+		}
+		memcpy(q->snap_data, nd->cur + q->snap_offset, q->snap_len);
+	}
 	t->nq++;
+}
+
+/* Streaming: a chunk handed out goes to the node's staging. */
+static void stage_chunk(struct tnet_node *nd, const struct raft_snapshot_chunk *c)
+{
+	u8 *p;
+
+	nd->chunks++;
+	if (c->len > nd->max_chunk)
+		nd->max_chunk = c->len;
+	if (c->offset == 0)
+		nd->stg_len = 0;
+	if (c->offset != nd->stg_len)
+		return;
+	p = rl_malloc(nd->stg_len + c->len + 1);
+	if (!p)
+		return;
+	if (nd->stg_len)
+		memcpy(p, nd->stg, nd->stg_len);
+	memcpy(p + nd->stg_len, c->data, c->len);
+	rl_free(nd->stg);
+	nd->stg = p;
+	nd->stg_len += c->len;
 }
 
 static void hold(struct tnet_node *nd, const struct raft_msg *m)
@@ -233,11 +276,23 @@ void tnet_ready_node(struct tnet *t, u64 id)
 
 	if (!nd->r || !raft_has_ready(nd->r) || raft_ready(nd->r, &rd))
 		return;
+	if (rd.snap_chunk)
+		stage_chunk(nd, rd.snap_chunk);
 	if (rd.snapshot) {
 		store_reset(nd, rd.snapshot->meta.index);
 		nd->snapshots_installed++;
 		nd->snap_len = rd.snapshot->len;
-		nd->snap_first = rd.snapshot->len ? rd.snapshot->data[0] : 0;
+		if (!rd.snapshot->data && nd->stg_len == rd.snapshot->len) {
+			/* streamed: what was staged becomes current */
+			rl_free(nd->cur);
+			nd->cur = nd->stg;
+			nd->cur_len = nd->stg_len;
+			nd->stg = NULL;
+			nd->stg_len = 0;
+		}
+		nd->snap_first = !rd.snapshot->len ? 0 :
+				 rd.snapshot->data ? rd.snapshot->data[0] :
+				 nd->cur ? nd->cur[0] : 0;
 		nd->last_applied = rd.snapshot->meta.index;
 	}
 	store_append(nd, rd.entries, rd.n_entries);

@@ -52,6 +52,17 @@ struct tnet_node {
 	u32 snapshots_installed;
 	u64 snap_len;
 	u8 snap_first;
+	/*
+	 * Streaming (cfg.snap_stream): the node's own store of snapshots,
+	 * the current one (cur) and the one being received in chunks (stg);
+	 * the largest chunk the core handed out.
+	 */
+	u8 *cur;
+	u64 cur_len;
+	u8 *stg;
+	u64 stg_len;
+	u32 max_chunk;
+	u32 chunks;
 };
 
 struct tnet {
