@@ -300,7 +300,9 @@ static int rl_tp_conn_raft(struct rl_tp_conn *c, const u8 *pl, u32 len)
 	}
 	atomic64_inc(&c->peer->cnt.frames_in);
 	atomic64_add(RAFTLOG_FRAME_HDR_SIZE + c->h.len, &c->peer->cnt.bytes_in);
-	ep->cfg.recv(ep->cfg.ctx, &m);
+	rl_tp_live_heard(c->peer);
+	if (!rl_tp_live_probe(&m))
+		ep->cfg.recv(ep->cfg.ctx, &m);
 	rl_wire_msg_free(&m);
 	return 0;
 }
