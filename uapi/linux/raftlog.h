@@ -485,8 +485,8 @@ struct raftlog_uring_snapshot {
  *        with every member caught up, told the followers, and neither
  *        sends heartbeats nor runs a timer until a proposal, a read, a
  *        control request, a message or a lost peer wakes it
- *    RAFTLOG_COUNTER_A_QUIESCES, RAFTLOG_COUNTER_A_WAKES: NLA_U64, times
- *        this node quiesced and woke
+ *    RAFTLOG_COUNTER_A_QUIESCES: NLA_U64, times this node quiesced
+ *    RAFTLOG_COUNTER_A_WAKES: NLA_U64, times it woke again
  *    RAFTLOG_COUNTER_A_PEERS_LOST: NLA_U64, times the transport reported
  *        a peer lost (not heard from, or its connection down, for the
  *        module's lost_ms: one liveness probe per remote node serves
