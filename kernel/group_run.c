@@ -426,6 +426,9 @@ void rl_tick_work(struct work_struct *w)
 	rl_info_tick(g);
 	if (rl_group_idle(g)) {
 		g->tick_off = true;
+		/* an idle store keeps no write buffers */
+		if (g->store)
+			rl_storage_trim(g->store);
 		return;
 	}
 	rl_tick_arm(g);
