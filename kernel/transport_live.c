@@ -8,7 +8,8 @@
  * number of groups that have a peer there: every frame received from
  * that address, for any group, counts as hearing from it, and when
  * nothing was sent to it for rl_tp_probe_ms one probe goes out on one
- * ready connection there.  An address not heard from for rl_tp_lost_ms,
+ * ready connection there (of an endpoint whose owner asked to hear of
+ * losses).  An address not heard from for rl_tp_lost_ms,
  * or a peer whose dialed connection stayed down that long, is reported
  * lost to each endpoint's owner, once, until it is heard from again.
  *
@@ -146,7 +147,7 @@ static void rl_tp_live_ep(struct rl_tp_ep *ep, unsigned long now,
 	}
 	spin_unlock_bh(&ep->lock);
 	for (i = 0; i < n; i++) {
-		if (todo[i].lost && ep->cfg.lost)
+		if (todo[i].lost)
 			ep->cfg.lost(ep->cfg.ctx, todo[i].node);
 		if (!todo[i].probe)
 			continue;
@@ -172,8 +173,9 @@ static void rl_tp_live_pass(struct work_struct *w)
 					     period - 1);
 		l->lost = time_after(now, READ_ONCE(l->last_rx) + lost_j);
 	}
+	/* an owner that does not ask to hear of losses sends no probe */
 	list_for_each_entry(ep, &rl_tp_eps, node)
-		if (!ep->dead)
+		if (!ep->dead && ep->cfg.lost)
 			rl_tp_live_ep(ep, now, lost_j);
 	if (!list_empty(&rl_tp_lives))
 		queue_delayed_work(rl_tp_wq, &rl_tp_live_dwork, period);
