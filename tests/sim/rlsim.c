@@ -2959,8 +2959,8 @@ static void step_time(struct sim *s, int faults)
 		chaos(s);
 	/* now and then the clients pause: idle groups quiesce */
 	if (!s->failed && faults && s->p.quiesce && s->now >= s->quiet_until &&
-	    chance(s, 3)) {
-		s->quiet_until = s->now + 300 + rnd(s, 1200);
+	    chance(s, 1)) {
+		s->quiet_until = s->now + 200 + rnd(s, 500);
 		trace(s, "clients pause until %llu", ULL(s->quiet_until));
 	}
 	if (s->now < s->quiet_until) {
