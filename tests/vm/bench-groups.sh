@@ -51,6 +51,9 @@ if [ "$DISK" = ram ]; then
 fi
 m0=$(mem)
 insmod /lib/raftlog/raftlog.ko $Q || exit 1
+# what an earlier run in the same boot left
+ip link del br0 2>/dev/null
+for i in $(seq 1 $N); do ip netns del "n$i" 2>/dev/null; done
 ip link add br0 type bridge
 ip link set br0 up
 for i in $(seq 1 $N); do
