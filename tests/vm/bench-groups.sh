@@ -50,7 +50,9 @@ if [ "$DISK" = ram ]; then
 	modprobe brd rd_nr=$NODES rd_size=$RDKB max_part=0 || exit 1
 fi
 m0=$(mem)
-insmod /lib/raftlog/raftlog.ko $Q || exit 1
+# the caps on groups (ctl.c: 256 on the host, 64 per namespace) raised
+insmod /lib/raftlog/raftlog.ko max_groups=$((NODES + 16)) \
+	max_groups_per_net=$((G + 16)) $Q || exit 1
 # what an earlier run in the same boot left
 ip link del br0 2>/dev/null
 for i in $(seq 1 $N); do ip netns del "n$i" 2>/dev/null; done
