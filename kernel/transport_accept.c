@@ -110,6 +110,15 @@ static void rl_tp_conn_close_self(struct rl_tp_conn *c)
 		c->reaped = true;
 		list_del(&c->node);
 		mine = true;
+		/*
+		 * Here, not in rl_tp_conn_free(): once off the list and
+		 * unlocked, the listener may be freed under us (its last
+		 * endpoint closing: KASAN in transport-netns.sh).
+		 */
+		if (c->unauth) {
+			atomic_dec(&l->unauth);
+			c->unauth = false;
+		}
 	}
 	spin_unlock_bh(&l->lock);
 	if (!mine)
