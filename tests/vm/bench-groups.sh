@@ -12,7 +12,8 @@
 #   devices (io_uring, depth 4 each, 256 B, 10 s): a third of the groups
 #   led there, the others' proposals forwarded.
 # Storage: disk=none (default): volatile logs, no device; disk=ram: one
-# RAM disk per node (brd, rd_size=RDKB KiB, default 8192), formatted,
+# RAM disk per node (brd, rd_size=RDKB KiB, default 8192, where brd is a
+# module; pages are allocated as they are written), formatted,
 # which needs memory for each node's storage (the write pipeline's record
 # buffers are allocated on the first write and released while the group
 # is quiesced).  Run it by hand, best on the bench kernel:
@@ -47,7 +48,14 @@ prom_sum() {	# prom_sum METRIC: the sum over every group of every node
 modprobe_deps
 echo "# kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB; $G groups x $N nodes, disk=$DISK ${Q:-quiesce=default}"
 if [ "$DISK" = ram ]; then
-	modprobe brd rd_nr=$NODES rd_size=$RDKB max_part=0 || exit 1
+	# a modular brd takes the count and size; a built-in one (the test
+	# kernels: 4 devices of 64 MiB) creates /dev/ramN when it is opened
+	modprobe brd rd_nr=$NODES rd_size=$RDKB max_part=0 2>/dev/null
+	k=0
+	while [ $k -lt $NODES ]; do
+		[ -b /dev/ram$k ] || mknod /dev/ram$k b 1 $k || exit 1
+		k=$((k + 1))
+	done
 fi
 m0=$(mem)
 # the caps on groups (ctl.c: 256 on the host, 64 per namespace) raised
