@@ -25,6 +25,7 @@
 #include <linux/workqueue.h>
 #include <linux/sched.h>
 #include <linux/atomic.h>
+#include <linux/timekeeping.h>
 #include <linux/raftlog.h>
 #include "raft/raft.h"
 #include "storage.h"
@@ -409,9 +410,15 @@ void rl_run_work(struct work_struct *w)
 	struct rl_group *g = container_of(w, struct rl_group, run_work);
 
 	rl_group_step(g, false);
-	/* woken: the timer runs again */
+	/*
+	 * Woken: the timer runs again.  The stall clock restarts: the quiet
+	 * time was no stall (else the first write after it would count as
+	 * one, and a leader would hand its leadership away).
+	 */
 	if (g->tick_off && g->raft && !raft_quiesced(g->raft)) {
 		g->tick_off = false;
+		g->stall_seen = atomic64_read(&g->durable_ticket);
+		g->stall_since = ktime_get_ns();
 		rl_tick_arm(g);
 	}
 }
