@@ -217,6 +217,7 @@ static int rl_group_boot(struct rl_group *g, u32 *voters)
 	cfg.heartbeat_tick = g->p.heartbeat_ticks;
 	cfg.pre_vote = 1;
 	cfg.check_quorum = 1;
+	cfg.quiesce = READ_ONCE(rl_quiesce);
 	cfg.max_inflight_msgs = 64;
 	/* without a device, the core's memory is the only copy */
 	cfg.max_log_mem = g->store ? g->p.log_mem : 0;

@@ -117,6 +117,7 @@ struct rl_group *rl_group_next(struct net *net, u32 after);
 
 /* Log role and membership changes at info level (module parameter). */
 extern bool rl_verbose;
+extern bool rl_quiesce;
 
 /* ---- control (kernel/group_ctl.c) ---- */
 
@@ -222,6 +223,10 @@ struct rl_group_counters {
 	u64 conns_refused;	/* closed at accept: too many handshaking */
 	u64 disk_stalls;	/* the store made no progress for too long */
 	u64 nomem_retries;	/* data-path allocations tried again */
+	u64 quiesced;		/* 1 while quiesced (a gauge) */
+	u64 quiesces;		/* times this node quiesced */
+	u64 wakes;		/* ... and woke */
+	u64 peers_lost;		/* the transport reported a peer lost */
 };
 
 /*

@@ -151,6 +151,9 @@ void rl_info_refresh(struct rl_group *g)
 
 	raft_status(g->raft, &st);
 	rl_info_observe(g, &g->st, &st);
+	g->c.quiesced = st.quiesced;
+	g->c.quiesces = st.quiesces;
+	g->c.wakes = st.wakes;
 	spin_lock(&g->stream_lock);
 	g->st = st;
 	if (!g->volatile_log)

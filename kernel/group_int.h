@@ -293,6 +293,10 @@ struct rl_group {
 	u64 in_bytes;			/* what they cost on the wire (in_lock) */
 	u64 msgs_dropped;		/* not sent (worker) */
 	u64 msgs_in_dropped;		/* inbound queue full (in_lock) */
+	/* peers the transport reported lost, for the worker (in_lock) */
+	u64 lost_q[RL_MAX_PEERS];
+	u32 n_lost_q;
+	bool tick_off;			/* quiesced: no tick queued (worker) */
 
 	/* membership and addresses: worker only (group_members.c) */
 	struct rl_members mb;

@@ -93,6 +93,25 @@ void rl_msgs_recv(void *ctx, struct raft_msg *m)
 	spin_unlock(&g->in_lock);
 }
 
+/*
+ * Transport callback (its workqueue, under its configuration mutex): the
+ * peer @node is lost.  The worker tells the core (rl_msgs_handle).
+ */
+static void rl_msgs_lost(void *ctx, u64 node)
+{
+	struct rl_group *g = ctx;
+	u32 i;
+
+	spin_lock(&g->in_lock);
+	for (i = 0; i < g->n_lost_q && g->lost_q[i] != node; i++)
+		;
+	if (i == g->n_lost_q && i < ARRAY_SIZE(g->lost_q))
+		g->lost_q[g->n_lost_q++] = node;
+	if (!g->stopping)
+		queue_work(g->wq, &g->run_work);
+	spin_unlock(&g->in_lock);
+}
+
 static void rl_inmsg_free(struct rl_inmsg *im)
 {
 	rl_wire_msg_free(&im->m);
@@ -102,13 +121,25 @@ static void rl_inmsg_free(struct rl_inmsg *im)
 void rl_msgs_handle(struct rl_group *g)
 {
 	struct rl_inmsg *im, *tmp;
+	u64 lost[RL_MAX_PEERS];
+	u32 n_lost, i;
 	LIST_HEAD(q);
 
 	spin_lock(&g->in_lock);
 	list_splice_init(&g->inmsgs, &q);
 	g->n_inmsgs = 0;
 	g->in_bytes = 0;
+	n_lost = g->n_lost_q;
+	memcpy(lost, g->lost_q, n_lost * sizeof(lost[0]));
+	g->n_lost_q = 0;
 	spin_unlock(&g->in_lock);
+	for (i = 0; i < n_lost; i++) {
+		g->c.peers_lost++;
+		if (rl_verbose)
+			pr_info("group %u: node %llu: peer %llu lost\n",
+				g->p.group_id, g->p.node_id, lost[i]);
+		raft_peer_lost(g->raft, lost[i]);
+	}
 	list_for_each_entry_safe(im, tmp, &q, node) {
 		list_del(&im->node);
 		rl_info_contact(g, im->m.from);
@@ -149,6 +180,7 @@ int rl_msgs_start(struct rl_group *g)
 	cfg->group_id = g->p.group_id;
 	cfg->node_id = g->p.node_id;
 	cfg->recv = rl_msgs_recv;
+	cfg->lost = rl_msgs_lost;
 	cfg->ctx = g;
 	cfg->queue_bytes = max_t(u32, READ_ONCE(queue_mem),
 				 2 * RAFTLOG_FRAME_MAX_PAYLOAD);

@@ -25,6 +25,7 @@
 #include <linux/workqueue.h>
 #include <linux/sched.h>
 #include <linux/atomic.h>
+#include <linux/timekeeping.h>
 #include <linux/raftlog.h>
 #include "raft/raft.h"
 #include "storage.h"
@@ -34,6 +35,8 @@
 
 /* Log role and membership changes at info level (module parameter). */
 bool rl_verbose;
+/* Quiesce idle groups (module parameter, kernel/raft/quiesce.c). */
+bool rl_quiesce = true;
 
 /* Carry out the waits that the store has made durable (worker only). */
 static void rl_io_complete(struct rl_group *g)
@@ -380,11 +383,50 @@ static void rl_group_step(struct rl_group *g, bool tick)
 		rl_info_refresh(g);
 }
 
+/*
+ * A quiesced group runs no timer: nothing waits for the store, for a
+ * read back, for a result or a barrier, and the core is quiet.
+ */
+static bool rl_group_idle(struct rl_group *g)
+{
+	bool idle;
+
+	if (!g->raft || !raft_quiesced(g->raft) || raft_has_ready(g->raft) ||
+	    !list_empty(&g->io_list) || !xa_empty(&g->inflight) ||
+	    !list_empty(&g->barriers))
+		return false;
+	spin_lock(&g->in_lock);
+	idle = list_empty(&g->inq) && !g->n_inmsgs && !g->n_fetch &&
+	       !g->n_lost_q;
+	spin_unlock(&g->in_lock);
+	return idle;
+}
+
+static void rl_tick_arm(struct rl_group *g)
+{
+	spin_lock(&g->in_lock);
+	if (!g->stopping && !g->fail_err)
+		queue_delayed_work(g->wq, &g->tick_work,
+				   msecs_to_jiffies(g->p.tick_ms));
+	spin_unlock(&g->in_lock);
+}
+
 void rl_run_work(struct work_struct *w)
 {
 	struct rl_group *g = container_of(w, struct rl_group, run_work);
 
 	rl_group_step(g, false);
+	/*
+	 * Woken: the timer runs again.  The stall clock restarts: the quiet
+	 * time was no stall (else the first write after it would count as
+	 * one, and a leader would hand its leadership away).
+	 */
+	if (g->tick_off && g->raft && !raft_quiesced(g->raft)) {
+		g->tick_off = false;
+		g->stall_seen = atomic64_read(&g->durable_ticket);
+		g->stall_since = ktime_get_ns();
+		rl_tick_arm(g);
+	}
 }
 
 void rl_tick_work(struct work_struct *w)
@@ -395,9 +437,12 @@ void rl_tick_work(struct work_struct *w)
 	rl_group_step(g, true);
 	rl_snap_retain(g);
 	rl_info_tick(g);
-	spin_lock(&g->in_lock);
-	if (!g->stopping && !g->fail_err)
-		queue_delayed_work(g->wq, &g->tick_work,
-				   msecs_to_jiffies(g->p.tick_ms));
-	spin_unlock(&g->in_lock);
+	if (rl_group_idle(g)) {
+		g->tick_off = true;
+		/* an idle store keeps no write buffers */
+		if (g->store)
+			rl_storage_trim(g->store);
+		return;
+	}
+	rl_tick_arm(g);
 }

@@ -158,6 +158,8 @@ EXPORT_SYMBOL_IF_KUNIT(raft_set_room);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change);
 EXPORT_SYMBOL_IF_KUNIT(raft_propose_conf_change_ctx);
 EXPORT_SYMBOL_IF_KUNIT(raft_read_index);
+EXPORT_SYMBOL_IF_KUNIT(raft_quiesced);
+EXPORT_SYMBOL_IF_KUNIT(raft_peer_lost);
 EXPORT_SYMBOL_IF_KUNIT(raft_transfer_leader);
 EXPORT_SYMBOL_IF_KUNIT(raft_compact);
 EXPORT_SYMBOL_IF_KUNIT(raft_persisted);

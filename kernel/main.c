@@ -36,6 +36,9 @@ const char rl_version[] = RL_VERSION;
  * off by default on busy hosts.
  */
 module_param_named(verbose, rl_verbose, bool, 0644);
+/* Quiesce idle groups (rl_quiesce, group_run.c), for groups created after. */
+module_param_named(quiesce, rl_quiesce, bool, 0644);
+MODULE_PARM_DESC(quiesce, "quiesce idle groups: no heartbeats nor timers (default on)");
 MODULE_PARM_DESC(verbose, "Log role and membership changes at info level");
 
 /* Groups to create at load time: "SPEC;SPEC..." (see rl_group_params_parse). */

@@ -79,6 +79,10 @@ static const struct rl_nl_u64 rl_nl_counters[] = {
 	RL_NL_C(conns_refused, CONNS_REFUSED),
 	RL_NL_C(disk_stalls, DISK_STALLS),
 	RL_NL_C(nomem_retries, NOMEM_RETRIES),
+	RL_NL_C(quiesced, QUIESCED),
+	RL_NL_C(quiesces, QUIESCES),
+	RL_NL_C(wakes, WAKES),
+	RL_NL_C(peers_lost, PEERS_LOST),
 };
 
 #define RL_NL_S(f, F) RL_NL_U64(RAFTLOG_STORAGE_A_, rl_storage_state, f, F)

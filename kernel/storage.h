@@ -96,6 +96,11 @@ void rl_storage_get_info(struct rl_storage *s, struct rl_storage_info *info);
 u64 rl_storage_bad_reads(struct rl_storage *s);
 /* Bytes of new entries to accept before the log needs compacting. */
 u64 rl_storage_room(struct rl_storage *s);
+/*
+ * The owner has nothing to write for a while (a quiesced group): release
+ * the write pipeline's record buffers, allocated again by the next write.
+ */
+void rl_storage_trim(struct rl_storage *s);
 /* Bytes of configuration and data a snapshot area holds. */
 u64 rl_storage_snap_capacity(struct rl_storage *s);
 /* The largest entry a record holds (a larger one is refused, EMSGSIZE). */

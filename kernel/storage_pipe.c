@@ -11,7 +11,10 @@
  * enters its failed state once every record in flight has ended.
  *
  * Memory: RL_ST_INFLIGHT buffers of one record (rec_max_blocks blocks,
- * at most 1 MiB each), allocated at open.  See storage_int.h.
+ * at most 1 MiB each), each allocated when a record first needs it and
+ * all released when the owner says the storage is idle (rl_storage_trim:
+ * a quiesced group), so that hundreds of idle groups on one host do not
+ * hold 4 MiB each.  See storage_int.h.
  */
 #include <linux/blkdev.h>
 #include <linux/minmax.h>
@@ -33,12 +36,9 @@ int rl_st_pipe_alloc(struct rl_storage *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < RL_ST_INFLIGHT; i++) {
+	/* the buffers come with the first records (rl_st_pipe_fill) */
+	for (i = 0; i < RL_ST_INFLIGHT; i++)
 		s->slot[i].s = s;
-		s->slot[i].buf = vmalloc(rl_st_slot_bytes(s));
-		if (!s->slot[i].buf)
-			return -ENOMEM;
-	}
 	return 0;
 }
 
@@ -52,6 +52,14 @@ void rl_st_pipe_mem(struct rl_storage *s, u64 *used, u64 *limit)
 		if (s->slot[i].buf)
 			*used += rl_st_slot_bytes(s);
 	*limit = (u64)RL_ST_INFLIGHT * rl_st_slot_bytes(s);
+}
+
+void rl_storage_trim(struct rl_storage *s)
+{
+	mutex_lock(&s->lock);
+	if (!s->sl_n)
+		rl_st_pipe_free(s);
+	mutex_unlock(&s->lock);
 }
 
 void rl_st_pipe_free(struct rl_storage *s)
@@ -255,6 +263,11 @@ bool rl_st_pipe_fill(struct rl_storage *s)
 
 		/* the queue may have changed while the lock was dropped */
 		n = rl_st_gather(s, first, rl_st_append_end(s), &bytes);
+		if (n > 0 && !sl->buf) {
+			sl->buf = vmalloc(rl_st_slot_bytes(s));
+			if (!sl->buf)
+				n = -ENOMEM;
+		}
 		if (n > 0) {
 			int err = rl_st_prep_record(s, sl, first, n, bytes);
 

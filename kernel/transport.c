@@ -26,7 +26,7 @@
 struct workqueue_struct *rl_tp_wq;
 DEFINE_MUTEX(rl_tp_mutex);		/* configuration changes */
 static LIST_HEAD(rl_tp_listeners);
-static LIST_HEAD(rl_tp_eps);
+LIST_HEAD(rl_tp_eps);
 static int rl_tp_users;		/* transport up; rl_tp_mutex */
 
 /* ---- listeners ---- */
@@ -258,16 +258,19 @@ int rl_tp_peer_add(struct rl_tp_ep *ep, u64 node,
 	p->backoff_ms = ep->cfg.backoff_min_ms;
 
 	mutex_lock(&rl_tp_mutex);
+	err = rl_tp_live_attach(p, ep->cfg.net);
 	spin_lock_bh(&ep->lock);
-	if (ep->dead)
+	if (!err && ep->dead)
 		err = -ENETDOWN;
-	else if (rl_tp_peer_find(ep, node))
+	else if (!err && rl_tp_peer_find(ep, node))
 		err = -EEXIST;
-	else
+	else if (!err)
 		list_add_tail(&p->node, &ep->peers);
 	spin_unlock_bh(&ep->lock);
 	if (!err)
 		rl_tp_peer_queue(p, 0);
+	else
+		rl_tp_live_detach(p);
 	mutex_unlock(&rl_tp_mutex);
 	if (err)
 		kfree(p);
@@ -332,6 +335,7 @@ int rl_tp_send(struct rl_tp_ep *ep, const struct raft_msg *m)
 		list_add_tail(&f->node, &p->q);
 		p->q_frames++;
 		p->q_bytes += f->len;
+		rl_tp_live_sent(p);
 		f = NULL;
 		/* while down, the dial (and its back-off) runs the queue */
 		if (p->state == RL_PEER_UP)
@@ -444,6 +448,7 @@ void rl_tp_exit(void)
 	}
 	mutex_unlock(&rl_tp_mutex);
 	unregister_pernet_subsys(&rl_tp_net_ops);
+	rl_tp_live_stop();
 	destroy_workqueue(rl_tp_wq);
 	rl_tp_wq = NULL;
 	mutex_unlock(&rl_tp_init_mutex);

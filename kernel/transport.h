@@ -71,6 +71,13 @@ struct rl_tp_config {
 	 */
 	u32 user_timeout_ms;
 	rl_tp_recv_fn recv;
+	/*
+	 * Optional: @node's address has not been heard from for a while, or
+	 * our connection to it stayed down (transport_live.c); called on
+	 * rl_tp_wq, once per loss, under the transport's configuration
+	 * mutex (it must not block nor call back into the transport).
+	 */
+	void (*lost)(void *ctx, u64 node);
 	void *ctx;
 };
 

@@ -110,6 +110,15 @@ static void rl_tp_conn_close_self(struct rl_tp_conn *c)
 		c->reaped = true;
 		list_del(&c->node);
 		mine = true;
+		/*
+		 * Here, not in rl_tp_conn_free(): once off the list and
+		 * unlocked, the listener may be freed under us (its last
+		 * endpoint closing: KASAN in transport-netns.sh).
+		 */
+		if (c->unauth) {
+			atomic_dec(&l->unauth);
+			c->unauth = false;
+		}
 	}
 	spin_unlock_bh(&l->lock);
 	if (!mine)
@@ -300,7 +309,9 @@ static int rl_tp_conn_raft(struct rl_tp_conn *c, const u8 *pl, u32 len)
 	}
 	atomic64_inc(&c->peer->cnt.frames_in);
 	atomic64_add(RAFTLOG_FRAME_HDR_SIZE + c->h.len, &c->peer->cnt.bytes_in);
-	ep->cfg.recv(ep->cfg.ctx, &m);
+	rl_tp_live_heard(c->peer);
+	if (!rl_tp_live_probe(&m))
+		ep->cfg.recv(ep->cfg.ctx, &m);
 	rl_wire_msg_free(&m);
 	return 0;
 }

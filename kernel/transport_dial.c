@@ -455,6 +455,7 @@ void rl_tp_peer_destroy(struct rl_tp_peer *p)
 	}
 	if (p->tx_mac)
 		crypto_free_shash(p->tx_mac);
+	rl_tp_live_detach(p);
 	kvfree(p->cur);
 	rl_tp_queue_free(&p->q);
 	kfree(p);

@@ -65,6 +65,7 @@
 /* transport.c: the workqueue everything runs on, configuration lock */
 extern struct workqueue_struct *rl_tp_wq;
 extern struct mutex rl_tp_mutex;
+extern struct list_head rl_tp_eps;	/* rl_tp_mutex */
 
 struct rl_tp_counters {
 	atomic64_t connects, disconnects, connect_failures, accepts,
@@ -97,6 +98,23 @@ struct rl_tp_frame {
 
 enum { RL_PEER_DOWN, RL_PEER_UP };
 
+/* The liveness of one remote address (transport_live.c). */
+struct rl_tp_live {
+	struct list_head node;		/* rl_tp_lives; rl_tp_mutex */
+	struct net *net;
+	struct sockaddr_storage addr;
+	int users;			/* peers attached */
+	unsigned long last_rx;		/* jiffies: a frame from there */
+	unsigned long last_tx;		/* jiffies: a frame queued to it */
+	bool probe_due;			/* the pass: send a probe */
+	bool lost;			/* the pass: not heard for lost_ms */
+};
+
+/* context of a liveness probe (a HEARTBEAT_RESP of term 0): "RLPROBE" */
+#define RL_TP_PROBE_CTX		0x524c50524f4245ULL
+/* peers of one endpoint the liveness pass looks at */
+#define RL_TP_LIVE_PEERS	32
+
 struct rl_tp_peer {
 	struct list_head node;		/* ep->peers */
 	struct rl_tp_ep *ep;
@@ -121,6 +139,10 @@ struct rl_tp_peer {
 	struct mutex dial_mutex;
 	struct socket *dialing;
 	struct rl_tp_counters cnt;
+	/* liveness: rl_tp_mutex, or the pass under ep->lock */
+	struct rl_tp_live *live;
+	unsigned long down_since;	/* jiffies, 0: up */
+	bool lost_told;			/* the owner was told it is lost */
 	void (*orig_write_space)(struct sock *sk);
 	void (*orig_state_change)(struct sock *sk);
 };
@@ -214,5 +236,14 @@ void rl_tp_reap_conns(struct rl_tp_listener *l,
 bool rl_tp_match_all(struct rl_tp_conn *c, void *arg);
 bool rl_tp_match_ep(struct rl_tp_conn *c, void *arg);
 bool rl_tp_match_peer(struct rl_tp_conn *c, void *arg);
+
+/* ---- transport_live.c: peer liveness shared by all endpoints ---- */
+
+int rl_tp_live_attach(struct rl_tp_peer *p, struct net *net);
+void rl_tp_live_detach(struct rl_tp_peer *p);
+void rl_tp_live_heard(struct rl_tp_peer *p);
+void rl_tp_live_sent(struct rl_tp_peer *p);
+bool rl_tp_live_probe(const struct raft_msg *m);
+void rl_tp_live_stop(void);
 
 #endif /* RL_TRANSPORT_INT_H */

@@ -82,14 +82,38 @@ static int handle_append(struct raft *r, const struct raft_msg *m)
 	return 0;
 }
 
+/* The leader quiesces (quiesce.c): may we, with nothing to answer? */
+static int can_quiesce(const struct raft *r, const struct raft_msg *m)
+{
+	return r->cfg.quiesce && !r->n_props && !r->n_fwd_reads &&
+	       !r->recv_active && !r->install &&
+	       raft_log_match(&r->log, m->index, m->log_term) &&
+	       r->log.committed >= m->index;
+}
+
 static void handle_heartbeat(struct raft *r, const struct raft_msg *m)
 {
 	struct raft_msg *resp;
 
 	raft_commit_to(r, m->commit);
+	if (m->reject == RAFT_HB_QUIESCE) {
+		if (can_quiesce(r, m)) {
+			if (!r->quiesced)
+				r->n_quiesce++;
+			r->quiesced = 1;
+			return;
+		}
+		if (r->quiesced)
+			r->n_wake++;
+		r->quiesced = 0;
+	}
 	resp = raft_new_msg(r, RAFT_MSG_HEARTBEAT_RESP, m->from);
-	if (resp)
-		resp->context = m->context;
+	if (!resp)
+		return;
+	resp->context = m->context;
+	/* we cannot quiesce: the leader must not either */
+	if (m->reject == RAFT_HB_QUIESCE)
+		resp->reject = RAFT_HB_QUIESCE;
 }
 
 static void reply_snapshot(struct raft *r, const struct raft_msg *m,

@@ -41,6 +41,7 @@ void raft_pr_reset(struct raft_progress *pr, u64 next)
 	pr->state = RAFT_PR_PROBE;
 	pr->probe_sent = 0;
 	pr->recent_active = 1;
+	pr->heard_ticks = 0;
 	pr->read_ack = 0;
 	pr->pending_snapshot = 0;
 	pr->snap_offset = 0;

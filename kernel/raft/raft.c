@@ -22,10 +22,14 @@
 
 void raft_tick(struct raft *r)
 {
+	/* quiesced: no timer runs until something wakes the node */
+	if (r->quiesced)
+		return;
 	raft_props_tick(r);
 	raft_ri_tick(r);
 	if (r->role == RAFT_LEADER) {
 		raft_tick_leader(r);
+		raft_quiesce_tick(r);
 		return;
 	}
 	r->election_elapsed++;
@@ -199,6 +203,10 @@ static void older_term(struct raft *r, const struct raft_msg *m)
 
 static int step(struct raft *r, const struct raft_msg *m)
 {
+	struct raft_progress *pr;
+
+	if (r->quiesced && raft_wakes_on(r, m))
+		raft_wake(r, m->from);
 	if (termless(m->type)) {
 		/* no term: requests to the leader and their answers */
 	} else if (m->term > r->term) {
@@ -207,6 +215,11 @@ static int step(struct raft *r, const struct raft_msg *m)
 	} else if (m->term < r->term) {
 		older_term(r, m);
 		return 0;
+	}
+	if (r->role == RAFT_LEADER && !termless(m->type)) {
+		pr = raft_pr_get(r, m->from);
+		if (pr)
+			pr->heard_ticks = 0;
 	}
 
 	switch (m->type) {
@@ -494,6 +507,9 @@ void raft_status(const struct raft *r, struct raft_status *st)
 		st->snap_mem += r->ready_chunk->len;
 	for (i = 0; i < r->n_prs; i++)
 		st->fetches += !!r->prs[i].fetch_lo;
+	st->quiesced = r->quiesced;
+	st->quiesces = r->n_quiesce;
+	st->wakes = r->n_wake;
 }
 
 int raft_peer_progress(const struct raft *r, u64 peer, u64 *match,

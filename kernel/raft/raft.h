@@ -238,8 +238,11 @@ struct raft_snapshot_chunk {
  *                       from index 0, snap.conf = the log's base config
  *   APPEND_RESP         index = last matching index, or on reject the
  *                       rejected previous index + reject_hint + hint_term
- *   HEARTBEAT           commit, context = read-index round
- *   HEARTBEAT_RESP      context echoed
+ *   HEARTBEAT           commit, context = read-index round; reject = 1
+ *                       (RAFT_HB_QUIESCE): the leader quiesces, index +
+ *                       log_term = its last entry (see raft_quiesced)
+ *   HEARTBEAT_RESP      context echoed; reject = 1 (RAFT_HB_QUIESCE): wake
+ *                       up (the follower did not quiesce, or woke)
  *   SNAPSHOT            snap meta + one chunk (snap_offset, snap_len,
  *                       snap_data, snap_done)
  *   SNAPSHOT_RESP       index/log_term = snapshot's, snap_offset = next
@@ -268,6 +271,9 @@ enum raft_msg_type {
 	RAFT_MSG_READ_INDEX_RESP,
 	RAFT_MSG_TYPE_MAX = RAFT_MSG_READ_INDEX_RESP,
 };
+
+/* HEARTBEAT(_RESP).reject: quiesce (a heartbeat), wake up (a response) */
+#define RAFT_HB_QUIESCE	1
 
 /* context of a VOTE sent because of TIMEOUT_NOW: bypasses leader lease. */
 #define RAFT_CONTEXT_TRANSFER	1ULL
@@ -350,6 +356,11 @@ struct raft_config {
 	 * store cannot hold.  Give every node's store the same limit.
 	 */
 	u32 max_entry_size;
+	/*
+	 * Quiesce an idle group (see raft_quiesced): give every node of a
+	 * group the same setting.
+	 */
+	u8 quiesce;
 	/*
 	 * Seeded random source: the randomized election timeout is
 	 * election_tick + rand(cookie) % election_tick.  Required.
@@ -590,6 +601,30 @@ void raft_snapshot_installed(struct raft *r, u64 index, u64 term);
 int raft_fetched(struct raft *r, const struct raft_fetch *f,
 		 const struct raft_entry *ents, u64 n, int err);
 
+/*
+ * Quiescing (cfg.quiesce), as CockroachDB quiesces ranges: a leader whose
+ * group has had nothing to do for an election timeout (every voter and
+ * learner has the whole log and knows the commit index, heard from within
+ * two heartbeat intervals, no proposal, read, conf change, transfer or
+ * fetch pending) sends each follower a quiescing HEARTBEAT and stops
+ * heartbeating; a follower that has the leader's last entry and commit
+ * quiesces too.  A quiesced node's raft_tick() does nothing: its caller
+ * may stop ticking it until raft_quiesced() says 0 again.  A request of
+ * the caller (propose, conf change, read index, transfer), any message
+ * but the quiescing heartbeat (and, to a leader, a plain heartbeat
+ * answer) and raft_peer_lost() wake the node; a follower that wakes tells
+ * its leader.
+ */
+int raft_quiesced(const struct raft *r);
+/*
+ * The transport has not heard from @peer for a while (connection down,
+ * or no traffic nor liveness probe): a quiesced node wakes; a follower
+ * whose leader that is no longer honours its lease and campaigns after
+ * its randomized timeout; a leader counts @peer inactive for CheckQuorum.
+ * Call it once per loss, not every tick.
+ */
+void raft_peer_lost(struct raft *r, u64 peer);
+
 int raft_has_ready(struct raft *r);
 /* Fills rd; returns 0 or -ENOMEM (then nothing was taken out). */
 int raft_ready(struct raft *r, struct raft_ready *rd);
@@ -621,6 +656,9 @@ struct raft_status {
 	u64 mem_peak;		/* the most they cost since raft_create */
 	u64 snap_mem;		/* snapshot bytes held (latest, receiving) */
 	u32 fetches;		/* fetches outstanding */
+	u8 quiesced;		/* raft_quiesced() */
+	u64 quiesces;		/* times this node quiesced */
+	u64 wakes;		/* times it woke */
 };
 
 void raft_status(const struct raft *r, struct raft_status *st);

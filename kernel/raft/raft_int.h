@@ -23,6 +23,7 @@
  *   replicate.c  the leader
  *   election.c   campaigns and votes
  *   follower.c   a follower's handling of the leader's messages
+ *   quiesce.c    quiescing idle groups, waking them, lost peers
  *   request.c    the caller's requests
  *   ready.c      the ready batch
  *   raft.c       life cycle, raft_step() and raft_tick()
@@ -126,6 +127,7 @@ struct raft_progress {
 	u8 probe_sent;		/* probe: paused until a reply */
 	u8 recent_active;
 	u8 learner;
+	u32 heard_ticks;	/* leader ticks since its last message */
 	u64 read_ack;		/* highest read-index round acknowledged */
 	u64 pending_snapshot;	/* snapshot: its index */
 	u64 snap_offset;	/* snapshot: next byte to send */
@@ -280,6 +282,12 @@ struct raft {
 	u64 ready_stable_to;
 	u8 in_ready;
 	u8 bcast_pending;	/* new entries not yet sent to peers */
+
+	/* quiescing (quiesce.c) */
+	u8 quiesced;
+	u32 idle_ticks;		/* leader: ticks with nothing to do */
+	u64 n_quiesce;
+	u64 n_wake;
 };
 
 /* progress.c, node level */
@@ -354,5 +362,10 @@ void raft_count_vote(struct raft *r, const struct raft_msg *m);
 /* follower.c */
 void raft_reply_error(struct raft *r, const struct raft_msg *m, s32 err);
 int raft_step_follower(struct raft *r, const struct raft_msg *m);
+
+/* quiesce.c */
+void raft_quiesce_tick(struct raft *r);
+void raft_wake(struct raft *r, u64 from);
+int raft_wakes_on(const struct raft *r, const struct raft_msg *m);
 
 #endif /* RL_RAFT_INT_H */

@@ -70,6 +70,7 @@ int raft_propose(struct raft *r, const void *data, u32 len, u64 id)
 	u64 index;
 	int err;
 
+	raft_wake(r, RAFT_NONE);
 	if (len > RAFT_MAX_ENTRY_SIZE || (len && !data))
 		return -EINVAL;
 	if (len > r->cfg.max_entry_size)
@@ -103,6 +104,7 @@ int raft_propose_conf_change_ctx(struct raft *r, u8 type, u64 node,
 	u64 index;
 	int err;
 
+	raft_wake(r, RAFT_NONE);
 	if (ctx_len > RAFT_CONF_CHANGE_MAX_CONTEXT || (ctx_len && !ctx))
 		return -EINVAL;
 	if (r->role != RAFT_LEADER)
@@ -150,6 +152,7 @@ int raft_propose_conf_change(struct raft *r, u8 type, u64 node, u64 id)
 
 int raft_read_index(struct raft *r, u64 ctx)
 {
+	raft_wake(r, RAFT_NONE);
 	if (r->role == RAFT_LEADER)
 		return raft_read_request(r, ctx, RAFT_NONE);
 	if (r->lead == RAFT_NONE)
@@ -161,6 +164,7 @@ int raft_transfer_leader(struct raft *r, u64 to)
 {
 	struct raft_progress *pr;
 
+	raft_wake(r, RAFT_NONE);
 	if (r->role != RAFT_LEADER)
 		return -EAGAIN;
 	if (to == r->id)

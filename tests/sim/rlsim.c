@@ -429,6 +429,13 @@ struct node {
 	u8 cur[BLOB_LEN];
 	u8 stg[BLOB_LEN];
 	u32 stg_len;
+	/*
+	 * The transport's liveness detector (quiescing): since when peer p
+	 * has not been heard (0: it is), and whether the loss was told.
+	 */
+	u64 lost_since[MAXID];
+	u8 lost_told[MAXID];
+	u8 quiesced;		/* as the core said after the last drain */
 };
 
 struct tent {			/* one committed entry, the truth */
@@ -513,6 +520,14 @@ struct params {
 				 * once, no device errors */
 	u32 flush_lat;		/* volatile cache: flush latency */
 	u32 eio_pm;		/* writes and flushes failing, per 1000 */
+	/*
+	 * Quiescing (raft_quiesced): on in three seeds of four; a node
+	 * learns that a peer it cannot hear (crashed, cut off) is lost
+	 * after `detect` units (raft_peer_lost), as the kernel's transport
+	 * does after its liveness probes go unanswered.
+	 */
+	u8 quiesce;
+	u32 detect;
 };
 
 struct sim {
@@ -583,6 +598,8 @@ struct sim {
 
 	/* stats */
 	u64 events, msgs_sent, crashes, max_term, elections;
+	u64 quiesces, wakes, lost_told;
+	u64 quiet_until;	/* no clients until then: groups go idle */
 };
 
 static void trace(struct sim *s, const char *fmt, ...)
@@ -1948,11 +1965,15 @@ static void node_boot(struct sim *s, struct node *n)
 	int err = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
+	memset(n->lost_since, 0, sizeof(n->lost_since));
+	memset(n->lost_told, 0, sizeof(n->lost_told));
+	n->quiesced = 0;
 	cfg.id = n->id;
 	cfg.election_tick = ELECTION;
 	cfg.heartbeat_tick = s->p.heartbeat;
 	cfg.pre_vote = s->p.pre_vote;
 	cfg.check_quorum = s->p.check_quorum;
+	cfg.quiesce = s->p.quiesce;
 	cfg.max_inflight_msgs = s->p.inflight;
 	cfg.max_size_per_msg = s->p.max_size;
 	cfg.max_entries_per_msg = s->p.max_ents;
@@ -2894,12 +2915,64 @@ static void chaos(struct sim *s)
 		trace(s, "network: drop %u/1000 dup %u/1000", s->drop_pm,
 		      s->dup_pm);
 	}
+	/* a pause of the clients is one of the operators too */
+	if (s->now < s->quiet_until)
+		return;
 	if (chance(s, 3))
 		conf_change(s);
 	if (chance(s, 2))
 		transfer(s);
 	if (chance(s, 3))
 		compact(s);
+}
+
+/* Trace a node's quiescing and waking (after a drain). */
+static void quiesce_seen(struct sim *s, struct node *n)
+{
+	u8 q = (u8)raft_quiesced(n->r);
+
+	if (q == n->quiesced)
+		return;
+	n->quiesced = q;
+	if (q)
+		s->quiesces++;
+	else
+		s->wakes++;
+	trace(s, "n%llu %s", ULL(n->id), q ? "quiesces" : "wakes");
+}
+
+/*
+ * The transport's liveness detector: a peer n cannot hear (down, or the
+ * link to n cut) for p.detect units is reported lost, once per loss.
+ */
+static void detect_lost(struct sim *s, struct node *n)
+{
+	u64 p;
+
+	if (!s->p.quiesce)
+		return;
+	for (p = 1; p < s->next_id && n->state == N_UP; p++) {
+		if (p == n->id)
+			continue;
+		if (s->nodes[p].state == N_UP && !s->cut[p][n->id]) {
+			n->lost_since[p] = 0;
+			n->lost_told[p] = 0;
+			continue;
+		}
+		if (!n->lost_since[p])
+			n->lost_since[p] = s->now;
+		if (n->lost_told[p] || s->now - n->lost_since[p] < s->p.detect)
+			continue;
+		n->lost_told[p] = 1;
+		s->lost_told++;
+		trace(s, "n%llu: peer n%llu lost", ULL(n->id), ULL(p));
+		raft_peer_lost(n->r, p);
+		node_drain(s, n);
+		check_all(s);
+		if (s->failed)
+			return;
+		quiesce_seen(s, n);
+	}
 }
 
 /* One unit of simulated time. */
@@ -2942,12 +3015,26 @@ static void step_time(struct sim *s, int faults)
 			retention(s, n);
 			node_drain(s, n);
 			check_all(s);
+			if (s->failed || n->state != N_UP)
+				continue;
+			quiesce_seen(s, n);
+			detect_lost(s, n);
 		}
 	}
 	if (s->failed)
 		return;
 	if (faults)
 		chaos(s);
+	/* now and then the clients pause: idle groups quiesce */
+	if (!s->failed && faults && s->p.quiesce && s->now >= s->quiet_until &&
+	    chance(s, 1)) {
+		s->quiet_until = s->now + 200 + rnd(s, 500);
+		trace(s, "clients pause until %llu", ULL(s->quiet_until));
+	}
+	if (s->now < s->quiet_until) {
+		s->now++;
+		return;
+	}
 	if (!s->failed && faults && chance(s, s->p.propose_pm)) {
 		struct node *n = pick(s, N_UP);
 
@@ -3264,6 +3351,9 @@ static void set_params(struct sim *s)
 	s->p.heartbeat = 1 + rnd(s, 3);
 	s->p.pre_vote = !chance(s, 250);
 	s->p.check_quorum = !chance(s, 250);
+	/* from the seed, not the stream: the other draws stay as they were */
+	s->p.quiesce = s->seed % 4 != 0;
+	s->p.detect = (3 + (u32)(s->seed / 4 % 6)) * TICK;
 	s->p.inflight = inflight[rnd(s, ARRAY_SIZE(inflight))];
 	s->p.max_ents = ents[rnd(s, ARRAY_SIZE(ents))];
 	s->p.max_size = sizes[rnd(s, ARRAY_SIZE(sizes))];
@@ -3427,6 +3517,9 @@ static int run_seed(u64 seed, u32 nodes, const struct opts *o)
 		printf("# memory: window %llu bytes, %llu fetches (%llu failed), %llu bounded boots\n",
 		       ULL(s->p.log_mem), ULL(s->fetches), ULL(s->fetch_errs),
 		       ULL(s->gap_boots));
+		printf("# quiescing %u: %llu quiesces, %llu wakes, %llu lost peers told (detection %u)\n",
+		       s->p.quiesce, ULL(s->quiesces), ULL(s->wakes),
+		       ULL(s->lost_told), s->p.detect);
 		printf("# retention: ring %llu bytes (peak use %llu), compact at %u%%, retain %u, %llu compactions, %llu application snapshots, %llu restores from a snapshot, %llu proposals refused (ENOSPC)\n",
 		       ULL(s->p.ring_cap), ULL(s->ring_peak), s->p.compact_at,
 		       s->p.retain, ULL(s->retentions), ULL(s->app_snaps),

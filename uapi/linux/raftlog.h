@@ -485,6 +485,17 @@ struct raftlog_uring_snapshot {
  *        write, the readers' copy of a committed entry) that failed and
  *        were tried again after a wait.  Memory pressure slows a group
  *        down; only about 10 s of failures in a row at one place fail it.
+ *    RAFTLOG_COUNTER_A_QUIESCED: NLA_U64, 1 while the group is quiesced
+ *        (a gauge): its leader saw nothing to do for an election timeout
+ *        with every member caught up, told the followers, and neither
+ *        sends heartbeats nor runs a timer until a proposal, a read, a
+ *        control request, a message or a lost peer wakes it
+ *    RAFTLOG_COUNTER_A_QUIESCES: NLA_U64, times this node quiesced
+ *    RAFTLOG_COUNTER_A_WAKES: NLA_U64, times it woke again
+ *    RAFTLOG_COUNTER_A_PEERS_LOST: NLA_U64, times the transport reported
+ *        a peer lost (not heard from, or its connection down, for the
+ *        module's lost_ms: one liveness probe per remote node serves
+ *        every group)
  *
  * A latency histogram since the group started, enum raftlog_hist_attr:
  *
@@ -758,6 +769,10 @@ enum raftlog_counter_attr {
 	RAFTLOG_COUNTER_A_CONNS_REFUSED,
 	RAFTLOG_COUNTER_A_DISK_STALLS,
 	RAFTLOG_COUNTER_A_NOMEM_RETRIES,
+	RAFTLOG_COUNTER_A_QUIESCED,
+	RAFTLOG_COUNTER_A_QUIESCES,
+	RAFTLOG_COUNTER_A_WAKES,
+	RAFTLOG_COUNTER_A_PEERS_LOST,
 	__RAFTLOG_COUNTER_A_MAX
 };
 

@@ -15,6 +15,8 @@
  *              each, all from one ring: the figures are the sum (and the
  *              least and most busy group's ops/s), as many groups on one
  *              host would see them
+ *   --node N   with -g: the devices of node N of each group,
+ *              /dev/raftlogGROUP.N (several nodes of a group on one host)
  *   -m write   DEPTH threads, each proposing with a blocking write()
  *   -m ioctl   DEPTH threads, each with RAFTLOG_IOC_PROPOSE
  *   -m floor   no raftlog at all: the device's floor, what the group's
@@ -86,6 +88,7 @@ struct opts {
 	unsigned int groups;	/* uring: groups first_group.. at once */
 	uint64_t first_group;	/* -g */
 	bool by_group;		/* -g given */
+	uint64_t node;		/* --node: /dev/raftlogG.N (0: /dev/raftlogG) */
 };
 
 /* One finished proposal. */
@@ -760,7 +763,7 @@ static void print_json(const struct figures *f, const struct verify *v)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: raftlog-bench [-d DEV | -g GROUP [--groups N]] [-m uring|write|ioctl|floor]\n"
+		"usage: raftlog-bench [-d DEV | -g GROUP [--groups N] [--node N]] [-m uring|write|ioctl|floor]\n"
 		"                     [-q DEPTH] [-s SIZE] [-t SECONDS] [-n COUNT] [--json] [--verify] [--cb]\n");
 	exit(2);
 }
@@ -791,13 +794,14 @@ static void parse_args(int argc, char **argv)
 		{ "verify", no_argument, NULL, 'V' },
 		{ "cb", no_argument, NULL, 'C' },
 		{ "groups", required_argument, NULL, 'G' },
+		{ "node", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static char path[64];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:g:m:q:s:t:n:jVCG:h", lo,
+	while ((c = getopt_long(argc, argv, "d:g:m:q:s:t:n:jVCG:N:h", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -809,6 +813,9 @@ static void parse_args(int argc, char **argv)
 			snprintf(path, sizeof(path), "/dev/raftlog%" PRIu64,
 				 o.first_group);
 			o.dev = path;
+			break;
+		case 'N':
+			o.node = parse_u64(optarg, "node");
 			break;
 		case 'G':
 			o.groups = (unsigned int)parse_u64(optarg, "groups");
@@ -910,9 +917,13 @@ int main(int argc, char **argv)
 		char path[64];
 		const char *dev = o.dev;
 
-		if (o.groups > 1) {
-			snprintf(path, sizeof(path), "/dev/raftlog%" PRIu64,
-				 o.first_group + g);
+		if (o.groups > 1 || o.node) {
+			if (o.node)
+				snprintf(path, sizeof(path), "/dev/raftlog%" PRIu64
+					 ".%" PRIu64, o.first_group + g, o.node);
+			else
+				snprintf(path, sizeof(path), "/dev/raftlog%" PRIu64,
+					 o.first_group + g);
 			dev = path;
 		}
 		err = raftlog_open(dev, O_RDWR, &rls[g]);

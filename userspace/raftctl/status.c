@@ -51,6 +51,10 @@ static const char *const counter_names[RAFTLOG_COUNTER_A_MAX + 1] = {
 	[RAFTLOG_COUNTER_A_CONNS_REFUSED] = "conns_refused",
 	[RAFTLOG_COUNTER_A_DISK_STALLS] = "disk_stalls",
 	[RAFTLOG_COUNTER_A_NOMEM_RETRIES] = "nomem_retries",
+	[RAFTLOG_COUNTER_A_QUIESCED] = "quiesced",
+	[RAFTLOG_COUNTER_A_QUIESCES] = "quiesces",
+	[RAFTLOG_COUNTER_A_WAKES] = "wakes",
+	[RAFTLOG_COUNTER_A_PEERS_LOST] = "peers_lost",
 };
 
 static const char *const storage_names[RAFTLOG_STORAGE_A_MAX + 1] = {
@@ -409,6 +413,11 @@ void rc_status_print(const struct rc_status *st, int nth)
 	printf("  %" PRIu64 " voters, %" PRIu64 " learners\n",
 	       count_kind(st, RAFTLOG_MEMBER_VOTER),
 	       count_kind(st, RAFTLOG_MEMBER_LEARNER));
+	printf("  quiesced %s  quiesces %" PRIu64 " wakes %" PRIu64
+	       "  peers lost %" PRIu64 "\n",
+	       c[RAFTLOG_COUNTER_A_QUIESCED] ? "yes" : "no",
+	       c[RAFTLOG_COUNTER_A_QUIESCES], c[RAFTLOG_COUNTER_A_WAKES],
+	       c[RAFTLOG_COUNTER_A_PEERS_LOST]);
 	printf("  %-6s %-8s %-22s %-5s %8s %8s %8s %-9s %8s\n", "MEMBER", "KIND",
 	       "ADDRESS", "LINK", "MATCH", "NEXT", "INFLIGHT", "PROGRESS",
 	       "CONTACT");
