@@ -524,6 +524,19 @@ int rl_snapblob_decode(const void *data, u64 len, u32 group_id, u64 index,
 				      addrs_len, &app, &app_len);
 }
 
+/* The blob header's magic, and the snapshot it says it is of. */
+static int rl_snapblob_check_hdr(const u8 *p, u32 group_id, u64 index,
+				 u64 term)
+{
+	if (rl_get_le32(p + BLOB_OFF(magic)) != RAFTLOG_SNAPBLOB_MAGIC)
+		return RL_DISK_EMAGIC;
+	if (rl_get_le32(p + BLOB_OFF(group_id)) != group_id ||
+	    rl_get_le64(p + BLOB_OFF(index)) != index ||
+	    rl_get_le64(p + BLOB_OFF(term)) != term)
+		return RL_DISK_EFIELD;
+	return RL_DISK_OK;
+}
+
 int rl_snapblob_decode_app(const void *data, u64 len, u32 group_id,
 			   u64 index, u64 term, const u8 **addrs,
 			   u32 *addrs_len, const u8 **app, u64 *app_len)
@@ -538,12 +551,9 @@ int rl_snapblob_decode_app(const void *data, u64 len, u32 group_id,
 	*app_len = 0;
 	if (!p || len < RAFTLOG_DISK_SNAPBLOB_SIZE)
 		return RL_DISK_ESHORT;
-	if (rl_get_le32(p + BLOB_OFF(magic)) != RAFTLOG_SNAPBLOB_MAGIC)
-		return RL_DISK_EMAGIC;
-	if (rl_get_le32(p + BLOB_OFF(group_id)) != group_id ||
-	    rl_get_le64(p + BLOB_OFF(index)) != index ||
-	    rl_get_le64(p + BLOB_OFF(term)) != term)
-		return RL_DISK_EFIELD;
+	err = rl_snapblob_check_hdr(p, group_id, index, term);
+	if (err)
+		return err;
 	alen = rl_get_le32(p + BLOB_OFF(addrs_len));
 	switch (rl_get_le32(p + BLOB_OFF(version))) {
 	case RAFTLOG_SNAPBLOB_VERSION_NOADDR:
@@ -600,12 +610,9 @@ int rl_snapblob_decode_part(const void *pfx, u64 have, u64 len, u32 group_id,
 	*addrs_len = 0;
 	if (!p || have < RL_SNAPBLOB_PREFIX)
 		return RL_DISK_ESHORT;
-	if (rl_get_le32(p + BLOB_OFF(magic)) != RAFTLOG_SNAPBLOB_MAGIC)
-		return RL_DISK_EMAGIC;
-	if (rl_get_le32(p + BLOB_OFF(group_id)) != group_id ||
-	    rl_get_le64(p + BLOB_OFF(index)) != index ||
-	    rl_get_le64(p + BLOB_OFF(term)) != term)
-		return RL_DISK_EFIELD;
+	err = rl_snapblob_check_hdr(p, group_id, index, term);
+	if (err)
+		return err;
 	/* only a version 3 blob is longer than its prefix */
 	off = rl_snapblob_app_off(p, have);
 	if (!off)
