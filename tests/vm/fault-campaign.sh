@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=900 group=cluster group.stock=single
+# rl-test: kernels=debug timeout=900 group=cluster
 # The fault campaign: a 3-node group in three network namespaces (veth
 # through a bridge, one RAM disk each) while one client per node proposes
 # without pause, and a nemesis that in turn

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug,stock timeout=300 group=cluster group.stock=single
+# rl-test: kernels=stock timeout=300 group=single
 # The raftlog tracepoints (kernel/rl_trace.h) and the latency histograms.
 # With every event of the raftlog system enabled through tracefs, three
 # nodes in three network namespaces elect a leader, commit proposals, a
