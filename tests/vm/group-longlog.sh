@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=900 group=cluster
+# rl-test: kernels=stock timeout=900 group=single
 # A long log: a single-node group on a RAM disk that caches only 256
 # committed entries gets two entries larger than read()'s bounce buffer,
 # then 100,000 entries (io_uring, raftlog-bench), then
@@ -12,7 +12,7 @@
 # reads every record back but keeps only what follows the durable commit:
 # the log reads back from the device), then 20,000 more entries with a
 # cache as large as them, a compaction that drops half of that cache, and
-# teardown with the other half; the debug kernel panics on any soft
+# teardown with the other half; the test kernels panic on any soft
 # lockup.
 set -u
 . ./lib.sh

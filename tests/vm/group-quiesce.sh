@@ -1,5 +1,5 @@
 #!/bin/sh
-# rl-test: kernels=debug timeout=300 group=cluster
+# rl-test: kernels=stock timeout=300 group=single
 # Quiescing idle groups (kernel/raft/quiesce.c, kernel/transport_live.c).
 # Three nodes in three network namespaces on RAM disks form group 1
 # (tick_ms=50, election=10: an election timeout of 0.5-1 s):
