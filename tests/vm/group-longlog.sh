@@ -1,8 +1,8 @@
 #!/bin/sh
-# rl-test: kernels=stock timeout=900 group=single
+# rl-test: kernels=debug timeout=900 group=cluster
 # A long log: a single-node group on a RAM disk that caches only 256
 # committed entries gets two entries larger than read()'s bounce buffer,
-# then 100,000 entries (io_uring, raftlog-bench), then
+# then 60,000 entries (io_uring, raftlog-bench), then
 # one read() loop from index 1 returns every one of them in order, almost
 # all read back from the device (rlprobe check with a 256 KiB buffer, and
 # rlcheck dump with the campaign's 1 MiB one): before, such a read never
@@ -12,7 +12,7 @@
 # reads every record back but keeps only what follows the durable commit:
 # the log reads back from the device), then 20,000 more entries with a
 # cache as large as them, a compaction that drops half of that cache, and
-# teardown with the other half; the test kernels panic on any soft
+# teardown with the other half; the debug kernel panics on any soft
 # lockup.
 set -u
 . ./lib.sh
@@ -20,7 +20,7 @@ set -u
 D=/dev/raftlog1
 CTL=/sys/kernel/debug/raftlog/control
 DISK=/dev/ram0
-N=100000
+N=60000
 # larger than read()'s 128 KiB bounce buffer, smaller than rlprobe's reads
 BIG=204800
 SPEC=id=1,node=1,cluster=7,dev=$DISK,tick_ms=20,max_entry=262144
